@@ -1,0 +1,133 @@
+"""The community model: a :class:`mesa.Model` whose residents are columnar state.
+
+Schedule of one week (ODD: Process overview), each submodel updating all residents
+synchronously:
+
+ 1 governance · 2 demography · 3 needs · 4 activities · 5 targeted support ·
+ 6-8 help seeking, matching and service outcome · 9 trust and reputation ·
+ 10-11 reciprocity norms, supervision and service modes · 12 incentives ·
+ 13 motives · 14 participation · 15 network dynamics · 16 observation
+
+Randomness: every submodel draws from its own stream, spawned from the run's seed by
+``numpy.random.SeedSequence``. Switching an intervention on therefore leaves the
+random numbers of the submodels it does not touch unchanged (common random numbers
+across scenarios that share a seed).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.agents import Resident
+from sim.network import EdgeStore
+from sim.params import Scenario
+from sim.population import Population, fill_residents
+from sim.tally import WeekTally
+from sim.submodels import (
+    demography,
+    governance,
+    helping,
+    initial_network,
+    motives,
+    needs,
+    network_dynamics,
+    norms,
+    observation,
+    participation,
+    trust,
+)
+
+STREAMS = (
+    "population", "newcomers", "demography", "helping", "outcome", "norms",
+    "participation", "network", "observation",
+    # interventions draw from streams of their own, so switching one on does not
+    # shift the numbers any other submodel sees
+    "activities", "targeted_support", "platform", "supervision", "norm_revision",
+    "incentives", "professional_services",
+)
+
+
+class CommunityModel(mesa.Model):
+    """A community's mutual-aid eldercare scheme (互助养老).
+
+    Args:
+        scenario: a validated :class:`sim.params.Scenario`.
+        rng: the run's seed (an int); defaults to ``scenario.simulation.seed``.
+
+    ``step()`` advances one week. Weeks are numbered from ``-burn_in_weeks`` (not
+    recorded) to ``weeks - 1``; ``records`` holds one dict of metrics per recorded
+    week (model.md §6).
+    """
+
+    def __init__(self, scenario: Scenario | None = None, rng: int | None = None):
+        scenario = scenario if scenario is not None else Scenario()
+        seed = scenario.simulation.seed if rng is None else int(rng)
+        super().__init__(rng=seed)
+        self.config = scenario
+        self.seed = seed
+        children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+        self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
+
+        n = scenario.community.residents
+        self.pop = Population(n)
+        self.net = EdgeStore(n)
+        self.week = -scenario.simulation.burn_in_weeks
+        nw = scenario.network
+        self.decay_by_kind = np.array([nw.decay_neighbour, nw.decay_friend, nw.decay_friend, nw.decay_friend])
+        self.norm_authority = scenario.norms.initial_authority
+        self.budget_spent = 0.0
+        self.records: list[dict[str, float]] = []
+        self.tally = WeekTally(n)
+        self.governance = governance.Governance(self)
+        self.modes = norms.ServiceModes(scenario.norms)
+
+        fill_residents(self.pop, np.arange(n), scenario, self.streams["population"], self.week)
+        initial_network.build(self)
+        participation.initialize(self)
+        self.residents: dict[int, Resident] = {}
+        self._sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
+
+    # -- agents as views ------------------------------------------------------------
+    def _sync_agents(self, arrived: np.ndarray, left: np.ndarray) -> None:
+        """Keep one :class:`Resident` agent per occupied slot."""
+        for slot in left.tolist():
+            agent = self.residents.pop(slot, None)
+            if agent is not None:
+                agent.remove()
+        for slot in arrived.tolist():
+            self.residents[slot] = Resident(self, slot)
+
+    # -- schedule -------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance the community by one week."""
+        self.tally = WeekTally(self.pop.n)
+        governance.step(self)
+        demography.step(self)
+        needs.step(self)
+        self.governance.run_phase("activities")
+        self.governance.run_phase("targeted_support")
+        helping.step(self)
+        trust.step(self)
+        norms.step(self)
+        self.governance.run_phase("incentives")
+        motives.step(self)
+        participation.step(self)
+        network_dynamics.step(self)
+        if self.week >= 0:
+            self.records.append(observation.observe(self))
+        self.week += 1
+
+    @property
+    def recorded_weeks(self) -> int:
+        return len(self.records)
+
+    def run(self, weeks: int | None = None, progress=None) -> None:
+        """Burn in, then run ``weeks`` recorded weeks (default: the scenario's)."""
+        weeks = self.config.simulation.weeks if weeks is None else weeks
+        while self.week < 0:
+            self.step()
+        for _ in range(weeks):
+            self.step()
+            if progress is not None:
+                progress(1)

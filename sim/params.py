@@ -1,0 +1,302 @@
+"""The parameter schema: every model parameter with its meaning, unit, default, range
+and provenance.
+
+This module is the single source of the parameter table (``docs/parameters.md`` is
+generated from it by ``mutualaid params``) and of scenario validation (pydantic v2,
+strict: unknown keys are rejected, values outside their range are rejected).
+
+Provenance tags:
+- ``literature``: a value taken from a cited source (named in the note);
+- ``calibrated``: tuned so the baseline reproduces a pattern of docs/calibration
+  targets (named in the note);
+- ``assumed``: a modelling assumption, to be explored in sensitivity analysis.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+NEED_TYPES = ("daily_living", "companionship", "health", "errands")
+"""Need types, in the column order used by every (residents × 4) array.
+
+daily_living 生活照料, companionship 精神慰藉, health 健康, errands 代办/数字."""
+
+SETTINGS = ("new_estate", "old_estate", "rural_village", "custom")
+
+
+def param(
+    default: Any,
+    description: str,
+    *,
+    unit: str = "-",
+    provenance: str = "assumed",
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+) -> Any:
+    """A schema field carrying the metadata the parameter table needs."""
+    return Field(
+        default,
+        description=description,
+        ge=ge,
+        le=le,
+        gt=gt,
+        lt=lt,
+        json_schema_extra={"unit": unit, "provenance": provenance},
+    )
+
+
+def prob(default: float, description: str, **kw: Any) -> Any:
+    """A probability or share in [0, 1]."""
+    return param(default, description, ge=0.0, le=1.0, **kw)
+
+
+class Block(BaseModel):
+    """Base for every scenario block: strict, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=True)
+
+
+class Simulation(Block):
+    weeks: int = param(520, "Recorded horizon (after burn-in)", unit="weeks", ge=1, le=5200, provenance="assumed: 10 years, model.md §2")
+    burn_in_weeks: int = param(52, "Weeks simulated before recording starts, so the initial network and motives settle", unit="weeks", ge=0, le=1040)
+    seed: int = param(1, "Root random seed of the run", ge=0)
+    clustering_sample: int = param(2000, "Residents sampled (with an observation-only random stream) to estimate the clustering coefficient; exact when the community is smaller", unit="residents", ge=10)
+
+
+class Community(Block):
+    setting: Literal["new_estate", "old_estate", "rural_village", "custom"] = Field(
+        "custom", description="Kind of community: new commodity-housing estate, old estate, rural village (labels only; the parameters carry the differences)"
+    )
+    residents: int = param(1000, "Dwellings (one older resident each) in the community", unit="residents", ge=2, le=2_000_000, provenance="assumed: model.md §2")
+    age_share_60_69: float = prob(0.56, "Share of residents aged 60-69 at initialization and among newcomers", provenance="literature: China 7th census 2020, 60+ age structure (≈56/30/14)")
+    age_share_70_79: float = prob(0.30, "Share aged 70-79", provenance="literature: China 7th census 2020")
+    age_share_80_plus: float = prob(0.14, "Share aged 80-99", provenance="literature: China 7th census 2020")
+    lives_alone_share: float = prob(0.20, "Share of residents living alone", provenance="literature: CHARLS/CLHLS living-alone share among 60+ ≈ 15-20%")
+    education_low: float = prob(0.55, "Share with low education (primary or less)", provenance="literature: 7th census, 60+ cohort")
+    education_high: float = prob(0.12, "Share with high education (senior high or more); the rest is middle", provenance="literature: 7th census, 60+ cohort")
+    dwellings_per_building: int = param(24, "Dwellings per building (neighbour ties form within buildings)", unit="dwellings", ge=1, le=1000)
+    buildings_per_block: int = param(8, "Buildings per block (friendship ties form mostly within blocks)", unit="buildings", ge=1, le=1000)
+    infrastructure: float = prob(0.4, "Level of activity space and ageing-friendly facilities 活动中心/适老化 (raises activity access for the frail)", provenance="assumed: seed 000 §3.3.2, §4.3")
+    family_support: float = prob(0.45, "Share of a co-resident older adult's need covered by family", provenance="assumed")
+    family_support_alone: float = prob(0.15, "Share of need covered by family for residents living alone", provenance="assumed")
+    formal_care: float = prob(0.20, "Share of remaining daily-living and health need covered by formal (paid or insured) care: the substitute level", provenance="assumed; varied in the formal-care substitution pattern (targets.md)")
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> "Community":
+        total = self.age_share_60_69 + self.age_share_70_79 + self.age_share_80_plus
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"age_share_60_69 + age_share_70_79 + age_share_80_plus must sum to 1 (they sum to {total:.4g})")
+        if self.education_low + self.education_high > 1.0 + 1e-9:
+            raise ValueError("education_low + education_high must not exceed 1")
+        return self
+
+
+class Demography(Block):
+    health_at_60: float = prob(0.701, "Age-expected latent health at 60", provenance="calibrated: disability prevalence by age (targets.md)")
+    health_slope: float = param(0.0034, "Linear decline of age-expected health per year over 60", unit="1/year", ge=0, le=0.1, provenance="calibrated: disability prevalence by age")
+    health_curvature: float = param(0.0002, "Quadratic decline of age-expected health per year² over 60", unit="1/year²", ge=0, le=0.01, provenance="calibrated: disability prevalence by age")
+    frailty_sd: float = param(0.17, "Stationary SD of a resident's persistent deviation from age-expected health", ge=0, le=1, provenance="calibrated: disability prevalence by age")
+    frailty_persistence: float = param(0.995, "Weekly autocorrelation of the health deviation (AR(1))", ge=0, lt=1, provenance="assumed")
+    shock_rate_at_60: float = param(0.06, "Annual probability of an acute health shock (fall, stroke, illness) at 60", unit="1/year", ge=0, le=5, provenance="assumed")
+    shock_rate_doubling: float = param(10.0, "Years over which the shock rate doubles", unit="years", gt=0, le=100)
+    shock_size_min: float = prob(0.10, "Smallest acute health loss of a shock")
+    shock_size_max: float = prob(0.40, "Largest acute health loss of a shock")
+    shock_recovery: float = prob(0.06, "Share of the acute deficit recovered each week (partial recovery)", unit="1/week")
+    shock_permanent: float = prob(0.25, "Share of a shock that is never recovered (moves into the persistent deviation)")
+    iadl_threshold: float = prob(0.45, "Health below which a resident is IADL-limited (disabled in the calibration sense)", provenance="calibrated: disability prevalence by age")
+    adl_threshold: float = prob(0.25, "Health below which a resident is ADL-disabled")
+    mortality_at_60: float = param(0.0065, "Annual mortality at 60 at age-expected health (Gompertz level)", unit="1/year", ge=0, le=1, provenance="literature: China life tables 2020, q(60)≈0.6%")
+    mortality_gompertz: float = param(0.095, "Gompertz slope of mortality in age", unit="1/year", ge=0, le=0.5, provenance="literature: typical human Gompertz slope 0.08-0.11")
+    mortality_frailty: float = param(5.0, "Log-hazard increase per unit of health below age-expected", ge=0, le=50, provenance="assumed")
+    max_age: float = param(105.0, "Age at which a resident is removed", unit="years", ge=70, le=120)
+    move_out_rate: float = param(0.03, "Annual probability of moving out (urban mobility)", unit="1/year", ge=0, le=1, provenance="assumed: seed 000 §3.1.1 (high mobility in urban estates)")
+    institution_rate: float = param(0.08, "Extra annual probability that an ADL-disabled resident living alone moves to an institution", unit="1/year", ge=0, le=1)
+    vacancy_fill_rate: float = prob(0.10, "Weekly probability that a vacant dwelling receives a newcomer", unit="1/week")
+
+
+class Needs(Block):
+    daily_living_iadl: float = param(4.0, "Weekly daily-living need of an IADL-limited resident", unit="hours/week", ge=0, le=168)
+    daily_living_adl: float = param(12.0, "Weekly daily-living need of an ADL-disabled resident", unit="hours/week", ge=0, le=168)
+    companionship: float = param(3.0, "Weekly companionship need at full loneliness", unit="hours/week", ge=0, le=168)
+    health_support: float = param(2.0, "Weekly health-support need at zero health (scaled by 1 - health)", unit="hours/week", ge=0, le=168)
+    errands: float = param(1.5, "Weekly errands/digital need at zero digital literacy and full limitation", unit="hours/week", ge=0, le=168)
+    backlog_carryover: float = prob(0.5, "Share of unmet need that carries over to the next week (the rest is lost unmet)")
+    min_request_hours: float = param(0.25, "Smallest backlog worth a request", unit="hours", ge=0, le=24)
+
+
+class Helping(Block):
+    max_capacity: float = param(6.0, "Weekly hours a fully healthy young-old resident with no family duties can give", unit="hours/week", ge=0, le=168, provenance="assumed; hours per active member is an output (targets.md)")
+    family_duty_mean: float = prob(0.3, "Mean share of capacity taken by family duties (grandchildren, spouse)")
+    capacity_age_decline: float = param(0.03, "Share of capacity lost per year over 70", unit="1/year", ge=0, le=1)
+    skill_alpha: float = param(4.0, "Beta(α, β) of hidden skill per need type: α", gt=0, le=100, provenance="assumed: seed 000 §3.1.2 information asymmetry")
+    skill_beta: float = param(1.5, "Beta(α, β) of hidden skill: β", gt=0, le=100)
+    ask_intercept: float = param(-0.5, "Log-odds of asking for help at zero trust and zero expected success", unit="log-odds", ge=-20, le=20)
+    ask_trust: float = param(2.0, "Log-odds per unit generalized trust when deciding to ask", unit="log-odds", ge=-20, le=20)
+    ask_expected_success: float = param(1.5, "Log-odds per unit expected success of own past requests", unit="log-odds", ge=-20, le=20)
+    reluctance_mean: float = prob(0.3, "Mean reluctance to ask (面子), subtracted in log-odds × 3")
+    rounds: int = param(4, "Matching rounds per week", ge=1, le=20)
+    coordinator_reach: float = prob(0.3, "Probability that the community's part-time coordinator relays a request with no tie to ask to a random available member of the same block", provenance="assumed: seed 000 §3.2.1 (community staff coordinate part-time)")
+    accept_intercept: float = param(-0.5, "Log-odds of accepting a request at zero for every factor", unit="log-odds", ge=-20, le=20)
+    accept_trust: float = param(2.5, "Log-odds per unit trust in the requester (particularized if tied, else generalized)", unit="log-odds", ge=-20, le=20)
+    accept_obligation: float = param(2.0, "Log-odds per unit reciprocity obligation (what is owed × norm internalization)", unit="log-odds", ge=-20, le=20)
+    accept_norm: float = param(1.0, "Log-odds per unit reciprocity-norm internalization", unit="log-odds", ge=-20, le=20)
+    accept_self_worth: float = param(1.0, "Log-odds per unit self-worth motive", unit="log-odds", ge=-20, le=20)
+    accept_cost: float = param(0.15, "Log-odds lost per hour requested", unit="log-odds/hour", ge=0, le=20)
+    accept_frailty: float = param(2.0, "Log-odds lost per unit of own poor health (1 - health)", unit="log-odds", ge=0, le=20)
+    accept_bad_reputation: float = param(3.0, "Log-odds lost per unit of the requester's known bad-reputation share", unit="log-odds", ge=0, le=50)
+    obligation_scale: float = param(4.0, "Hours owed at which the obligation term reaches 1 - e⁻¹", unit="hours", gt=0, le=1000)
+    free_ride_balance: float = param(2.0, "Hours owed to the requester beyond which declining while able counts as free riding", unit="hours", ge=0, le=1000)
+    dispute_on_failure: float = prob(0.25, "Probability that a failed service becomes a dispute", provenance="assumed: seed 000 §3.2")
+
+
+class Trust(Block):
+    initial_generalized_mean: float = prob(0.45, "Mean initial generalized trust 社会信任", provenance="assumed: CGSS generalized trust in neighbours is moderate")
+    initial_generalized_sd: float = param(0.15, "SD of initial generalized trust", ge=0, le=1)
+    experience_rate: float = prob(0.08, "Weight of one exchange outcome in generalized trust (drift toward recent experience)")
+    sanction_signal: float = param(0.5, "Rise of generalized trust (share of the gap to 1) per visible sanction per resident", ge=0, le=1000)
+    violation_signal: float = param(0.5, "Fall of generalized trust (share of its level) per unpunished violation per resident", ge=0, le=1000)
+    forgetting: float = param(0.99, "Weekly retention λ of Beta-reputation counts (forgetting)", gt=0, le=1, provenance="literature: Jøsang & Ismail 2002, Beta reputation with forgetting")
+    gossip_rate: float = prob(0.15, "Probability that a feedback event is passed on along one of the rater's ties (gossip reach)", provenance="assumed: seed 000 §2.2.2 informal social exclusion")
+    new_tie_trust_weight: float = param(2.0, "Pseudo-observations of generalized trust seeding the particularized trust of a new tie", ge=0, le=100)
+
+
+class Norms(Block):
+    initial_authority: float = prob(0.4, "Initial norm authority 规范权威 (perceived probability that violations are sanctioned)")
+    authority_rate: float = prob(0.05, "Speed at which norm authority moves toward the observed enforcement ratio", unit="1/week", provenance="assumed: seed 000 §3.2.1")
+    initial_internalization_mean: float = prob(0.5, "Mean initial reciprocity-norm internalization 互惠规范")
+    internalization_rate: float = prob(0.02, "Speed at which internalization moves toward authority and observed reciprocity", unit="1/week")
+    authority_weight: float = prob(0.5, "Weight of norm authority (vs observed reciprocity) in the internalization target")
+    informal_detection: float = prob(0.15, "Probability an informal violation is noticed and sanctioned by gossip and exclusion", provenance="assumed: seed 000 §3.2.1 (part-time staff, weak supervision)")
+    sanction_reputation: float = param(1.0, "Bad-feedback count added to an offender's public reputation per sanction", unit="reports", ge=0, le=100)
+    informal_tie_cut: float = prob(0.5, "Probability that an informally sanctioned violation cuts the victim's tie to the offender")
+    mode_interval: int = param(104, "Weeks between the appearance of new service modes (online companionship, smart devices, telehealth)", unit="weeks", ge=1, le=10000, provenance="assumed: seed 000 §3.2.2")
+    max_modes: int = param(3, "Number of new service modes that appear over the run", ge=0, le=20)
+    mode_uptake: float = prob(0.3, "Share of requests of the mode's need type made through a new mode once it exists")
+    unregulated_dispute_factor: float = param(2.5, "Multiplier of failure-to-dispute risk in unregulated modes", ge=1, le=100, provenance="assumed: seed 000 §3.2.2")
+    unregulated_uptake_factor: float = prob(0.5, "Uptake multiplier while a mode is unregulated")
+    informal_regulation_weeks: int = param(520, "Weeks after which an unreviewed mode becomes regulated by custom alone", unit="weeks", ge=1, le=100000)
+
+
+class Motives(Block):
+    initial_self_worth_mean: float = prob(0.45, "Mean initial self-worth 自我价值 (sense of being needed)")
+    self_worth_gain: float = prob(0.12, "Share of the gap to 1 closed by one successful help given")
+    self_worth_decay: float = prob(0.01, "Weekly decay of self-worth toward its floor (role loss)", unit="1/week")
+    self_worth_floor: float = prob(0.3, "Self-worth that other roles sustain without helping")
+    loneliness_rise: float = prob(0.06, "Weekly rise of loneliness toward 1 with no contact", unit="1/week", provenance="calibrated: loneliness ≈ 30% (targets.md)")
+    loneliness_relief: float = param(0.1, "Weekly fall of loneliness per unit of contact (tie strength in touch plus interactions)", unit="1/week", ge=0, le=1, provenance="calibrated: loneliness ≈ 30%")
+    lonely_threshold: float = prob(0.5, "Loneliness above which a resident counts as lonely")
+    belonging_gain: float = prob(0.05, "Share of the gap to 1 closed by one belonging event (activity, successful exchange)")
+    belonging_decay: float = prob(0.01, "Weekly relative decay of belonging", unit="1/week")
+    belonging_contact_weight: float = param(0.25, "Belonging events per unit of everyday contact with one's ties", ge=0, le=10)
+    initial_belonging_mean: float = prob(0.4, "Mean initial belonging 社会归属感")
+
+
+class Participation(Block):
+    initial_aware: float = prob(0.3, "Share aware of the scheme at start")
+    initial_member_share: float = prob(0.25, "Share of aware and willing residents who are members at start")
+    awareness_base: float = param(0.002, "Weekly probability of becoming aware from community notices", unit="1/week", ge=0, le=1)
+    awareness_per_member_tie: float = prob(0.02, "Weekly probability of hearing of the scheme from each tie who is a member", unit="1/week")
+    willingness_intercept: float = param(-2.5, "Log-odds of stated willingness at zero for every factor", unit="log-odds", ge=-20, le=20)
+    willingness_trust: float = param(2.5, "Log-odds per unit generalized trust", unit="log-odds", ge=-20, le=20, provenance="assumed; which trust drives willingness is an output (targets.md)")
+    willingness_norm: float = param(1.0, "Log-odds per unit norm internalization", unit="log-odds", ge=-20, le=20)
+    willingness_self_worth: float = param(1.0, "Log-odds per unit self-worth motive", unit="log-odds", ge=-20, le=20, provenance="assumed: seed 004 §2.3(1)")
+    willingness_loneliness: float = param(1.0, "Log-odds per unit loneliness (emotional-connection motive)", unit="log-odds", ge=-20, le=20, provenance="assumed: seed 004 §2.3(2)")
+    willingness_belonging: float = param(1.5, "Log-odds per unit belonging", unit="log-odds", ge=-20, le=20, provenance="assumed: seed 004 §2.3(3)")
+    willing_threshold: float = prob(0.5, "Willingness at or above which a resident states they are willing")
+    join_rate: float = prob(0.02, "Weekly probability that an aware, willing non-member joins", unit="1/week")
+    dissatisfaction_memory: float = prob(0.9, "Weekly retention of accumulated dissatisfaction", unit="1/week")
+    quit_threshold: float = param(4.0, "Dissatisfaction above which a member may quit", ge=0, le=1000)
+    quit_rate: float = prob(0.05, "Weekly probability that a dissatisfied member quits", unit="1/week")
+    rejoin_delay: int = param(26, "Weeks after quitting before a resident may rejoin", unit="weeks", ge=0, le=10000)
+    active_window: int = param(13, "Weeks after the last exchange during which a member counts as active", unit="weeks", ge=1, le=520, provenance="model.md §2 (13 weeks)")
+
+
+class Network(Block):
+    neighbour_ties: float = param(3.5, "Mean neighbour ties per resident at start (within building)", unit="ties", ge=0, le=100, provenance="calibrated: social isolation ≈ 24% (targets.md)")
+    friend_ties: float = param(3.5, "Mean friendship ties per resident at start (within block, homophilous)", unit="ties", ge=0, le=100, provenance="calibrated: social isolation ≈ 24%")
+    sociability_weight: float = param(1.0, "Exponent of sociability in tie-formation propensity", ge=0, le=10, provenance="seed 000 §3.3.2")
+    education_weight: float = param(0.3, "Tie-formation propensity gain per education level", ge=0, le=10, provenance="seed 000 §3.3.2")
+    frailty_weight: float = param(1.0, "Exponent of mobility (health) in tie-formation propensity", ge=0, le=10, provenance="seed 000 §3.3.2")
+    homophily: float = param(2.0, "Log-odds penalty per unit of age/education distance when forming friend ties", ge=0, le=50)
+    neighbour_meeting: float = prob(0.015, "Weekly base probability of forming a neighbour acquaintance in one's building", unit="1/week")
+    triadic_closure: float = prob(0.01, "Weekly base probability of befriending a friend's friend", unit="1/week")
+    decay_neighbour: float = param(0.004, "Weekly decay of a neighbour tie's strength without contact", unit="1/week", ge=0, le=1)
+    decay_friend: float = param(0.008, "Weekly decay of other ties' strength without contact", unit="1/week", ge=0, le=1)
+    contact_boost: float = prob(0.15, "Share of the gap to 1 closed in tie strength by one contact")
+    new_tie_strength: float = prob(0.3, "Strength of a newly formed tie")
+    prune_strength: float = prob(0.05, "Ties weaker than this are dropped")
+    isolation_ties: int = param(2, "A resident with fewer ties of strength ≥ isolation_strength is socially isolated", unit="ties", ge=1, le=100, provenance="targets.md social isolation ≈ 24%")
+    isolation_strength: float = prob(0.2, "Tie strength that counts for the isolation measure")
+    casual_contact: float = prob(0.8, "Weekly base probability (× tie propensity) of an everyday contact with one random tie, which refreshes it", unit="1/week", provenance="calibrated: social isolation ≈ 24%")
+    contact_per_week: float = param(0.5, "Expected casual contacts a week per unit of tie strength (relieve loneliness)", unit="contacts/week", ge=0, le=100)
+
+
+class Interventions(Block):
+    """Governance interventions (model.md §4); each block arrives with its submodel."""
+
+
+class Scenario(Block):
+    """A complete, validated scenario: the community, every submodel's parameters and
+    the interventions with their schedules."""
+
+    name: str = Field("unnamed", description="Short name of the scenario")
+    description: str = Field("", description="What the scenario represents and where it comes from")
+    simulation: Simulation = Field(default_factory=Simulation)
+    community: Community = Field(default_factory=Community)
+    demography: Demography = Field(default_factory=Demography)
+    needs: Needs = Field(default_factory=Needs)
+    helping: Helping = Field(default_factory=Helping)
+    trust: Trust = Field(default_factory=Trust)
+    norms: Norms = Field(default_factory=Norms)
+    motives: Motives = Field(default_factory=Motives)
+    participation: Participation = Field(default_factory=Participation)
+    network: Network = Field(default_factory=Network)
+    interventions: Interventions = Field(default_factory=Interventions)
+
+
+def parameter_rows() -> list[dict[str, Any]]:
+    """One row per numeric/categorical parameter: name, meaning, unit, default, range,
+    provenance. The parameter table of the docs is generated from this."""
+    rows: list[dict[str, Any]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            ann = info.annotation
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                walk(ann, f"{prefix}{name}.")
+                continue
+            if prefix == "":
+                continue  # name, description
+            extra = info.json_schema_extra or {}
+            lo = hi = None
+            lo_open = hi_open = False
+            for m in info.metadata:
+                if getattr(m, "ge", None) is not None:
+                    lo = m.ge
+                if getattr(m, "gt", None) is not None:
+                    lo, lo_open = m.gt, True
+                if getattr(m, "le", None) is not None:
+                    hi = m.le
+                if getattr(m, "lt", None) is not None:
+                    hi, hi_open = m.lt, True
+            if lo is None and hi is None:
+                rng = "one of " + ", ".join(getattr(ann, "__args__", ())) if getattr(ann, "__args__", None) else "any"
+            else:
+                rng = ("(" if lo_open else "[") + ("-∞" if lo is None else f"{lo:g}") + ", " + ("∞" if hi is None else f"{hi:g}") + (")" if hi_open else "]")
+            rows.append(
+                {
+                    "name": f"{prefix}{name}",
+                    "meaning": info.description or "",
+                    "unit": extra.get("unit", "-"),
+                    "default": info.default,
+                    "range": rng,
+                    "provenance": extra.get("provenance", "assumed"),
+                }
+            )
+
+    walk(Scenario, "")
+    return rows

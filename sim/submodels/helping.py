@@ -1,0 +1,254 @@
+"""Steps 6-8: help seeking, matching in rounds, help giving and service outcome.
+
+Help seeking. A member with unmet need (backlog ≥ ``min_request_hours``) who is not
+excluded asks this week with probability
+    σ(ask_intercept + ask_trust·T_gen + ask_expected_success·E − 3·reluctance),
+where E = (s + 1)/(s + f + 2) is the Beta expectation of their own past requests
+being met (s met, f unmet) and reluctance is the personal cost of asking (面子).
+
+Matching (``rounds`` per week). In each round every open requester puts their
+largest remaining need type to one helper:
+- through their ties: a tied member with spare capacity whom they have not asked this
+  week, drawn with weight strength × particularized trust (Gumbel-max sampling, so
+  every requester draws at once and slot order does not matter);
+- through the information platform (an intervention) when no tie is available and
+  the requester can use it;
+- otherwise, with probability ``coordinator_reach``, through the community's
+  part-time coordinator, who relays the request to one random member of the
+  requester's block (accepted only if that member can help; seed 000 §3.2.1).
+The helper accepts with probability
+    p = willingness_h · σ(a0 + a_T·T + a_O·O + a_N·n_h + a_S·s_h + incentive
+                          − a_C·hours − a_F·(1 − h_h) − a_R·R_q)
+with T the helper's particularized trust in the requester (Beta expectation of the
+tie's counts), O = (1 − e^{−owed/scale})·n_h the reciprocity obligation (hours the
+helper owes this requester, weighted by the helper's norm internalization n_h), s_h
+the helper's self-worth motive, R_q = bad/(good + bad + 2) the requester's known bad
+reputation. Stated willingness multiplies the whole, so zero willingness gives zero
+exchanges. Helpers facing several requests in a round serve them in random order
+until their capacity is spent: hours delivered never exceed capacity or need.
+Declining while able (capacity ≥ hours asked) a request from someone one owes more
+than ``free_ride_balance`` hours is free riding, a violation of the reciprocity norm
+(seed 000 §2.2.2).
+
+Service outcome. A service succeeds with probability equal to the helper's hidden
+skill for that need type (the information asymmetry of seed 000 §3.1.2); a failed
+service becomes a dispute with probability ``dispute_on_failure``, multiplied in
+service modes that norms do not yet regulate (seed 000 §3.2.2).
+
+Ledger: hours given by the helper equal hours received by the requester, by type;
+the tie's obligation is netted (what the helper owed the requester is paid off first,
+the rest becomes the requester's debt to the helper).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.population import random_mates
+from sim.tally import Exchanges
+from sim.util import segment_first_max, sigmoid
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def ask_probability(pop, helping) -> np.ndarray:
+    """Probability of asking for help this week, per resident."""
+    expected = (pop.ask_success + 1.0) / (pop.ask_success + pop.ask_failure + 2.0)
+    return sigmoid(helping.ask_intercept + helping.ask_trust * pop.generalized_trust
+                   + helping.ask_expected_success * expected - 3.0 * pop.reluctance)
+
+
+def acceptance_probability(willingness, trust, owed, norm, self_worth, incentive, hours, health,
+                           bad_reputation, helping) -> np.ndarray:
+    """Probability that a helper accepts a request (see the module docstring)."""
+    obligation = (1.0 - np.exp(-np.asarray(owed) / helping.obligation_scale)) * norm
+    logit = (helping.accept_intercept + helping.accept_trust * trust + helping.accept_obligation * obligation
+             + helping.accept_norm * norm + helping.accept_self_worth * self_worth + incentive
+             - helping.accept_cost * hours - helping.accept_frailty * (1.0 - health)
+             - helping.accept_bad_reputation * bad_reputation)
+    return np.asarray(willingness) * sigmoid(logit)
+
+
+def bad_reputation(pop, slots: np.ndarray) -> np.ndarray:
+    """Known bad-reputation share bad/(good + bad + 2): 0 with no information."""
+    g, b = pop.reputation_good[slots], pop.reputation_bad[slots]
+    return b / (g + b + 2.0)
+
+
+def serve_in_random_order(helpers: np.ndarray, hours: np.ndarray, capacity_left: np.ndarray,
+                          priority: np.ndarray) -> np.ndarray:
+    """Hours granted to each accepted request when a helper serves their requests in
+    ``priority`` order until capacity runs out."""
+    order = np.lexsort((priority, helpers))
+    h_sorted, x_sorted = helpers[order], hours[order]
+    cum = np.cumsum(x_sorted)
+    starts = np.r_[True, h_sorted[1:] != h_sorted[:-1]]
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(h_sorted)), 0))
+    before = cum - x_sorted - (cum[group_start] - x_sorted[group_start])
+    granted_sorted = np.clip(capacity_left[h_sorted] - before, 0.0, x_sorted)
+    granted = np.empty_like(granted_sorted)
+    granted[order] = granted_sorted
+    return granted
+
+
+def coordinator_candidates(u_reach: np.ndarray, u_pick: np.ndarray, seekers: np.ndarray, can_help: np.ndarray,
+                           block_size: int, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """(requester, helper) pairs the coordinator relays: one random blockmate each,
+    kept if reached and able to help."""
+    mate = random_mates(u_pick, seekers, block_size, len(can_help))
+    ok = (u_reach < reach) & can_help[mate] & (mate != seekers)
+    return seekers[ok], mate[ok]
+
+
+def step(model: "CommunityModel") -> None:
+    pop, sc, net, week, tally = model.pop, model.config, model.net, model.week, model.tally
+    hp = sc.helping
+    rng = model.streams["helping"]
+    n = pop.n
+    gov = model.governance
+    min_req = sc.needs.min_request_hours
+    block_size = sc.community.dwellings_per_building * sc.community.buildings_per_block
+
+    in_scheme = pop.occupied & pop.member & (pop.excluded_until <= week)
+    eligible = in_scheme & (pop.backlog.sum(axis=1) >= min_req)
+    asking = eligible & (rng.random(n) < ask_probability(pop, hp))
+    tally.asked = asking
+    made = np.zeros(n)
+    accepted_count = np.zeros(n)
+
+    decay = model.decay_by_kind
+    strength = net.strength_now(week, decay)
+    tally.strength_now = strength
+    asked_edge = np.zeros(len(net), dtype=bool)
+    asked_pairs: set[tuple[int, int]] = set()  # platform requests already put this week
+    platform = gov.get("platform")
+
+    parts: list[tuple[np.ndarray, ...]] = []
+    violators: list[np.ndarray] = []
+    victims: list[np.ndarray] = []
+    open_req = asking.copy()
+    for _ in range(hp.rounds):
+        req = np.flatnonzero(open_req & (pop.backlog.max(axis=1) >= min_req))
+        if len(req) == 0:
+            break
+        is_req = np.zeros(n, dtype=bool)
+        is_req[req] = True
+        can_help = in_scheme & (pop.capacity_left >= min_req)
+        cand = np.flatnonzero(is_req[net.owner] & can_help[net.other] & ~asked_edge)
+        weight = strength[cand] * net.trust_expectation(week, sc.trust.forgetting, cand)
+        score = np.log(weight + 1e-12) + rng.gumbel(size=len(cand))
+        chosen = cand[segment_first_max(net.owner[cand], score)]
+        q = net.owner[chosen]
+        h = net.other[chosen]
+        asked_edge[chosen] = True
+        no_tie = np.ones(n, dtype=bool)
+        no_tie[q] = False
+        seekers = req[no_tie[req]]
+        if platform is not None and len(seekers):
+            pq, ph = platform.candidates(model, seekers, can_help, asked_pairs)
+            q, h = np.concatenate([q, pq]), np.concatenate([h, ph])
+            no_tie[pq] = False
+            seekers = req[no_tie[req]]
+        u_reach, u_pick = rng.random((2, len(seekers)))
+        cq, ch = coordinator_candidates(u_reach, u_pick, seekers, can_help, block_size, hp.coordinator_reach)
+        q, h = np.concatenate([q, cq]), np.concatenate([h, ch])
+        if len(q) == 0:
+            break
+        served = np.zeros(n, dtype=bool)
+        served[q] = True
+        open_req &= served | ~is_req  # requesters with nobody left to ask stop asking
+
+        ntype = np.argmax(pop.backlog[q], axis=1)
+        hours = pop.backlog[q, ntype]
+        twin = net.find(h, q)
+        tied = twin >= 0
+        trust_hq = np.where(tied, net.trust_expectation(week, sc.trust.forgetting, np.maximum(twin, 0)),
+                            pop.generalized_trust[h])
+        owed = np.where(tied, net.owed[np.maximum(twin, 0)], 0.0)
+        incentive = gov.hook_sum("acceptance_bonus", h, ntype)
+        p = acceptance_probability(pop.willingness[h], trust_hq, owed, pop.norm_internalization[h],
+                                   pop.self_worth[h], incentive, hours, pop.health[h],
+                                   bad_reputation(pop, q), hp)
+        accept = rng.random(len(q)) < p
+        priority = rng.random(len(q))
+        able = pop.capacity_left[h] >= hours
+        free_ride = ~accept & able & (owed > hp.free_ride_balance)
+        violators.append(h[free_ride])
+        victims.append(q[free_ride])
+
+        granted = np.zeros(len(q))
+        granted[accept] = serve_in_random_order(h[accept], hours[accept], pop.capacity_left, priority[accept])
+        np.add.at(pop.capacity_left, h, -granted)
+        pop.backlog[q, ntype] -= granted
+        made[q] += 1
+        accepted_count[q] += accept
+        give = granted > 0
+        parts.append((h[give], q[give], ntype[give], granted[give]))
+
+    tally.requests_made = made
+    tally.requests_accepted = accepted_count
+    tally.violators = np.concatenate(violators) if violators else np.zeros(0, dtype=np.int64)
+    tally.victims = np.concatenate(victims) if victims else np.zeros(0, dtype=np.int64)
+    tally.violation_kind = np.zeros(len(tally.violators), dtype=np.int8)
+    _settle(model, parts, asking)
+
+
+def _settle(model: "CommunityModel", parts, asking: np.ndarray) -> None:
+    """Record the week's exchanges: ledger, obligations, contacts and outcomes."""
+    pop, sc, net, week, tally = model.pop, model.config, model.net, model.week, model.tally
+    if parts:
+        h, q, t, x = (np.concatenate(col) for col in zip(*parts))
+    else:
+        h = q = t = np.zeros(0, dtype=np.int64)
+        x = np.zeros(0)
+    # platform matches between residents without a tie create an exchange tie
+    missing = net.find(q, h) < 0
+    if missing.any():
+        from sim.network import EXCHANGE
+
+        gt = pop.generalized_trust[q[missing]]
+        w = sc.trust.new_tie_trust_weight
+        net.add(q[missing], h[missing], EXCHANGE, sc.network.new_tie_strength, week, w * gt, w * (1.0 - gt))
+    edge = net.find(q, h)
+    twin = net.find(h, q)
+
+    received_any = np.zeros(pop.n, dtype=bool)
+    received_any[q] = True
+    pop.ask_success += asking & received_any
+    pop.ask_failure += asking & ~received_any
+    tally.unanswered = asking & ~received_any
+
+    np.add.at(pop.hours_given, (h, t), x)
+    np.add.at(pop.hours_received, (q, t), x)
+    np.add.at(pop.given_total, h, x)
+    np.add.at(pop.received_total, q, x)
+    pop.last_active[h] = week
+    pop.last_active[q] = week
+    np.add.at(tally.interactions, h, 1.0)
+    np.add.at(tally.interactions, q, 1.0)
+
+    # obligations: the requester now owes the helper; net the pair's debts
+    if len(edge):
+        np.add.at(net.owed, edge, x)
+        pair = np.unique(np.minimum(edge, twin))
+        other = net.find(net.other[pair], net.owner[pair])
+        balance = net.owed[pair] - net.owed[other]
+        net.owed[pair] = np.maximum(balance, 0.0)
+        net.owed[other] = np.maximum(-balance, 0.0)
+        net.touch(week, model.decay_by_kind, edge, sc.network.contact_boost)
+
+    # service outcome: hidden skill, dispute risk higher in unregulated modes
+    rng = model.streams["outcome"]
+    u_success, u_dispute, u_mode = rng.random((3, len(h)))
+    new_mode, unregulated = model.modes.assign(t, u_mode, week)
+    success = u_success < pop.skill[h, t]
+    factor = np.where(unregulated, sc.norms.unregulated_dispute_factor, 1.0)
+    dispute = ~success & (u_dispute < np.minimum(sc.helping.dispute_on_failure * factor, 1.0))
+    tally.exchanges = Exchanges(h, q, t, x, edge, twin, success, dispute, new_mode)
+    if dispute.any():
+        tally.violators = np.concatenate([tally.violators, h[dispute]])
+        tally.victims = np.concatenate([tally.victims, q[dispute]])
+        tally.violation_kind = np.concatenate([tally.violation_kind, np.ones(int(dispute.sum()), dtype=np.int8)])

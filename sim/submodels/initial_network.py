@@ -1,0 +1,53 @@
+"""Initialization of the relationship network from dwellings (model.md §5).
+
+Neighbour ties form within buildings and friendship ties within blocks, both more
+readily for residents with a high tie propensity π (sociable, educated, healthy;
+seed 000 §3.3.2). Resident i starts Poisson(k·π_i / (2·mean π)) ties of each kind
+(k = ``neighbour_ties`` or ``friend_ties``) to uniformly drawn building- or
+block-mates j, each accepted with probability min(1, π_j / mean π) (friend ties
+also with exp(−homophily·distance)). Initial strengths are uniform on [0.2, 0.8]; each end's
+particularized trust starts as ``new_tie_trust_weight`` pseudo-observations of its
+own generalized trust.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.network import FRIEND, NEIGHBOUR
+from sim.population import homophily_weight, random_mates, tie_propensity
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def _stubs(rng, prop: np.ndarray, mean_ties: float) -> np.ndarray:
+    scale = prop / max(prop[prop > 0].mean(), 1e-12)
+    counts = rng.poisson(mean_ties * scale / 2.0)
+    return np.repeat(np.arange(len(prop)), counts)
+
+
+def build(model: "CommunityModel") -> None:
+    pop, sc, net = model.pop, model.config, model.net
+    nw, c = sc.network, sc.community
+    rng = model.streams["population"]
+    n = pop.n
+    prop = tie_propensity(pop, sc)
+    mean_prop = max(prop[pop.occupied].mean(), 1e-12)
+    block_size = c.dwellings_per_building * c.buildings_per_block
+    for kind, mean_ties, group in ((NEIGHBOUR, nw.neighbour_ties, c.dwellings_per_building),
+                                   (FRIEND, nw.friend_ties, block_size)):
+        a = _stubs(rng, prop, mean_ties)
+        b = random_mates(rng.random(len(a)), a, group, n)
+        accept = np.minimum(prop[b] / mean_prop, 1.0)
+        if kind == FRIEND:
+            accept = accept * homophily_weight(pop, a, b, nw.homophily)
+        ok = rng.random(len(a)) < accept
+        a, b = a[ok], b[ok]
+        net.add(a, b, kind, rng.uniform(0.2, 0.8, len(a)), model.week)
+    w = sc.trust.new_tie_trust_weight
+    gt = pop.generalized_trust[net.owner]
+    net.trust_success[:] = w * gt
+    net.trust_failure[:] = w * (1.0 - gt)

@@ -1,0 +1,69 @@
+"""Step 13, motives: self-worth 自我价值实现, loneliness (the inverse of emotional
+connection 情感联结) and belonging 社会归属感 (seed 004 §2.3).
+
+Self-worth (feeling needed): decays toward the floor that other roles sustain (role
+loss) and rises with each successful help given (k this week):
+    s' = s − δ_s·(s − floor),   s ← s' + (1 − (1 − g_s)^k)·(1 − s').
+
+Loneliness: isolation raises it and contact lowers it,
+    L ← L + ρ_L·(1 + alone)·(1 − L) − ρ_C·c·L,
+where c = contact_per_week·Σ(current strength of one's ties) + interactions this week
+(exchanges, activities, visits), and living alone doubles the pull toward loneliness.
+Lonely means L > ``lonely_threshold`` (calibrated to ≈30% lonely; CHARLS, CLHLS).
+
+Belonging: decays slowly and rises with events that tie one to the community —
+successful exchanges (either side), attended activities, and everyday contact with
+one's ties (``belonging_contact_weight`` events per unit of contact):
+    b' = b·(1 − δ_b),   b ← b' + (1 − (1 − g_b)^e)·(1 − b').
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.util import repeated_gain
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def decay_then_gain(x: np.ndarray, decay: float, gain: float, events: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """Decay toward ``floor``, then close a share of the gap to 1 for each event."""
+    x = x - decay * (x - floor)
+    return x + repeated_gain(gain, events) * (1.0 - x)
+
+
+def loneliness_update(loneliness: np.ndarray, contact: np.ndarray, alone: np.ndarray, rise: float, relief: float) -> np.ndarray:
+    """One week of loneliness dynamics (bounded to [0, 1])."""
+    new = loneliness + rise * (1.0 + alone) * (1.0 - loneliness) - relief * contact * loneliness
+    return np.clip(new, 0.0, 1.0)
+
+
+def tie_contact(model: "CommunityModel") -> np.ndarray:
+    """Σ current strength of each resident's ties."""
+    net = model.net
+    strength = net.strength_now(model.week, model.decay_by_kind)
+    return np.bincount(net.owner, weights=strength, minlength=model.pop.n)
+
+
+def step(model: "CommunityModel") -> None:
+    pop, sc, tally = model.pop, model.config, model.tally
+    m = sc.motives
+    ex = tally.exchanges
+    n = pop.n
+    helped_ok = np.bincount(ex.helper, weights=ex.success, minlength=n)
+    recognition = model.governance.hook_sum("self_worth_events", helped_ok)
+    pop.self_worth = decay_then_gain(pop.self_worth, m.self_worth_decay, m.self_worth_gain, helped_ok + recognition,
+                                     m.self_worth_floor)
+
+    contact = sc.network.contact_per_week * tie_contact(model) + tally.interactions
+    pop.loneliness = loneliness_update(pop.loneliness, contact, pop.lives_alone, m.loneliness_rise, m.loneliness_relief)
+    relief = model.governance.hook_sum("loneliness_relief")
+    if np.any(relief):
+        pop.loneliness = np.clip(pop.loneliness * (1.0 - relief), 0.0, 1.0)
+
+    events = (helped_ok + np.bincount(ex.requester, weights=ex.success, minlength=n) + tally.belonging_events
+              + m.belonging_contact_weight * contact)
+    pop.belonging = decay_then_gain(pop.belonging, m.belonging_decay, m.belonging_gain, events)

@@ -1,0 +1,79 @@
+"""Step 15, network dynamics (关系网络).
+
+- Decay: a tie's strength falls by ``decay_neighbour`` (neighbours) or
+  ``decay_friend`` (other kinds) a week without contact, and every contact closes
+  ``contact_boost`` of the gap to 1 (applied lazily, see sim.network). Every four
+  weeks ties weaker than ``prune_strength`` are dropped.
+- Everyday contact: with weekly probability ``casual_contact``·π_i a resident meets
+  one random tie, which refreshes it (this keeps active people's ties alive while
+  the ties of the frail and unsociable fade).
+- Neighbour acquaintance: each resident meets a random occupant of their building
+  with weekly probability ``neighbour_meeting``·π_i, forming a neighbour tie.
+- Triadic closure: with weekly probability ``triadic_closure``·π_i a resident meets a
+  random friend's random friend, and they befriend with probability
+  exp(−homophily·distance) (age, education).
+π_i is the tie propensity: sociability^a·(1 + b·education)·health^c — sociable and
+educated residents gain ties faster, the frail stay isolated (seed 000 §3.3.2).
+Ties of residents who leave go with them (demography step).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.network import FRIEND, NEIGHBOUR
+from sim.population import homophily_weight, random_mates, tie_propensity
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+PRUNE_EVERY = 4
+
+
+def random_neighbour(net, slots: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """A uniformly random tie of each slot (slots must have at least one tie)."""
+    start = net.indptr[slots]
+    deg = net.indptr[slots + 1] - start
+    return net.other[start + np.floor(u * deg).astype(np.int64)]
+
+
+def step(model: "CommunityModel") -> None:
+    pop, sc, net, week = model.pop, model.config, model.net, model.week
+    nw = sc.network
+    rng = model.streams["network"]
+    n = pop.n
+    u_meet, u_mate, u_close, u_pick1, u_pick2, u_accept, u_casual, u_which = rng.random((8, n))
+
+    if week % PRUNE_EVERY == 0 and len(net):
+        net.remove(net.strength_now(week, model.decay_by_kind) < nw.prune_strength)
+
+    prop = tie_propensity(pop, sc)
+    meeting = np.flatnonzero(pop.occupied & (net.degree() > 0) & (u_casual < nw.casual_contact * prop))
+    if len(meeting):
+        start = net.indptr[meeting]
+        edge = start + np.floor(u_which[meeting] * (net.indptr[meeting + 1] - start)).astype(np.int64)
+        net.touch(week, model.decay_by_kind, edge, nw.contact_boost)
+    meets = np.flatnonzero(pop.occupied & (u_meet < nw.neighbour_meeting * prop))
+    if len(meets):
+        mate = random_mates(u_mate[meets], meets, sc.community.dwellings_per_building, n)
+        ok = pop.occupied[mate]
+        net.add(meets[ok], mate[ok], NEIGHBOUR, nw.new_tie_strength, week, *_trust_prior(model, meets[ok]))
+
+    deg = net.degree()
+    closers = np.flatnonzero(pop.occupied & (deg > 0) & (u_close < nw.triadic_closure * prop))
+    if len(closers):
+        j = random_neighbour(net, closers, u_pick1[closers])
+        has = net.degree()[j] > 0
+        closers, j = closers[has], j[has]
+        k = random_neighbour(net, j, u_pick2[closers])
+        ok = (k != closers) & (u_accept[closers] < homophily_weight(pop, closers, k, nw.homophily))
+        net.add(closers[ok], k[ok], FRIEND, nw.new_tie_strength, week, *_trust_prior(model, closers[ok]))
+
+
+def _trust_prior(model: "CommunityModel", slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Beta pseudo-counts seeding a new tie's trust from generalized trust."""
+    w = model.config.trust.new_tie_trust_weight
+    gt = model.pop.generalized_trust[slots]
+    return w * gt, w * (1.0 - gt)

@@ -1,0 +1,123 @@
+"""Step 16, observation: the weekly model-level metrics (model.md §6).
+
+The column names are the contract for exports and the dashboard:
+week, residents, aware_share, willing_share, member_share, active_share, need_hours,
+met_hours, coverage, unmet_adl_share, generalized_trust, tie_trust, norm_authority,
+violation_rate, sanctions, disputes, mean_degree, clustering, isolated_share,
+loneliness, lonely_share, belonging, help_gini, coverage_gap,
+hours_per_active_member, credits_outstanding, budget_spent.
+Definitions are in docs/odd.md (Observation). The clustering coefficient is exact up
+to ``clustering_sample`` residents and estimated on a sample beyond, drawn from an
+observation-only random stream so observing never changes the dynamics.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.submodels.needs import DAILY
+from sim.util import gini
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+METRICS = (
+    "week", "residents", "aware_share", "willing_share", "member_share", "active_share",
+    "need_hours", "met_hours", "coverage", "unmet_adl_share", "generalized_trust", "tie_trust",
+    "norm_authority", "violation_rate", "sanctions", "disputes", "mean_degree", "clustering",
+    "isolated_share", "loneliness", "lonely_share", "belonging", "help_gini", "coverage_gap",
+    "hours_per_active_member", "credits_outstanding", "budget_spent",
+)
+
+
+def _share(mask: np.ndarray, of: int) -> float:
+    return float(mask.sum()) / of if of else 0.0
+
+
+def average_clustering(net, nodes: np.ndarray) -> float:
+    """Mean local clustering coefficient of ``nodes`` (degree < 2 counts as 0, as in
+    networkx.average_clustering)."""
+    if len(nodes) == 0:
+        return 0.0
+    n = net.n
+    adj = sp.csr_matrix((np.ones(len(net)), net.other, net.indptr), shape=(n, n))
+    rows = adj[nodes]
+    twice_triangles = np.asarray((rows @ adj).multiply(rows).sum(axis=1)).ravel()
+    deg = np.diff(net.indptr)[nodes].astype(np.float64)
+    possible = deg * (deg - 1.0)
+    local = np.divide(twice_triangles, possible, out=np.zeros_like(possible), where=possible > 0)
+    return float(local.mean())
+
+
+def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float:
+    """Coverage of the best-connected quarter minus that of the least-connected
+    quarter, among residents with need this week (ranked by degree, ties by slot)."""
+    idx = np.flatnonzero(need > 0)
+    if len(idx) < 4:
+        return 0.0
+    order = idx[np.lexsort((idx, degree[idx]))]
+    q = len(order) // 4
+    low, high = order[:q], order[-q:]
+    return float(met[high].sum() / need[high].sum() - met[low].sum() / need[low].sum())
+
+
+def observe(model: "CommunityModel") -> dict[str, float]:
+    pop, sc, net, tally, week = model.pop, model.config, model.net, model.tally, model.week
+    occ = pop.occupied
+    residents = int(occ.sum())
+    ex = tally.exchanges
+    n = pop.n
+
+    active = occ & (week - pop.last_active < sc.participation.active_window)
+    members = int((occ & pop.member).sum())
+    met = np.bincount(ex.requester, weights=ex.hours, minlength=n)
+    need = tally.need_by_resident
+    met_hours = float(met.sum())
+    adl = occ & (pop.health < sc.demography.adl_threshold)
+    unmet_adl = adl & (pop.backlog[:, DAILY] >= sc.needs.min_request_hours)
+
+    degree = net.degree()
+    strength = net.strength_now(week, model.decay_by_kind)
+    strong = np.bincount(net.owner, weights=strength >= sc.network.isolation_strength, minlength=n)
+    isolated = occ & (strong < sc.network.isolation_ties)
+
+    occupied = np.flatnonzero(occ)
+    k = sc.simulation.clustering_sample
+    sample = occupied if len(occupied) <= k else np.sort(model.streams["observation"].choice(occupied, k, replace=False))
+
+    with_need = need > 0
+    ratio = np.divide(met, need, out=np.zeros(n), where=with_need)
+    violations = len(tally.violators)
+    lonely = occ & (pop.loneliness > sc.motives.lonely_threshold)
+    return {
+        "week": week,
+        "residents": residents,
+        "aware_share": _share(occ & pop.aware, residents),
+        "willing_share": _share(occ & pop.aware & (pop.willingness >= sc.participation.willing_threshold), residents),
+        "member_share": _share(occ & pop.member, residents),
+        "active_share": _share(active, residents),
+        "need_hours": tally.need_hours,
+        "met_hours": met_hours,
+        "coverage": met_hours / tally.need_hours if tally.need_hours > 0 else 0.0,
+        "unmet_adl_share": _share(unmet_adl, int(adl.sum())),
+        "generalized_trust": float(pop.generalized_trust[occ].mean()) if residents else 0.0,
+        "tie_trust": float(net.trust_expectation(week, sc.trust.forgetting, np.arange(len(net))).mean()) if len(net) else 0.0,
+        "norm_authority": float(model.norm_authority),
+        "violation_rate": violations / members if members else 0.0,
+        "sanctions": tally.sanctions,
+        "disputes": int(ex.dispute.sum()),
+        "mean_degree": float(degree[occ].mean()) if residents else 0.0,
+        "clustering": average_clustering(net, sample),
+        "isolated_share": _share(isolated, residents),
+        "loneliness": float(pop.loneliness[occ].mean()) if residents else 0.0,
+        "lonely_share": _share(lonely, residents),
+        "belonging": float(pop.belonging[occ].mean()) if residents else 0.0,
+        "help_gini": gini(ratio[with_need]),
+        "coverage_gap": coverage_gap(degree, need, met),
+        "hours_per_active_member": met_hours / int(active.sum()) if active.any() else 0.0,
+        "credits_outstanding": float(pop.credits[occ].sum()),
+        "budget_spent": float(model.budget_spent),
+    }

@@ -1,0 +1,42 @@
+"""Small vectorized helpers shared by the submodels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(x: np.ndarray | float) -> np.ndarray:
+    """Logistic function 1 / (1 + e^−x)."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+def weekly_probability(annual_rate: np.ndarray | float) -> np.ndarray:
+    """Weekly probability of an event with the given annual hazard rate."""
+    return 1.0 - np.exp(-np.asarray(annual_rate, dtype=np.float64) / 52.0)
+
+
+def repeated_gain(gain: float, count: np.ndarray) -> np.ndarray:
+    """Share of the gap closed by ``count`` events that each close ``gain`` of it."""
+    return 1.0 - (1.0 - gain) ** count
+
+
+def segment_first_max(groups: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Positions of the highest score within each run of equal, sorted ``groups``
+    (the first such position if scores tie)."""
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((-score, groups))
+    sorted_groups = groups[order]
+    first = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
+    return order[first]
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal); 0 for an empty or all-zero set."""
+    v = np.sort(np.asarray(values, dtype=np.float64))
+    n = len(v)
+    total = v.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1, n + 1)
+    return float((2.0 * np.sum(ranks * v) / (n * total)) - (n + 1.0) / n)
