@@ -78,6 +78,7 @@ class CommunityModel(mesa.Model):
         self.norm_authority = scenario.norms.initial_authority
         self.budget_spent = 0.0
         self.records: list[dict[str, float]] = []
+        self.clustering: float | None = None  # last computed clustering coefficient
         self.tally = WeekTally(n)
         self.governance = governance.Governance(self)
         self.modes = norms.ServiceModes(scenario.norms)

@@ -112,10 +112,17 @@ class EdgeStore:
         new_key = new["owner"] * self.n + new["other"]
         order = np.argsort(new_key, kind="stable")
         new_key = new_key[order]
-        pos = np.searchsorted(self.key, new_key)
-        self.key = np.insert(self.key, pos, new_key)
-        for name in _FIELDS:
-            setattr(self, name, np.insert(getattr(self, name), pos, new[name][order]))
+        # merge: new element k lands at searchsorted position + k
+        total = len(self.key) + len(new_key)
+        at_new = np.searchsorted(self.key, new_key) + np.arange(len(new_key))
+        at_old = np.ones(total, dtype=bool)
+        at_old[at_new] = False
+        for name, values in (("key", new_key), *((f, new[f][order]) for f in _FIELDS)):
+            old = getattr(self, name)
+            merged = np.empty(total, dtype=old.dtype)
+            merged[at_old] = old
+            merged[at_new] = values
+            setattr(self, name, merged)
         self._reindex()
         return added
 

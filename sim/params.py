@@ -63,15 +63,16 @@ class Block(BaseModel):
 class Simulation(Block):
     weeks: int = param(520, "Recorded horizon (after burn-in)", unit="weeks", ge=1, le=5200, provenance="assumed: 10 years, model.md §2")
     burn_in_weeks: int = param(52, "Weeks simulated before recording starts, so the initial network and motives settle", unit="weeks", ge=0, le=1040)
-    seed: int = param(1, "Root random seed of the run", ge=0)
-    clustering_sample: int = param(2000, "Residents sampled (with an observation-only random stream) to estimate the clustering coefficient; exact when the community is smaller", unit="residents", ge=10)
+    seed: int = param(1, "Root random seed of the run", ge=0, provenance="-")
+    clustering_interval: int = param(4, "Weeks between recomputations of the clustering coefficient (carried forward in between)", unit="weeks", ge=1, le=520, provenance="-")
+    clustering_sample: int = param(2000, "Residents sampled (with an observation-only random stream) to estimate the clustering coefficient; exact when the community is smaller", unit="residents", ge=10, provenance="-")
 
 
 class Community(Block):
     setting: Literal["new_estate", "old_estate", "rural_village", "custom"] = Field(
         "custom", description="Kind of community: new commodity-housing estate, old estate, rural village (labels only; the parameters carry the differences)"
     )
-    residents: int = param(1000, "Dwellings (one older resident each) in the community", unit="residents", ge=2, le=2_000_000, provenance="assumed: model.md §2")
+    residents: int = param(1000, "Dwellings (one older resident each) in the community", unit="residents", ge=1, le=2_000_000, provenance="assumed: model.md §2")
     age_share_60_69: float = prob(0.56, "Share of residents aged 60-69 at initialization and among newcomers", provenance="literature: China 7th census 2020, 60+ age structure (≈56/30/14)")
     age_share_70_79: float = prob(0.30, "Share aged 70-79", provenance="literature: China 7th census 2020")
     age_share_80_plus: float = prob(0.14, "Share aged 80-99", provenance="literature: China 7th census 2020")
@@ -258,6 +259,10 @@ class Scenario(Block):
     interventions: Interventions = Field(default_factory=Interventions)
 
 
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def parameter_rows() -> list[dict[str, Any]]:
     """One row per numeric/categorical parameter: name, meaning, unit, default, range,
     provenance. The parameter table of the docs is generated from this."""
@@ -286,7 +291,8 @@ def parameter_rows() -> list[dict[str, Any]]:
             if lo is None and hi is None:
                 rng = "one of " + ", ".join(getattr(ann, "__args__", ())) if getattr(ann, "__args__", None) else "any"
             else:
-                rng = ("(" if lo_open else "[") + ("-∞" if lo is None else f"{lo:g}") + ", " + ("∞" if hi is None else f"{hi:g}") + (")" if hi_open else "]")
+                rng = (("(" if lo_open or lo is None else "[") + ("-∞" if lo is None else _num(lo)) + ", "
+                       + ("∞" if hi is None else _num(hi)) + (")" if hi_open or hi is None else "]"))
             rows.append(
                 {
                     "name": f"{prefix}{name}",

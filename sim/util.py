@@ -20,15 +20,20 @@ def repeated_gain(gain: float, count: np.ndarray) -> np.ndarray:
     return 1.0 - (1.0 - gain) ** count
 
 
+def run_starts(sorted_values: np.ndarray) -> np.ndarray:
+    """Boolean mask of the first element of each run of equal values."""
+    first = np.empty(len(sorted_values), dtype=bool)
+    if len(sorted_values):
+        first[0] = True
+        np.not_equal(sorted_values[1:], sorted_values[:-1], out=first[1:])
+    return first
+
+
 def segment_first_max(groups: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """Positions of the highest score within each run of equal, sorted ``groups``
-    (the first such position if scores tie)."""
-    if len(groups) == 0:
-        return np.zeros(0, dtype=np.int64)
+    """Positions of the highest score within each group (the first such position if
+    scores tie)."""
     order = np.lexsort((-score, groups))
-    sorted_groups = groups[order]
-    first = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
-    return order[first]
+    return order[run_starts(groups[order])]
 
 
 def gini(values: np.ndarray) -> float:

@@ -23,6 +23,12 @@ class Governance:
         self.model = model
         self.interventions: dict[str, Any] = {}
         self.running: dict[str, bool] = {}
+        self.started: dict[str, int] = {}  # first week each intervention ran
+        self.stopped: dict[str, int] = {}  # first week it no longer ran, after running
+
+    def stopped_spans(self) -> dict[str, tuple[int, int]]:
+        """(first week run, first week stopped) of interventions that ran and stopped."""
+        return {name: (self.started[name], week) for name, week in self.stopped.items()}
 
     def is_running(self, name: str) -> bool:
         return self.running.get(name, False)
@@ -54,4 +60,9 @@ def step(model: "CommunityModel") -> None:
     for name, iv in gov.interventions.items():
         block = iv.block
         scheduled = block.enabled and week >= 0 and week >= block.start_week and (block.end_week is None or week < block.end_week)
+        was = gov.running.get(name, False)
         gov.running[name] = scheduled
+        if scheduled and name not in gov.started:
+            gov.started[name] = week
+        if was and not scheduled:
+            gov.stopped.setdefault(name, week)

@@ -48,7 +48,7 @@ import numpy as np
 
 from sim.population import random_mates
 from sim.tally import Exchanges
-from sim.util import segment_first_max, sigmoid
+from sim.util import run_starts, segment_first_max, sigmoid
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -85,7 +85,7 @@ def serve_in_random_order(helpers: np.ndarray, hours: np.ndarray, capacity_left:
     order = np.lexsort((priority, helpers))
     h_sorted, x_sorted = helpers[order], hours[order]
     cum = np.cumsum(x_sorted)
-    starts = np.r_[True, h_sorted[1:] != h_sorted[:-1]]
+    starts = run_starts(h_sorted)
     group_start = np.maximum.accumulate(np.where(starts, np.arange(len(h_sorted)), 0))
     before = cum - x_sorted - (cum[group_start] - x_sorted[group_start])
     granted_sorted = np.clip(capacity_left[h_sorted] - before, 0.0, x_sorted)
@@ -165,9 +165,10 @@ def step(model: "CommunityModel") -> None:
         hours = pop.backlog[q, ntype]
         twin = net.find(h, q)
         tied = twin >= 0
-        trust_hq = np.where(tied, net.trust_expectation(week, sc.trust.forgetting, np.maximum(twin, 0)),
-                            pop.generalized_trust[h])
-        owed = np.where(tied, net.owed[np.maximum(twin, 0)], 0.0)
+        trust_hq = pop.generalized_trust[h]
+        trust_hq[tied] = net.trust_expectation(week, sc.trust.forgetting, twin[tied])
+        owed = np.zeros(len(q))
+        owed[tied] = net.owed[twin[tied]]
         incentive = gov.hook_sum("acceptance_bonus", h, ntype)
         p = acceptance_probability(pop.willingness[h], trust_hq, owed, pop.norm_internalization[h],
                                    pop.self_worth[h], incentive, hours, pop.health[h],

@@ -56,20 +56,25 @@ def step(model: "CommunityModel") -> None:
         edge = start + np.floor(u_which[meeting] * (net.indptr[meeting + 1] - start)).astype(np.int64)
         net.touch(week, model.decay_by_kind, edge, nw.contact_boost)
     meets = np.flatnonzero(pop.occupied & (u_meet < nw.neighbour_meeting * prop))
-    if len(meets):
-        mate = random_mates(u_mate[meets], meets, sc.community.dwellings_per_building, n)
-        ok = pop.occupied[mate]
-        net.add(meets[ok], mate[ok], NEIGHBOUR, nw.new_tie_strength, week, *_trust_prior(model, meets[ok]))
+    mate = random_mates(u_mate[meets], meets, sc.community.dwellings_per_building, n)
+    ok = pop.occupied[mate]
+    new_a, new_b = [meets[ok]], [mate[ok]]
+    new_kind = [np.full(int(ok.sum()), NEIGHBOUR)]
 
     deg = net.degree()
     closers = np.flatnonzero(pop.occupied & (deg > 0) & (u_close < nw.triadic_closure * prop))
-    if len(closers):
-        j = random_neighbour(net, closers, u_pick1[closers])
-        has = net.degree()[j] > 0
-        closers, j = closers[has], j[has]
-        k = random_neighbour(net, j, u_pick2[closers])
-        ok = (k != closers) & (u_accept[closers] < homophily_weight(pop, closers, k, nw.homophily))
-        net.add(closers[ok], k[ok], FRIEND, nw.new_tie_strength, week, *_trust_prior(model, closers[ok]))
+    j = random_neighbour(net, closers, u_pick1[closers])
+    has = deg[j] > 0
+    closers, j = closers[has], j[has]
+    k = random_neighbour(net, j, u_pick2[closers])
+    ok = (k != closers) & (u_accept[closers] < homophily_weight(pop, closers, k, nw.homophily))
+    new_a.append(closers[ok])
+    new_b.append(k[ok])
+    new_kind.append(np.full(int(ok.sum()), FRIEND))
+
+    a = np.concatenate(new_a)
+    if len(a):
+        net.add(a, np.concatenate(new_b), np.concatenate(new_kind), nw.new_tie_strength, week, *_trust_prior(model, a))
 
 
 def _trust_prior(model: "CommunityModel", slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,8 @@ met_hours, coverage, unmet_adl_share, generalized_trust, tie_trust, norm_authori
 violation_rate, sanctions, disputes, mean_degree, clustering, isolated_share,
 loneliness, lonely_share, belonging, help_gini, coverage_gap,
 hours_per_active_member, credits_outstanding, budget_spent.
-Definitions are in docs/odd.md (Observation). The clustering coefficient is exact up
+Definitions are in docs/odd.md (Observation). The clustering coefficient is
+recomputed every ``clustering_interval`` weeks (the costliest measure); it is exact up
 to ``clustering_sample`` residents and estimated on a sample beyond, drawn from an
 observation-only random stream so observing never changes the dynamics.
 """
@@ -84,9 +85,11 @@ def observe(model: "CommunityModel") -> dict[str, float]:
     strong = np.bincount(net.owner, weights=strength >= sc.network.isolation_strength, minlength=n)
     isolated = occ & (strong < sc.network.isolation_ties)
 
-    occupied = np.flatnonzero(occ)
-    k = sc.simulation.clustering_sample
-    sample = occupied if len(occupied) <= k else np.sort(model.streams["observation"].choice(occupied, k, replace=False))
+    if week % sc.simulation.clustering_interval == 0 or model.clustering is None:
+        occupied = np.flatnonzero(occ)
+        k = sc.simulation.clustering_sample
+        sample = occupied if len(occupied) <= k else np.sort(model.streams["observation"].choice(occupied, k, replace=False))
+        model.clustering = average_clustering(net, sample)
 
     with_need = need > 0
     ratio = np.divide(met, need, out=np.zeros(n), where=with_need)
@@ -110,7 +113,7 @@ def observe(model: "CommunityModel") -> dict[str, float]:
         "sanctions": tally.sanctions,
         "disputes": int(ex.dispute.sum()),
         "mean_degree": float(degree[occ].mean()) if residents else 0.0,
-        "clustering": average_clustering(net, sample),
+        "clustering": model.clustering,
         "isolated_share": _share(isolated, residents),
         "loneliness": float(pop.loneliness[occ].mean()) if residents else 0.0,
         "lonely_share": _share(lonely, residents),

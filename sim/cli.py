@@ -1,0 +1,138 @@
+"""The ``mutualaid`` command line.
+
+Every input problem (a missing or malformed file, an unknown key, a value out of
+range, an ``extends`` cycle, a bad ``--set``) is reported as one line per problem
+naming the file, the field and what is allowed, with exit status 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from sim.scenario import ScenarioError, load_scenario
+
+EXIT_INPUT = 2
+
+
+def _overrides(args: argparse.Namespace) -> list[str]:
+    out = list(args.set or [])
+    if getattr(args, "residents", None) is not None:
+        out.append(f"community.residents={args.residents}")
+    if getattr(args, "weeks", None) is not None:
+        out.append(f"simulation.weeks={args.weeks}")
+    if getattr(args, "seed", None) is not None:
+        out.append(f"simulation.seed={args.seed}")
+    return out
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.runner import run_scenario, write_run
+
+    scenario = load_scenario(args.scenario, _overrides(args))
+    sim_cfg = scenario.simulation
+    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{sim_cfg.seed}"
+    started = time.perf_counter()
+    with tqdm(total=sim_cfg.weeks, unit="week", desc=scenario.name, disable=args.quiet or None, leave=False) as bar:
+        result = run_scenario(scenario, progress=bar.update)
+    elapsed = time.perf_counter() - started
+    paths = write_run(result, out, command=["mutualaid", *sys.argv[1:]])
+    s = result.summary
+    print(f"{scenario.name}: {scenario.community.residents} residents, {sim_cfg.weeks} weeks, seed {result.seed} "
+          f"({elapsed:.1f} s)")
+    print(f"  coverage of need (last 2 years)   {s['mean_coverage_last2y']:.3f}")
+    print(f"  active share (last 2 years)       {s['mean_active_share_last2y']:.3f}  (peak {s['peak_active_share']:.3f}, "
+          f"persistence {s['persistence']:.2f})")
+    print(f"  collapsed                         {'week ' + str(s['collapse_week']) if s['collapsed'] else 'no'}")
+    print(f"  coverage gap (connected-isolated) {s['mean_coverage_gap_last2y']:.3f}")
+    print(f"  budget spent                      {s['budget_spent']:.0f}")
+    print(f"  results: {paths['parquet']}, {paths['csv']}, {paths['summary']}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    for path in args.files:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+        else:
+            print(f"{path}: valid")
+    for line in problems:
+        print(line, file=sys.stderr)
+    return EXIT_INPUT if problems else 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from sim.docs import parameter_table
+
+    text = parameter_table()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        print(text, end="")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration import calibrate, format_rows
+
+    scenario = load_scenario(args.scenario, _overrides(args))
+    rows = calibrate(scenario, replicates=args.replicates, weeks=scenario.simulation.weeks)
+    print(format_rows(rows))
+    return 0 if all(r["in_band"] for r in rows) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mutualaid", description="Agent-based simulator of community mutual-aid eldercare (互助养老).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run one scenario and write its weekly metrics and summary")
+    run.add_argument("scenario", help="scenario file (TOML)")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's simulation.seed)")
+    run.add_argument("--weeks", type=int, help="recorded weeks (default: the scenario's simulation.weeks)")
+    run.add_argument("--residents", type=int, help="number of residents (default: the scenario's community.residents)")
+    run.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter, e.g. --set trust.gossip_rate=0.3 (repeatable)")
+    run.add_argument("--out", help="output folder (default: results/<scenario>-seed<N>)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+
+    val = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 2 otherwise")
+    val.add_argument("files", nargs="+")
+    val.set_defaults(func=cmd_validate)
+
+    params = sub.add_parser("params", help="print (or write) the parameter table generated from the schema")
+    params.add_argument("--out", help="write to this file (e.g. docs/parameters.md)")
+    params.set_defaults(func=cmd_params)
+
+    cal = sub.add_parser("calibrate", help="compare a scenario with the calibration targets over replicates")
+    cal.add_argument("scenario")
+    cal.add_argument("--replicates", type=int, default=5)
+    cal.add_argument("--weeks", type=int)
+    cal.add_argument("--set", action="append", metavar="PATH=VALUE")
+    cal.set_defaults(func=cmd_calibrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        for line in exc.problems:
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

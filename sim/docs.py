@@ -1,0 +1,31 @@
+"""Documentation generated from the code, so it cannot drift from it."""
+
+from __future__ import annotations
+
+from sim.params import parameter_rows
+
+HEADER = """# Parameter table
+
+Generated from the scenario schema (`sim/params.py`) by `mutualaid params --out docs/parameters.md`;
+a test fails if this file and the schema disagree. Every scenario file may set any of
+these as `[block] name = value`. Provenance: *literature* (source named),
+*calibrated* (pattern named; see docs/calibration targets in docs/odd.md) or *assumed*
+(a modelling assumption to explore in sensitivity analysis).
+
+| parameter | meaning | unit | default | range | provenance |
+|---|---|---|---|---|---|
+"""
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def parameter_table() -> str:
+    """The parameter table as Markdown."""
+    lines = [HEADER.rstrip("\n")]
+    for r in parameter_rows():
+        default = r["default"]
+        default = "none" if default is None else (f"{default:g}" if isinstance(default, float) else default)
+        lines.append("| " + " | ".join(_cell(x) for x in (f"`{r['name']}`", r["meaning"], r["unit"], default, r["range"], r["provenance"])) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,98 @@
+"""Per-run sustainability metrics computed from the weekly table (model.md §6).
+
+Definitions (docs/odd.md, Observation):
+- ``mean_coverage_last2y``, ``mean_active_share_last2y``: means over the last 104
+  recorded weeks (all weeks if the run is shorter);
+- ``peak_active_share``: the highest 13-week moving average of active share;
+- ``persistence``: mean active share of the last two years / peak (0 if the peak is 0);
+- ``collapsed`` / ``collapse_week``: the first week from which active share stays
+  under 5% for 26 consecutive weeks (None if never);
+- ``gain_half_life_<intervention>``: for an intervention that ended during the run,
+  the weeks after its end until active share falls below
+  (value at end − half the gain since its start), where both values are 4-week means
+  before the start and the end; None when there was no gain or it never halved;
+- equity and cost: mean ``coverage_gap`` and ``help_gini`` of the last two years,
+  total ``budget_spent`` and cost per met need-hour.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+LAST_WEEKS = 104
+COLLAPSE_LEVEL = 0.05
+COLLAPSE_WEEKS = 26
+
+
+def collapse_week(active_share: np.ndarray, level: float = COLLAPSE_LEVEL, run: int = COLLAPSE_WEEKS) -> int | None:
+    """First index from which ``active_share`` stays below ``level`` for ``run`` weeks."""
+    below = np.asarray(active_share) < level
+    count = 0
+    for i, b in enumerate(below):
+        count = count + 1 if b else 0
+        if count == run:
+            return i - run + 1
+    return None
+
+
+def gain_half_life(weeks: np.ndarray, active: np.ndarray, start: int, end: int) -> float | None:
+    """Weeks after ``end`` until half the gain in active share made since ``start`` is
+    lost (levels are 4-week means before start and end; the first week if the
+    intervention started with the record)."""
+    def mean_before(w: int) -> float | None:
+        window = active[(weeks >= w - 4) & (weeks < w)]
+        return float(window.mean()) if len(window) else None
+
+    before = mean_before(start) if start > weeks[0] else float(active[0])
+    at_end = mean_before(end)
+    if before is None or at_end is None or at_end <= before:
+        return None
+    threshold = at_end - (at_end - before) / 2.0
+    after = np.flatnonzero((weeks >= end) & (active < threshold))
+    return float(weeks[after[0]] - end) if len(after) else None
+
+
+def sustainability(weekly: pd.DataFrame, ended: dict[str, tuple[int, int]] | None = None) -> dict[str, float | int | bool | None]:
+    """Sustainability, equity and cost metrics of one run.
+
+    ``ended`` maps an intervention name to (start_week, end_week) for interventions
+    that stopped during the run."""
+    last = weekly.tail(LAST_WEEKS)
+    active = weekly["active_share"].to_numpy()
+    peak = float(weekly["active_share"].rolling(13, min_periods=1).mean().max()) if len(weekly) else 0.0
+    mean_active = float(last["active_share"].mean())
+    cw = collapse_week(active)
+    met_total = float(weekly["met_hours"].sum())
+    budget = float(weekly["budget_spent"].iloc[-1]) if len(weekly) else 0.0
+    out: dict[str, float | int | bool | None] = {
+        "mean_coverage_last2y": float(last["coverage"].mean()),
+        "mean_active_share_last2y": mean_active,
+        "mean_member_share_last2y": float(last["member_share"].mean()),
+        "mean_willing_share_last2y": float(last["willing_share"].mean()),
+        "peak_active_share": peak,
+        "persistence": mean_active / peak if peak > 0 else 0.0,
+        "collapsed": cw is not None,
+        "collapse_week": int(weekly["week"].iloc[cw]) if cw is not None else None,
+        "mean_coverage_gap_last2y": float(last["coverage_gap"].mean()),
+        "mean_help_gini_last2y": float(last["help_gini"].mean()),
+        "mean_generalized_trust_last2y": float(last["generalized_trust"].mean()),
+        "mean_norm_authority_last2y": float(last["norm_authority"].mean()),
+        "mean_lonely_share_last2y": float(last["lonely_share"].mean()),
+        "mean_isolated_share_last2y": float(last["isolated_share"].mean()),
+        "hours_per_active_member_per_year": float(last["hours_per_active_member"].mean() * 52.0),
+        "budget_spent": budget,
+        "cost_per_met_hour": budget / met_total if met_total > 0 else (0.0 if budget == 0 else math.inf),
+    }
+    weeks = weekly["week"].to_numpy()
+    for name, (start, end) in (ended or {}).items():
+        out[f"gain_half_life_{name}"] = gain_half_life(weeks, active, start, end)
+    return out
+
+
+SUSTAINABILITY_METRICS = (
+    "mean_coverage_last2y", "mean_active_share_last2y", "persistence", "collapsed",
+    "mean_coverage_gap_last2y", "mean_help_gini_last2y", "budget_spent", "cost_per_met_hour",
+)

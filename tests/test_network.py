@@ -1,0 +1,79 @@
+"""The CSR half-edge store: structure, lazy decay and Beta-reputation trust."""
+
+import numpy as np
+import pytest
+
+from sim.network import EXCHANGE, FRIEND, NEIGHBOUR, EdgeStore
+
+DECAY = np.array([0.1, 0.2, 0.2, 0.2])
+
+
+def test_adding_a_tie_creates_both_half_edges_sorted_by_owner():
+    net = EdgeStore(4)
+    added = net.add(np.array([2, 0]), np.array([1, 3]), NEIGHBOUR, 0.5, week=0)
+    assert added.all()
+    assert net.n_ties == 2
+    assert list(zip(net.owner.tolist(), net.other.tolist())) == [(0, 3), (1, 2), (2, 1), (3, 0)]
+    assert net.degree().tolist() == [1, 1, 1, 1]
+    assert net.neighbours(2).tolist() == [1]
+
+
+def test_duplicate_self_and_existing_ties_are_not_added():
+    net = EdgeStore(3)
+    net.add(np.array([0]), np.array([1]), FRIEND, 0.5, week=0)
+    added = net.add(np.array([1, 2, 0, 2]), np.array([0, 2, 2, 0]), FRIEND, 0.5, week=1)
+    assert added.tolist() == [False, False, True, False]
+    assert net.n_ties == 2
+
+
+def test_find_returns_minus_one_for_missing_pairs():
+    net = EdgeStore(3)
+    net.add(np.array([0]), np.array([2]), FRIEND, 0.5, week=0)
+    idx = net.find(np.array([0, 2, 0]), np.array([2, 0, 1]))
+    assert idx[0] >= 0 and idx[1] >= 0 and idx[2] == -1
+
+
+def test_removing_a_half_edge_removes_its_twin():
+    net = EdgeStore(3)
+    net.add(np.array([0, 1]), np.array([1, 2]), FRIEND, 0.5, week=0)
+    drop = np.zeros(len(net), dtype=bool)
+    drop[net.find(np.array([0]), np.array([1]))] = True
+    net.remove(drop)
+    assert net.n_ties == 1
+    assert net.find(np.array([1]), np.array([0]))[0] == -1
+
+
+def test_leaving_residents_take_their_ties_with_them():
+    net = EdgeStore(4)
+    net.add(np.array([0, 0, 2]), np.array([1, 2, 3]), NEIGHBOUR, 0.5, week=0)
+    net.remove_residents(np.array([0]))
+    assert net.n_ties == 1 and net.degree().tolist() == [0, 0, 1, 1]
+
+
+def test_strength_decays_geometrically_without_contact():
+    net = EdgeStore(2)
+    net.add(np.array([0]), np.array([1]), NEIGHBOUR, 0.8, week=0)
+    assert net.strength_now(3, DECAY)[0] == pytest.approx(0.8 * 0.9**3)
+
+
+def test_contact_decays_then_closes_the_gap_once_for_both_ends():
+    net = EdgeStore(2)
+    net.add(np.array([0]), np.array([1]), EXCHANGE, 0.5, week=0)
+    e = net.find(np.array([0, 0]), np.array([1, 1]))  # two contacts in one week
+    net.touch(2, DECAY, e, boost=0.5)
+    expected = 0.5 * 0.8**2
+    expected += 0.5 * (1 - expected)
+    assert net.strength_now(2, DECAY).tolist() == pytest.approx([expected, expected])
+
+
+def test_beta_trust_with_forgetting_matches_hand_computation():
+    net = EdgeStore(2)
+    net.add(np.array([0]), np.array([1]), FRIEND, 0.5, week=0, trust_success=2.0, trust_failure=0.0)
+    e = net.find(np.array([0]), np.array([1]))
+    # prior counts (2, 0) at week 0; at week 10 with λ = 0.9: r = 2·0.9^10, s = 0
+    net.record_trust(10, 0.9, e, np.array([False]))
+    r, s = 2 * 0.9**10, 1.0
+    assert net.trust_expectation(10, 0.9, e)[0] == pytest.approx((r + 1) / (r + s + 2))
+    # the other end's view is untouched
+    twin = net.find(np.array([1]), np.array([0]))
+    assert net.trust_expectation(0, 0.9, twin)[0] == pytest.approx(3 / 4)
