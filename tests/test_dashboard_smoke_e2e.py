@@ -64,6 +64,7 @@ if _missing:
     pytest.skip(_missing, allow_module_level=True)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
+import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 
@@ -160,12 +161,12 @@ def solara_server(request, tmp_path) -> Iterator[tuple[str, Path]]:
 
 def _figure_stats(png: bytes) -> tuple[int, float, bool, bool]:
     """(distinct colours, fraction of non-white pixels, has red, has blue) of a screenshot."""
-    img = Image.open(io.BytesIO(png)).convert("RGB")
-    px = list(img.getdata())
-    non_white = sum(1 for r, g, b in px if r + g + b < 720) / len(px)
-    has_red = any(r > 150 and g < 90 and b < 90 for r, g, b in px)  # the tab:red sine line
-    has_blue = any(b > 120 and r < 120 and b > g for r, g, b in px)  # the tab:blue fill
-    return len(set(px)), non_white, has_red, has_blue
+    px = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(int)
+    r, g, b = px[:, 0], px[:, 1], px[:, 2]
+    non_white = float(np.mean(px.sum(axis=1) < 720))
+    has_red = bool(np.any((r - np.maximum(g, b)) > 60))  # the tab:red sine line
+    has_blue = bool(np.any((b - r) > 50))  # the tab:blue fill
+    return len(np.unique(px, axis=0)), non_white, has_red, has_blue
 
 
 def test_smoke_app_offline_in_chromium(solara_server, tmp_path):
@@ -195,11 +196,12 @@ def test_smoke_app_offline_in_chromium(solara_server, tmp_path):
                 expect(button).to_be_visible(timeout=UI_TIMEOUT_MS)
                 expect(page.get_by_text("Clicked: 0")).to_be_visible(timeout=UI_TIMEOUT_MS)
 
-                figure = page.locator("img[src^='data:image/png']").first
+                figure = page.locator("main img[src^='blob:'], main img[src^='data:image/']").first
                 expect(figure).to_be_visible(timeout=UI_TIMEOUT_MS)
                 page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
                 src_before = figure.get_attribute("src")
-                colours, ink, red, blue = _figure_stats(figure.screenshot())
+                shot = figure.screenshot(path=str(tmp_path / "figure.png"), animations="disabled")
+                colours, ink, red, blue = _figure_stats(shot)
                 assert colours > 20 and ink > 0.05 and red and blue, (
                     f"figure looks blank: {colours} colours, {ink:.1%} non-white, red={red}, blue={blue}"
                 )
