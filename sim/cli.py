@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from sim.experiments.cli import register_sweep
 from sim.scenario import ScenarioError, load_scenario
 
 EXIT_INPUT = 2
@@ -117,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--weeks", type=int)
     cal.add_argument("--set", action="append", metavar="PATH=VALUE")
     cal.set_defaults(func=cmd_calibrate)
+
+    register_sweep(sub)
     return parser
 
 

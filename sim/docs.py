@@ -26,6 +26,11 @@ def parameter_table() -> str:
     lines = [HEADER.rstrip("\n")]
     for r in parameter_rows():
         default = r["default"]
-        default = "none" if default is None else (f"{default:g}" if isinstance(default, float) else default)
+        if default is None:
+            default = "none"
+        elif isinstance(default, bool):
+            default = str(default).lower()
+        elif isinstance(default, float):
+            default = f"{default:g}"
         lines.append("| " + " | ".join(_cell(x) for x in (f"`{r['name']}`", r["meaning"], r["unit"], default, r["range"], r["provenance"])) + " |")
     return "\n".join(lines) + "\n"

@@ -76,14 +76,16 @@ class CommunityModel(mesa.Model):
         nw = scenario.network
         self.decay_by_kind = np.array([nw.decay_neighbour, nw.decay_friend, nw.decay_friend, nw.decay_friend])
         self.norm_authority = scenario.norms.initial_authority
-        self.budget_spent = 0.0
         self.records: list[dict[str, float]] = []
         self.clustering: float | None = None  # last computed clustering coefficient
         self.tally = WeekTally(n)
         self.governance = governance.Governance(self)
         self.modes = norms.ServiceModes(scenario.norms)
 
-        fill_residents(self.pop, np.arange(n), scenario, self.streams["population"], self.week)
+        slots = np.arange(n)
+        self.pop.building = slots // scenario.community.dwellings_per_building
+        self.pop.block = self.pop.building // scenario.community.buildings_per_block
+        fill_residents(self.pop, slots, scenario, self.streams["population"], self.week)
         initial_network.build(self)
         participation.initialize(self)
         self.residents: dict[int, Resident] = {}
@@ -120,8 +122,16 @@ class CommunityModel(mesa.Model):
         self.week += 1
 
     @property
-    def recorded_weeks(self) -> int:
-        return len(self.records)
+    def budget_spent(self) -> float:
+        """Money spent on interventions so far."""
+        return self.governance.spent
+
+    def infrastructure_level(self) -> float:
+        """The community's infrastructure level this week (raised by the
+        infrastructure intervention while it runs)."""
+        base = self.config.community.infrastructure
+        works = self.governance.get("infrastructure")
+        return works.level(base) if works is not None else base
 
     def run(self, weeks: int | None = None, progress=None) -> None:
         """Burn in, then run ``weeks`` recorded weeks (default: the scenario's)."""

@@ -236,8 +236,149 @@ class Network(Block):
     contact_per_week: float = param(0.5, "Expected casual contacts a week per unit of tie strength (relieve loneliness)", unit="contacts/week", ge=0, le=100)
 
 
+class Intervention(Block):
+    """Fields every intervention block has: a switch, a schedule and a fixed cost."""
+
+    enabled: bool = Field(False, description="Whether the intervention exists in this scenario")
+    start_week: int = param(0, "First recorded week in which it runs", unit="week", ge=0, provenance="-")
+    end_week: int | None = Field(None, ge=1, description="Week from which it no longer runs (none = to the end)", json_schema_extra={"unit": "week", "provenance": "-"})
+    weekly_cost: float = param(0.0, "Fixed running cost per week (staff, rent)", unit="yuan/week", ge=0, provenance="assumed")
+    setup_cost: float = param(0.0, "One-off cost in its first week", unit="yuan", ge=0, provenance="assumed")
+    funded: bool = Field(True, description="Paid from the scheme's budget (stops when the budget runs out) when funding is enabled")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> "Intervention":
+        if self.end_week is not None and self.end_week <= self.start_week:
+            raise ValueError(f"end_week ({self.end_week}) must be after start_week ({self.start_week})")
+        return self
+
+
+class Activities(Intervention):
+    """组织社区活动: interest groups, lectures, festivals (seed 000 §4.1, §4.3)."""
+
+    weekly_cost: float = param(800.0, "Running cost per week (organiser, materials)", unit="yuan/week", ge=0)
+    events_per_week: int = param(2, "Events held per week", unit="events/week", ge=0, le=100)
+    capacity: int = param(30, "Places per event at zero infrastructure (scaled by 1 + infrastructure)", unit="people", ge=1, le=100000)
+    attendance: float = prob(0.10, "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend")
+    meetings: int = param(3, "Co-attendees each attendee talks with per event", ge=0, le=50)
+    tie_formation: float = prob(0.08, "Probability that two co-attendees who talk and are not tied form a tie (× homophily)", provenance="assumed: seed 000 §4.1")
+    trust_gain: float = prob(0.03, "Share of the gap to 1 in generalized trust closed by attending", provenance="assumed: seed 000 §4.1")
+    awareness: float = prob(0.5, "Probability that an attendee who does not know the scheme hears of it")
+
+
+class Platform(Intervention):
+    """信息交互平台 with a feedback channel (seed 000 §4.1; seed 004 §3.2.4, §5.1)."""
+
+    weekly_cost: float = param(500.0, "Running cost per week (hosting, staff)", unit="yuan/week", ge=0)
+    setup_cost: float = param(20000.0, "Development and launch", unit="yuan", ge=0)
+    literacy_threshold: float = prob(0.4, "Digital literacy from which a resident can use the platform unaided")
+    assistance: float = prob(0.3, "Probability that a resident below the threshold gets staff help to use it in a week (digital assistance)")
+    candidates: int = param(5, "Available members the platform shows for a request", ge=1, le=1000)
+    pre_service_info: bool = Field(True, description="Helpers' service records are shown, so requesters pick the most skilled candidate (reduces information asymmetry, seed 000 §3.1.2)")
+    public_feedback: bool = Field(True, description="Ratings are public: every rating counts fully in reputation (otherwise only gossip spreads them)")
+    awareness: float = prob(0.02, "Weekly probability that a resident who can use the platform hears of the scheme through it", unit="1/week")
+
+
+class Supervision(Intervention):
+    """专业监督机构: inspection, reporting rewards, sanctions (seed 000 §4.2)."""
+
+    weekly_cost: float = param(1500.0, "Staff cost per week", unit="yuan/week", ge=0)
+    cases_per_week: int = param(5, "Violations the body can investigate per week (capacity)", unit="cases/week", ge=0, le=100000)
+    report_rate: float = prob(0.3, "Probability that a victim reports a violation without a reward")
+    reporting_reward: float = param(20.0, "Reward per confirmed report (paid from the budget)", unit="yuan", ge=0)
+    reward_report_gain: float = param(0.01, "Rise in report probability per yuan of reward", unit="1/yuan", ge=0, le=1)
+    detection: float = prob(0.8, "Probability that an investigated violation is confirmed and sanctioned")
+    exclusion_weeks: int = param(8, "Weeks a sanctioned offender cannot ask or help", unit="weeks", ge=0, le=520)
+    credit_fine: float = param(2.0, "Time-bank credits removed from a sanctioned offender (if a time bank runs)", unit="credits", ge=0)
+
+
+class NormRevision(Intervention):
+    """规范修订小组: reviews new service modes and brings them under the norms (seed 000 §3.2.2, §4.2)."""
+
+    weekly_cost: float = param(200.0, "Meeting and secretariat cost per week", unit="yuan/week", ge=0)
+    review_interval: int = param(26, "Weeks between reviews", unit="weeks", ge=1, le=520)
+    review_lag: int = param(8, "Weeks a new mode must have existed before a review can regulate it", unit="weeks", ge=0, le=520)
+
+
+class Infrastructure(Intervention):
+    """活动中心, 适老化改造: activity space and ageing-friendly retrofit (seed 000 §4.3; seed 004 §5.3)."""
+
+    weekly_cost: float = param(300.0, "Maintenance per week", unit="yuan/week", ge=0)
+    setup_cost: float = param(200000.0, "Construction and retrofit", unit="yuan", ge=0)
+    level_increase: float = prob(0.4, "Rise in the infrastructure level (capped at 1)")
+    meeting_gain: float = param(0.5, "Relative rise of everyday neighbour meetings per unit of infrastructure rise (public space)", ge=0, le=10)
+
+
+class TargetedSupport(Intervention):
+    """一对一帮扶: outreach pairs isolated or vulnerable residents with volunteers (seed 000 §4.3)."""
+
+    weekly_cost: float = param(300.0, "Outreach worker cost per week", unit="yuan/week", ge=0)
+    pairs_per_week: int = param(3, "New pairings the outreach team can make per week", unit="pairs/week", ge=0, le=100000)
+    cost_per_pair: float = param(10.0, "Weekly support cost per active pairing", unit="yuan/week", ge=0)
+    pair_weeks: int = param(52, "Weeks a pairing is supported with weekly visits", unit="weeks", ge=1, le=1040)
+    pair_strength: float = prob(0.5, "Strength of the tie a pairing creates")
+    visit_probability: float = prob(0.8, "Weekly probability that a supported pair meets")
+    trust_gain: float = prob(0.02, "Share of the gap to 1 in the supported resident's generalized trust closed per visit")
+
+
+class TimeBank(Intervention):
+    """时间银行/积分互助: hours given are banked as credits and spent when receiving (seed 004 §3.2.1-3.2.2)."""
+
+    weekly_cost: float = param(300.0, "Bookkeeping cost per week", unit="yuan/week", ge=0)
+    credit_per_hour: float = param(1.0, "Credits issued per hour given", unit="credits/hour", ge=0, le=100)
+    storage_cap: float = param(200.0, "Most credits one resident can hold; credits above it expire", unit="credits", ge=0)
+    guaranteed: bool = Field(False, description="Redemption is guaranteed: a credit holder's unmet need is bought from paid services at the community's cost")
+    redemption_price: float = param(25.0, "Cost of one guaranteed hour of paid service", unit="yuan/hour", ge=0)
+    credit_weight: float = param(1.0, "Acceptance log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20)
+    willingness_weight: float = param(0.5, "Stated-willingness log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20)
+
+
+class Incentives(Intervention):
+    """Material points, recognition, and crowding-out (seed 004 §3.2.2)."""
+
+    weekly_cost: float = param(100.0, "Administration per week", unit="yuan/week", ge=0)
+    points_per_hour: float = param(1.0, "Material points per hour given (exchangeable for goods)", unit="points/hour", ge=0, le=100)
+    point_value: float = param(5.0, "Budget cost of one point", unit="yuan/point", ge=0)
+    material_weight: float = param(0.5, "Acceptance log-odds per point offered per hour", unit="log-odds", ge=0, le=20)
+    recognition: float = prob(0.5, "Extra self-worth events per successful help from public recognition (emotional and value incentives)")
+    crowding_out: bool = Field(False, description="Switch the crowding-out hypothesis on: material rewards erode intrinsic (norm and self-worth) motivation")
+    crowding_strength: float = param(1.0, "Log-odds of intrinsic motivation lost per point per hour, scaled by the helper's own intrinsic motives", ge=0, le=20, provenance="assumed: motivation crowding theory (Frey & Oberholzer-Gee 1997)")
+
+
+class ProfessionalServices(Intervention):
+    """医养结合, psychological support (seed 004 §3.2.3)."""
+
+    weekly_cost: float = param(1000.0, "Fixed cost per week (clinic hours, counsellor)", unit="yuan/week", ge=0)
+    health_cover: float = prob(0.3, "Share of residual health-support need met by professional services")
+    health_hour_cost: float = param(30.0, "Cost per hour of professional health support", unit="yuan/hour", ge=0)
+    psych_clients: int = param(50, "Loneliest residents receiving psychological support each week", unit="residents", ge=0, le=100000)
+    psych_relief: float = prob(0.2, "Share of a client's loneliness relieved per week of support")
+
+
+class Funding(Block):
+    """Where the money comes from (seed 004 §3.3.1: one-off or project grants vs stable finance)."""
+
+    enabled: bool = Field(False, description="Budget-limit the funded interventions (otherwise their costs are only recorded)")
+    kind: Literal["stable", "project"] = Field("stable", description="stable: a weekly income; project: a one-off grant that is spent down")
+    initial_balance: float = param(0.0, "Money in hand at week 0", unit="yuan", ge=0)
+    weekly_income: float = param(5000.0, "Stable income per week (kind = stable)", unit="yuan/week", ge=0)
+    grant: float = param(500000.0, "One-off project grant received at grant_week (kind = project)", unit="yuan", ge=0)
+    grant_week: int = param(0, "Week the project grant arrives", unit="week", ge=0)
+
+
 class Interventions(Block):
-    """Governance interventions (model.md §4); each block arrives with its submodel."""
+    """Governance interventions (model.md §4), each switchable and scheduled."""
+
+    activities: Activities = Field(default_factory=Activities)
+    platform: Platform = Field(default_factory=Platform)
+    supervision: Supervision = Field(default_factory=Supervision)
+    norm_revision: NormRevision = Field(default_factory=NormRevision)
+    infrastructure: Infrastructure = Field(default_factory=Infrastructure)
+    targeted_support: TargetedSupport = Field(default_factory=TargetedSupport)
+    time_bank: TimeBank = Field(default_factory=TimeBank)
+    incentives: Incentives = Field(default_factory=Incentives)
+    professional_services: ProfessionalServices = Field(default_factory=ProfessionalServices)
+    funding: Funding = Field(default_factory=Funding)
 
 
 class Scenario(Block):
@@ -288,8 +429,10 @@ def parameter_rows() -> list[dict[str, Any]]:
                     hi = m.le
                 if getattr(m, "lt", None) is not None:
                     hi, hi_open = m.lt, True
-            if lo is None and hi is None:
-                rng = "one of " + ", ".join(getattr(ann, "__args__", ())) if getattr(ann, "__args__", None) else "any"
+            if ann is bool:
+                rng = "true or false"
+            elif lo is None and hi is None:
+                rng = "one of " + ", ".join(getattr(ann, "__args__", ())) if getattr(ann, "__args__", None) else "any text"
             else:
                 rng = (("(" if lo_open or lo is None else "[") + ("-∞" if lo is None else _num(lo)) + ", "
                        + ("∞" if hi is None else _num(hi)) + (")" if hi_open or hi is None else "]"))

@@ -44,7 +44,8 @@ class WeekTally:
     deaths: int = 0
     moves: int = 0
     newcomers: int = 0
-    strength_now: np.ndarray | None = None  # current tie strength per half-edge (cached)
+    attendees: np.ndarray | None = None  # residents at community activities this week
+    redeemed_hours: float = 0.0  # need bought from paid services against time-bank credits
 
     def __post_init__(self) -> None:
         self.interactions = np.zeros(self.n)

@@ -1,30 +1,47 @@
-"""Step 1, governance: which interventions are running this week, and what they cost.
+"""Step 1, governance: which interventions run this week, and the budget.
 
-Each intervention (model.md §4) is an object registered here with its scenario block.
-An intervention runs in week t when it is enabled, ``start_week ≤ t`` and (if set)
-``t < end_week``, and — when it is paid from the budget — while the budget lasts.
+An intervention runs in week t when it is enabled, start_week ≤ t < end_week (if
+set), t ≥ 0 (never during burn-in), and it has not run out of money. Funding
+(seed 004 §3.3.1): when ``funding.enabled`` is false the costs of interventions are
+only recorded (paid from outside the model). When it is true the scheme has a
+balance: a stable income arrives every week (kind ``stable``), or a one-off grant at
+``grant_week`` (kind ``project``). Each week, in the budget priority order of
+``sim.interventions.REGISTRY``, every scheduled, funded intervention must pay its
+weekly cost (plus its setup cost in its first week); one that cannot is stopped for
+good from that week on — when the money runs out, the interventions it pays for stop.
+Variable costs during the week (points, rewards, guaranteed redemption, professional
+hours) are paid as far as the balance allows; an intervention that could not pay
+them in full stops from the next week. The balance never goes negative.
 Running interventions act at their place in the schedule (``run_phase``) and through
-hooks the other submodels call (matching reach, detection, incentive terms).
-During burn-in (t < 0) no intervention runs.
+hooks the other submodels call (``hook_sum``, ``get``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sim.interventions import REGISTRY
+
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 
 class Governance:
-    """The interventions of a scenario and their weekly on/off state."""
+    """The interventions of a scenario, their weekly on/off state, and the budget."""
 
     def __init__(self, model: "CommunityModel"):
         self.model = model
-        self.interventions: dict[str, Any] = {}
+        blocks = model.config.interventions
+        self.funding = blocks.funding
+        self.balance = self.funding.initial_balance
+        self.spent = 0.0
+        self.interventions: dict[str, Any] = {
+            name: cls(getattr(blocks, name), model) for name, cls in REGISTRY.items() if getattr(blocks, name).enabled
+        }
         self.running: dict[str, bool] = {}
         self.started: dict[str, int] = {}  # first week each intervention ran
         self.stopped: dict[str, int] = {}  # first week it no longer ran, after running
+        self.out_of_money: dict[str, int] = {}  # week each intervention ran out of money
 
     def stopped_spans(self) -> dict[str, tuple[int, int]]:
         """(first week run, first week stopped) of interventions that ran and stopped."""
@@ -37,32 +54,73 @@ class Governance:
         """The intervention object if it is running this week, else None."""
         return self.interventions[name] if self.running.get(name, False) else None
 
+    def budget_limited(self, name: str) -> bool:
+        return self.funding.enabled and self.interventions[name].block.funded
+
+    def charge(self, name: str, amount: float) -> float:
+        """Pay ``amount`` for intervention ``name``; returns what was paid. A budget-
+        limited intervention that cannot pay in full stops from the next week."""
+        if amount <= 0:
+            return 0.0
+        paid = amount
+        if self.budget_limited(name):
+            paid = min(amount, self.balance)
+            self.balance -= paid
+            if paid < amount:
+                self.out_of_money.setdefault(name, self.model.week + 1)
+        self.spent += paid
+        return paid
+
     def hook_sum(self, hook: str, *args: Any) -> Any:
-        """Sum of ``hook(*args)`` over the running interventions that define it (0 if
-        none does). Submodels use this for additive terms such as incentives."""
+        """Sum of ``hook(model, *args)`` over the running interventions that define it
+        (0 if none does): additive terms such as incentives or outreach."""
         total: Any = 0.0
         for name, iv in self.interventions.items():
             if self.running.get(name) and hasattr(iv, hook):
                 total = total + getattr(iv, hook)(self.model, *args)
         return total
 
+    def notify(self, event: str, *args: Any) -> None:
+        """Tell every enabled intervention that defines ``event`` (e.g. residents_left),
+        running or not, so ledgers stay whole."""
+        for iv in self.interventions.values():
+            if hasattr(iv, event):
+                getattr(iv, event)(self.model, *args)
+
     def run_phase(self, phase: str) -> None:
         """Let the running interventions that act at this point of the week act."""
         for name, iv in self.interventions.items():
-            if self.running.get(name) and getattr(iv, "phase", None) == phase:
+            if self.running.get(name) and iv.phase == phase:
                 iv.act(self.model)
 
 
+def scheduled(block: Any, week: int) -> bool:
+    return week >= 0 and week >= block.start_week and (block.end_week is None or week < block.end_week)
+
+
 def step(model: "CommunityModel") -> None:
-    """Switch interventions on and off by their schedules."""
-    gov = model.governance
-    week = model.week
+    """Receive funding, then switch interventions on and off and pay their fixed costs."""
+    gov, week = model.governance, model.week
+    f = gov.funding
+    if f.enabled and week >= 0:
+        if f.kind == "stable":
+            gov.balance += f.weekly_income
+        elif week == f.grant_week:
+            gov.balance += f.grant
     for name, iv in gov.interventions.items():
-        block = iv.block
-        scheduled = block.enabled and week >= 0 and week >= block.start_week and (block.end_week is None or week < block.end_week)
         was = gov.running.get(name, False)
-        gov.running[name] = scheduled
-        if scheduled and name not in gov.started:
+        block = iv.block
+        runs = scheduled(block, week) and (name not in gov.out_of_money or week < gov.out_of_money[name])
+        if runs:
+            due = block.weekly_cost + (block.setup_cost if name not in gov.started else 0.0)
+            if gov.budget_limited(name) and gov.balance < due:
+                gov.out_of_money.setdefault(name, week)
+                runs = False
+            else:
+                gov.charge(name, due)
+        gov.running[name] = runs
+        if runs and name not in gov.started:
             gov.started[name] = week
-        if was and not scheduled:
+        if was and not runs:
             gov.stopped.setdefault(name, week)
+    gov.run_phase("governance")

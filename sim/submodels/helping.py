@@ -121,9 +121,7 @@ def step(model: "CommunityModel") -> None:
 
     decay = model.decay_by_kind
     strength = net.strength_now(week, decay)
-    tally.strength_now = strength
     asked_edge = np.zeros(len(net), dtype=bool)
-    asked_pairs: set[tuple[int, int]] = set()  # platform requests already put this week
     platform = gov.get("platform")
 
     parts: list[tuple[np.ndarray, ...]] = []
@@ -148,7 +146,7 @@ def step(model: "CommunityModel") -> None:
         no_tie[q] = False
         seekers = req[no_tie[req]]
         if platform is not None and len(seekers):
-            pq, ph = platform.candidates(model, seekers, can_help, asked_pairs)
+            pq, ph = platform.candidates(model, seekers, can_help)
             q, h = np.concatenate([q, pq]), np.concatenate([h, ph])
             no_tie[pq] = False
             seekers = req[no_tie[req]]

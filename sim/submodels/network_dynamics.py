@@ -55,7 +55,8 @@ def step(model: "CommunityModel") -> None:
         start = net.indptr[meeting]
         edge = start + np.floor(u_which[meeting] * (net.indptr[meeting + 1] - start)).astype(np.int64)
         net.touch(week, model.decay_by_kind, edge, nw.contact_boost)
-    meets = np.flatnonzero(pop.occupied & (u_meet < nw.neighbour_meeting * prop))
+    public_space = 1.0 + model.governance.hook_sum("meeting_multiplier")
+    meets = np.flatnonzero(pop.occupied & (u_meet < nw.neighbour_meeting * public_space * prop))
     mate = random_mates(u_mate[meets], meets, sc.community.dwellings_per_building, n)
     ok = pop.occupied[mate]
     new_a, new_b = [meets[ok]], [mate[ok]]

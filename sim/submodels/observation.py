@@ -5,7 +5,9 @@ week, residents, aware_share, willing_share, member_share, active_share, need_ho
 met_hours, coverage, unmet_adl_share, generalized_trust, tie_trust, norm_authority,
 violation_rate, sanctions, disputes, mean_degree, clustering, isolated_share,
 loneliness, lonely_share, belonging, help_gini, coverage_gap,
-hours_per_active_member, credits_outstanding, budget_spent.
+hours_per_active_member, credits_outstanding, budget_spent; and beyond that contract
+exchanges, dispute_rate (disputes per exchange), budget_balance and
+interventions_running (how many run this week).
 Definitions are in docs/odd.md (Observation). The clustering coefficient is
 recomputed every ``clustering_interval`` weeks (the costliest measure); it is exact up
 to ``clustering_sample`` residents and estimated on a sample beyond, drawn from an
@@ -31,6 +33,8 @@ METRICS = (
     "norm_authority", "violation_rate", "sanctions", "disputes", "mean_degree", "clustering",
     "isolated_share", "loneliness", "lonely_share", "belonging", "help_gini", "coverage_gap",
     "hours_per_active_member", "credits_outstanding", "budget_spent",
+    # beyond the contract of model.md §6
+    "exchanges", "dispute_rate", "budget_balance", "interventions_running",
 )
 
 
@@ -123,4 +127,8 @@ def observe(model: "CommunityModel") -> dict[str, float]:
         "hours_per_active_member": met_hours / int(active.sum()) if active.any() else 0.0,
         "credits_outstanding": float(pop.credits[occ].sum()),
         "budget_spent": float(model.budget_spent),
+        "exchanges": len(ex.hours),
+        "dispute_rate": float(ex.dispute.mean()) if len(ex.hours) else 0.0,
+        "budget_balance": float(model.governance.balance),
+        "interventions_running": sum(model.governance.running.values()),
     }

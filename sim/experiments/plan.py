@@ -1,0 +1,314 @@
+"""Resolving an experiment file into the runs it asks for.
+
+Scenarios are read (``extends`` merged, ``set`` overrides and the experiment's
+``weeks``/``residents`` applied) and validated; the design's parameters are looked up
+in the scenario schema and its bounds checked against their ranges; the design is
+sampled and crossed with the scenarios; every (scenario, design point) is validated
+before anything runs, so a bad experiment fails at once with exit status 2.
+
+Seeds (common random numbers): one root seed; the seed of replicate ``k`` is drawn
+from child ``k`` of ``numpy.random.SeedSequence(root_seed).spawn(replicates)`` and is
+the same for every scenario and design point, so differences between scenarios are
+paired by replicate and free of seed noise as far as the model's separate random
+streams allow (sim/model.py). Children are prefix-stable: replicate ``k`` keeps its
+seed whatever the number of replicates.
+
+The run id ``<scenario>.p<point>.r<replicate>`` (zero-padded) is deterministic, so
+a resumed sweep recognises the runs it already has.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from sim.experiments.design import Point, design_points
+from sim.experiments.schema import (
+    ExperimentFile,
+    GridDesign,
+    LatinHypercubeDesign,
+    MorrisDesign,
+    Parameter,
+    RowsDesign,
+    SobolDesign,
+    read_experiment_file,
+    scenario_parameter,
+)
+from sim.params import Scenario
+from sim.scenario import ScenarioError, apply_overrides, format_validation_error, resolve_extends, validate_data
+
+MAX_POINT_PROBLEMS = 12
+SEEDED_BY_EXPERIMENT = "simulation.seed"
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of the experiment: a scenario at a design point with a replicate's seed."""
+
+    run_id: str
+    scenario: str
+    point: int
+    parameters: dict[str, Any]
+    replicate: int
+    seed: int
+
+    def as_record(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "scenario": self.scenario, "point": self.point,
+                "parameters": self.parameters, "replicate": self.replicate, "seed": self.seed}
+
+
+@dataclass
+class Experiment:
+    """A resolved experiment: validated scenarios, design points, seeds and runs."""
+
+    path: Path
+    spec: ExperimentFile
+    scenario_tables: dict[str, dict[str, Any]]
+    scenario_dumps: dict[str, dict[str, Any]]
+    parameters: list[Parameter]
+    points: list[Point]
+    problem: dict[str, Any] | None
+    seeds: list[int]
+    runs: list[PlannedRun] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def reference(self) -> str:
+        return self.spec.reference_name
+
+    @property
+    def parameter_names(self) -> list[str]:
+        return [p.path for p in self.parameters]
+
+    def scenario_for(self, run: PlannedRun) -> Scenario:
+        """The validated scenario of one run (design values and seed applied)."""
+        data = with_point(self.scenario_tables[run.scenario], run.parameters)
+        _set_path(data, SEEDED_BY_EXPERIMENT, run.seed)
+        return validate_data(data, f"{self.path}: run {run.run_id}")
+
+    def resolved(self) -> dict[str, Any]:
+        """The experiment as resolved, for the manifest (JSON-ready)."""
+        spec = self.spec
+        return {
+            "name": spec.name,
+            "description": spec.description,
+            "file": str(self.path),
+            "reference": self.reference,
+            "replicates": spec.replicates,
+            "root_seed": spec.root_seed,
+            "seeds": self.seeds,
+            "weeks": spec.weeks,
+            "residents": spec.residents,
+            "store": spec.store.model_dump(),
+            "scenarios": [
+                {"name": s.name, "file": s.file, "set": s.set, "scenario": self.scenario_dumps[s.name]}
+                for s in spec.scenarios
+            ],
+            "design": {
+                **spec.design.model_dump(),
+                "parameters": self.parameter_names,
+                "points": self.points,
+                "problem": self.problem,
+            },
+        }
+
+    def fingerprint(self) -> str:
+        """Hash of everything that determines the runs' results (not the description
+        or the file's location), to tell whether a results folder is this experiment's."""
+        resolved = self.resolved()
+        for key in ("description", "file"):
+            resolved.pop(key)
+        for entry in resolved["scenarios"]:
+            entry.pop("file")
+        resolved["runs"] = [r.as_record() for r in self.runs]
+        text = json.dumps(resolved, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def replicate_seeds(root_seed: int, replicates: int) -> list[int]:
+    """The seed of each replicate (63 bits, so it fits a signed 64-bit column)."""
+    children = np.random.SeedSequence(root_seed).spawn(replicates)
+    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)) for child in children]
+
+
+def run_id(scenario: str, point: int, replicate: int, n_points: int, replicates: int) -> str:
+    return f"{scenario}.p{point:0{len(str(n_points - 1))}d}.r{replicate:0{len(str(replicates - 1))}d}"
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def with_point(table: dict[str, Any], point: Point) -> dict[str, Any]:
+    """A scenario table with a design point's values set."""
+    data = copy.deepcopy(table)
+    for path, value in point.items():
+        _set_path(data, path, value)
+    return data
+
+
+def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str]) -> tuple[dict, dict]:
+    tables: dict[str, dict[str, Any]] = {}
+    dumps: dict[str, dict[str, Any]] = {}
+    for i, entry in enumerate(spec.scenarios):
+        where = f"{path}: scenarios[{i}]"
+        file = path.parent / entry.file
+        if not file.is_file():
+            problems.append(f"{where}.file: scenario file {entry.file!r} not found (looked for {file}; "
+                            f"paths are relative to the experiment file)")
+            continue
+        try:
+            data = resolve_extends(file)
+        except ScenarioError as exc:
+            problems.extend(f"{where} ({entry.name}): {line}" for line in exc.problems)
+            continue
+        try:
+            data = apply_overrides(data, entry.set)
+        except ScenarioError as exc:
+            problems.extend(f"{where}.set: {line.removeprefix('--set ')}" for line in exc.problems)
+            continue
+        if spec.weeks is not None:
+            _set_path(data, "simulation.weeks", spec.weeks)
+        if spec.residents is not None:
+            _set_path(data, "community.residents", spec.residents)
+        source = f"{where} {entry.name!r} ({file}" + (" with its set overrides)" if entry.set else ")")
+        try:
+            scenario = validate_data(data, source)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        tables[entry.name] = data
+        dumps[entry.name] = scenario.model_dump(mode="json")
+    return tables, dumps
+
+
+def _design_parameters(path: Path, spec: ExperimentFile, problems: list[str]) -> list[Parameter]:
+    design = spec.design
+    if isinstance(design, GridDesign):
+        named = [(f"design.levels.{name}", name) for name in design.levels]
+    elif isinstance(design, RowsDesign):
+        named = [(f"design.parameters[{i}]", name) for i, name in enumerate(design.parameters)]
+        if len(set(design.parameters)) != len(design.parameters):
+            problems.append(f"{path}: design.parameters: a parameter is named more than once")
+        for i, row in enumerate(design.rows):
+            if len(row) != len(design.parameters):
+                problems.append(f"{path}: design.rows[{i}]: has {len(row)} values for {len(design.parameters)} parameters")
+    elif isinstance(design, (LatinHypercubeDesign, SobolDesign, MorrisDesign)):
+        named = [(f"design.bounds.{name}", name) for name in design.bounds]
+    else:
+        named = []
+    set_by_experiment = {SEEDED_BY_EXPERIMENT: "the experiment's seeds (root_seed, replicates)"}
+    if spec.weeks is not None:
+        set_by_experiment["simulation.weeks"] = "the experiment's weeks"
+    if spec.residents is not None:
+        set_by_experiment["community.residents"] = "the experiment's residents"
+    parameters = []
+    for where, name in named:
+        if name in set_by_experiment:
+            problems.append(f"{path}: {where}: {name} is set by {set_by_experiment[name]}; it cannot also be a design parameter")
+            continue
+        try:
+            parameters.append(scenario_parameter(name))
+        except ValueError as exc:
+            problems.append(f"{path}: {where}: {exc}")
+    return parameters
+
+
+def _checked_bounds(path: Path, design: Any, parameters: list[Parameter], problems: list[str]) -> dict[str, list[float]]:
+    for param in parameters:
+        low, high = design.bounds[param.path]
+        where = f"{path}: design.bounds.{param.path}"
+        if param.kind == "other":
+            problems.append(f"{where}: only numeric parameters can be sampled between bounds "
+                            f"(use a grid or rows design for this one)")
+        elif not low < high:
+            problems.append(f"{where}: low {low:g} must be below high {high:g}")
+        elif not (param.admits(low) and param.admits(high)):
+            problems.append(f"{where}: [{low:g}, {high:g}] is outside the parameter's range {param.range_text()}")
+        elif param.kind == "integer" and not (float(low).is_integer() and float(high).is_integer()):
+            problems.append(f"{where}: an integer parameter needs whole-number bounds, got [{low:g}, {high:g}]")
+    return dict(design.bounds)
+
+
+def _describe(point: Point) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in point.items())
+
+
+def _scenario_problems(source: str, exc: ValidationError) -> list[str]:
+    return [line.replace(": Value error, ", ": ") for line in format_validation_error(source, exc)]
+
+
+def _invalid_points(path: Path, tables: dict[str, dict[str, Any]], checks: list[tuple[str, Point]]) -> list[str]:
+    """Validate every scenario with each (label, point) of ``checks``."""
+    found: list[str] = []
+    for where, point in checks:
+        for name, table in tables.items():
+            try:
+                Scenario.model_validate(with_point(table, point))
+            except ValidationError as exc:
+                found.extend(_scenario_problems(f"{path}: {where} in scenario {name!r}", exc))
+    return found
+
+
+def _check_points(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, Any]], points: list[Point],
+                  problems: list[str]) -> None:
+    """Validate every scenario at every design point before anything runs.
+
+    A grid's levels are checked one by one first, so a bad level is reported once,
+    at its place in the file, rather than at every point that combines it."""
+    design = spec.design
+    found: list[str] = []
+    if isinstance(design, GridDesign):
+        found = _invalid_points(path, tables, [
+            (f"design.levels.{name}[{i}] = {level!r}", {name: level})
+            for name, levels in design.levels.items() for i, level in enumerate(levels)])
+    if not found:
+        label = "design.rows[{j}]" if isinstance(design, RowsDesign) else "design point {j}"
+        found = _invalid_points(path, tables, [
+            (f"{label.format(j=j)} ({_describe(point)})", point) for j, point in enumerate(points) if point])
+    if len(found) > MAX_POINT_PROBLEMS:
+        found = found[:MAX_POINT_PROBLEMS] + [f"{path}: … and {len(found) - MAX_POINT_PROBLEMS} more problems with design points"]
+    problems.extend(found)
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read, validate and resolve an experiment file; raise :class:`ScenarioError`
+    with every problem found."""
+    path = Path(path)
+    spec = read_experiment_file(path)
+    problems: list[str] = []
+    tables, dumps = _scenario_tables(path, spec, problems)
+    parameters = _design_parameters(path, spec, problems)
+    bounds = None
+    if isinstance(spec.design, (LatinHypercubeDesign, SobolDesign, MorrisDesign)):
+        bounds = _checked_bounds(path, spec.design, parameters, problems)
+    if problems:
+        raise ScenarioError(problems)
+    sampler_seed = getattr(spec.design, "seed", None)
+    points, problem = design_points(spec.design, parameters, bounds, spec.root_seed if sampler_seed is None else sampler_seed)
+    _check_points(path, spec, tables, points, problems)
+    if problems:
+        raise ScenarioError(problems)
+    seeds = replicate_seeds(spec.root_seed, spec.replicates)
+    experiment = Experiment(path, spec, tables, dumps, parameters, points, problem, seeds)
+    experiment.runs = [
+        PlannedRun(run_id(entry.name, j, k, len(points), spec.replicates), entry.name, j, point, k, seeds[k])
+        for entry in spec.scenarios
+        for j, point in enumerate(points)
+        for k in range(spec.replicates)
+    ]
+    return experiment

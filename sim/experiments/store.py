@@ -1,0 +1,257 @@
+"""The results folder of a sweep, written so that a crash loses only runs in flight.
+
+Layout (docs/experiments.md)::
+
+    results/<experiment>/
+      manifest.json    the experiment as resolved, every planned run (id, scenario,
+                       parameters, seed), fingerprint, sessions with provenance
+      runs/<id>.parquet    one file per finished run: its weekly rows (thinned) and,
+                       in the file's metadata, its record (status, error, summary)
+      agents/<id>.parquet  final per-resident table (only with agent_snapshots)
+      runs.parquet     one row per planned run              } consolidated from
+      weekly.parquet   weekly rows of every successful run  } runs/ (and agents/)
+      agents.parquet   per-resident rows of every run       } at the end of each
+      summary.csv      per scenario × design point stats    } session; rebuildable
+
+Every file is written to a hidden temporary name and moved into place with
+``os.replace``, which is atomic: a run file exists completely or not at all, so the
+run file *is* the record that the run is done. A run's agent table is written before
+its run file, so a run file never refers to a missing table. Temporary files left by
+a killed sweep are removed when the folder is next opened.
+
+One sweep at a time writes into a folder (an advisory ``fcntl`` lock on ``.lock``,
+released by the operating system when the process dies, however it dies).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.experiments.execute import RunOutcome
+from sim.experiments.plan import Experiment, PlannedRun
+from sim.experiments.summarise import summary_table
+from sim.metrics import SUSTAINABILITY_METRICS
+from sim.scenario import ScenarioError
+
+RECORD_KEY = b"mutualaid.run"
+TAG_COLUMNS = ("run_id", "scenario", "point", "replicate")
+TEMPORARY_PREFIX = ".tmp-"
+FORMAT = "mutualaid-sweep/1"
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-{path.name}")
+
+
+def _write_atomically(path: Path, write: Any) -> None:
+    """``write(file object)`` into a temporary file, flush it to disk, move it into place."""
+    temporary = _temporary(path)
+    with open(temporary, "wb") as handle:
+        write(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def write_json(path: Path, data: Any) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    _write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def _tagged(table: pd.DataFrame | None, run: PlannedRun) -> pa.Table:
+    tags = {"run_id": run.run_id, "scenario": run.scenario, "point": run.point, "replicate": run.replicate}
+    if table is None:
+        return pa.table({"run_id": pa.array([], pa.string()), "scenario": pa.array([], pa.string()),
+                         "point": pa.array([], pa.int64()), "replicate": pa.array([], pa.int64())})
+    frame = table.copy()
+    for i, (name, value) in enumerate(tags.items()):
+        frame.insert(i, name, value)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+class ResultsStore:
+    """Reads and writes one sweep's results folder."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.runs_dir = self.path / "runs"
+        self.agents_dir = self.path / "agents"
+        self.manifest_path = self.path / "manifest.json"
+
+    # -- opening -----------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder's lock, or refuse if another sweep holds it."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # no advisory locks on this platform: trust the user
+            yield
+            return
+        with open(self.path / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise ScenarioError([f"{self.path}: another sweep is writing into this folder"]) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def read_manifest(self) -> dict[str, Any] | None:
+        if not self.manifest_path.is_file():
+            return None
+        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+
+    def check_owner(self, experiment: Experiment, resume: bool) -> dict[str, Any] | None:
+        """The folder's manifest if it holds this experiment and we may continue it.
+
+        Refuses a folder of a different experiment (its fingerprint differs), a folder
+        of this experiment without ``--resume``, and a non-empty folder that is not a
+        results folder."""
+        manifest = self.read_manifest()
+        if manifest is None:
+            leftovers = [p.name for p in self.path.iterdir() if p.name != ".lock"] if self.path.is_dir() else []
+            if leftovers:
+                raise ScenarioError([f"{self.path}: not empty and has no manifest.json, so it is not the results "
+                                     f"folder of a sweep; choose another --out (found: {', '.join(sorted(leftovers)[:5])})"])
+            return None
+        theirs = manifest.get("fingerprint")
+        if theirs != experiment.fingerprint():
+            name = manifest.get("experiment", {}).get("name", "?")
+            raise ScenarioError([
+                f"{self.path}: holds the results of a different experiment ({name!r}, fingerprint {theirs}; "
+                f"this one is {experiment.name!r}, fingerprint {experiment.fingerprint()}). The experiment file, "
+                f"a scenario it uses or a parameter default has changed since. Choose another --out, or delete "
+                f"the folder to start again; resuming would mix the results of two experiments."
+            ])
+        if not resume:
+            statuses = self.recorded()
+            done = sum(s == "ok" for s in statuses.values())
+            failed = sum(s == "failed" for s in statuses.values())
+            raise ScenarioError([
+                f"{self.path}: already holds results of this experiment ({done} of {len(experiment.runs)} runs "
+                f"complete, {failed} failed). Pass --resume to run only what is missing (add --retry-failed to "
+                f"rerun the failed ones), or choose another --out."
+            ])
+        return manifest
+
+    def prepare(self) -> None:
+        """Create the folders and remove temporary files a killed sweep left."""
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        for folder in (self.path, self.runs_dir, self.agents_dir):
+            for stale in folder.glob(f"{TEMPORARY_PREFIX}*"):
+                stale.unlink(missing_ok=True)
+
+    # -- runs ------------------------------------------------------------------------
+    def run_path(self, run_id: str) -> Path:
+        return self.runs_dir / f"{run_id}.parquet"
+
+    def record_of(self, path: Path) -> dict[str, Any]:
+        """A run file's record (read from its metadata; the rows are not loaded)."""
+        return json.loads(pq.read_schema(path).metadata[RECORD_KEY])
+
+    def recorded(self) -> dict[str, str]:
+        """Status of every run with a run file, by run id."""
+        return {path.stem: self.record_of(path)["status"] for path in self._run_files()}
+
+    def _run_files(self) -> list[Path]:
+        if not self.runs_dir.is_dir():
+            return []
+        return sorted(p for p in self.runs_dir.glob("*.parquet") if not p.name.startswith("."))
+
+    def write_run(self, outcome: RunOutcome) -> None:
+        """Store one finished run at once (agent table first, run file last)."""
+        run = outcome.run
+        if outcome.agents is not None:
+            self.agents_dir.mkdir(exist_ok=True)
+            agents = _tagged(outcome.agents, run)
+            _write_atomically(self.agents_dir / f"{run.run_id}.parquet", lambda handle: pq.write_table(agents, handle))
+        record = {
+            **run.as_record(),
+            "status": outcome.status,
+            "error": outcome.error,
+            "summary": outcome.summary,
+            "model_seconds": outcome.model_seconds,
+            "started": outcome.started,
+            "finished": outcome.finished,
+            "host": outcome.host,
+            "pid": outcome.pid,
+        }
+        weekly = _tagged(outcome.weekly, run)
+        weekly = weekly.replace_schema_metadata({RECORD_KEY: json.dumps(record).encode("utf-8")})
+        _write_atomically(self.run_path(run.run_id), lambda handle: pq.write_table(weekly, handle))
+
+    # -- consolidation ---------------------------------------------------------------
+    def runs_table(self, experiment: Experiment) -> pa.Table:
+        """One row per planned run: identity, design values, status, error, metrics.
+
+        Runs without a run file have status "pending"."""
+        planned = {r.run_id for r in experiment.runs}
+        records = {path.stem: self.record_of(path) for path in self._run_files() if path.stem in planned}
+        metric_names = list(SUSTAINABILITY_METRICS)
+        for record in records.values():
+            metric_names.extend(k for k in record["summary"] if k not in metric_names)
+        columns: dict[str, list[Any]] = {name: [] for name in (
+            "run_id", "scenario", "point", *experiment.parameter_names, "replicate", "seed", "status", "error",
+            "model_seconds", "started", "finished", "host", *metric_names)}
+        for run in experiment.runs:
+            record = records.get(run.run_id, {})
+            summary = record.get("summary", {})
+            row = {"run_id": run.run_id, "scenario": run.scenario, "point": run.point, "replicate": run.replicate,
+                   "seed": run.seed, "status": record.get("status", "pending"), **run.parameters}
+            for key in ("error", "model_seconds", "started", "finished", "host"):
+                row[key] = record.get(key)
+            for name in metric_names:
+                row[name] = summary.get(name)
+            for name, values in columns.items():
+                values.append(row.get(name))
+        return pa.table({name: pa.array(values) for name, values in columns.items()})
+
+    def _consolidate_tables(self, files: list[Path], target: Path) -> int:
+        """Stream run tables into one Parquet file (a row group per run); return rows."""
+        files = [path for path in files if pq.read_metadata(path).num_rows > 0]
+        if not files:
+            target.unlink(missing_ok=True)
+            return 0
+        schema = pa.unify_schemas([pq.read_schema(path).remove_metadata() for path in files],
+                                  promote_options="permissive")
+        rows = 0
+
+        def write(handle: Any) -> None:
+            nonlocal rows
+            with pq.ParquetWriter(handle, schema) as writer:
+                for path in files:
+                    table = pq.read_table(path).replace_schema_metadata(None)
+                    for column in schema.names:
+                        if column not in table.column_names:
+                            table = table.append_column(column, pa.nulls(table.num_rows, schema.field(column).type))
+                    writer.write_table(table.select(schema.names).cast(schema))
+                    rows += table.num_rows
+
+        _write_atomically(target, write)
+        return rows
+
+    def consolidate(self, experiment: Experiment) -> pd.DataFrame:
+        """(Re)build runs.parquet, weekly.parquet, agents.parquet and summary.csv from
+        the run files; return the runs table."""
+        table = self.runs_table(experiment)
+        _write_atomically(self.path / "runs.parquet", lambda handle: pq.write_table(table, handle))
+        runs = table.to_pandas()
+        ok = list(runs.loc[runs["status"] == "ok", "run_id"])
+        self._consolidate_tables([self.run_path(r) for r in ok], self.path / "weekly.parquet")
+        agent_files = [self.agents_dir / f"{r}.parquet" for r in ok if (self.agents_dir / f"{r}.parquet").is_file()]
+        self._consolidate_tables(agent_files, self.path / "agents.parquet")
+        summary = summary_table(runs, experiment.parameter_names, experiment.reference, SUSTAINABILITY_METRICS)
+        text = summary.to_csv(index=False)
+        _write_atomically(self.path / "summary.csv", lambda handle: handle.write(text.encode("utf-8")))
+        return runs

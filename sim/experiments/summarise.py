@@ -1,0 +1,79 @@
+"""Summary statistics of a sweep: per scenario and design point, each sustainability
+metric's mean with a t-based 95% confidence interval, and the paired difference from
+the reference scenario.
+
+Pairing: replicate ``k`` of every scenario and design point runs with the same seed
+(common random numbers, :mod:`sim.experiments.plan`), so the difference between a
+scenario and the reference is taken run by run — same design point, same replicate —
+and its interval is the t interval of those differences. With positively correlated
+pairs it is narrower than the difference of two independent means.
+
+Boolean metrics (``collapsed``) are averaged as 0/1, so their mean is a proportion;
+missing values (a metric undefined for a run) are left out and ``n`` says how many
+values each statistic rests on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+CONFIDENCE = 0.95
+COLUMNS = (
+    "metric", "runs_ok", "runs_failed", "n", "mean", "sd", "ci_low", "ci_high",
+    "n_pairs", "difference", "difference_sd", "difference_ci_low", "difference_ci_high",
+)
+
+
+def mean_interval(values: np.ndarray) -> tuple[int, float, float, float, float]:
+    """n, mean, SD and the t-based interval of the mean (NaN where undefined)."""
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return 0, math.nan, math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if n == 1:
+        return 1, mean, math.nan, math.nan, math.nan
+    sd = float(values.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * sd / math.sqrt(n)
+    return n, mean, sd, mean - half, mean + half
+
+
+def _numeric(column: pd.Series) -> np.ndarray:
+    """Floats of a metric column (booleans as 0/1, missing as NaN)."""
+    return np.array([math.nan if pd.isna(v) else float(v) for v in column], dtype=float)
+
+
+def summary_table(runs: pd.DataFrame, parameters: list[str], reference: str, metrics: Iterable[str]) -> pd.DataFrame:
+    """Long table: one row per scenario × design point × metric.
+
+    ``runs`` is the runs table (one row per run, with ``status``); ``parameters`` are
+    the design's parameter columns, repeated on every row for reading the table alone."""
+    metrics = [m for m in metrics if m in runs.columns]
+    ok = runs[runs["status"] == "ok"]
+    reference_runs = ok.loc[ok["scenario"] == reference, ["point", "replicate", *metrics]]
+    rows: list[dict[str, Any]] = []
+    for (scenario, point), planned in runs.groupby(["scenario", "point"], sort=False):
+        done = planned[planned["status"] == "ok"]
+        keys = {"scenario": scenario, "point": point, **{p: planned[p].iloc[0] for p in parameters}}
+        paired = None
+        if scenario != reference:
+            paired = done.merge(reference_runs, on=["point", "replicate"], suffixes=("", "@reference"))
+        for metric in metrics:
+            n, mean, sd, low, high = mean_interval(_numeric(done[metric]))
+            row = {**keys, "metric": metric, "runs_ok": len(done), "runs_failed": int((planned["status"] == "failed").sum()),
+                   "n": n, "mean": mean, "sd": sd, "ci_low": low, "ci_high": high}
+            if paired is not None:
+                differences = _numeric(paired[metric]) - _numeric(paired[f"{metric}@reference"])
+                n_pairs, difference, difference_sd, difference_low, difference_high = mean_interval(differences)
+            else:
+                n_pairs, difference, difference_sd, difference_low, difference_high = 0, math.nan, math.nan, math.nan, math.nan
+            row.update({"n_pairs": n_pairs, "difference": difference, "difference_sd": difference_sd,
+                        "difference_ci_low": difference_low, "difference_ci_high": difference_high})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["scenario", "point", *parameters, *COLUMNS])

@@ -1,0 +1,95 @@
+"""Community activities 组织社区活动 (seed 000 §4.1, §4.3): interest groups, lectures,
+festivals.
+
+Each week ``events_per_week`` events offer capacity·(1 + infrastructure) places in
+all. Resident i wants to come with probability
+    attendance · (0.3 + 0.7·belonging_i) · access_i,
+access_i = I + (1 − I)·mobility_i, where I is the infrastructure level and mobility
+is health scaled from the ADL threshold (0) to full health (1): good facilities let
+the frail take part. If more want to come than there are places, places go at
+random. Attendees are spread over the events at random. At an event each attendee
+talks with ``meetings`` random co-attendees: an existing tie is refreshed (contact),
+otherwise a friend tie forms with probability tie_formation·exp(−homophily·distance)
+(chance and homophily). Attending raises generalized trust by ``trust_gain`` of its
+gap to 1, counts as a belonging event and an interaction (less loneliness), and
+makes a resident who does not know the scheme aware with probability ``awareness``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.interventions.base import Intervention
+from sim.network import FRIEND
+from sim.population import homophily_weight
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def mobility(health: np.ndarray, adl_threshold: float) -> np.ndarray:
+    """0 at or below the ADL threshold, 1 at full health."""
+    return np.clip((health - adl_threshold) / (1.0 - adl_threshold), 0.0, 1.0)
+
+
+def attendance_probability(pop, block, infrastructure: float, adl_threshold: float) -> np.ndarray:
+    access = infrastructure + (1.0 - infrastructure) * mobility(pop.health, adl_threshold)
+    return block.attendance * (0.3 + 0.7 * pop.belonging) * access * pop.occupied
+
+
+def co_attendee_pairs(u: np.ndarray, attendees: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each (attendee, draw) a random co-attendee of the same event.
+    ``u`` has shape (attendees, meetings)."""
+    order = np.lexsort((attendees, event))
+    attendees, event = attendees[order], event[order]
+    u = u[order]
+    starts = np.searchsorted(event, event, side="left")
+    ends = np.searchsorted(event, event, side="right")
+    size = (ends - starts)[:, None]
+    pick = starts[:, None] + np.floor(u * size).astype(np.int64)
+    a = np.repeat(attendees, u.shape[1])
+    b = attendees[pick.ravel()]
+    keep = a != b
+    return a[keep], b[keep]
+
+
+class Activities(Intervention):
+    name = "activities"
+    phase = "activities"
+
+    def act(self, model: "CommunityModel") -> None:
+        pop, sc, net, tally, week = model.pop, model.config, model.net, model.tally, model.week
+        b = self.block
+        rng = model.streams["activities"]
+        n = pop.n
+        u_want, u_event, u_aware = rng.random((3, n))
+        infra = model.infrastructure_level()
+        places = int(b.events_per_week * b.capacity * (1.0 + infra))
+        want = np.flatnonzero(u_want < attendance_probability(pop, b, infra, sc.demography.adl_threshold))
+        if len(want) > places:
+            want = np.sort(rng.permutation(want)[:places])
+        tally.attendees = want
+        if len(want) == 0 or b.events_per_week == 0:
+            return
+        event = np.floor(u_event[want] * b.events_per_week).astype(np.int64)
+
+        gt = pop.generalized_trust
+        gt[want] += b.trust_gain * (1.0 - gt[want])
+        tally.belonging_events[want] += 1.0
+        tally.interactions[want] += 1.0
+        pop.aware[want] |= u_aware[want] < b.awareness
+
+        if b.meetings == 0:
+            return
+        a, c = co_attendee_pairs(rng.random((len(want), b.meetings)), want, event)
+        existing = net.find(a, c)
+        net.touch(week, model.decay_by_kind, existing[existing >= 0], sc.network.contact_boost)
+        new = existing < 0
+        a, c = a[new], c[new]
+        form = rng.random(len(a)) < b.tie_formation * homophily_weight(pop, a, c, sc.network.homophily)
+        if form.any():
+            w = sc.trust.new_tie_trust_weight
+            g = pop.generalized_trust[a[form]]
+            net.add(a[form], c[form], FRIEND, sc.network.new_tie_strength, week, w * g, w * (1.0 - g))

@@ -1,0 +1,61 @@
+"""The information platform 信息交互平台 with a feedback channel (seed 000 §4.1;
+seed 004 §3.2.4, §5.1).
+
+Matching beyond one's ties: a requester with no tie left to ask can post the request
+if they can use the platform — digital literacy ≥ ``literacy_threshold``, or staff
+assistance that week (probability ``assistance``: digital help for residents with low
+literacy). The platform shows ``candidates`` available members drawn from the whole
+community; with pre-service information (helpers' records) the requester picks the
+one most skilled in the need type, otherwise the first shown. The chosen helper then
+decides as in the helping step (an exchange tie forms on first help).
+With public feedback every rating counts fully in the public reputation (trust
+submodel), instead of spreading only by gossip. Residents who can use the platform
+hear of the scheme through it with weekly probability ``awareness``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.interventions.base import Intervention
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+class Platform(Intervention):
+    name = "platform"
+    phase = None
+
+    def can_use(self, pop, slots: np.ndarray, u_assist: np.ndarray) -> np.ndarray:
+        return (pop.digital_literacy[slots] >= self.block.literacy_threshold) | (u_assist < self.block.assistance)
+
+    def candidates(self, model: "CommunityModel", seekers: np.ndarray, can_help: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(requester, helper) pairs matched through the platform."""
+        pop, b = model.pop, self.block
+        rng = model.streams["platform"]
+        empty = np.zeros(0, dtype=np.int64)
+        pool = np.flatnonzero(can_help)
+        if len(seekers) == 0 or len(pool) == 0:
+            return empty, empty
+        users = seekers[self.can_use(pop, seekers, rng.random(len(seekers)))]
+        if len(users) == 0:
+            return empty, empty
+        need_type = np.argmax(pop.backlog[users], axis=1)
+        shown = pool[rng.integers(0, len(pool), (len(users), b.candidates))]
+        valid = shown != users[:, None]
+        if b.pre_service_info:
+            score = np.where(valid, pop.skill[shown, need_type[:, None]], -1.0)
+        else:
+            score = valid.astype(np.float64)  # the first valid candidate shown
+        pick = np.argmax(score, axis=1)
+        rows = np.arange(len(users))
+        ok = valid[rows, pick]
+        return users[ok], shown[rows, pick][ok]
+
+    def awareness_probability(self, model: "CommunityModel") -> np.ndarray:
+        pop, b = model.pop, self.block
+        usable = np.where(pop.digital_literacy >= b.literacy_threshold, 1.0, b.assistance)
+        return b.awareness * usable

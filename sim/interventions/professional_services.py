@@ -1,0 +1,41 @@
+"""Professional services 医养结合 and psychological support (seed 004 §3.2.3).
+
+Health: professional services meet a share ``health_cover`` of the residual
+health-support need (needs submodel), at ``health_hour_cost`` per hour from the
+budget. Psychological support: each week the ``psych_clients`` loneliest residents
+(loneliness above the lonely threshold) have a share ``psych_relief`` of their
+loneliness relieved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.interventions.base import Intervention
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+class ProfessionalServices(Intervention):
+    name = "professional_services"
+    phase = None
+
+    @property
+    def health_cover(self) -> float:
+        return self.block.health_cover
+
+    def charge_health(self, model: "CommunityModel", hours: float) -> None:
+        if hours > 0 and self.block.health_hour_cost > 0:
+            self.charge(model, hours * self.block.health_hour_cost)
+
+    def loneliness_relief(self, model: "CommunityModel") -> np.ndarray:
+        pop, b = model.pop, self.block
+        relief = np.zeros(pop.n)
+        lonely = np.flatnonzero(pop.occupied & (pop.loneliness > model.config.motives.lonely_threshold))
+        if len(lonely) and b.psych_clients:
+            clients = lonely[np.argsort(-pop.loneliness[lonely], kind="stable")[: b.psych_clients]]
+            relief[clients] = b.psych_relief
+        return relief

@@ -1,0 +1,52 @@
+"""The professional supervision body 专业监督机构 (seed 000 §4.2; Axelrod's 1986
+norms game is the classic form of punishing defectors at a cost).
+
+A victim reports a violation with probability min(1, report_rate +
+reward_report_gain·reporting_reward): reporting rewards raise reporting. The body
+investigates at most ``cases_per_week`` reports a week (capacity-limited: cases
+beyond it go uninvestigated, in random order) and confirms each investigated one with
+probability ``detection``. A confirmed violation is sanctioned: the norms step adds
+the documented bad reports to the offender's reputation; here the offender is also
+excluded from asking and helping for ``exclusion_weeks`` weeks and, if a time bank
+runs, fined ``credit_fine`` credits (never below zero). Each confirmed report costs
+``reporting_reward`` from the budget.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.interventions.base import Intervention
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+class Supervision(Intervention):
+    name = "supervision"
+    phase = None
+
+    def report_probability(self) -> float:
+        b = self.block
+        return min(1.0, b.report_rate + b.reward_report_gain * b.reporting_reward)
+
+    def detect(self, model: "CommunityModel", offenders: np.ndarray, victims: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+        """Which violations the body confirms (and sanctions beyond reputation)."""
+        b, pop = self.block, model.pop
+        rng = model.streams["supervision"]
+        v = len(offenders)
+        u_report, u_order, u_confirm = rng.random((3, v))
+        reported = np.flatnonzero(u_report < self.report_probability())
+        investigated = reported[np.argsort(u_order[reported], kind="stable")[: b.cases_per_week]]
+        confirmed = np.zeros(v, dtype=bool)
+        confirmed[investigated] = u_confirm[investigated] < b.detection
+        who = offenders[confirmed]
+        pop.excluded_until[who] = model.week + 1 + b.exclusion_weeks
+        bank = model.governance.get("time_bank")
+        if bank is not None and len(who):
+            bank.fine(model, who, b.credit_fine)
+        if confirmed.any() and b.reporting_reward > 0:
+            self.charge(model, b.reporting_reward * int(confirmed.sum()))
+        return confirmed

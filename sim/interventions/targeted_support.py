@@ -1,0 +1,106 @@
+"""One-to-one support 一对一帮扶 for isolated and vulnerable residents (seed 000 §4.3).
+
+Each week the outreach team makes up to ``pairs_per_week`` new pairings. Candidates
+are socially isolated residents (fewer than ``network.isolation_ties`` ties of
+strength ≥ ``network.isolation_strength``) not already paired; the vulnerable
+(IADL-limited or living alone) come first, then at random. Each is paired with a
+volunteer: a member who is not excluded, states willingness, can give at least one
+hour, and is not already a volunteer — from the same block when one is available,
+otherwise from anywhere. A pairing creates a tie (kind pairing, strength
+``pair_strength``) and makes the supported resident aware of the scheme. For
+``pair_weeks`` weeks the pair meets with weekly probability ``visit_probability``: a
+visit refreshes the tie, counts as an interaction and a belonging event for both,
+and raises the supported resident's generalized trust by ``trust_gain`` of its gap to
+1. Each active pairing costs ``cost_per_pair`` a week. A pairing ends early if either
+resident leaves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.interventions.base import Intervention
+from sim.network import PAIRING
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+def strong_ties(model: "CommunityModel") -> np.ndarray:
+    """Ties of strength ≥ isolation_strength per resident."""
+    net, nw = model.net, model.config.network
+    strong = net.strength_now(model.week, model.decay_by_kind) >= nw.isolation_strength
+    return np.bincount(net.owner, weights=strong, minlength=model.pop.n)
+
+
+class TargetedSupport(Intervention):
+    name = "targeted_support"
+    phase = "targeted_support"
+
+    def __init__(self, block, model):
+        super().__init__(block, model)
+        self.supported = np.zeros(0, dtype=np.int64)
+        self.volunteer = np.zeros(0, dtype=np.int64)
+        self.person = np.zeros((0, 2), dtype=np.int64)  # person ids, to notice departures
+        self.until = np.zeros(0, dtype=np.int64)
+
+    def act(self, model: "CommunityModel") -> None:
+        pop, sc, week = model.pop, model.config, model.week
+        b = self.block
+        rng = model.streams["targeted_support"]
+        n = pop.n
+        u_priority, u_local, u_visit = rng.random((3, n))
+
+        still = ((week < self.until) & (pop.person_id[self.supported] == self.person[:, 0])
+                 & (pop.person_id[self.volunteer] == self.person[:, 1]))
+        self.supported, self.volunteer, self.person, self.until = (
+            self.supported[still], self.volunteer[still], self.person[still], self.until[still])
+
+        paired = np.zeros(n, dtype=bool)
+        paired[self.supported] = True
+        busy = np.zeros(n, dtype=bool)
+        busy[self.volunteer] = True
+        isolated = pop.occupied & (strong_ties(model) < sc.network.isolation_ties) & ~paired
+        vulnerable = (pop.health < sc.demography.iadl_threshold) | pop.lives_alone
+        candidates = np.flatnonzero(isolated)
+        order = np.lexsort((u_priority[candidates], ~vulnerable[candidates]))
+        candidates = candidates[order][: b.pairs_per_week]
+        able = (pop.occupied & pop.member & (pop.excluded_until <= week) & ~busy & ~paired
+                & (pop.willingness >= sc.participation.willing_threshold) & (pop.capacity >= 1.0))
+        new_a, new_b = [], []
+        for slot in candidates.tolist():
+            pool = np.flatnonzero(able & (pop.block == pop.block[slot]))
+            if len(pool) == 0:
+                pool = np.flatnonzero(able)
+            pool = pool[pool != slot]
+            if len(pool) == 0:
+                break
+            helper = int(pool[int(u_local[slot] * len(pool))])
+            able[helper] = False
+            new_a.append(slot)
+            new_b.append(helper)
+        if new_a:
+            a, v = np.array(new_a), np.array(new_b)
+            w = sc.trust.new_tie_trust_weight
+            g = pop.generalized_trust[a]
+            model.net.add(a, v, PAIRING, b.pair_strength, week, w * g, w * (1.0 - g))
+            pop.aware[a] = True
+            self.supported = np.concatenate([self.supported, a])
+            self.volunteer = np.concatenate([self.volunteer, v])
+            self.person = np.concatenate([self.person, np.column_stack([pop.person_id[a], pop.person_id[v]])])
+            self.until = np.concatenate([self.until, np.full(len(a), week + b.pair_weeks)])
+
+        visit = u_visit[self.supported] < b.visit_probability
+        s, v = self.supported[visit], self.volunteer[visit]
+        edges = model.net.find(s, v)
+        model.net.touch(week, model.decay_by_kind, edges[edges >= 0], sc.network.contact_boost)
+        tally = model.tally
+        for who in (s, v):
+            np.add.at(tally.interactions, who, 1.0)
+            np.add.at(tally.belonging_events, who, 1.0)
+        gt = pop.generalized_trust
+        gt[s] += b.trust_gain * (1.0 - gt[s])
+        if len(self.supported) and b.cost_per_pair > 0:
+            self.charge(model, b.cost_per_pair * len(self.supported))

@@ -1,0 +1,104 @@
+"""The time bank 时间银行/积分互助 (seed 004 §3.2.1-3.2.2).
+
+Ledger (every hour of help passes through it while the bank runs):
+- issued: a helper earns ``credit_per_hour`` credits per hour given;
+- spent: a requester pays for hours received from their balance (never below zero;
+  help is not refused for lack of credits);
+- expired: credits above ``storage_cap``, and the balance of a resident who leaves;
+- fined: credits removed by the supervision body's sanctions.
+Credits are conserved: issued − spent − expired − fined = Σ balances.
+
+Redemption. If redemption is ``guaranteed``, a credit holder's need still unmet after
+the week's matching is bought from paid services (``redemption_price`` per hour, from
+the budget) against their credits. Helpers value credits by their credibility c:
+c = 1 when redemption is guaranteed, otherwise the share of credit holders' requests
+that were met, smoothed over weeks (c starts at 0.5). The bank adds
+``credit_weight``·c to the log-odds of accepting a request and
+``willingness_weight``·c to stated willingness.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.interventions.base import Intervention
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+CREDIBILITY_MEMORY = 0.9
+
+
+class TimeBank(Intervention):
+    name = "time_bank"
+    phase = "incentives"
+
+    def __init__(self, block, model):
+        super().__init__(block, model)
+        self.issued = self.spent = self.expired = self.fined = 0.0
+        self.redeemed_hours = 0.0
+        self.credibility = 0.5
+
+    def credible(self) -> float:
+        return 1.0 if self.block.guaranteed else self.credibility
+
+    def acceptance_bonus(self, model: "CommunityModel", helpers: np.ndarray, need_type: np.ndarray) -> float:
+        return self.block.credit_weight * self.credible()
+
+    def willingness_bonus(self, model: "CommunityModel") -> float:
+        return self.block.willingness_weight * self.credible()
+
+    def fine(self, model: "CommunityModel", offenders: np.ndarray, amount: float) -> None:
+        """Remove ``amount`` credits per sanction (never below zero)."""
+        pop = model.pop
+        who, count = np.unique(offenders, return_counts=True)
+        taken = np.minimum(pop.credits[who], amount * count)
+        pop.credits[who] -= taken
+        self.fined += float(taken.sum())
+
+    def residents_left(self, model: "CommunityModel", slots: np.ndarray) -> None:
+        self.expired += float(model.pop.credits[slots].sum())
+        model.pop.credits[slots] = 0.0
+
+    def act(self, model: "CommunityModel") -> None:
+        pop, ex, b = model.pop, model.tally.exchanges, self.block
+        n = pop.n
+        earned = b.credit_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=n)
+        owed = b.credit_per_hour * np.bincount(ex.requester, weights=ex.hours, minlength=n)
+        paid = np.minimum(owed, pop.credits)
+        pop.credits += earned - paid
+        self.issued += float(earned.sum())
+        self.spent += float(paid.sum())
+        over = np.maximum(pop.credits - b.storage_cap, 0.0)
+        pop.credits -= over
+        self.expired += float(over.sum())
+
+        holders = pop.occupied & (pop.credits > 0)
+        asked = model.tally.asked if model.tally.asked is not None else np.zeros(n, dtype=bool)
+        holders_asking = holders & asked
+        if holders_asking.any():
+            met = (holders_asking & ~model.tally.unanswered).sum() / holders_asking.sum()
+            self.credibility = CREDIBILITY_MEMORY * self.credibility + (1.0 - CREDIBILITY_MEMORY) * met
+        if b.guaranteed:
+            self._redeem(model, holders)
+
+    def _redeem(self, model: "CommunityModel", holders: np.ndarray) -> None:
+        """Buy credit holders' unmet need from paid services, as far as money allows."""
+        pop, b = model.pop, self.block
+        unmet = pop.backlog.sum(axis=1) * holders
+        hours = np.minimum(unmet, pop.credits / max(b.credit_per_hour, 1e-12))
+        wanted = float(hours.sum())
+        if wanted <= 0:
+            return
+        paid = self.charge(model, wanted * b.redemption_price) if b.redemption_price > 0 else wanted
+        share = paid / (wanted * b.redemption_price) if b.redemption_price > 0 else 1.0
+        hours *= share
+        fraction = np.divide(hours, unmet, out=np.zeros_like(hours), where=unmet > 0)
+        pop.backlog *= (1.0 - fraction)[:, None]
+        credits = hours * b.credit_per_hour
+        pop.credits -= credits
+        self.spent += float(credits.sum())
+        self.redeemed_hours += float(hours.sum())
+        model.tally.redeemed_hours = float(hours.sum())
