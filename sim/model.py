@@ -23,6 +23,7 @@ from sim.agents import Resident
 from sim.network import EdgeStore
 from sim.params import Scenario
 from sim.population import Population, fill_residents
+from sim.survey import apply_survey, load_survey
 from sim.tally import WeekTally
 from sim.submodels import (
     demography,
@@ -69,7 +70,9 @@ class CommunityModel(mesa.Model):
         children = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
 
-        n = scenario.community.residents
+        c = scenario.community
+        survey = load_survey(c.residents_file, c.edges_file) if c.residents_file is not None else None
+        n = len(survey.residents) if survey is not None else c.residents
         self.pop = Population(n)
         self.net = EdgeStore(n)
         self.week = -scenario.simulation.burn_in_weeks
@@ -88,6 +91,8 @@ class CommunityModel(mesa.Model):
         fill_residents(self.pop, slots, scenario, self.streams["population"], self.week)
         initial_network.build(self)
         participation.initialize(self)
+        if survey is not None:
+            apply_survey(self, survey)
         self.residents: dict[int, Resident] = {}
         self._sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
 

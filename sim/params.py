@@ -14,7 +14,7 @@ Provenance tags:
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -72,7 +72,9 @@ class Community(Block):
     setting: Literal["new_estate", "old_estate", "rural_village", "custom"] = Field(
         "custom", description="Kind of community: new commodity-housing estate, old estate, rural village (labels only; the parameters carry the differences)"
     )
-    residents: int = param(1000, "Dwellings (one older resident each) in the community", unit="residents", ge=1, le=2_000_000, provenance="assumed: model.md §2")
+    residents: int = param(1000, "Dwellings (one older resident each) in the community (set by residents_file when given)", unit="residents", ge=1, le=2_000_000, provenance="assumed: model.md §2")
+    residents_file: str | None = Field(None, description="CSV table of the community's own residents from a survey (path relative to the scenario file; see docs/survey-data.md)")
+    edges_file: str | None = Field(None, description="CSV edge list of ties between the surveyed residents (path relative to the scenario file)")
     age_share_60_69: float = prob(0.56, "Share of residents aged 60-69 at initialization and among newcomers", provenance="literature: China 7th census 2020, 60+ age structure (≈56/30/14)")
     age_share_70_79: float = prob(0.30, "Share aged 70-79", provenance="literature: China 7th census 2020")
     age_share_80_plus: float = prob(0.14, "Share aged 80-99", provenance="literature: China 7th census 2020")
@@ -93,6 +95,8 @@ class Community(Block):
             raise ValueError(f"age_share_60_69 + age_share_70_79 + age_share_80_plus must sum to 1 (they sum to {total:.4g})")
         if self.education_low + self.education_high > 1.0 + 1e-9:
             raise ValueError("education_low + education_high must not exceed 1")
+        if self.edges_file is not None and self.residents_file is None:
+            raise ValueError("edges_file needs residents_file (the edges refer to the residents' ids)")
         return self
 
 
@@ -431,8 +435,10 @@ def parameter_rows() -> list[dict[str, Any]]:
                     hi, hi_open = m.lt, True
             if ann is bool:
                 rng = "true or false"
+            elif get_origin(ann) is Literal:
+                rng = "one of " + ", ".join(get_args(ann))
             elif lo is None and hi is None:
-                rng = "one of " + ", ".join(getattr(ann, "__args__", ())) if getattr(ann, "__args__", None) else "any text"
+                rng = "a file path, or none" if name.endswith("_file") else "any text"
             else:
                 rng = (("(" if lo_open or lo is None else "[") + ("-∞" if lo is None else _num(lo)) + ", "
                        + ("∞" if hi is None else _num(hi)) + (")" if hi_open or hi is None else "]"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import platform
@@ -85,6 +86,15 @@ def provenance(command: list[str] | None = None) -> dict[str, Any]:
     }
 
 
+def input_files(scenario: Scenario) -> dict[str, str]:
+    """SHA-256 of the survey data files a scenario reads, so results name their inputs."""
+    out = {}
+    for path in (scenario.community.residents_file, scenario.community.edges_file):
+        if path is not None:
+            out[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return out
+
+
 def _json_safe(value: Any) -> Any:
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
@@ -107,6 +117,7 @@ def write_run(result: RunResult, out_dir: Path, command: list[str] | None = None
     result.weekly.to_csv(paths["csv"], index=False)
     summary = {
         "scenario_name": result.scenario.name,
+        "input_files": input_files(result.scenario),
         "seed": result.seed,
         "weeks": int(len(result.weekly)),
         "sustainability": _json_safe(result.summary),

@@ -64,6 +64,7 @@ def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]
         cycle = " -> ".join(str(p) for p in (*_chain, key))
         raise ScenarioError([f"{path}: extends: cycle of extends ({cycle})"])
     data = read_toml(path)
+    _anchor_data_files(data, path)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -74,6 +75,19 @@ def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]
         raise ScenarioError([f"{path}: extends: file {parent_path} not found"])
     base = resolve_extends(parent_path, (*_chain, key))
     return deep_merge(base, data)
+
+
+DATA_FILES = ("residents_file", "edges_file")
+
+
+def _anchor_data_files(data: dict[str, Any], path: Path) -> None:
+    """Make survey data paths relative to the scenario file that names them."""
+    community = data.get("community")
+    if isinstance(community, dict):
+        for key in DATA_FILES:
+            value = community.get(key)
+            if isinstance(value, str) and value and not Path(value).is_absolute():
+                community[key] = str((path.parent / value).resolve())
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -144,6 +158,18 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     scenario = validate_data(data, source)
     if scenario.name == "unnamed":
         scenario = scenario.model_copy(update={"name": path.stem})
+    return check_survey(scenario)
+
+
+def check_survey(scenario: Scenario) -> Scenario:
+    """Validate the survey data a scenario names, and size the community to it."""
+    c = scenario.community
+    if c.residents_file is None:
+        return scenario
+    from sim.survey import load_survey
+
+    survey = load_survey(c.residents_file, c.edges_file)
+    scenario.community.residents = len(survey.residents)
     return scenario
 
 

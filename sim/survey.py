@@ -1,0 +1,200 @@
+"""A user's own community from survey data: a residents table and an edge list (CSV).
+
+Referenced from the scenario file (paths relative to the file that names them):
+
+    [community]
+    residents_file = "survey/residents.csv"
+    edges_file = "survey/edges.csv"
+
+Residents table: one row per older resident. Required column ``id`` (unique
+integers or strings) and ``age`` (60-110). Optional columns, each defaulting to the
+model's own initialization when absent: ``health``, ``digital_literacy``,
+``sociability``, ``generalized_trust``, ``norm_internalization``, ``self_worth``,
+``loneliness``, ``belonging`` (all in [0, 1]); ``lives_alone``, ``aware``,
+``member`` (true/false or 1/0); ``education`` (low, mid, high or 0, 1, 2);
+``building`` and ``block`` (integers: residents are placed in dwelling slots ordered
+by block then building, so neighbours in the data are neighbours in the model).
+The number of rows sets ``community.residents``.
+
+Edge list: one row per tie with ``source`` and ``target`` (resident ids) and
+optional ``kind`` (neighbour, friend, pairing, exchange; default friend) and
+``strength`` in [0, 1] (default the model's new-tie strength).
+
+Every problem is reported as ``file: row N: column: what is allowed`` through
+:class:`sim.scenario.ScenarioError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.network import TIE_KINDS
+from sim.scenario import ScenarioError
+
+UNIT_COLUMNS = ("health", "digital_literacy", "sociability", "generalized_trust", "norm_internalization",
+                "self_worth", "loneliness", "belonging")
+BOOL_COLUMNS = ("lives_alone", "aware", "member")
+INT_COLUMNS = ("building", "block")
+EDUCATION = {"low": 0, "mid": 1, "middle": 1, "high": 2, "0": 0, "1": 1, "2": 2}
+BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+MAX_PROBLEMS = 20
+
+
+@dataclass
+class Survey:
+    residents: pd.DataFrame  # validated, in slot order, with a ``slot`` column
+    edges: pd.DataFrame | None  # columns source_slot, target_slot, kind (int), strength (float or NaN)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise ScenarioError([f"{path}: file not found"])
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{path}: not a readable CSV table ({exc})"]) from None
+
+
+def _problem(problems: list[str], path: Path, row: int | None, column: str, message: str) -> None:
+    where = f"row {row + 2}: " if row is not None else ""  # +2: header line, 1-based
+    problems.append(f"{path}: {where}{column}: {message}")
+
+
+def _numbers(df: pd.DataFrame, column: str, path: Path, problems: list[str], lo: float, hi: float) -> np.ndarray:
+    values = pd.to_numeric(df[column].str.strip(), errors="coerce").to_numpy(dtype=float)
+    for row in np.flatnonzero(np.isnan(values) | (values < lo) | (values > hi))[:MAX_PROBLEMS]:
+        _problem(problems, path, int(row), column, f"must be a number in [{lo:g}, {hi:g}] (got {df[column].iloc[row]!r})")
+    return values
+
+
+def _mapped(df: pd.DataFrame, column: str, mapping: dict, path: Path, problems: list[str]) -> np.ndarray:
+    raw = df[column].str.strip().str.lower()
+    bad = ~raw.isin(mapping.keys())
+    for row in np.flatnonzero(bad.to_numpy())[:MAX_PROBLEMS]:
+        allowed = ", ".join(sorted(set(mapping.keys())))
+        _problem(problems, path, int(row), column, f"must be one of {allowed} (got {df[column].iloc[row]!r})")
+    return raw.map(mapping).to_numpy()
+
+
+def load_residents(path: Path, problems: list[str]) -> pd.DataFrame:
+    df = _read_csv(path)
+    df.columns = [c.strip() for c in df.columns]
+    known = {"id", "age", *UNIT_COLUMNS, *BOOL_COLUMNS, *INT_COLUMNS, "education"}
+    for column in ("id", "age"):
+        if column not in df.columns:
+            _problem(problems, path, None, column, "required column is missing")
+    for column in df.columns:
+        if column not in known:
+            _problem(problems, path, None, column, f"unknown column (allowed: {', '.join(sorted(known))})")
+    if problems:
+        return df
+    if len(df) == 0:
+        _problem(problems, path, None, "id", "the table has no residents")
+        return df
+    out = pd.DataFrame({"id": df["id"].str.strip()})
+    dup = out["id"].duplicated().to_numpy()
+    for row in np.flatnonzero(dup)[:MAX_PROBLEMS]:
+        _problem(problems, path, int(row), "id", f"duplicate id {out['id'].iloc[row]!r}")
+    out["age"] = _numbers(df, "age", path, problems, 60, 110)
+    for column in UNIT_COLUMNS:
+        if column in df:
+            out[column] = _numbers(df, column, path, problems, 0, 1)
+    for column in BOOL_COLUMNS:
+        if column in df:
+            out[column] = _mapped(df, column, BOOLS, path, problems)
+    if "education" in df:
+        out["education"] = _mapped(df, "education", EDUCATION, path, problems)
+    for column in INT_COLUMNS:
+        if column in df:
+            out[column] = _numbers(df, column, path, problems, 0, 10**9).round()
+    if "member" in out and "aware" in out and not problems:
+        member_unaware = out["member"].astype(bool) & ~out["aware"].astype(bool)
+        for row in np.flatnonzero(member_unaware.to_numpy())[:MAX_PROBLEMS]:
+            _problem(problems, path, int(row), "member", "a member must also be aware of the scheme")
+    return out
+
+
+def load_edges(path: Path, ids: pd.Series, problems: list[str]) -> pd.DataFrame:
+    df = _read_csv(path)
+    df.columns = [c.strip() for c in df.columns]
+    known = {"source", "target", "kind", "strength"}
+    for column in ("source", "target"):
+        if column not in df.columns:
+            _problem(problems, path, None, column, "required column is missing")
+    for column in df.columns:
+        if column not in known:
+            _problem(problems, path, None, column, f"unknown column (allowed: {', '.join(sorted(known))})")
+    if problems:
+        return df
+    slot_of = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    out = pd.DataFrame()
+    for column in ("source", "target"):
+        names = df[column].str.strip()
+        known_id = names.isin(slot_of.index).to_numpy()
+        for row in np.flatnonzero(~known_id)[:MAX_PROBLEMS]:
+            _problem(problems, path, int(row), column, f"unknown resident id {names.iloc[row]!r} (not in the residents table)")
+        out[f"{column}_slot"] = names.map(slot_of).fillna(-1).astype(np.int64).to_numpy()
+    loops = (out["source_slot"] == out["target_slot"]).to_numpy() & (out["source_slot"] >= 0).to_numpy()
+    for row in np.flatnonzero(loops)[:MAX_PROBLEMS]:
+        _problem(problems, path, int(row), "target", "a resident cannot be tied to themselves")
+    kinds = {k: i for i, k in enumerate(TIE_KINDS)}
+    out["kind"] = _mapped(df, "kind", kinds, path, problems) if "kind" in df else kinds["friend"]
+    out["strength"] = _numbers(df, "strength", path, problems, 0, 1) if "strength" in df else np.nan
+    return out
+
+
+def load_survey(residents_file: str | Path, edges_file: str | Path | None) -> Survey:
+    """Read and validate a survey community; raises ScenarioError listing every problem."""
+    problems: list[str] = []
+    residents = load_residents(Path(residents_file), problems)
+    if problems:
+        raise ScenarioError(problems)
+    sort_keys = [c for c in ("block", "building") if c in residents]
+    if sort_keys:
+        residents = residents.sort_values(sort_keys, kind="stable").reset_index(drop=True)
+    residents["slot"] = np.arange(len(residents))
+    edges = load_edges(Path(edges_file), residents["id"], problems) if edges_file else None
+    if problems:
+        raise ScenarioError(problems)
+    return Survey(residents, edges)
+
+
+def apply_survey(model, survey: Survey) -> None:
+    """Overwrite the freshly initialized residents with the survey's values and, if an
+    edge list is given, replace the generated network with it."""
+    from sim.population import expected_health
+
+    pop, sc = model.pop, model.config
+    r = survey.residents
+    pop.age[:] = r["age"].to_numpy()
+    for column in UNIT_COLUMNS:
+        if column in r:
+            getattr(pop, column)[:] = r[column].to_numpy(dtype=float)
+    if "health" in r:
+        # keep the latent decomposition consistent: the survey's health is the level now
+        pop.health_deviation[:] = pop.health - expected_health(pop.age, sc.demography)
+        pop.acute_deficit[:] = 0.0
+    for column in BOOL_COLUMNS:
+        if column in r:
+            getattr(pop, column)[:] = r[column].to_numpy(dtype=bool)
+    if "education" in r:
+        pop.education[:] = r["education"].to_numpy(dtype=np.int64)
+    for column in INT_COLUMNS:
+        if column in r:
+            getattr(pop, column)[:] = r[column].to_numpy(dtype=np.int64)
+    if survey.edges is not None:
+        from sim.network import EdgeStore
+
+        e = survey.edges
+        model.net = EdgeStore(pop.n)
+        strength = e["strength"].fillna(sc.network.new_tie_strength).to_numpy(dtype=float)
+        w = sc.trust.new_tie_trust_weight
+        model.net.add(e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8),
+                      strength, model.week)
+        gt = pop.generalized_trust[model.net.owner]
+        model.net.trust_success[:] = w * gt
+        model.net.trust_failure[:] = w * (1.0 - gt)

@@ -1,0 +1,75 @@
+"""A user's own community from a residents table and an edge list (CSV)."""
+
+import numpy as np
+import pytest
+
+from sim.model import CommunityModel
+from sim.network import NEIGHBOUR
+from sim.scenario import ScenarioError, load_scenario
+
+from conftest import SCENARIOS
+from test_scenarios_cli import mutualaid
+
+
+def survey(tmp_path, residents: str, edges: str | None = None, extra: str = ""):
+    (tmp_path / "residents.csv").write_text(residents)
+    lines = ["[community]", 'residents_file = "residents.csv"']
+    if edges is not None:
+        (tmp_path / "edges.csv").write_text(edges)
+        lines.append('edges_file = "edges.csv"')
+    path = tmp_path / "mine.toml"
+    path.write_text("\n".join(lines) + "\n" + extra)
+    return path
+
+
+GOOD = "id,age,health,member,aware,education\na,70,0.8,true,true,high\nb,82,0.3,false,false,low\nc,65,0.9,0,1,mid\n"
+
+
+def test_survey_residents_and_ties_become_the_model_community(tmp_path):
+    path = survey(tmp_path, GOOD, "source,target,kind,strength\na,b,neighbour,0.7\nb,c,friend,0.4\n")
+    scenario = load_scenario(path)
+    assert scenario.community.residents == 3
+    model = CommunityModel(scenario, rng=1)
+    pop = model.pop
+    assert pop.age.tolist() == [70, 82, 65]
+    assert pop.health.tolist() == pytest.approx([0.8, 0.3, 0.9])
+    assert pop.member.tolist() == [True, False, False] and pop.aware.tolist() == [True, False, True]
+    assert pop.education.tolist() == [2, 0, 1]
+    assert model.net.n_ties == 2
+    e = model.net.find(np.array([0]), np.array([1]))[0]
+    assert model.net.kind[e] == NEIGHBOUR and model.net.strength[e] == pytest.approx(0.7)
+
+
+def test_the_shipped_survey_example_runs():
+    scenario = load_scenario(SCENARIOS / "survey_example.toml", ["simulation.weeks=10"])
+    model = CommunityModel(scenario, rng=1)
+    model.run()
+    assert len(model.records) == 10 and model.records[0]["residents"] > 0
+
+
+@pytest.mark.parametrize("residents, edges, expected", [
+    ("id,health\na,0.5\n", None, "residents.csv: age: required column is missing"),
+    ("id,age\na,70\na,71\n", None, "residents.csv: row 3: id: duplicate id 'a'"),
+    ("id,age,health\na,70,1.5\n", None, "residents.csv: row 2: health: must be a number in [0, 1] (got '1.5')"),
+    ("id,age\na,45\n", None, "residents.csv: row 2: age: must be a number in [60, 110]"),
+    ("id,age,education\na,70,phd\n", None, "row 2: education: must be one of"),
+    ("id,age,wealth\na,70,3\n", None, "residents.csv: wealth: unknown column"),
+    ("id,age\na,70\nb,71\n", "source,target\na,zz\n", "edges.csv: row 2: target: unknown resident id 'zz'"),
+    ("id,age\na,70\nb,71\n", "source\na\n", "edges.csv: target: required column is missing"),
+    ("id,age\na,70\nb,71\n", "source,target\na,a\n", "edges.csv: row 2: target: a resident cannot be tied to themselves"),
+    ("id,age\na,70\nb,71\n", "source,target,strength\na,b,2\n", "edges.csv: row 2: strength: must be a number in [0, 1]"),
+])
+def test_bad_survey_files_are_reported_by_file_row_and_column(tmp_path, residents, edges, expected):
+    path = survey(tmp_path, residents, edges)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert any(expected in line for line in err.value.problems), err.value.problems
+    result = mutualaid("validate", path)
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_survey_file_is_named(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[community]\nresidents_file = "nowhere.csv"\n')
+    result = mutualaid("validate", path)
+    assert result.returncode == 2 and "nowhere.csv: file not found" in result.stderr
