@@ -56,7 +56,8 @@ class EdgeStore:
         return np.diff(self.indptr)
 
     def _reindex(self) -> None:
-        self.indptr = np.searchsorted(self.owner, np.arange(self.n + 1, dtype=np.int64))
+        self.indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.owner, minlength=self.n), out=self.indptr[1:])
 
     def find(self, owner: np.ndarray, other: np.ndarray) -> np.ndarray:
         """Index of each half-edge owner→other, or -1 where there is no tie."""
