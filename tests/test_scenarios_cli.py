@@ -116,3 +116,11 @@ def test_the_parameter_table_in_the_docs_is_generated_from_the_schema():
 def test_python_dash_m_and_the_console_script_are_the_same_program():
     result = mutualaid("--help")
     assert result.returncode == 0 and "validate" in result.stdout
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("**/*.toml")), ids=lambda p: str(p.relative_to(SCENARIOS)))
+def test_every_scenario_file_runs(path):
+    from sim.runner import run_scenario
+
+    result = run_scenario(load_scenario(path, ["simulation.weeks=8", "simulation.burn_in_weeks=4", "community.residents=200"]))
+    assert len(result.weekly) == 8 and (result.weekly["residents"] > 0).all()
