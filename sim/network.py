@@ -41,6 +41,19 @@ class EdgeStore:
             setattr(self, name, np.zeros(0, dtype=dtype))
         self.key = np.zeros(0, dtype=np.int64)
         self.indptr = np.zeros(self.n + 1, dtype=np.int64)
+        self._power_tables: dict[tuple[float, ...], np.ndarray] = {}
+
+    def _powers(self, bases: np.ndarray, elapsed: np.ndarray) -> np.ndarray:
+        """Table T[k, e] = bases[k]**e for e = 0..max(elapsed): reading powers from a
+        table is much cheaper than computing them per half-edge every week."""
+        key = tuple(np.atleast_1d(bases).tolist())
+        table = self._power_tables.get(key)
+        need = int(elapsed.max()) + 1 if len(elapsed) else 1
+        if table is None or table.shape[1] < need:
+            size = max(need, 2 * (table.shape[1] if table is not None else 64))
+            table = np.power(np.atleast_1d(bases)[:, None], np.arange(size)[None, :])
+            self._power_tables[key] = table
+        return table
 
     # -- structure ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -152,14 +165,16 @@ class EdgeStore:
     def strength_now(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Current strength: stored strength × (1 - decay_kind)^(weeks since contact)."""
         elapsed = week - self.last_contact[idx]
-        return self.strength[idx] * (1.0 - decay_by_kind[self.kind[idx]]) ** elapsed
+        table = self._powers(1.0 - decay_by_kind, elapsed)
+        return self.strength[idx] * table[self.kind[idx], elapsed]
 
     def trust_counts(self, week: int, forgetting: float, idx: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
         """Beta counts (successes, failures) after forgetting up to ``week``."""
-        f = forgetting ** (week - self.trust_week[idx])
+        elapsed = week - self.trust_week[idx]
+        f = self._powers(np.array([forgetting]), elapsed)[0, elapsed]
         return self.trust_success[idx] * f, self.trust_failure[idx] * f
 
-    def trust_expectation(self, week: int, forgetting: float, idx: np.ndarray) -> np.ndarray:
+    def trust_expectation(self, week: int, forgetting: float, idx: np.ndarray | slice) -> np.ndarray:
         """Beta-reputation expectation (r + 1) / (r + s + 2) (Jøsang & Ismail 2002)."""
         r, s = self.trust_counts(week, forgetting, idx)
         return (r + 1.0) / (r + s + 2.0)

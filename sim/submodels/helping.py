@@ -119,8 +119,8 @@ def step(model: "CommunityModel") -> None:
     made = np.zeros(n)
     accepted_count = np.zeros(n)
 
-    decay = model.decay_by_kind
-    strength = net.strength_now(week, decay)
+    # a requester's weight on each tie: strength × particularized trust (fixed within the week)
+    tie_weight = net.strength_now(week, model.decay_by_kind) * net.trust_expectation(week, sc.trust.forgetting, slice(None))
     asked_edge = np.zeros(len(net), dtype=bool)
     platform = gov.get("platform")
 
@@ -136,8 +136,7 @@ def step(model: "CommunityModel") -> None:
         is_req[req] = True
         can_help = in_scheme & (pop.capacity_left >= min_req)
         cand = np.flatnonzero(is_req[net.owner] & can_help[net.other] & ~asked_edge)
-        weight = strength[cand] * net.trust_expectation(week, sc.trust.forgetting, cand)
-        score = np.log(weight + 1e-12) + rng.gumbel(size=len(cand))
+        score = np.log(tie_weight[cand] + 1e-12) + rng.gumbel(size=len(cand))
         chosen = cand[segment_first_max(net.owner[cand], score)]
         q = net.owner[chosen]
         h = net.other[chosen]

@@ -111,7 +111,7 @@ def observe(model: "CommunityModel") -> dict[str, float]:
         "coverage": met_hours / tally.need_hours if tally.need_hours > 0 else 0.0,
         "unmet_adl_share": _share(unmet_adl, int(adl.sum())),
         "generalized_trust": float(pop.generalized_trust[occ].mean()) if residents else 0.0,
-        "tie_trust": float(net.trust_expectation(week, sc.trust.forgetting, np.arange(len(net))).mean()) if len(net) else 0.0,
+        "tie_trust": float(net.trust_expectation(week, sc.trust.forgetting, slice(None)).mean()) if len(net) else 0.0,
         "norm_authority": float(model.norm_authority),
         "violation_rate": violations / members if members else 0.0,
         "sanctions": tally.sanctions,

@@ -1,0 +1,129 @@
+"""Performance harness: measures, in one run, and writes benchmarks/results.md.
+
+    python benchmarks/run.py            # quick: 1,000 and 10,000 residents
+    python benchmarks/run.py --full     # also 100,000 residents × 520 weeks
+
+Measured:
+- the reference run (1,000 residents, 520 recorded weeks after the 52-week burn-in)
+  for the baseline and for the full intervention package: wall time and agent-steps
+  per second, against Mesa's own Boltzmann wealth example at the same number of
+  agents (as a ratio, measured in the same process run);
+- scaling at 1,000, 10,000 (and 100,000 with --full) residents: construction time,
+  run time, agent-steps per second, cost per agent-step, and peak memory — each size
+  in a fresh subprocess so peak memory is its own.
+
+Timings are medians of ``--repeat`` runs. They vary with the machine and its load;
+the machine is described at the top of the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHILD = r"""
+import json, resource, sys, time
+from sim.model import CommunityModel
+from sim.scenario import load_scenario
+path, residents, weeks, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+scenario = load_scenario(path, [f"community.residents={residents}", f"simulation.weeks={weeks}"])
+t0 = time.perf_counter()
+model = CommunityModel(scenario, rng=seed)
+t1 = time.perf_counter()
+model.run()
+t2 = time.perf_counter()
+steps = model.config.simulation.burn_in_weeks + weeks
+print(json.dumps({"construct": t1 - t0, "run": t2 - t1, "weeks": steps,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(scenario: Path, residents: int, weeks: int, seed: int = 1) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(scenario), str(residents), str(weeks), str(seed)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    r = json.loads(out.stdout)
+    r["agent_steps_per_s"] = residents * r["weeks"] / r["run"]
+    r["us_per_agent_step"] = 1e6 * r["run"] / (residents * r["weeks"])
+    return r
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def boltzmann_agent_steps_per_s(agents: int, steps: int) -> float:
+    from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
+
+    model = BoltzmannWealth(BoltzmannScenario(n=agents, width=32, height=32, rng=1))
+    t = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    return agents * steps / (time.perf_counter() - t)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="include 100,000 residents × 520 weeks")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
+    args = parser.parse_args()
+
+    baseline = ROOT / "scenarios" / "new_estate.toml"
+    package = ROOT / "scenarios" / "full_package.toml"
+    lines = ["# Benchmark results", "", f"- machine: {machine()}",
+             f"- date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
+             f"- command: `python benchmarks/run.py{' --full' if args.full else ''} --repeat {args.repeat}`", ""]
+
+    lines += ["## Reference run: 1,000 residents, 520 recorded weeks (+52 burn-in)", "",
+              "| scenario | construction s | run s | agent-steps/s | Mesa Boltzmann agent-steps/s | ratio |",
+              "|---|---|---|---|---|---|"]
+    for name, path in (("baseline (new estate)", baseline), ("full package", package)):
+        r = median_of([measure(path, 1000, 520, seed) for seed in range(1, args.repeat + 1)])
+        boltzmann = statistics.median(boltzmann_agent_steps_per_s(1000, 100) for _ in range(args.repeat))
+        lines.append(f"| {name} | {r['construct']:.2f} | {r['run']:.2f} | {r['agent_steps_per_s']:,.0f} | "
+                     f"{boltzmann:,.0f} | {r['agent_steps_per_s'] / boltzmann:.1f}× |")
+        print(lines[-1], flush=True)
+
+    sizes = [1000, 10_000] + ([100_000] if args.full else [])
+    lines += ["", "## Scaling (baseline new estate, 520 recorded weeks)", "",
+              "| residents | construction s | run s | agent-steps/s | µs per agent-step | peak MB |",
+              "|---|---|---|---|---|---|"]
+    for n in sizes:
+        repeats = args.repeat if n <= 10_000 else 1
+        r = median_of([measure(baseline, n, 520, seed) for seed in range(1, repeats + 1)])
+        lines.append(f"| {n:,} | {r['construct']:.2f} | {r['run']:.1f} | {r['agent_steps_per_s']:,.0f} | "
+                     f"{r['us_per_agent_step']:.2f} | {r['peak_mb']:.0f} |")
+        print(lines[-1], flush=True)
+
+    lines += ["", "Sweep throughput with 1 and 2 workers: `python benchmarks/sweep_scaling.py` "
+              "(results in benchmarks/sweep_scaling.json).", ""]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
