@@ -1,0 +1,100 @@
+"""The model documentation stays true to the code: every submodel, intervention,
+metric and random stream is described in docs/odd.md, every parameter the docs name
+exists, every shipped scenario file is listed in docs/scenarios.md, and every survey
+column is documented in docs/survey-data.md."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import survey
+from sim.metrics import sustainability
+from sim.model import STREAMS
+from sim.params import Interventions, Scenario, parameter_rows
+from sim.submodels.observation import METRICS
+
+from conftest import ROOT, SCENARIOS
+
+DOCS = ROOT / "docs"
+BLOCKS = tuple(name for name in Scenario.model_fields if name not in ("name", "description"))
+
+
+def read(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def modules(package: str) -> list[str]:
+    return sorted(p.name for p in (ROOT / "sim" / package).glob("*.py") if p.name != "__init__.py")
+
+
+def table_rows(text: str) -> set[str]:
+    """Names in the first cell of Markdown table rows: | `name` | ..."""
+    return set(re.findall(r"^\| `([^`]+)` \|", text, flags=re.M))
+
+
+def sustainability_keys() -> list[str]:
+    weeks = 120
+    active = np.linspace(0.3, 0.1, weeks)
+    weekly = pd.DataFrame({name: np.zeros(weeks) for name in METRICS})
+    weekly["week"] = np.arange(weeks)
+    weekly["active_share"] = active
+    return list(sustainability(weekly, {"activities": (0, 60)}))
+
+
+@pytest.mark.parametrize("path", [f"sim/submodels/{m}" for m in modules("submodels")]
+                         + [f"sim/interventions/{m}" for m in modules("interventions")])
+def test_every_submodel_and_intervention_module_is_named_in_the_odd(path):
+    assert f"`{path}`" in read("odd.md"), f"docs/odd.md does not describe {path}"
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_every_weekly_metric_is_defined_in_the_odd(metric):
+    assert metric in table_rows(read("odd.md")), f"docs/odd.md has no definition row for the weekly metric {metric!r}"
+
+
+@pytest.mark.parametrize("key", sustainability_keys())
+def test_every_sustainability_metric_is_defined_in_the_odd(key):
+    name = "gain_half_life_<intervention>" if key.startswith("gain_half_life_") else key
+    assert name in table_rows(read("odd.md")), f"docs/odd.md has no definition row for the run metric {name!r}"
+
+
+@pytest.mark.parametrize("block", list(Interventions.model_fields))
+def test_every_intervention_block_has_its_own_submodel_section_in_the_odd(block):
+    headings = re.findall(r"^### .*$", read("odd.md"), flags=re.M)
+    assert any(f"(`{block}`)" in h for h in headings), f"docs/odd.md has no subsection for interventions.{block}"
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_every_random_stream_is_named_in_the_odd(stream):
+    assert f"`{stream}`" in read("odd.md")
+
+
+def test_the_observation_section_keeps_the_anchor_the_readme_links_to():
+    assert re.search(r"^## Observation$", read("odd.md"), flags=re.M)
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in SCENARIOS.rglob("*")
+                                        if p.is_file() and "__pycache__" not in p.parts))
+def test_every_shipped_scenario_file_is_listed_in_the_scenario_library(path):
+    assert f"| `{path}` |" in read("scenarios.md"), f"docs/scenarios.md does not list {path}"
+
+
+@pytest.mark.parametrize("doc", ["odd.md", "scenarios.md", "survey-data.md"])
+def test_every_parameter_the_docs_name_exists(doc):
+    names = {row["name"] for row in parameter_rows()}
+    known = names | {".".join(n.split(".")[:k]) for n in names for k in range(1, n.count(".") + 1)}
+    pattern = r"`((?:%s)\.[a-z0-9_.]+)`" % "|".join(BLOCKS)
+    cited = set(re.findall(pattern, read(doc)))
+    assert cited, f"docs/{doc} names no parameters"
+    unknown = sorted(cited - known)
+    assert not unknown, f"docs/{doc} names parameters that are not in the schema: {unknown}"
+
+
+def test_every_survey_column_is_documented():
+    rows = table_rows(read("survey-data.md"))
+    residents = {"id", "age", "education", *survey.UNIT_COLUMNS, *survey.BOOL_COLUMNS, *survey.INT_COLUMNS}
+    edges = {"source", "target", "kind", "strength"}
+    missing = sorted((residents | edges) - rows)
+    assert not missing, f"docs/survey-data.md has no row for the columns {missing}"
