@@ -30,7 +30,7 @@ EXIT_SETUP = 1
 def register_dashboard(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``dashboard`` command to the ``mutualaid`` parser's subcommands."""
     p = subparsers.add_parser("dashboard", help="serve the interactive dashboard (Solara, works offline)")
-    p.add_argument("scenario", nargs="?", help="scenario file to open with (default: the first in scenarios/)")
+    p.add_argument("scenario", nargs="?", help="scenario file to open with (default: scenarios/old_estate.toml)")
     p.add_argument("--host", default="127.0.0.1",
                    help="interface to listen on (default 127.0.0.1; the dashboard has no login, bind others with care)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")

@@ -126,6 +126,12 @@ class CommunityModel(mesa.Model):
             self.records.append(observation.observe(self))
         self.week += 1
 
+    def add_ties(self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray) -> np.ndarray:
+        """Form ties {a_k, b_k}; each end's particularized trust starts from its own
+        generalized trust (``trust.new_tie_trust_weight`` pseudo-observations)."""
+        return self.net.add(a, b, kind, strength, self.week, self.pop.generalized_trust,
+                            self.config.trust.new_tie_trust_weight)
+
     @property
     def budget_spent(self) -> float:
         """Money spent on interventions so far."""

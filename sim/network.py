@@ -84,12 +84,12 @@ class EdgeStore:
         return np.where(self.key[pos_c] == q, pos_c, -1)
 
     def add(self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray,
-            week: int, trust_success: np.ndarray | float = 0.0, trust_failure: np.ndarray | float = 0.0) -> np.ndarray:
+            week: int, owner_trust: np.ndarray | None = None, prior_weight: float = 0.0) -> np.ndarray:
         """Add undirected ties {a_k, b_k} that do not exist yet (self-ties and
         duplicates are dropped). Returns a boolean mask of the pairs that were added.
 
-        ``trust_success``/``trust_failure`` seed both ends' Beta counts (arrays are
-        given per pair, from a's view; b gets the same prior)."""
+        Each end's Beta counts start as ``prior_weight`` pseudo-observations of its
+        own ``owner_trust`` (generalized trust, indexed by slot): (w·T, w·(1 − T))."""
         a = np.asarray(a, dtype=np.int64)
         b = np.asarray(b, dtype=np.int64)
         m = len(a)
@@ -98,8 +98,6 @@ class EdgeStore:
             return added
         kind = np.broadcast_to(np.asarray(kind, dtype=np.int8), (m,))
         strength = np.broadcast_to(np.asarray(strength, dtype=np.float64), (m,))
-        ts = np.broadcast_to(np.asarray(trust_success, dtype=np.float64), (m,))
-        tf = np.broadcast_to(np.asarray(trust_failure, dtype=np.float64), (m,))
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         pair_key = lo * self.n + hi
         ok = (a != b) & (self.find(lo, hi) < 0)
@@ -112,14 +110,17 @@ class EdgeStore:
         if not ok.any():
             return added
         lo, hi = lo[ok], hi[ok]
+        owners = np.concatenate([lo, hi])
+        trust = owner_trust[owners] if owner_trust is not None else np.zeros(len(owners))
+        seeded = prior_weight if owner_trust is not None else 0.0
         new = {
-            "owner": np.concatenate([lo, hi]),
+            "owner": owners,
             "other": np.concatenate([hi, lo]),
             "kind": np.concatenate([kind[ok], kind[ok]]),
             "strength": np.concatenate([strength[ok], strength[ok]]),
             "last_contact": np.full(2 * len(lo), week, dtype=np.int32),
-            "trust_success": np.concatenate([ts[ok], ts[ok]]),
-            "trust_failure": np.concatenate([tf[ok], tf[ok]]),
+            "trust_success": seeded * trust,
+            "trust_failure": seeded * (1.0 - trust),
             "trust_week": np.full(2 * len(lo), week, dtype=np.int32),
             "owed": np.zeros(2 * len(lo)),
         }

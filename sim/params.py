@@ -142,9 +142,10 @@ class Helping(Block):
     ask_intercept: float = param(-0.5, "Log-odds of asking for help at zero trust and zero expected success", unit="log-odds", ge=-20, le=20)
     ask_trust: float = param(2.0, "Log-odds per unit generalized trust when deciding to ask", unit="log-odds", ge=-20, le=20)
     ask_expected_success: float = param(1.5, "Log-odds per unit expected success of own past requests", unit="log-odds", ge=-20, le=20)
-    reluctance_mean: float = prob(0.3, "Mean reluctance to ask (面子), subtracted in log-odds × 3")
+    reluctance_mean: float = prob(0.3, "Mean reluctance to ask (面子), in [0, 1]")
+    ask_reluctance: float = param(3.0, "Log-odds of asking lost per unit of reluctance", unit="log-odds", ge=0, le=20)
     rounds: int = param(4, "Matching rounds per week", ge=1, le=20)
-    coordinator_reach: float = prob(0.3, "Probability that the community's part-time coordinator relays a request with no tie to ask to a random available member of the same block", provenance="assumed: seed 000 §3.2.1 (community staff coordinate part-time)")
+    coordinator_reach: float = prob(0.3, "Probability that the community's part-time coordinator relays a request with no tie to ask to a random available member of the same block", provenance="assumed: community workers run schemes alongside other duties (cf. seed 000 §3.2.1, §4)")
     accept_intercept: float = param(-0.5, "Log-odds of accepting a request at zero for every factor", unit="log-odds", ge=-20, le=20)
     accept_trust: float = param(2.5, "Log-odds per unit trust in the requester (particularized if tied, else generalized)", unit="log-odds", ge=-20, le=20)
     accept_obligation: float = param(2.0, "Log-odds per unit reciprocity obligation (what is owed × norm internalization)", unit="log-odds", ge=-20, le=20)
@@ -198,6 +199,8 @@ class Motives(Block):
     belonging_decay: float = prob(0.01, "Weekly relative decay of belonging", unit="1/week")
     belonging_contact_weight: float = param(0.25, "Belonging events per unit of everyday contact with one's ties", ge=0, le=10)
     initial_belonging_mean: float = prob(0.4, "Mean initial belonging 社会归属感")
+    initial_loneliness_mean: float = prob(0.35, "Mean initial loneliness (normal, SD initial_loneliness_sd, clipped to [0, 1]); the burn-in lets it settle")
+    initial_loneliness_sd: float = param(0.2, "SD of initial loneliness", ge=0, le=1)
 
 
 class Participation(Block):
@@ -215,9 +218,10 @@ class Participation(Block):
     join_rate: float = prob(0.02, "Weekly probability that an aware, willing non-member joins", unit="1/week")
     dissatisfaction_memory: float = prob(0.9, "Weekly retention of accumulated dissatisfaction", unit="1/week")
     quit_threshold: float = param(4.0, "Dissatisfaction above which a member may quit", ge=0, le=1000)
+    low_belonging: float = prob(0.2, "Belonging below which a member's dissatisfaction grows by one a week")
     quit_rate: float = prob(0.05, "Weekly probability that a dissatisfied member quits", unit="1/week")
     rejoin_delay: int = param(26, "Weeks after quitting before a resident may rejoin", unit="weeks", ge=0, le=10000)
-    active_window: int = param(13, "Weeks after the last exchange during which a member counts as active", unit="weeks", ge=1, le=520, provenance="model.md §2 (13 weeks)")
+    active_window: int = param(13, "Weeks after the last exchange (given or received) during which a resident counts as active", unit="weeks", ge=1, le=520, provenance="model.md §2 (13 weeks)")
 
 
 class Network(Block):
@@ -226,14 +230,16 @@ class Network(Block):
     sociability_weight: float = param(1.0, "Exponent of sociability in tie-formation propensity", ge=0, le=10, provenance="seed 000 §3.3.2")
     education_weight: float = param(0.3, "Tie-formation propensity gain per education level", ge=0, le=10, provenance="seed 000 §3.3.2")
     frailty_weight: float = param(1.0, "Exponent of mobility (health) in tie-formation propensity", ge=0, le=10, provenance="seed 000 §3.3.2")
-    homophily: float = param(2.0, "Log-odds penalty per unit of age/education distance when forming friend ties", ge=0, le=50)
-    neighbour_meeting: float = prob(0.015, "Weekly base probability of forming a neighbour acquaintance in one's building", unit="1/week")
+    homophily: float = param(2.0, "Homophily h: a friend tie between residents at distance d (age per 20 years + education per 2 levels) forms with probability × exp(−h·d)", ge=0, le=50)
+    neighbour_meeting: float = prob(0.0107, "Weekly base probability of forming a neighbour acquaintance in one's building, at zero infrastructure", unit="1/week")
+    public_space_gain: float = param(1.0, "Relative rise of neighbour meetings per unit of infrastructure level (squares, activity rooms: seed 000 §4.3)", ge=0, le=10, provenance="assumed: seed 000 §4.3")
     triadic_closure: float = prob(0.01, "Weekly base probability of befriending a friend's friend", unit="1/week")
     decay_neighbour: float = param(0.004, "Weekly decay of a neighbour tie's strength without contact", unit="1/week", ge=0, le=1)
     decay_friend: float = param(0.008, "Weekly decay of other ties' strength without contact", unit="1/week", ge=0, le=1)
     contact_boost: float = prob(0.15, "Share of the gap to 1 closed in tie strength by one contact")
     new_tie_strength: float = prob(0.3, "Strength of a newly formed tie")
     prune_strength: float = prob(0.05, "Ties weaker than this are dropped")
+    prune_interval: int = param(4, "Weeks between prunings of weak ties", unit="weeks", ge=1, le=520)
     isolation_ties: int = param(2, "A resident with fewer ties of strength ≥ isolation_strength is socially isolated", unit="ties", ge=1, le=100, provenance="targets.md social isolation ≈ 24%")
     isolation_strength: float = prob(0.2, "Tie strength that counts for the isolation measure")
     casual_contact: float = prob(0.8, "Weekly base probability (× tie propensity) of an everyday contact with one random tie, which refreshes it", unit="1/week", provenance="calibrated: social isolation ≈ 24%")
@@ -264,6 +270,7 @@ class Activities(Intervention):
     events_per_week: int = param(2, "Events held per week", unit="events/week", ge=0, le=100)
     capacity: int = param(30, "Places per event at zero infrastructure (scaled by 1 + infrastructure)", unit="people", ge=1, le=100000)
     attendance: float = prob(0.10, "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend")
+    attendance_floor: float = prob(0.3, "Share of the attendance propensity that does not depend on belonging (the rest scales with it)")
     meetings: int = param(3, "Co-attendees each attendee talks with per event", ge=0, le=50)
     tie_formation: float = prob(0.08, "Probability that two co-attendees who talk and are not tied form a tie (× homophily)", provenance="assumed: seed 000 §4.1")
     trust_gain: float = prob(0.03, "Share of the gap to 1 in generalized trust closed by attending", provenance="assumed: seed 000 §4.1")
@@ -278,7 +285,7 @@ class Platform(Intervention):
     literacy_threshold: float = prob(0.4, "Digital literacy from which a resident can use the platform unaided")
     assistance: float = prob(0.3, "Probability that a resident below the threshold gets staff help to use it in a week (digital assistance)")
     candidates: int = param(5, "Available members the platform shows for a request", ge=1, le=1000)
-    pre_service_info: bool = Field(True, description="Helpers' service records are shown, so requesters pick the most skilled candidate (reduces information asymmetry, seed 000 §3.1.2)")
+    pre_service_info: bool = Field(True, description="Helpers' service records (public ratings) are shown, so requesters pick the best-rated candidate (reduces information asymmetry, seed 000 §3.1.2)")
     public_feedback: bool = Field(True, description="Ratings are public: every rating counts fully in reputation (otherwise only gossip spreads them)")
     awareness: float = prob(0.02, "Weekly probability that a resident who can use the platform hears of the scheme through it", unit="1/week")
 
@@ -310,7 +317,6 @@ class Infrastructure(Intervention):
     weekly_cost: float = param(300.0, "Maintenance per week", unit="yuan/week", ge=0)
     setup_cost: float = param(200000.0, "Construction and retrofit", unit="yuan", ge=0)
     level_increase: float = prob(0.4, "Rise in the infrastructure level (capped at 1)")
-    meeting_gain: float = param(0.5, "Relative rise of everyday neighbour meetings per unit of infrastructure rise (public space)", ge=0, le=10)
 
 
 class TargetedSupport(Intervention):
@@ -319,6 +325,7 @@ class TargetedSupport(Intervention):
     weekly_cost: float = param(300.0, "Outreach worker cost per week", unit="yuan/week", ge=0)
     pairs_per_week: int = param(3, "New pairings the outreach team can make per week", unit="pairs/week", ge=0, le=100000)
     cost_per_pair: float = param(10.0, "Weekly support cost per active pairing", unit="yuan/week", ge=0)
+    volunteer_min_hours: float = param(1.0, "Weekly capacity a member needs to volunteer for a pairing", unit="hours/week", ge=0, le=168)
     pair_weeks: int = param(52, "Weeks a pairing is supported with weekly visits", unit="weeks", ge=1, le=1040)
     pair_strength: float = prob(0.5, "Strength of the tie a pairing creates")
     visit_probability: float = prob(0.8, "Weekly probability that a supported pair meets")
@@ -335,6 +342,7 @@ class TimeBank(Intervention):
     redemption_price: float = param(25.0, "Cost of one guaranteed hour of paid service", unit="yuan/hour", ge=0)
     credit_weight: float = param(1.0, "Acceptance log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20)
     willingness_weight: float = param(0.5, "Stated-willingness log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20)
+    credibility_memory: float = prob(0.9, "Weekly retention in the smoothed share of credit holders' requests met (credibility without a guarantee)")
 
 
 class Incentives(Intervention):

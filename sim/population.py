@@ -100,7 +100,7 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     m = sc.motives
     pop.self_worth[slots] = np.clip(rng.normal(m.initial_self_worth_mean, 0.15, k), 0.0, 1.0)
     pop.belonging[slots] = np.clip(rng.normal(m.initial_belonging_mean, 0.15, k), 0.0, 1.0)
-    pop.loneliness[slots] = np.clip(rng.normal(0.35, 0.2, k), 0.0, 1.0)
+    pop.loneliness[slots] = np.clip(rng.normal(m.initial_loneliness_mean, m.initial_loneliness_sd, k), 0.0, 1.0)
     for name in ("willingness", "dissatisfaction", "ask_success", "ask_failure", "reputation_good",
                  "reputation_bad", "credits", "points", "given_total", "received_total",
                  "capacity", "capacity_left"):

@@ -7,7 +7,7 @@ Referenced from the scenario file (paths relative to the file that names them):
     edges_file = "survey/edges.csv"
 
 Residents table: one row per older resident. Required column ``id`` (unique
-integers or strings) and ``age`` (60-110). Optional columns, each defaulting to the
+integers or strings) and ``age`` (60-104: the model's oldest residents leave at ``demography.max_age``). Optional columns, each defaulting to the
 model's own initialization when absent: ``health``, ``digital_literacy``,
 ``sociability``, ``generalized_trust``, ``norm_internalization``, ``self_worth``,
 ``loneliness``, ``belonging`` (all in [0, 1]); ``lives_alone``, ``aware``,
@@ -99,7 +99,7 @@ def load_residents(path: Path, problems: list[str]) -> pd.DataFrame:
     dup = out["id"].duplicated().to_numpy()
     for row in np.flatnonzero(dup)[:MAX_PROBLEMS]:
         _problem(problems, path, int(row), "id", f"duplicate id {out['id'].iloc[row]!r}")
-    out["age"] = _numbers(df, "age", path, problems, 60, 110)
+    out["age"] = _numbers(df, "age", path, problems, 60, 104)
     for column in UNIT_COLUMNS:
         if column in df:
             out[column] = _numbers(df, column, path, problems, 0, 1)
@@ -111,6 +111,8 @@ def load_residents(path: Path, problems: list[str]) -> pd.DataFrame:
     for column in INT_COLUMNS:
         if column in df:
             out[column] = _numbers(df, column, path, problems, 0, 10**9).round()
+    if "member" in out and "aware" not in out:
+        out["aware"] = out["member"]  # members know the scheme
     if "member" in out and "aware" in out and not problems:
         member_unaware = out["member"].astype(bool) & ~out["aware"].astype(bool)
         for row in np.flatnonzero(member_unaware.to_numpy())[:MAX_PROBLEMS]:
@@ -192,9 +194,5 @@ def apply_survey(model, survey: Survey) -> None:
         e = survey.edges
         model.net = EdgeStore(pop.n)
         strength = e["strength"].fillna(sc.network.new_tie_strength).to_numpy(dtype=float)
-        w = sc.trust.new_tie_trust_weight
-        model.net.add(e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8),
-                      strength, model.week)
-        gt = pop.generalized_trust[model.net.owner]
-        model.net.trust_success[:] = w * gt
-        model.net.trust_failure[:] = w * (1.0 - gt)
+        model.add_ties(e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8),
+                       strength)

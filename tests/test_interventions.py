@@ -66,11 +66,13 @@ def test_the_platform_matches_across_non_neighbours_only_when_enabled():
     assert run(True) == [1]
 
 
-def test_platform_pre_service_information_picks_the_most_skilled_candidate():
+def test_platform_pre_service_information_picks_the_best_rated_candidate():
     model = scripted_model(6, interventions={"platform": {"enabled": True, "literacy_threshold": 0.0,
                                                           "candidates": 200, "pre_service_info": True}})
     start_week(model)
-    model.pop.skill[:, 0] = [0.1, 0.2, 0.9, 0.3, 0.4, 0.5]
+    # records (good, bad): slot 2 is best rated, (8+1)/(8+0+2) = 0.9
+    model.pop.reputation_good[:] = [0, 1, 8, 9, 0, 2]
+    model.pop.reputation_bad[:] = [0, 1, 0, 3, 0, 2]
     model.pop.backlog[0] = [2.0, 0, 0, 0]
     can_help = np.array([False, True, True, True, True, True])
     q, h = model.governance.get("platform").candidates(model, np.array([0]), can_help)

@@ -68,12 +68,12 @@ def test_contact_decays_then_closes_the_gap_once_for_both_ends():
 
 def test_beta_trust_with_forgetting_matches_hand_computation():
     net = EdgeStore(2)
-    net.add(np.array([0]), np.array([1]), FRIEND, 0.5, week=0, trust_success=2.0, trust_failure=0.0)
+    net.add(np.array([0]), np.array([1]), FRIEND, 0.5, week=0, owner_trust=np.array([1.0, 0.5]), prior_weight=2.0)
     e = net.find(np.array([0]), np.array([1]))
     # prior counts (2, 0) at week 0; at week 10 with λ = 0.9: r = 2·0.9^10, s = 0
     net.record_trust(10, 0.9, e, np.array([False]))
     r, s = 2 * 0.9**10, 1.0
     assert net.trust_expectation(10, 0.9, e)[0] == pytest.approx((r + 1) / (r + s + 2))
-    # the other end's view is untouched
+    # the other end's view is its own prior (1, 1) and untouched
     twin = net.find(np.array([1]), np.array([0]))
-    assert net.trust_expectation(0, 0.9, twin)[0] == pytest.approx(3 / 4)
+    assert net.trust_expectation(0, 0.9, twin)[0] == pytest.approx(2 / 4)

@@ -15,8 +15,8 @@ from sim.util import gini, sigmoid
 from conftest import scripted_model
 
 
-def tie(model, a, b, kind=FRIEND, strength=0.5, success=0.0, failure=0.0):
-    model.net.add(np.array([a]), np.array([b]), kind, strength, model.week, success, failure)
+def tie(model, a, b, kind=FRIEND, strength=0.5):
+    model.net.add(np.array([a]), np.array([b]), kind, strength, model.week)
 
 
 # -- demography ---------------------------------------------------------------------

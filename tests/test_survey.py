@@ -51,7 +51,7 @@ def test_the_shipped_survey_example_runs():
     ("id,health\na,0.5\n", None, "residents.csv: age: required column is missing"),
     ("id,age\na,70\na,71\n", None, "residents.csv: row 3: id: duplicate id 'a'"),
     ("id,age,health\na,70,1.5\n", None, "residents.csv: row 2: health: must be a number in [0, 1] (got '1.5')"),
-    ("id,age\na,45\n", None, "residents.csv: row 2: age: must be a number in [60, 110]"),
+    ("id,age\na,45\n", None, "residents.csv: row 2: age: must be a number in [60, 104]"),
     ("id,age,education\na,70,phd\n", None, "row 2: education: must be one of"),
     ("id,age,wealth\na,70,3\n", None, "residents.csv: wealth: unknown column"),
     ("id,age\na,70\nb,71\n", "source,target\na,zz\n", "edges.csv: row 2: target: unknown resident id 'zz'"),

@@ -17,7 +17,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:  # the command line imports the heavy modules only when a sweep runs
+    from sim.experiments.plan import Experiment, PlannedRun
+    from sim.experiments.store import ResultsStore
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 130
 SHOWN_FAILURES = 5
@@ -74,7 +78,8 @@ class Session:
     interrupted: bool = False
 
 
-def _execute(experiment: Any, todo: list[Any], args: argparse.Namespace, store: Any, on_start: Any) -> Session:
+def _execute(experiment: Experiment, todo: list[PlannedRun], args: argparse.Namespace, store: ResultsStore,
+             on_start: Callable[[str], None]) -> Session:
     """Run ``todo`` on the chosen executor with a progress bar; Ctrl-C ends it early."""
     from tqdm import tqdm
 
@@ -94,10 +99,10 @@ def _execute(experiment: Any, todo: list[Any], args: argparse.Namespace, store: 
                     else:
                         session.counts[outcome.status] += 1
                         session.model_seconds += outcome.model_seconds
-                    bar.update(1)
                     bar.set_postfix(session.counts, refresh=False)
+                    bar.update(1)
 
-                session.lost = run_sweep(experiment, todo, pool, store.write_run, on_done).lost
+                session.lost = run_sweep(experiment, todo, pool, store.write_run, on_done)
     except KeyboardInterrupt:
         session.interrupted = True
         print("interrupted: finished runs are kept; --resume continues", file=sys.stderr)
@@ -115,12 +120,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     store = ResultsStore(out)
     command = ["mutualaid", *sys.argv[1:]]
 
+    store.check_owner(experiment, resume)  # before the lock file is created in someone else's folder
     with store.locked():
         manifest = store.check_owner(experiment, resume)
         store.prepare()
         recorded = store.recorded() if manifest is not None else {}
-        keep = {"ok"} if args.retry_failed else {"ok", "failed"}
-        todo = [run for run in experiment.runs if recorded.get(run.run_id) not in keep]
+        not_rerun = {"ok"} if args.retry_failed else {"ok", "failed"}
+        todo = [run for run in experiment.runs if recorded.get(run.run_id) not in not_rerun]
         entry: dict[str, Any] = {"provenance": provenance(command), "executor": None, "started": _now(),
                                  "finished": None, "to_run": len(todo)}
         if manifest is None:
@@ -133,6 +139,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                   f"started at {manifest['provenance'].get('git_commit')} (both are in the manifest)", file=sys.stderr)
         manifest["sessions"].append(entry)
         manifest["status"] = "running"
+        write_json(store.manifest_path, manifest)
 
         spec = experiment.spec
         shape = f"{len(spec.scenarios)} scenarios × {len(experiment.points)} design points × {spec.replicates} replicates"
@@ -172,6 +179,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print("  --retry-failed reruns the failed runs")
     for run_id, reason in session.lost[:SHOWN_FAILURES]:
         print(f"  not recorded {run_id}: {reason}")
+    if len(session.lost) > SHOWN_FAILURES:
+        print(f"  … and {len(session.lost) - SHOWN_FAILURES} more not recorded")
     if total["pending"]:
         print("  some runs are still pending: --resume runs them")
     print(f"results: {out}/ (manifest.json, runs.parquet, summary.csv"

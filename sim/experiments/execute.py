@@ -110,6 +110,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     clock = time.perf_counter()
     run = task.run
     try:
+        # as sim.runner.run_scenario, which does not hand back the model the snapshot needs
         weeks = task.scenario.simulation.weeks
         model = CommunityModel(task.scenario, rng=run.seed)
         _injected_failure(run.run_id)
@@ -117,7 +118,7 @@ def execute_run(task: RunTask) -> RunOutcome:
         weekly = pd.DataFrame.from_records(model.records, columns=list(METRICS))
         summary = sustainability(weekly, ended_interventions(model, weeks))
         agents = agent_snapshot(model) if task.agent_snapshots else None
-    except Exception:
+    except Exception:  # the model's failure is this run's result; the sweep goes on
         return RunOutcome(run, "failed", traceback.format_exc(), {}, None, None,
                           time.perf_counter() - clock, started, _now())
     kept = thinned(weekly, task.weekly_every) if task.weekly_every > 0 else None
@@ -160,15 +161,13 @@ class Pool:
 
 @contextmanager
 def open_pool(workers: int, scheduler: str | None) -> Iterator[Pool]:
-    """The executor for ``--workers``/``--scheduler``; closed (pending runs cancelled
-    when leaving on an exception) on exit."""
+    """The executor for ``--workers``/``--scheduler``. Closed on exit: after the
+    submitted runs finish, or at once (pending runs cancelled) when leaving on an
+    exception such as Ctrl-C."""
     if scheduler is not None:
-        with _dask_pool(workers, scheduler) as pool:
-            yield pool
-        return
-    if workers == 1:
-        executor: Executor = InProcessExecutor()
-        pool = Pool(executor, 1, "in-process", lambda abandon: None)
+        pool = _dask_pool(workers, scheduler)
+    elif workers == 1:
+        pool = Pool(InProcessExecutor(), 1, "in-process", lambda abandon: None)
     else:
         executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_worker_default_sigint)
@@ -182,44 +181,40 @@ def open_pool(workers: int, scheduler: str | None) -> Iterator[Pool]:
         pool.close(abandon)
 
 
-@contextmanager
-def _dask_pool(workers: int, scheduler: str) -> Iterator[Pool]:
+def _dask_pool(workers: int, scheduler: str) -> Pool:
+    """A Dask executor: a new local cluster, or a client of a running scheduler.
+
+    The runs in flight are bounded by the cluster's threads, or by ``workers`` if
+    that is more (a cluster that is still scaling up)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ScenarioError(["--scheduler needs Dask distributed: pip install 'mutualaid-sim[dask]'"]) from None
-    cluster = None
     if scheduler == "local":
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
         client = Client(cluster)
+        where = "local Dask cluster"
     else:
+        cluster = None
         try:
             client = Client(scheduler, timeout=30)
         except (OSError, TimeoutError) as exc:
             raise ScenarioError([f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})"]) from None
-    try:
-        slots = max(1, sum(client.nthreads().values()))
-        where = "local Dask cluster" if cluster is not None else f"Dask scheduler {scheduler}"
-        executor = client.get_executor(pure=False)
-        yield Pool(executor, slots, f"{where}, {slots} worker threads, dashboard {client.dashboard_link}",
-                   lambda abandon: executor.shutdown(wait=not abandon))
-    finally:
+        where = f"Dask scheduler {scheduler}"
+    threads = sum(client.nthreads().values())
+    executor = client.get_executor(pure=False)
+
+    def close(abandon: bool) -> None:
+        executor.shutdown(wait=not abandon)
         client.close()
         if cluster is not None:
             cluster.close()
 
+    return Pool(executor, max(threads, workers), f"{where}, {threads} worker threads, dashboard {client.dashboard_link}",
+                close)
+
 
 # -- the sweep loop --------------------------------------------------------------------
-
-@dataclass
-class SweepTally:
-    """What happened to the runs of one sweep session."""
-
-    ok: int = 0
-    failed: int = 0
-    lost: list[tuple[str, str]] = field(default_factory=list)
-    model_seconds: float = 0.0
-
 
 def submission_order(runs: list[PlannedRun], experiment: Experiment) -> list[PlannedRun]:
     """Replicate by replicate, so an interrupted sweep has balanced comparisons."""
@@ -233,13 +228,14 @@ def run_sweep(
     pool: Pool,
     record: Callable[[RunOutcome], None],
     on_done: Callable[[RunOutcome | None], None] = lambda outcome: None,
-) -> SweepTally:
+) -> list[tuple[str, str]]:
     """Execute ``runs`` on the pool, calling ``record`` with each finished run as soon
     as it finishes and ``on_done`` after it (with ``None`` for a run the executor lost).
+    Returns the runs the executor lost, with the reason: (run id, error).
 
     Ctrl-C propagates after the runs in flight are cancelled; what was recorded stays.
     """
-    tally = SweepTally()
+    lost: list[tuple[str, str]] = []
     pending = deque(submission_order(runs, experiment))
     in_flight: dict[Future, PlannedRun] = {}
     limit = max(2, RUNS_IN_FLIGHT_PER_WORKER * pool.slots)
@@ -248,9 +244,14 @@ def run_sweep(
     try:
         while pending or in_flight:
             while pending and not broken and len(in_flight) < limit:
-                run = pending.popleft()
+                run = pending[0]
                 task = RunTask(run, experiment.scenario_for(run), store.weekly_every, store.agent_snapshots)
-                in_flight[pool.executor.submit(execute_run, task)] = run
+                try:
+                    in_flight[pool.executor.submit(execute_run, task)] = run
+                except BrokenExecutor:
+                    broken = True
+                    break
+                pending.popleft()
             if not in_flight:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -261,20 +262,15 @@ def run_sweep(
                 except Exception as exc:
                     # the executor failed, not the model (execute_run returns those)
                     broken = broken or isinstance(exc, BrokenExecutor)
-                    tally.lost.append((run.run_id, f"{type(exc).__name__}: {exc}"))
+                    lost.append((run.run_id, f"{type(exc).__name__}: {exc}"))
                     on_done(None)
                     continue
                 record(outcome)
-                tally.model_seconds += outcome.model_seconds
-                if outcome.status == "ok":
-                    tally.ok += 1
-                else:
-                    tally.failed += 1
                 on_done(outcome)
     except BaseException:
         for future in in_flight:
             future.cancel()
         raise
-    tally.lost.extend((run.run_id, "not started: the executor broke") for run in pending)
-    return tally
+    lost.extend((run.run_id, "not started: the executor broke") for run in pending)
+    return lost
 

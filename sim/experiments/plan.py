@@ -42,7 +42,16 @@ from sim.experiments.schema import (
     scenario_parameter,
 )
 from sim.params import Scenario
-from sim.scenario import ScenarioError, apply_overrides, format_validation_error, resolve_extends, validate_data
+from sim.runner import input_files
+from sim.scenario import (
+    DATA_FILES,
+    ScenarioError,
+    apply_overrides,
+    check_survey,
+    format_validation_error,
+    resolve_extends,
+    validate_data,
+)
 
 MAX_POINT_PROBLEMS = 12
 SEEDED_BY_EXPERIMENT = "simulation.seed"
@@ -72,6 +81,7 @@ class Experiment:
     spec: ExperimentFile
     scenario_tables: dict[str, dict[str, Any]]
     scenario_dumps: dict[str, dict[str, Any]]
+    input_files: dict[str, dict[str, str]]
     parameters: list[Parameter]
     points: list[Point]
     problem: dict[str, Any] | None
@@ -97,9 +107,9 @@ class Experiment:
         return validate_data(data, f"{self.path}: run {run.run_id}")
 
     def resolved(self) -> dict[str, Any]:
-        """The experiment as resolved, for the manifest (JSON-ready)."""
+        """The experiment as resolved, for the manifest (JSON-ready; a copy)."""
         spec = self.spec
-        return {
+        return copy.deepcopy({
             "name": spec.name,
             "description": spec.description,
             "file": str(self.path),
@@ -111,7 +121,8 @@ class Experiment:
             "residents": spec.residents,
             "store": spec.store.model_dump(),
             "scenarios": [
-                {"name": s.name, "file": s.file, "set": s.set, "scenario": self.scenario_dumps[s.name]}
+                {"name": s.name, "file": s.file, "set": s.set, "scenario": self.scenario_dumps[s.name],
+                 "input_files": self.input_files[s.name]}
                 for s in spec.scenarios
             ],
             "design": {
@@ -120,16 +131,20 @@ class Experiment:
                 "points": self.points,
                 "problem": self.problem,
             },
-        }
+        })
 
     def fingerprint(self) -> str:
         """Hash of everything that determines the runs' results (not the description
-        or the file's location), to tell whether a results folder is this experiment's."""
+        or where the files are), to tell whether a results folder is this experiment's.
+        Survey files count by their content hashes, not their paths."""
         resolved = self.resolved()
         for key in ("description", "file"):
             resolved.pop(key)
         for entry in resolved["scenarios"]:
             entry.pop("file")
+            entry["input_files"] = sorted(entry["input_files"].values())
+            for key in DATA_FILES:
+                entry["scenario"]["community"][key] = None
         resolved["runs"] = [r.as_record() for r in self.runs]
         text = json.dumps(resolved, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -161,9 +176,12 @@ def with_point(table: dict[str, Any], point: Point) -> dict[str, Any]:
     return data
 
 
-def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str]) -> tuple[dict, dict]:
+def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str]) -> tuple[dict, dict, dict]:
+    """Each scenario's table (file, set, weeks, residents), its validated dump and the
+    hashes of the survey files it reads."""
     tables: dict[str, dict[str, Any]] = {}
     dumps: dict[str, dict[str, Any]] = {}
+    inputs: dict[str, dict[str, str]] = {}
     for i, entry in enumerate(spec.scenarios):
         where = f"{path}: scenarios[{i}]"
         file = path.parent / entry.file
@@ -187,16 +205,26 @@ def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str]) -> t
             _set_path(data, "community.residents", spec.residents)
         source = f"{where} {entry.name!r} ({file}" + (" with its set overrides)" if entry.set else ")")
         try:
-            scenario = validate_data(data, source)
+            scenario = check_survey(validate_data(data, source))
         except ScenarioError as exc:
-            problems.extend(exc.problems)
+            problems.extend(line if line.startswith(str(path)) else f"{where} ({entry.name}): {line}"
+                            for line in exc.problems)
             continue
+        survey = scenario.community.residents_file
+        if survey is not None:
+            if spec.residents is not None:
+                problems.append(f"{path}: residents: scenario {entry.name!r} takes its residents from the survey "
+                                f"{survey}; drop the experiment's residents or use another scenario")
+                continue
+            _set_path(data, "community.residents", scenario.community.residents)
         tables[entry.name] = data
         dumps[entry.name] = scenario.model_dump(mode="json")
-    return tables, dumps
+        inputs[entry.name] = input_files(scenario)
+    return tables, dumps, inputs
 
 
 def _design_parameters(path: Path, spec: ExperimentFile, problems: list[str]) -> list[Parameter]:
+    """The design's parameters, in file order, looked up in the scenario schema."""
     design = spec.design
     if isinstance(design, GridDesign):
         named = [(f"design.levels.{name}", name) for name in design.levels]
@@ -229,6 +257,7 @@ def _design_parameters(path: Path, spec: ExperimentFile, problems: list[str]) ->
 
 
 def _checked_bounds(path: Path, design: Any, parameters: list[Parameter], problems: list[str]) -> dict[str, list[float]]:
+    """The bounds of a sampled design, each checked against its parameter's type and range."""
     for param in parameters:
         low, high = design.bounds[param.path]
         where = f"{path}: design.bounds.{param.path}"
@@ -291,7 +320,10 @@ def load_experiment(path: str | Path) -> Experiment:
     path = Path(path)
     spec = read_experiment_file(path)
     problems: list[str] = []
-    tables, dumps = _scenario_tables(path, spec, problems)
+    names = [entry.name for entry in spec.scenarios]
+    if spec.reference is not None and spec.reference not in names:
+        problems.append(f"{path}: reference: {spec.reference!r} is not one of the scenarios ({', '.join(names)})")
+    tables, dumps, inputs = _scenario_tables(path, spec, problems)
     parameters = _design_parameters(path, spec, problems)
     bounds = None
     if isinstance(spec.design, (LatinHypercubeDesign, SobolDesign, MorrisDesign)):
@@ -304,7 +336,7 @@ def load_experiment(path: str | Path) -> Experiment:
     if problems:
         raise ScenarioError(problems)
     seeds = replicate_seeds(spec.root_seed, spec.replicates)
-    experiment = Experiment(path, spec, tables, dumps, parameters, points, problem, seeds)
+    experiment = Experiment(path, spec, tables, dumps, inputs, parameters, points, problem, seeds)
     experiment.runs = [
         PlannedRun(run_id(entry.name, j, k, len(points), spec.replicates), entry.name, j, point, k, seeds[k])
         for entry in spec.scenarios

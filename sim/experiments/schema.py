@@ -36,8 +36,8 @@ def _check_name(value: str) -> str:
         c.isascii() and (c.isalnum() or c in "_-") for c in value
     ):
         raise ValueError(
-            f"must start with a letter or digit and contain only letters, digits, '_' and '-' "
-            f"(it names files and folders)"
+            "must start with a letter or digit and contain only letters, digits, '_' and '-' "
+            "(it names files and folders)"
         )
     return value
 
@@ -183,21 +183,20 @@ class ExperimentFile(Block):
     design: Design = Field(default_factory=lambda: NoDesign(kind="none"))
     replicates: int = Field(1, ge=1, le=1_000_000)
     root_seed: int = Field(1, ge=0)
-    weeks: int | None = Field(None, ge=1, le=5200, description="Overrides the scenarios' simulation.weeks")
-    residents: int | None = Field(None, ge=2, le=2_000_000, description="Overrides the scenarios' community.residents")
+    weeks: int | None = Field(None, ge=1, description="Overrides the scenarios' simulation.weeks")
+    residents: int | None = Field(None, ge=1, description="Overrides the scenarios' community.residents")
     store: Store = Field(default_factory=Store)
 
     _name = field_validator("name")(_check_name)
 
-    @model_validator(mode="after")
-    def _scenarios_named_once(self) -> "ExperimentFile":
-        names = [s.name for s in self.scenarios]
+    @field_validator("scenarios")
+    @classmethod
+    def _named_once(cls, scenarios: list[ScenarioEntry]) -> list[ScenarioEntry]:
+        names = [s.name for s in scenarios]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise ValueError(f"scenario names must be unique; named more than once: {', '.join(twice)}")
-        if self.reference is not None and self.reference not in names:
-            raise ValueError(f"reference {self.reference!r} is not one of the scenarios ({', '.join(names)})")
-        return self
+        return scenarios
 
     @property
     def reference_name(self) -> str:

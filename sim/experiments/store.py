@@ -116,11 +116,11 @@ class ResultsStore:
         """The folder's manifest if it holds this experiment and we may continue it.
 
         Refuses a folder of a different experiment (its fingerprint differs), a folder
-        of this experiment without ``--resume``, and a non-empty folder that is not a
-        results folder."""
+        with runs of this experiment without ``--resume``, and a non-empty folder that
+        is not a results folder."""
         manifest = self.read_manifest()
         if manifest is None:
-            leftovers = [p.name for p in self.path.iterdir() if p.name != ".lock"] if self.path.is_dir() else []
+            leftovers = [p.name for p in self.path.iterdir() if not self._ours_and_empty(p)] if self.path.is_dir() else []
             if leftovers:
                 raise ScenarioError([f"{self.path}: not empty and has no manifest.json, so it is not the results "
                                      f"folder of a sweep; choose another --out (found: {', '.join(sorted(leftovers)[:5])})"])
@@ -134,8 +134,8 @@ class ResultsStore:
                 f"a scenario it uses or a parameter default has changed since. Choose another --out, or delete "
                 f"the folder to start again; resuming would mix the results of two experiments."
             ])
-        if not resume:
-            statuses = self.recorded()
+        statuses = self.recorded()
+        if not resume and statuses:
             done = sum(s == "ok" for s in statuses.values())
             failed = sum(s == "failed" for s in statuses.values())
             raise ScenarioError([
@@ -144,6 +144,11 @@ class ResultsStore:
                 f"rerun the failed ones), or choose another --out."
             ])
         return manifest
+
+    def _ours_and_empty(self, path: Path) -> bool:
+        """The lock file, or a run folder with no finished run in it."""
+        return path.name == ".lock" or (path in (self.runs_dir, self.agents_dir) and not any(
+            p for p in path.iterdir() if not p.name.startswith(TEMPORARY_PREFIX)))
 
     def prepare(self) -> None:
         """Create the folders and remove temporary files a killed sweep left."""
@@ -156,13 +161,21 @@ class ResultsStore:
     def run_path(self, run_id: str) -> Path:
         return self.runs_dir / f"{run_id}.parquet"
 
-    def record_of(self, path: Path) -> dict[str, Any]:
-        """A run file's record (read from its metadata; the rows are not loaded)."""
-        return json.loads(pq.read_schema(path).metadata[RECORD_KEY])
+    def records(self) -> dict[str, dict[str, Any]]:
+        """The record of every run with a run file, by run id (read from the files'
+        metadata; the rows are not loaded). A file that cannot be read — only damage
+        from outside could cause that — counts as missing, so the run is redone."""
+        out = {}
+        for path in self._run_files():
+            try:
+                out[path.stem] = json.loads(pq.read_schema(path).metadata[RECORD_KEY])
+            except (OSError, pa.ArrowException, KeyError, TypeError, ValueError):
+                continue
+        return out
 
     def recorded(self) -> dict[str, str]:
         """Status of every run with a run file, by run id."""
-        return {path.stem: self.record_of(path)["status"] for path in self._run_files()}
+        return {run_id: record["status"] for run_id, record in self.records().items()}
 
     def _run_files(self) -> list[Path]:
         if not self.runs_dir.is_dir():
@@ -196,8 +209,7 @@ class ResultsStore:
         """One row per planned run: identity, design values, status, error, metrics.
 
         Runs without a run file have status "pending"."""
-        planned = {r.run_id for r in experiment.runs}
-        records = {path.stem: self.record_of(path) for path in self._run_files() if path.stem in planned}
+        records = self.records()
         metric_names = list(SUSTAINABILITY_METRICS)
         for record in records.values():
             metric_names.extend(k for k in record["summary"] if k not in metric_names)
@@ -217,18 +229,17 @@ class ResultsStore:
                 values.append(row.get(name))
         return pa.table({name: pa.array(values) for name, values in columns.items()})
 
-    def _consolidate_tables(self, files: list[Path], target: Path) -> int:
-        """Stream run tables into one Parquet file (a row group per run); return rows."""
+    def _consolidate_tables(self, files: list[Path], target: Path) -> None:
+        """Stream run tables into one Parquet file, a row group per run, holding one run
+        in memory at a time; no file when there are no rows."""
         files = [path for path in files if pq.read_metadata(path).num_rows > 0]
         if not files:
             target.unlink(missing_ok=True)
-            return 0
+            return
         schema = pa.unify_schemas([pq.read_schema(path).remove_metadata() for path in files],
                                   promote_options="permissive")
-        rows = 0
 
         def write(handle: Any) -> None:
-            nonlocal rows
             with pq.ParquetWriter(handle, schema) as writer:
                 for path in files:
                     table = pq.read_table(path).replace_schema_metadata(None)
@@ -236,10 +247,8 @@ class ResultsStore:
                         if column not in table.column_names:
                             table = table.append_column(column, pa.nulls(table.num_rows, schema.field(column).type))
                     writer.write_table(table.select(schema.names).cast(schema))
-                    rows += table.num_rows
 
         _write_atomically(target, write)
-        return rows
 
     def consolidate(self, experiment: Experiment) -> pd.DataFrame:
         """(Re)build runs.parquet, weekly.parquet, agents.parquet and summary.csv from

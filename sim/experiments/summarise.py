@@ -24,6 +24,8 @@ import pandas as pd
 from scipy import stats
 
 CONFIDENCE = 0.95
+HALF_LIFE_PREFIX = "gain_half_life_"
+
 COLUMNS = (
     "metric", "runs_ok", "runs_failed", "n", "mean", "sd", "ci_low", "ci_high",
     "n_pairs", "difference", "difference_sd", "difference_ci_low", "difference_ci_high",
@@ -44,17 +46,26 @@ def mean_interval(values: np.ndarray) -> tuple[int, float, float, float, float]:
     return n, mean, sd, mean - half, mean + half
 
 
+def summarised_metrics(columns: Iterable[str], metrics: Iterable[str]) -> list[str]:
+    """The metrics to summarise: ``metrics`` and, after them, the half-lives of the
+    gains of interventions that ended during some run (sim/metrics.py), which exist
+    only in experiments whose interventions stop."""
+    columns = list(columns)
+    return [m for m in metrics if m in columns] + sorted(c for c in columns if c.startswith(HALF_LIFE_PREFIX))
+
+
 def _numeric(column: pd.Series) -> np.ndarray:
     """Floats of a metric column (booleans as 0/1, missing as NaN)."""
     return np.array([math.nan if pd.isna(v) else float(v) for v in column], dtype=float)
 
 
 def summary_table(runs: pd.DataFrame, parameters: list[str], reference: str, metrics: Iterable[str]) -> pd.DataFrame:
-    """Long table: one row per scenario × design point × metric.
+    """Long table: one row per scenario × design point × metric (``metrics`` and any
+    gain half-lives).
 
     ``runs`` is the runs table (one row per run, with ``status``); ``parameters`` are
     the design's parameter columns, repeated on every row for reading the table alone."""
-    metrics = [m for m in metrics if m in runs.columns]
+    metrics = summarised_metrics(runs.columns, metrics)
     ok = runs[runs["status"] == "ok"]
     reference_runs = ok.loc[ok["scenario"] == reference, ["point", "replicate", *metrics]]
     rows: list[dict[str, Any]] = []

@@ -3,7 +3,7 @@ festivals.
 
 Each week ``events_per_week`` events offer capacity·(1 + infrastructure) places in
 all. Resident i wants to come with probability
-    attendance · (0.3 + 0.7·belonging_i) · access_i,
+    attendance · (f + (1 − f)·belonging_i) · access_i,   f = ``attendance_floor``,
 access_i = I + (1 − I)·mobility_i, where I is the infrastructure level and mobility
 is health scaled from the ADL threshold (0) to full health (1): good facilities let
 the frail take part. If more want to come than there are places, places go at
@@ -36,7 +36,8 @@ def mobility(health: np.ndarray, adl_threshold: float) -> np.ndarray:
 
 def attendance_probability(pop, block, infrastructure: float, adl_threshold: float) -> np.ndarray:
     access = infrastructure + (1.0 - infrastructure) * mobility(pop.health, adl_threshold)
-    return block.attendance * (0.3 + 0.7 * pop.belonging) * access * pop.occupied
+    floor = block.attendance_floor
+    return block.attendance * (floor + (1.0 - floor) * pop.belonging) * access * pop.occupied
 
 
 def co_attendee_pairs(u: np.ndarray, attendees: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -90,6 +91,4 @@ class Activities(Intervention):
         a, c = a[new], c[new]
         form = rng.random(len(a)) < b.tie_formation * homophily_weight(pop, a, c, sc.network.homophily)
         if form.any():
-            w = sc.trust.new_tie_trust_weight
-            g = pop.generalized_trust[a[form]]
-            net.add(a[form], c[form], FRIEND, sc.network.new_tie_strength, week, w * g, w * (1.0 - g))
+            model.add_ties(a[form], c[form], FRIEND, sc.network.new_tie_strength)

@@ -2,9 +2,10 @@
 seed 004 §5.3).
 
 While it runs, the community's infrastructure level is I = min(1, I0 +
-``level_increase``). The level sets activity capacity and the access of the frail to
-activities (see activities), and public space multiplies everyday neighbour meetings
-by 1 + ``meeting_gain``·(I − I0).
+``level_increase``) instead of the setting's I0. The level sets activity capacity
+and the access of the frail to activities (see activities), and, as public space,
+raises everyday neighbour meetings by the factor 1 + ``network.public_space_gain``·I
+(network dynamics).
 """
 
 from __future__ import annotations
@@ -18,7 +19,3 @@ class Infrastructure(Intervention):
 
     def level(self, base: float) -> float:
         return min(1.0, base + self.block.level_increase)
-
-    def meeting_multiplier(self, model) -> float:
-        base = model.config.community.infrastructure
-        return self.block.meeting_gain * (self.level(base) - base)

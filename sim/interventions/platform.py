@@ -5,8 +5,11 @@ Matching beyond one's ties: a requester with no tie left to ask can post the req
 if they can use the platform — digital literacy ≥ ``literacy_threshold``, or staff
 assistance that week (probability ``assistance``: digital help for residents with low
 literacy). The platform shows ``candidates`` available members drawn from the whole
-community; with pre-service information (helpers' records) the requester picks the
-one most skilled in the need type, otherwise the first shown. The chosen helper then
+community; with pre-service information the requester sees each candidate's service
+record — the Beta expectation (good + 1)/(good + bad + 2) of their public ratings —
+and picks the best-rated, otherwise the first shown. Ratings reflect the hidden skill
+only through past outcomes, so the platform narrows the information asymmetry
+without abolishing it. The chosen helper then
 decides as in the helping step (an exchange tie forms on first help).
 With public feedback every rating counts fully in the public reputation (trust
 submodel), instead of spreading only by gossip. Residents who can use the platform
@@ -43,11 +46,11 @@ class Platform(Intervention):
         users = seekers[self.can_use(pop, seekers, rng.random(len(seekers)))]
         if len(users) == 0:
             return empty, empty
-        need_type = np.argmax(pop.backlog[users], axis=1)
         shown = pool[rng.integers(0, len(pool), (len(users), b.candidates))]
         valid = shown != users[:, None]
         if b.pre_service_info:
-            score = np.where(valid, pop.skill[shown, need_type[:, None]], -1.0)
+            good, bad = pop.reputation_good[shown], pop.reputation_bad[shown]
+            score = np.where(valid, (good + 1.0) / (good + bad + 2.0), -1.0)
         else:
             score = valid.astype(np.float64)  # the first valid candidate shown
         pick = np.argmax(score, axis=1)

@@ -4,9 +4,9 @@ Each week the outreach team makes up to ``pairs_per_week`` new pairings. Candida
 are socially isolated residents (fewer than ``network.isolation_ties`` ties of
 strength ≥ ``network.isolation_strength``) not already paired; the vulnerable
 (IADL-limited or living alone) come first, then at random. Each is paired with a
-volunteer: a member who is not excluded, states willingness, can give at least one
-hour, and is not already a volunteer — from the same block when one is available,
-otherwise from anywhere. A pairing creates a tie (kind pairing, strength
+volunteer: a member who is not excluded, states willingness, can give at least
+``volunteer_min_hours`` a week and is not already a volunteer — from the same block
+when one is available, otherwise from anywhere. A pairing creates a tie (kind pairing, strength
 ``pair_strength``) and makes the supported resident aware of the scheme. For
 ``pair_weeks`` weeks the pair meets with weekly probability ``visit_probability``: a
 visit refreshes the tie, counts as an interaction and a belonging event for both,
@@ -68,7 +68,7 @@ class TargetedSupport(Intervention):
         order = np.lexsort((u_priority[candidates], ~vulnerable[candidates]))
         candidates = candidates[order][: b.pairs_per_week]
         able = (pop.occupied & pop.member & (pop.excluded_until <= week) & ~busy & ~paired
-                & (pop.willingness >= sc.participation.willing_threshold) & (pop.capacity >= 1.0))
+                & (pop.willingness >= sc.participation.willing_threshold) & (pop.capacity >= b.volunteer_min_hours))
         new_a, new_b = [], []
         for slot in candidates.tolist():
             pool = np.flatnonzero(able & (pop.block == pop.block[slot]))
@@ -83,9 +83,7 @@ class TargetedSupport(Intervention):
             new_b.append(helper)
         if new_a:
             a, v = np.array(new_a), np.array(new_b)
-            w = sc.trust.new_tie_trust_weight
-            g = pop.generalized_trust[a]
-            model.net.add(a, v, PAIRING, b.pair_strength, week, w * g, w * (1.0 - g))
+            model.add_ties(a, v, PAIRING, b.pair_strength)
             pop.aware[a] = True
             self.supported = np.concatenate([self.supported, a])
             self.volunteer = np.concatenate([self.volunteer, v])

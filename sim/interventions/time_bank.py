@@ -11,8 +11,9 @@ Credits are conserved: issued − spent − expired − fined = Σ balances.
 Redemption. If redemption is ``guaranteed``, a credit holder's need still unmet after
 the week's matching is bought from paid services (``redemption_price`` per hour, from
 the budget) against their credits. Helpers value credits by their credibility c:
-c = 1 when redemption is guaranteed, otherwise the share of credit holders' requests
-that were met, smoothed over weeks (c starts at 0.5). The bank adds
+c = 1 when redemption is guaranteed, otherwise the share of credit holders (residents
+with credits before the week's payments) whose requests were met, smoothed over weeks
+with retention ``credibility_memory`` (c starts at 0.5). The bank adds
 ``credit_weight``·c to the log-odds of accepting a request and
 ``willingness_weight``·c to stated willingness.
 """
@@ -27,9 +28,6 @@ from sim.interventions.base import Intervention
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
-
-CREDIBILITY_MEMORY = 0.9
-
 
 class TimeBank(Intervention):
     name = "time_bank"
@@ -67,6 +65,7 @@ class TimeBank(Intervention):
         n = pop.n
         earned = b.credit_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=n)
         owed = b.credit_per_hour * np.bincount(ex.requester, weights=ex.hours, minlength=n)
+        holders = pop.occupied & (pop.credits > 0)  # before this week's payments
         paid = np.minimum(owed, pop.credits)
         pop.credits += earned - paid
         self.issued += float(earned.sum())
@@ -75,14 +74,14 @@ class TimeBank(Intervention):
         pop.credits -= over
         self.expired += float(over.sum())
 
-        holders = pop.occupied & (pop.credits > 0)
         asked = model.tally.asked if model.tally.asked is not None else np.zeros(n, dtype=bool)
         holders_asking = holders & asked
         if holders_asking.any():
             met = (holders_asking & ~model.tally.unanswered).sum() / holders_asking.sum()
-            self.credibility = CREDIBILITY_MEMORY * self.credibility + (1.0 - CREDIBILITY_MEMORY) * met
+            memory = b.credibility_memory
+            self.credibility = memory * self.credibility + (1.0 - memory) * met
         if b.guaranteed:
-            self._redeem(model, holders)
+            self._redeem(model, pop.occupied & (pop.credits > 0))
 
     def _redeem(self, model: "CommunityModel", holders: np.ndarray) -> None:
         """Buy credit holders' unmet need from paid services, as far as money allows."""

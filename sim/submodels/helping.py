@@ -2,7 +2,7 @@
 
 Help seeking. A member with unmet need (backlog ≥ ``min_request_hours``) who is not
 excluded asks this week with probability
-    σ(ask_intercept + ask_trust·T_gen + ask_expected_success·E − 3·reluctance),
+    σ(ask_intercept + ask_trust·T_gen + ask_expected_success·E − ask_reluctance·reluctance),
 where E = (s + 1)/(s + f + 2) is the Beta expectation of their own past requests
 being met (s met, f unmet) and reluctance is the personal cost of asking (面子).
 
@@ -15,7 +15,8 @@ largest remaining need type to one helper:
   the requester can use it;
 - otherwise, with probability ``coordinator_reach``, through the community's
   part-time coordinator, who relays the request to one random member of the
-  requester's block (accepted only if that member can help; seed 000 §3.2.1).
+  requester's block (accepted only if that member can help; an assumption: community
+  workers run schemes alongside their other duties, cf. seed 000 §3.2.1, §4).
 The helper accepts with probability
     p = willingness_h · σ(a0 + a_T·T + a_O·O + a_N·n_h + a_S·s_h + incentive
                           − a_C·hours − a_F·(1 − h_h) − a_R·R_q)
@@ -46,6 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.network import EXCHANGE
 from sim.population import random_mates
 from sim.tally import Exchanges
 from sim.util import run_starts, segment_first_max, sigmoid
@@ -58,7 +60,7 @@ def ask_probability(pop, helping) -> np.ndarray:
     """Probability of asking for help this week, per resident."""
     expected = (pop.ask_success + 1.0) / (pop.ask_success + pop.ask_failure + 2.0)
     return sigmoid(helping.ask_intercept + helping.ask_trust * pop.generalized_trust
-                   + helping.ask_expected_success * expected - 3.0 * pop.reluctance)
+                   + helping.ask_expected_success * expected - helping.ask_reluctance * pop.reluctance)
 
 
 def acceptance_probability(willingness, trust, owed, norm, self_worth, incentive, hours, health,
@@ -202,14 +204,10 @@ def _settle(model: "CommunityModel", parts, asking: np.ndarray) -> None:
     else:
         h = q = t = np.zeros(0, dtype=np.int64)
         x = np.zeros(0)
-    # platform matches between residents without a tie create an exchange tie
+    # platform and coordinator matches between residents without a tie create an exchange tie
     missing = net.find(q, h) < 0
     if missing.any():
-        from sim.network import EXCHANGE
-
-        gt = pop.generalized_trust[q[missing]]
-        w = sc.trust.new_tie_trust_weight
-        net.add(q[missing], h[missing], EXCHANGE, sc.network.new_tie_strength, week, w * gt, w * (1.0 - gt))
+        model.add_ties(q[missing], h[missing], EXCHANGE, sc.network.new_tie_strength)
     edge = net.find(q, h)
     twin = net.find(h, q)
 

@@ -46,8 +46,4 @@ def build(model: "CommunityModel") -> None:
             accept = accept * homophily_weight(pop, a, b, nw.homophily)
         ok = rng.random(len(a)) < accept
         a, b = a[ok], b[ok]
-        net.add(a, b, kind, rng.uniform(0.2, 0.8, len(a)), model.week)
-    w = sc.trust.new_tie_trust_weight
-    gt = pop.generalized_trust[net.owner]
-    net.trust_success[:] = w * gt
-    net.trust_failure[:] = w * (1.0 - gt)
+        model.add_ties(a, b, kind, rng.uniform(0.2, 0.8, len(a)))

@@ -2,13 +2,15 @@
 
 - Decay: a tie's strength falls by ``decay_neighbour`` (neighbours) or
   ``decay_friend`` (other kinds) a week without contact, and every contact closes
-  ``contact_boost`` of the gap to 1 (applied lazily, see sim.network). Every four
-  weeks ties weaker than ``prune_strength`` are dropped.
+  ``contact_boost`` of the gap to 1 (applied lazily, see sim.network). Every
+  ``prune_interval`` weeks ties weaker than ``prune_strength`` are dropped.
 - Everyday contact: with weekly probability ``casual_contact``·π_i a resident meets
   one random tie, which refreshes it (this keeps active people's ties alive while
   the ties of the frail and unsociable fade).
 - Neighbour acquaintance: each resident meets a random occupant of their building
-  with weekly probability ``neighbour_meeting``·π_i, forming a neighbour tie.
+  with weekly probability ``neighbour_meeting``·(1 + ``public_space_gain``·I)·π_i,
+  forming a neighbour tie; I is the infrastructure level (public space: squares,
+  activity rooms — seed 000 §4.3).
 - Triadic closure: with weekly probability ``triadic_closure``·π_i a resident meets a
   random friend's random friend, and they befriend with probability
   exp(−homophily·distance) (age, education).
@@ -29,9 +31,6 @@ from sim.population import homophily_weight, random_mates, tie_propensity
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
-PRUNE_EVERY = 4
-
-
 def random_neighbour(net, slots: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A uniformly random tie of each slot (slots must have at least one tie)."""
     start = net.indptr[slots]
@@ -46,7 +45,7 @@ def step(model: "CommunityModel") -> None:
     n = pop.n
     u_meet, u_mate, u_close, u_pick1, u_pick2, u_accept, u_casual, u_which = rng.random((8, n))
 
-    if week % PRUNE_EVERY == 0 and len(net):
+    if week % nw.prune_interval == 0 and len(net):
         net.remove(net.strength_now(week, model.decay_by_kind) < nw.prune_strength)
 
     prop = tie_propensity(pop, sc)
@@ -55,7 +54,7 @@ def step(model: "CommunityModel") -> None:
         start = net.indptr[meeting]
         edge = start + np.floor(u_which[meeting] * (net.indptr[meeting + 1] - start)).astype(np.int64)
         net.touch(week, model.decay_by_kind, edge, nw.contact_boost)
-    public_space = 1.0 + model.governance.hook_sum("meeting_multiplier")
+    public_space = 1.0 + nw.public_space_gain * model.infrastructure_level()
     meets = np.flatnonzero(pop.occupied & (u_meet < nw.neighbour_meeting * public_space * prop))
     mate = random_mates(u_mate[meets], meets, sc.community.dwellings_per_building, n)
     ok = pop.occupied[mate]
@@ -75,11 +74,4 @@ def step(model: "CommunityModel") -> None:
 
     a = np.concatenate(new_a)
     if len(a):
-        net.add(a, np.concatenate(new_b), np.concatenate(new_kind), nw.new_tie_strength, week, *_trust_prior(model, a))
-
-
-def _trust_prior(model: "CommunityModel", slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Beta pseudo-counts seeding a new tie's trust from generalized trust."""
-    w = model.config.trust.new_tie_trust_weight
-    gt = model.pop.generalized_trust[slots]
-    return w * gt, w * (1.0 - gt)
+        model.add_ties(a, np.concatenate(new_b), np.concatenate(new_kind), nw.new_tie_strength)

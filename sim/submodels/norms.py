@@ -1,7 +1,7 @@
 """Steps 10-11: reciprocity norms 互惠规范, supervision, sanctions and service modes.
 
-Violations of the week are free riding (declining a request while able, after having
-received more than given) and disputes (a failed service that turned into a
+Violations of the week are free riding (declining, while able, a request from someone
+one owes more than ``helping.free_ride_balance`` hours) and disputes (a failed service that turned into a
 conflict); the helping step lists them with their victims.
 
 Detection and sanction. Without a supervision body a violation is noticed and

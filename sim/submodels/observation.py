@@ -6,8 +6,10 @@ met_hours, coverage, unmet_adl_share, generalized_trust, tie_trust, norm_authori
 violation_rate, sanctions, disputes, mean_degree, clustering, isolated_share,
 loneliness, lonely_share, belonging, help_gini, coverage_gap,
 hours_per_active_member, credits_outstanding, budget_spent; and beyond that contract
-exchanges, dispute_rate (disputes per exchange), budget_balance and
-interventions_running (how many run this week).
+exchanges, dispute_rate (disputes per exchange), budget_balance,
+interventions_running (how many run this week) and redeemed_hours (need bought from
+paid services against time-bank credits; not part of met_hours, which counts mutual
+aid only).
 Definitions are in docs/odd.md (Observation). The clustering coefficient is
 recomputed every ``clustering_interval`` weeks (the costliest measure); it is exact up
 to ``clustering_sample`` residents and estimated on a sample beyond, drawn from an
@@ -34,7 +36,7 @@ METRICS = (
     "isolated_share", "loneliness", "lonely_share", "belonging", "help_gini", "coverage_gap",
     "hours_per_active_member", "credits_outstanding", "budget_spent",
     # beyond the contract of model.md §6
-    "exchanges", "dispute_rate", "budget_balance", "interventions_running",
+    "exchanges", "dispute_rate", "budget_balance", "interventions_running", "redeemed_hours",
 )
 
 
@@ -59,7 +61,8 @@ def average_clustering(net, nodes: np.ndarray) -> float:
 
 def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float:
     """Coverage of the best-connected quarter minus that of the least-connected
-    quarter, among residents with need this week (ranked by degree, ties by slot)."""
+    quarter (which holds the isolated), among residents with need this week, ranked
+    by degree (equal degrees by slot number)."""
     idx = np.flatnonzero(need > 0)
     if len(idx) < 4:
         return 0.0
@@ -131,4 +134,5 @@ def observe(model: "CommunityModel") -> dict[str, float]:
         "dispute_rate": float(ex.dispute.mean()) if len(ex.hours) else 0.0,
         "budget_balance": float(model.governance.balance),
         "interventions_running": sum(model.governance.running.values()),
+        "redeemed_hours": tally.redeemed_hours,
     }

@@ -4,7 +4,10 @@ Awareness. A resident who does not know the scheme hears of it from community
 notices (weekly probability ``awareness_base``), from each tie who is a member
 (``awareness_per_member_tie`` each), and through interventions (activities,
 platform outreach, pairing):
-    P(aware) = 1 − (1 − base)·(1 − per_tie)^(member ties)·Π(1 − p_intervention).
+    P(aware) = 1 − (1 − base)·(1 − per_tie)^(member ties)·(1 − min(1, Σ p_intervention)),
+where Σ p_intervention adds the weekly outreach probabilities of the running
+interventions that have one (the platform; activities and pairings make attendees
+and supported residents aware directly).
 
 Stated willingness is a disposition, not behaviour:
     w = σ(β0 + β_T·T_gen + β_n·n + β_s·self-worth + β_L·loneliness + β_b·belonging + incentive)
@@ -16,7 +19,7 @@ Joining. An aware, willing non-member joins with weekly probability ``join_rate`
 (not within ``rejoin_delay`` weeks of quitting).
 
 Quitting. Dissatisfaction accumulates D ← μ·D + unanswered request + violations
-suffered + (belonging < 0.2); a member with D > ``quit_threshold`` quits with weekly
+suffered + (belonging < ``low_belonging``, for members); a member with D > ``quit_threshold`` quits with weekly
 probability ``quit_rate``, and may return later.
 
 Active means having given or received help in the last ``active_window`` weeks.
@@ -65,7 +68,7 @@ def step(model: "CommunityModel") -> None:
     n = pop.n
     u_aware, u_join, u_quit = rng.random((3, n))
 
-    outreach = model.governance.hook_sum("awareness_probability")
+    outreach = np.minimum(model.governance.hook_sum("awareness_probability"), 1.0)
     stay_unaware = (1.0 - p.awareness_base) * (1.0 - p.awareness_per_member_tie) ** member_ties(model) * (1.0 - outreach)
     pop.aware |= pop.occupied & (u_aware < 1.0 - stay_unaware)
 
@@ -75,7 +78,7 @@ def step(model: "CommunityModel") -> None:
     pop.member |= may_join & (u_join < p.join_rate)
 
     suffered = np.bincount(tally.victims, minlength=n)
-    low_belonging = pop.belonging < 0.2
+    low_belonging = pop.belonging < p.low_belonging
     pop.dissatisfaction = p.dissatisfaction_memory * pop.dissatisfaction + tally.unanswered + suffered + low_belonging * pop.member
     quits = pop.member & (pop.dissatisfaction > p.quit_threshold) & (u_quit < p.quit_rate)
     pop.member &= ~quits
