@@ -83,12 +83,34 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import calibrate, format_rows
+    from sim.calibration import calibrate, calibrate_experiment, format_rows, markdown_report
+    from sim.scenario import read_toml
 
-    scenario = load_scenario(args.scenario, _overrides(args))
-    rows = calibrate(scenario, replicates=args.replicates, weeks=scenario.simulation.weeks)
-    print(format_rows(rows))
-    return 0 if all(r["in_band"] for r in rows) else 1
+    if "scenarios" in read_toml(Path(args.file)):  # an experiment file
+        results = calibrate_experiment(args.file)
+    else:
+        scenario = load_scenario(args.file, _overrides(args))
+        results = {scenario.name: calibrate(scenario, replicates=args.replicates, weeks=scenario.simulation.weeks)}
+    for name, rows in results.items():
+        print(f"{name}\n{format_rows(rows)}\n")
+    if args.write:
+        command = "mutualaid calibrate " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["calibrate"] else "mutualaid calibrate"
+        Path(args.write).write_text(markdown_report(results, command), encoding="utf-8")
+        print(f"wrote {args.write}")
+    first = next(iter(results.values()))
+    return 0 if all(r["in_band"] for r in first) else 1
+
+
+def cmd_patterns(args: argparse.Namespace) -> int:
+    from sim.patterns import report
+
+    text = report(replicates=args.replicates, weeks=args.weeks, residents=args.residents)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,12 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument("--out", help="write to this file (e.g. docs/parameters.md)")
     params.set_defaults(func=cmd_params)
 
-    cal = sub.add_parser("calibrate", help="compare a scenario with the calibration targets over replicates")
-    cal.add_argument("scenario")
-    cal.add_argument("--replicates", type=int, default=5)
+    cal = sub.add_parser("calibrate", help="compare a scenario (or every scenario of an experiment file) with the "
+                                           "calibration targets over replicates; exit 1 if the first is out of band")
+    cal.add_argument("file", help="scenario file, or an experiment file such as experiments/calibration.toml")
+    cal.add_argument("--replicates", type=int, default=5, help="for a scenario file (an experiment file sets its own)")
     cal.add_argument("--weeks", type=int)
     cal.add_argument("--set", action="append", metavar="PATH=VALUE")
+    cal.add_argument("--write", metavar="FILE", help="write the calibration report (e.g. docs/calibration.md)")
     cal.set_defaults(func=cmd_calibrate)
+
+    pat = sub.add_parser("patterns", help="report the patterns the model was not tuned to (docs/patterns.md)")
+    pat.add_argument("--replicates", type=int, default=5)
+    pat.add_argument("--weeks", type=int, default=520)
+    pat.add_argument("--residents", type=int, default=1000)
+    pat.add_argument("--out", help="write to this file (e.g. docs/patterns.md)")
+    pat.set_defaults(func=cmd_patterns)
 
     register_sweep(sub)
     return parser

@@ -112,7 +112,7 @@ class Demography(Block):
     shock_size_max: float = prob(0.40, "Largest acute health loss of a shock")
     shock_recovery: float = prob(0.06, "Share of the acute deficit recovered each week (partial recovery)", unit="1/week")
     shock_permanent: float = prob(0.25, "Share of a shock that is never recovered (moves into the persistent deviation)")
-    iadl_threshold: float = prob(0.45, "Health below which a resident is IADL-limited (disabled in the calibration sense)", provenance="calibrated: disability prevalence by age")
+    iadl_threshold: float = prob(0.45, "Health below which a resident is IADL-limited (disabled in the calibration sense)", provenance="assumed: a point on the latent health scale; the health parameters are calibrated around it")
     adl_threshold: float = prob(0.25, "Health below which a resident is ADL-disabled")
     mortality_at_60: float = param(0.0065, "Annual mortality at 60 at age-expected health (Gompertz level)", unit="1/year", ge=0, le=1, provenance="literature: China life tables 2020, q(60)≈0.6%")
     mortality_gompertz: float = param(0.095, "Gompertz slope of mortality in age", unit="1/year", ge=0, le=0.5, provenance="literature: typical human Gompertz slope 0.08-0.11")

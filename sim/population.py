@@ -29,7 +29,8 @@ class Population:
         "dissatisfaction", "ask_success", "ask_failure", "reputation_good", "reputation_bad",
         "credits", "points", "given_total", "received_total",
     )
-    INT = ("person_id", "education", "building", "block", "last_active", "quit_week", "excluded_until", "moved_in")
+    INT = ("person_id", "education", "building", "block", "last_active", "last_gave", "quit_week", "excluded_until",
+           "moved_in")
     BOOL = ("occupied", "lives_alone", "aware", "member")
     MATRIX = ("skill", "need", "backlog", "hours_given", "hours_received")
 
@@ -110,6 +111,7 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     pop.aware[slots] = False
     pop.member[slots] = False
     pop.last_active[slots] = NEVER
+    pop.last_gave[slots] = NEVER
     pop.quit_week[slots] = NEVER
     pop.excluded_until[slots] = NEVER
 

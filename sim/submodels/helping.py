@@ -223,6 +223,7 @@ def _settle(model: "CommunityModel", parts, asking: np.ndarray) -> None:
     np.add.at(pop.received_total, q, x)
     pop.last_active[h] = week
     pop.last_active[q] = week
+    pop.last_gave[h] = week
     np.add.at(tally.interactions, h, 1.0)
     np.add.at(tally.interactions, q, 1.0)
 
