@@ -17,8 +17,6 @@ Definitions (docs/odd.md, Observation):
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -84,7 +82,7 @@ def sustainability(weekly: pd.DataFrame, ended: dict[str, tuple[int, int]] | Non
         "mean_isolated_share_last2y": float(last["isolated_share"].mean()),
         "hours_per_active_member_per_year": float(last["hours_per_active_member"].mean() * 52.0),
         "budget_spent": budget,
-        "cost_per_met_hour": budget / met_total if met_total > 0 else (0.0 if budget == 0 else math.inf),
+        "cost_per_met_hour": budget / met_total if met_total > 0 else (0.0 if budget == 0 else None),
     }
     weeks = weekly["week"].to_numpy()
     for name, (start, end) in (ended or {}).items():

@@ -8,7 +8,7 @@ formal-care gradient and writes docs/patterns.md:
    the share who gave help in the last 13 weeks, and the share of the willing who did.
 2. Hours given per active member per year, and how concentrated giving is (the share
    of the year's hours given by the top fifth of givers: "a small active core").
-3. Which kind of trust drives willingness, and which drives giving: standardized
+3. Which kind of trust goes with willingness, and which with giving: standardized
    least-squares coefficients of stated willingness (0/1) and of having given in the
    last 13 weeks (0/1) on generalized trust and on particularized trust (the mean
    Beta-expectation of a resident's trust in their ties), among residents with ties.
@@ -152,10 +152,12 @@ def report(replicates: int = 5, weeks: int = 520, residents: int = 1000, root_se
         f"| hours given per active member per year (last two years) | {_ci([s['hours_per_active_member_per_year'] for s in summaries])} |",
         f"| share of the last year's hours given by the top fifth of givers | {_ci([s.top_fifth_share for s in snaps])} |",
         "",
-        "## 3. Which kind of trust drives willingness, and which drives giving",
+        "## 3. Which kind of trust goes with willingness, and which with giving",
         "",
         "Standardized least-squares coefficients among residents with at least one tie "
-        "(generalized trust 社会信任 vs particularized trust in one's ties):",
+        "(generalized trust 社会信任 vs particularized trust in one's ties). These are associations in the "
+        "simulated population, not effects: successful giving raises generalized trust (trust submodel), and "
+        "stating willingness requires awareness, which spreads along ties.",
         "",
         "| outcome | generalized trust | particularized trust |",
         "|---|---|---|",

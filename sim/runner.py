@@ -39,16 +39,22 @@ def ended_interventions(model: CommunityModel, weeks: int) -> dict[str, tuple[in
     return {name: span for name, span in model.governance.stopped_spans().items() if span[1] < weeks}
 
 
-def run_scenario(scenario: Scenario, seed: int | None = None, weeks: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> RunResult:
-    """Run one replicate; return the weekly table and the sustainability summary."""
+def simulate(scenario: Scenario, seed: int | None = None, weeks: int | None = None,
+             progress: Callable[[int], None] | None = None) -> tuple[CommunityModel, RunResult]:
+    """Run one replicate; return the final model and the result."""
     seed = scenario.simulation.seed if seed is None else int(seed)
     weeks = scenario.simulation.weeks if weeks is None else int(weeks)
     model = CommunityModel(scenario, rng=seed)
     model.run(weeks, progress=progress)
     weekly = pd.DataFrame.from_records(model.records, columns=list(METRICS))
     summary = sustainability(weekly, ended_interventions(model, weeks))
-    return RunResult(scenario, seed, weekly, summary)
+    return model, RunResult(scenario, seed, weekly, summary)
+
+
+def run_scenario(scenario: Scenario, seed: int | None = None, weeks: int | None = None,
+                 progress: Callable[[int], None] | None = None) -> RunResult:
+    """Run one replicate; return the weekly table and the sustainability summary."""
+    return simulate(scenario, seed, weeks, progress)[1]
 
 
 def versions() -> dict[str, str]:

@@ -64,7 +64,7 @@ def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]
         cycle = " -> ".join(str(p) for p in (*_chain, key))
         raise ScenarioError([f"{path}: extends: cycle of extends ({cycle})"])
     data = read_toml(path)
-    _anchor_data_files(data, path)
+    _anchor_data_files(data, path.parent)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -80,14 +80,15 @@ def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]
 DATA_FILES = ("residents_file", "edges_file")
 
 
-def _anchor_data_files(data: dict[str, Any], path: Path) -> None:
-    """Make survey data paths relative to the scenario file that names them."""
+def _anchor_data_files(data: dict[str, Any], base: Path) -> None:
+    """Make relative survey data paths absolute, relative to ``base``: the folder of
+    the scenario file that names them, or the working directory for ``--set``."""
     community = data.get("community")
     if isinstance(community, dict):
         for key in DATA_FILES:
             value = community.get(key)
             if isinstance(value, str) and value and not Path(value).is_absolute():
-                community[key] = str((path.parent / value).resolve())
+                community[key] = str((base / value).resolve())
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -154,6 +155,7 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     path = Path(path)
     data = resolve_extends(path)
     data = apply_overrides(data, overrides)
+    _anchor_data_files(data, Path.cwd())  # only --set paths are still relative here
     source = str(path) + (" (with --set overrides)" if overrides else "")
     scenario = validate_data(data, source)
     if scenario.name == "unnamed":
@@ -169,8 +171,9 @@ def check_survey(scenario: Scenario) -> Scenario:
     from sim.survey import load_survey
 
     survey = load_survey(c.residents_file, c.edges_file)
-    scenario.community.residents = len(survey.residents)
-    return scenario
+    sized = scenario.model_copy(deep=True)
+    sized.community.residents = len(survey.residents)
+    return sized
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:

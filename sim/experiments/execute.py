@@ -38,12 +38,10 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.plan import Experiment, PlannedRun
-from sim.metrics import sustainability
 from sim.model import CommunityModel
 from sim.params import Scenario
-from sim.runner import ended_interventions
+from sim.runner import simulate
 from sim.scenario import ScenarioError
-from sim.submodels.observation import METRICS
 
 RUNS_IN_FLIGHT_PER_WORKER = 2
 FAIL_RUNS_VARIABLE = "MUTUALAID_FAIL_RUNS"
@@ -110,13 +108,9 @@ def execute_run(task: RunTask) -> RunOutcome:
     clock = time.perf_counter()
     run = task.run
     try:
-        # as sim.runner.run_scenario, which does not hand back the model the snapshot needs
-        weeks = task.scenario.simulation.weeks
-        model = CommunityModel(task.scenario, rng=run.seed)
         _injected_failure(run.run_id)
-        model.run(weeks)
-        weekly = pd.DataFrame.from_records(model.records, columns=list(METRICS))
-        summary = sustainability(weekly, ended_interventions(model, weeks))
+        model, result = simulate(task.scenario, run.seed)
+        weekly, summary = result.weekly, result.summary
         agents = agent_snapshot(model) if task.agent_snapshots else None
     except Exception:  # the model's failure is this run's result; the sweep goes on
         return RunOutcome(run, "failed", traceback.format_exc(), {}, None, None,

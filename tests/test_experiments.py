@@ -1,0 +1,368 @@
+"""Sweeps: the same results on every executor, crash-safe storage, resume without
+duplicates, failures recorded as data, paired summaries, and clear errors for bad
+experiment files. Everything runs the real model on small communities.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.cli import main
+from sim.experiments.execute import FAIL_RUNS_VARIABLE
+from sim.experiments.plan import replicate_seeds
+from sim.experiments.summarise import summary_table
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "experiments" / "tiny.toml"
+NEW_ESTATE = ROOT / "scenarios" / "new_estate.toml"
+VARYING_COLUMNS = ["model_seconds", "started", "finished", "host"]  # when and where, not what
+
+
+def sweep(*args: str | Path) -> int:
+    return main(["sweep", *map(str, args), "--quiet"])
+
+
+def runs_of(out: Path) -> pd.DataFrame:
+    return pd.read_parquet(out / "runs.parquet").drop(columns=VARYING_COLUMNS)
+
+
+def experiment(tmp_path: Path, replicates: int = 2, weeks: int = 60, store: str = "", name: str = "tiny") -> Path:
+    """The tiny experiment with other replicates, weeks or [store] settings."""
+    path = tmp_path / f"{name}-{replicates}.toml"
+    path.write_text(f'''
+name = "{name}"
+reference = "new_estate"
+replicates = {replicates}
+root_seed = 20240601
+weeks = {weeks}
+residents = 150
+[store]
+{store}
+[[scenarios]]
+name = "new_estate"
+file = "{NEW_ESTATE}"
+[[scenarios]]
+name = "higher_trust"
+file = "{NEW_ESTATE}"
+set = ["trust.initial_generalized_mean=0.6"]
+''', encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory) -> Path:
+    """The tiny experiment swept in this process: the reference result."""
+    out = tmp_path_factory.mktemp("sweeps") / "in_process"
+    assert sweep(TINY, "--workers", "1", "--out", out) == 0
+    return out
+
+
+def assert_same_results(one: Path, other: Path) -> None:
+    pd.testing.assert_frame_equal(runs_of(one), runs_of(other))
+    pd.testing.assert_frame_equal(pd.read_parquet(one / "weekly.parquet"), pd.read_parquet(other / "weekly.parquet"))
+    pd.testing.assert_frame_equal(pd.read_csv(one / "summary.csv"), pd.read_csv(other / "summary.csv"))
+
+
+# -- executors -------------------------------------------------------------------------
+
+def test_process_pool_gives_the_same_runs_and_weekly_data_as_in_process(in_process, tmp_path):
+    assert sweep(TINY, "--workers", "2", "--out", tmp_path / "pool") == 0
+    assert_same_results(in_process, tmp_path / "pool")
+
+
+def test_dask_local_cluster_gives_the_same_runs_and_weekly_data_as_in_process(in_process, tmp_path):
+    pytest.importorskip("distributed")
+    assert sweep(TINY, "--workers", "2", "--scheduler", "local", "--out", tmp_path / "dask") == 0
+    assert_same_results(in_process, tmp_path / "dask")
+    manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
+    assert manifest["sessions"][0]["executor"].startswith("local Dask cluster")
+
+
+# -- the results folder ------------------------------------------------------------------
+
+def test_results_folder_has_one_row_per_run_and_weekly_rows_tagged_by_run(in_process):
+    runs = runs_of(in_process)
+    assert list(runs["run_id"]) == ["new_estate.p0.r0", "new_estate.p0.r1", "higher_trust.p0.r0", "higher_trust.p0.r1"]
+    assert (runs["status"] == "ok").all()
+    weekly = pd.read_parquet(in_process / "weekly.parquet")
+    assert {"run_id", "scenario", "replicate", "week", "active_share"} <= set(weekly.columns)
+    assert weekly.groupby("run_id").size().to_dict() == {run_id: 60 for run_id in runs["run_id"]}
+    assert (weekly.groupby("run_id")["week"].apply(list) == [list(range(60))] * 4).all()
+
+
+def test_replicate_k_shares_its_seed_across_scenarios(in_process):
+    runs = runs_of(in_process)
+    seeds = replicate_seeds(20240601, 2)
+    assert (runs["seed"] == [seeds[k] for k in runs["replicate"]]).all()
+    # same seed, different trust: the scenarios differ, so pairing is not trivial
+    by_scenario = runs.set_index(["scenario", "replicate"])["mean_active_share_last2y"]
+    assert by_scenario["higher_trust", 0] != by_scenario["new_estate", 0]
+
+
+def test_summary_gives_t_intervals_and_paired_differences_by_replicate(in_process):
+    runs = runs_of(in_process)
+    summary = pd.read_csv(in_process / "summary.csv")
+    metric = "mean_active_share_last2y"
+    row = summary[(summary["scenario"] == "higher_trust") & (summary["metric"] == metric)].iloc[0]
+    values = runs[runs["scenario"] == "higher_trust"].sort_values("replicate")[metric].to_numpy()
+    reference = runs[runs["scenario"] == "new_estate"].sort_values("replicate")[metric].to_numpy()
+    half = stats.t.ppf(0.975, 1) * values.std(ddof=1) / np.sqrt(2)
+    assert row["n"] == 2 and row["mean"] == pytest.approx(values.mean())
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((values.mean() - half, values.mean() + half))
+    differences = values - reference
+    half = stats.t.ppf(0.975, 1) * differences.std(ddof=1) / np.sqrt(2)
+    assert row["n_pairs"] == 2 and row["difference"] == pytest.approx(differences.mean())
+    assert (row["difference_ci_low"], row["difference_ci_high"]) == pytest.approx(
+        (differences.mean() - half, differences.mean() + half))
+    reference_row = summary[(summary["scenario"] == "new_estate") & (summary["metric"] == metric)].iloc[0]
+    assert reference_row["n_pairs"] == 0 and np.isnan(reference_row["difference"])
+
+
+def test_paired_difference_uses_complete_pairs_only_and_half_lives_are_summarised():
+    runs = pd.DataFrame({
+        "scenario": ["a", "a", "a", "b", "b", "b"],
+        "point": [0] * 6,
+        "replicate": [0, 1, 2, 0, 1, 2],
+        "status": ["ok", "ok", "ok", "ok", "ok", "failed"],
+        "persistence": [0.5, 0.6, 0.7, 1.5, 3.6, None],
+        "collapsed": [False, True, False, True, True, None],
+        "gain_half_life_activities": [None, None, None, 10.0, None, None],
+    })
+    summary = summary_table(runs, [], "a", ["persistence", "collapsed"]).set_index(["scenario", "metric"])
+    assert list(summary.loc["b"].index) == ["persistence", "collapsed", "gain_half_life_activities"]
+    b = summary.loc[("b", "persistence")]
+    assert (b["runs_ok"], b["runs_failed"], b["n"], b["n_pairs"]) == (2, 1, 2, 2)
+    half = stats.t.ppf(0.975, 1) * np.sqrt(2) / np.sqrt(2)  # differences 1 and 3: mean 2, SD √2
+    assert (b["difference"], b["difference_ci_low"], b["difference_ci_high"]) == pytest.approx((2.0, 2.0 - half, 2.0 + half))
+    assert summary.loc[("a", "collapsed"), "mean"] == pytest.approx(1 / 3)
+    assert summary.loc[("b", "collapsed"), "difference"] == pytest.approx(0.5)  # (1-0 + 1-1) / 2
+    half_life = summary.loc[("b", "gain_half_life_activities")]
+    assert (half_life["n"], half_life["mean"]) == (1, 10.0) and np.isnan(half_life["sd"])
+
+
+def test_mutualaid_run_with_a_runs_seed_reproduces_that_run_of_the_sweep(in_process, tmp_path, capsys):
+    run = runs_of(in_process).set_index("run_id").loc["higher_trust.p0.r1"]
+    assert main(["run", str(NEW_ESTATE), "--seed", str(run["seed"]), "--weeks", "60", "--residents", "150",
+                 "--set", "trust.initial_generalized_mean=0.6", "--out", str(tmp_path), "--quiet"]) == 0
+    weekly = pd.read_parquet(in_process / "weekly.parquet")
+    swept = weekly[weekly["run_id"] == "higher_trust.p0.r1"].drop(columns=["run_id", "scenario", "point", "replicate"])
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "weekly.parquet"), swept.reset_index(drop=True))
+
+
+def test_manifest_records_the_resolved_experiment_runs_seeds_and_provenance(in_process):
+    manifest = json.loads((in_process / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["counts"] == {"ok": 4, "failed": 0, "pending": 0}
+    experiment = manifest["experiment"]
+    assert [s["name"] for s in experiment["scenarios"]] == ["new_estate", "higher_trust"]
+    assert experiment["scenarios"][1]["scenario"]["trust"]["initial_generalized_mean"] == 0.6
+    assert experiment["scenarios"][0]["scenario"]["community"]["residents"] == 150
+    assert {r["run_id"] for r in manifest["runs"]} == set(runs_of(in_process)["run_id"])
+    assert all({"scenario", "parameters", "seed", "replicate"} <= set(r) for r in manifest["runs"])
+    provenance = manifest["provenance"]
+    assert {"versions", "git_commit", "command"} <= set(provenance)
+    assert {"numpy", "mesa", "pandas"} <= set(provenance["versions"])
+    assert manifest["started"] <= manifest["finished"]
+
+
+def test_weekly_every_thins_the_weekly_table_and_agent_snapshots_store_final_residents(tmp_path):
+    path = experiment(tmp_path, replicates=1, weeks=30, store="weekly_every = 10\nagent_snapshots = true",
+                      name="snapshots")
+    out = tmp_path / "out"
+    assert sweep(path, "--workers", "1", "--out", out) == 0
+    weekly = pd.read_parquet(out / "weekly.parquet")
+    assert sorted(weekly["week"].unique()) == [0, 10, 20]
+    agents = pd.read_parquet(out / "agents.parquet")
+    assert {"run_id", "scenario", "age", "health", "member", "generalized_trust", "loneliness", "degree"} <= set(agents.columns)
+    assert agents.groupby("run_id").size().between(100, 150).all()
+    runs = runs_of(out)
+    assert (runs["status"] == "ok").all() and runs["mean_active_share_last2y"].notna().all()
+
+
+def test_survey_scenario_is_sized_by_its_survey_and_its_files_are_hashed_in_the_manifest(tmp_path):
+    path = tmp_path / "survey.toml"
+    path.write_text(f'name = "survey"\nweeks = 10\n[[scenarios]]\nname = "surveyed"\n'
+                    f'file = "{ROOT / "scenarios" / "survey_example.toml"}"\n', encoding="utf-8")
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 0
+    scenario = json.loads((tmp_path / "out" / "manifest.json").read_text())["experiment"]["scenarios"][0]
+    residents_file = scenario["scenario"]["community"]["residents_file"]
+    rows = len(pd.read_csv(residents_file))
+    assert scenario["scenario"]["community"]["residents"] == rows
+    assert len(scenario["input_files"][residents_file]) == 64
+    assert pd.read_parquet(tmp_path / "out" / "weekly.parquet")["residents"].iloc[0] <= rows
+
+
+def test_summaries_only_writes_no_weekly_table(tmp_path):
+    path = experiment(tmp_path, replicates=1, store="weekly_every = 0", name="summaries_only")
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 0
+    assert not (tmp_path / "out" / "weekly.parquet").exists()
+    assert len(runs_of(tmp_path / "out")) == 2
+
+
+# -- crashes, resume, failures -------------------------------------------------------------
+
+def run_files(out: Path) -> list[Path]:
+    return sorted(p for p in (out / "runs").glob("*.parquet") if not p.name.startswith("."))
+
+
+def test_sweep_killed_midway_then_resumed_equals_an_uninterrupted_sweep(tmp_path):
+    path = experiment(tmp_path, replicates=8)
+    total = 16
+    killed = tmp_path / "killed"
+    process = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(path), "--workers", "1", "--out", str(killed),
+                                "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(run_files(killed)) < 3 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = len(run_files(killed))
+    assert 3 <= finished < total, f"kill came at the wrong time: {finished} of {total} runs finished"
+    assert not (killed / "runs.parquet").exists()
+
+    assert sweep(path, "--workers", "1", "--out", killed, "--resume") == 0
+    assert len(run_files(killed)) == total
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "whole") == 0
+    assert_same_results(killed, tmp_path / "whole")
+    runs = runs_of(killed)
+    assert runs["run_id"].is_unique and len(runs) == total
+    assert pd.read_parquet(killed / "weekly.parquet").groupby("run_id").size().eq(60).all()
+    sessions = json.loads((killed / "manifest.json").read_text())["sessions"]
+    assert [s["to_run"] for s in sessions] == [total, total - finished]
+
+
+def test_resume_reruns_only_missing_runs_and_ignores_leftover_temporary_files(in_process, tmp_path):
+    out = tmp_path / "partial"
+    shutil.copytree(in_process, out)
+    for run_id in ("new_estate.p0.r1", "higher_trust.p0.r0"):
+        (out / "runs" / f"{run_id}.parquet").unlink()
+    (out / "runs" / ".tmp-12345-new_estate.p0.r1.parquet").write_bytes(b"half a file")
+    assert sweep(TINY, "--workers", "1", "--out", out, "--resume") == 0
+    assert_same_results(in_process, out)
+    assert not list((out / "runs").glob(".tmp-*"))
+    assert json.loads((out / "manifest.json").read_text())["sessions"][-1]["to_run"] == 2
+
+
+def test_failing_run_is_recorded_with_its_traceback_and_the_sweep_goes_on(in_process, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "failing"
+    monkeypatch.setenv(FAIL_RUNS_VARIABLE, "higher_trust.p0.r1")
+    assert sweep(TINY, "--workers", "2", "--out", out) == 1
+    runs = runs_of(out).set_index("run_id")
+    assert runs.loc["higher_trust.p0.r1", "status"] == "failed"
+    error = runs.loc["higher_trust.p0.r1", "error"]
+    assert error.startswith("Traceback (most recent call last)") and "RuntimeError: injected failure" in error
+    assert (runs.drop(index="higher_trust.p0.r1")["status"] == "ok").all()
+    assert "higher_trust.p0.r1" not in set(pd.read_parquet(out / "weekly.parquet")["run_id"])
+    summary = pd.read_csv(out / "summary.csv").set_index(["scenario", "metric"])
+    assert summary.loc[("higher_trust", "persistence"), "runs_failed"] == 1
+    assert summary.loc[("higher_trust", "persistence"), "n_pairs"] == 1
+    assert "failed higher_trust.p0.r1: RuntimeError: injected failure" in capsys.readouterr().out
+
+    assert sweep(TINY, "--workers", "1", "--out", out, "--resume") == 1  # failures stay failures
+    monkeypatch.delenv(FAIL_RUNS_VARIABLE)
+    assert sweep(TINY, "--workers", "1", "--out", out, "--retry-failed") == 0
+    assert_same_results(in_process, out)
+
+
+def test_results_folder_of_a_different_experiment_is_refused(in_process, tmp_path, capsys):
+    out = tmp_path / "taken"
+    shutil.copytree(in_process, out)
+    assert sweep(experiment(tmp_path, replicates=3), "--workers", "1", "--out", out, "--resume") == 2
+    err = capsys.readouterr().err
+    assert f"error: {out}: holds the results of a different experiment" in err
+    assert len(run_files(out)) == 4
+
+
+def test_existing_results_of_the_same_experiment_need_resume(in_process, tmp_path, capsys):
+    out = tmp_path / "again"
+    shutil.copytree(in_process, out)
+    assert sweep(TINY, "--workers", "1", "--out", out) == 2
+    assert "already holds results of this experiment (4 of 4 runs complete" in capsys.readouterr().err
+
+
+def test_non_empty_folder_without_manifest_is_refused(tmp_path, capsys):
+    (tmp_path / "thesis.docx").write_text("precious")
+    assert sweep(TINY, "--workers", "1", "--out", tmp_path) == 2
+    assert "not the results folder of a sweep" in capsys.readouterr().err
+    assert (tmp_path / "thesis.docx").read_text() == "precious"
+
+
+# -- bad experiment files ------------------------------------------------------------------
+
+BAD_FILES = {
+    "unknown key": (
+        f'name = "bad"\nreplicate = 3\n[[scenarios]]\nname = "a"\nfile = "{NEW_ESTATE}"\n',
+        "replicate: unknown key (allowed here: name, description, scenarios, reference, design, replicates",
+    ),
+    "unknown key in a scenario entry": (
+        f'name = "bad"\n[[scenarios]]\nname = "a"\nfile = "{NEW_ESTATE}"\noverrides = []\n',
+        "scenarios[0].overrides: unknown key (allowed here: name, file, set)",
+    ),
+    "missing scenario file": (
+        'name = "bad"\n[[scenarios]]\nname = "a"\nfile = "no_such_scenario.toml"\n',
+        "scenarios[0].file: scenario file 'no_such_scenario.toml' not found",
+    ),
+    "bounds reversed": (
+        f'name = "bad"\n[[scenarios]]\nname = "a"\nfile = "{NEW_ESTATE}"\n'
+        '[design]\nkind = "lhs"\nn = 4\n[design.bounds]\n"trust.gossip_rate" = [0.5, 0.1]\n',
+        "design.bounds.trust.gossip_rate: low 0.5 must be below high 0.1",
+    ),
+    "bounds outside the parameter's range": (
+        f'name = "bad"\n[[scenarios]]\nname = "a"\nfile = "{NEW_ESTATE}"\n'
+        '[design]\nkind = "morris"\ntrajectories = 4\n[design.bounds]\n"community.infrastructure" = [0.2, 1.5]\n',
+        "design.bounds.community.infrastructure: [0.2, 1.5] is outside the parameter's range [0, 1]",
+    ),
+    "unknown parameter path in the design": (
+        f'name = "bad"\n[[scenarios]]\nname = "a"\nfile = "{NEW_ESTATE}"\n'
+        '[design]\nkind = "grid"\n[design.levels]\n"trust.gosip_rate" = [0.1, 0.2]\n',
+        "design.levels.trust.gosip_rate: unknown parameter 'trust.gosip_rate' (not a field of the scenario schema; "
+        "did you mean trust.gossip_rate",
+    ),
+    "unknown design kind": (
+        f'name = "bad"\n[[scenarios]]\nname = "a"\nfile = "{NEW_ESTATE}"\n[design]\nkind = "factorial"\n',
+        "design.kind: must be one of none, grid, rows, lhs, sobol, morris (got 'factorial')",
+    ),
+    "grid level out of range": (
+        f'name = "bad"\n[[scenarios]]\nname = "a"\nfile = "{NEW_ESTATE}"\n'
+        '[design]\nkind = "grid"\n[design.levels]\n"helping.rounds" = [2, 40]\n',
+        "design.levels.helping.rounds[1] = 40 in scenario 'a': helping.rounds: Input should be less than or equal to 20",
+    ),
+    "reference that is not a scenario": (
+        f'name = "bad"\nreference = "baseline"\n[[scenarios]]\nname = "a"\nfile = "{NEW_ESTATE}"\n',
+        "reference: 'baseline' is not one of the scenarios (a)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
+def test_bad_experiment_file_is_reported_with_file_field_and_what_is_allowed(case, tmp_path, capsys):
+    text, expected = BAD_FILES[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert all(line.startswith(f"error: {path}: ") for line in err.splitlines())
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_experiment_file_exits_2_without_a_traceback_from_the_command_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD_FILES["unknown key"][0], encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sim", "sweep", str(path)], cwd=tmp_path, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {path}: replicate: unknown key")
