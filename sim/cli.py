@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from sim.dashboard_cli import register_dashboard
 from sim.experiments.cli import register_sweep
 from sim.scenario import ScenarioError, load_scenario
 
@@ -152,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     pat.set_defaults(func=cmd_patterns)
 
     register_sweep(sub)
+    register_dashboard(sub)
     return parser
 
 
