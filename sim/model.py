@@ -22,8 +22,8 @@ import numpy as np
 from sim.agents import Resident
 from sim.network import EdgeStore
 from sim.params import Scenario
-from sim.population import Population, fill_residents
-from sim.survey import apply_survey, load_survey
+from sim.population import Population, fill_residents, group_ranges
+from sim.survey import apply_edges, apply_participation, apply_residents, load_survey
 from sim.tally import WeekTally
 from sim.submodels import (
     demography,
@@ -89,10 +89,18 @@ class CommunityModel(mesa.Model):
         self.pop.building = slots // scenario.community.dwellings_per_building
         self.pop.block = self.pop.building // scenario.community.buildings_per_block
         fill_residents(self.pop, slots, scenario, self.streams["population"], self.week)
-        initial_network.build(self)
+        if survey is not None:
+            apply_residents(self, survey)
+        # dwellings of a building (and buildings of a block) are consecutive slots
+        self.building_slots = group_ranges(self.pop.block * (int(self.pop.building.max()) + 1) + self.pop.building)
+        self.block_slots = group_ranges(self.pop.block)
+        if survey is not None and survey.edges is not None:
+            apply_edges(self, survey)
+        else:
+            initial_network.build(self)
         participation.initialize(self)
         if survey is not None:
-            apply_survey(self, survey)
+            apply_participation(self, survey)
         self.residents: dict[int, Resident] = {}
         self._sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
 

@@ -128,12 +128,20 @@ def tie_propensity(pop: Population, sc: Scenario) -> np.ndarray:
     )
 
 
-def random_mates(u: np.ndarray, slots: np.ndarray, group_size: int, n: int) -> np.ndarray:
+def group_ranges(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first slot, number of slots) of each slot's group, for group keys that are
+    sorted by slot (every building's, or block's, dwellings are consecutive slots)."""
+    if np.any(np.diff(keys) < 0):
+        raise ValueError("dwellings of a group must be consecutive slots")
+    start = np.searchsorted(keys, keys, side="left")
+    return start, np.searchsorted(keys, keys, side="right") - start
+
+
+def random_mates(u: np.ndarray, slots: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """A uniformly random slot of the same group (building or block) for each slot,
-    from uniform numbers ``u``; slots are numbered so each group is a contiguous range."""
-    start = (slots // group_size) * group_size
-    size = np.minimum(group_size, n - start)
-    return start + np.floor(u * size).astype(np.int64)
+    from uniform numbers ``u``; ``groups`` is :func:`group_ranges` of the groups."""
+    start, size = groups
+    return start[slots] + np.floor(u * size[slots]).astype(np.int64)
 
 
 def homophily_weight(pop: Population, a: np.ndarray, b: np.ndarray, homophily: float) -> np.ndarray:

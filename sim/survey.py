@@ -165,9 +165,9 @@ def load_survey(residents_file: str | Path, edges_file: str | Path | None) -> Su
     return Survey(residents, edges)
 
 
-def apply_survey(model, survey: Survey) -> None:
-    """Overwrite the freshly initialized residents with the survey's values and, if an
-    edge list is given, replace the generated network with it."""
+def apply_residents(model, survey: Survey) -> None:
+    """Overwrite the freshly drawn residents with the survey's columns (before the
+    network is built, so a generated network reflects the surveyed people)."""
     from sim.population import expected_health
 
     pop, sc = model.pop, model.config
@@ -176,23 +176,33 @@ def apply_survey(model, survey: Survey) -> None:
     for column in UNIT_COLUMNS:
         if column in r:
             getattr(pop, column)[:] = r[column].to_numpy(dtype=float)
-    if "health" in r:
-        # keep the latent decomposition consistent: the survey's health is the level now
+    if "health" in r:  # the survey's health is the level now: keep the latent parts consistent
         pop.health_deviation[:] = pop.health - expected_health(pop.age, sc.demography)
         pop.acute_deficit[:] = 0.0
-    for column in BOOL_COLUMNS:
-        if column in r:
-            getattr(pop, column)[:] = r[column].to_numpy(dtype=bool)
+    else:  # health drawn for the surveyed ages
+        pop.health[:] = np.clip(expected_health(pop.age, sc.demography) + pop.health_deviation, 0.0, 1.0)
+    if "lives_alone" in r:
+        pop.lives_alone[:] = r["lives_alone"].to_numpy(dtype=bool)
     if "education" in r:
         pop.education[:] = r["education"].to_numpy(dtype=np.int64)
-    for column in INT_COLUMNS:
-        if column in r:
-            getattr(pop, column)[:] = r[column].to_numpy(dtype=np.int64)
-    if survey.edges is not None:
-        from sim.network import EdgeStore
+    if "building" in r:
+        pop.building[:] = r["building"].to_numpy(dtype=np.int64)
+        pop.block[:] = (r["block"].to_numpy(dtype=np.int64) if "block" in r
+                        else pop.building // sc.community.buildings_per_block)
+    elif "block" in r:
+        pop.block[:] = r["block"].to_numpy(dtype=np.int64)
 
-        e = survey.edges
-        model.net = EdgeStore(pop.n)
-        strength = e["strength"].fillna(sc.network.new_tie_strength).to_numpy(dtype=float)
-        model.add_ties(e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8),
-                       strength)
+
+def apply_edges(model, survey: Survey) -> None:
+    """The surveyed ties, in place of a generated network."""
+    e = survey.edges
+    strength = e["strength"].fillna(model.config.network.new_tie_strength).to_numpy(dtype=float)
+    model.add_ties(e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8),
+                   strength)
+
+
+def apply_participation(model, survey: Survey) -> None:
+    """Surveyed awareness and membership, over the drawn ones."""
+    for column in ("aware", "member"):
+        if column in survey.residents:
+            getattr(model.pop, column)[:] = survey.residents[column].to_numpy(dtype=bool)

@@ -73,3 +73,16 @@ def test_a_missing_survey_file_is_named(tmp_path):
     path.write_text('[community]\nresidents_file = "nowhere.csv"\n')
     result = mutualaid("validate", path)
     assert result.returncode == 2 and "nowhere.csv: file not found" in result.stderr
+
+
+def test_surveyed_buildings_of_any_size_are_where_neighbours_meet(tmp_path):
+    rows = ["id,age,building,block"] + [f"r{i},{65 + i % 20},{b},0" for i, b in enumerate([0] * 3 + [1] * 1 + [2] * 7)]
+    path = survey(tmp_path, "\n".join(rows) + "\n",
+                  extra="[network]\nneighbour_ties = 6.0\nneighbour_meeting = 0.5\n")
+    model = CommunityModel(load_scenario(path, ["simulation.weeks=30"]), rng=3)
+    model.run()
+    net, pop = model.net, model.pop
+    neighbour = net.kind == NEIGHBOUR
+    assert neighbour.any()
+    assert (pop.building[net.owner[neighbour]] == pop.building[net.other[neighbour]]).all()
+    assert pop.building.tolist() == [0] * 3 + [1] + [2] * 7

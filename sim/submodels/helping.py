@@ -97,10 +97,10 @@ def serve_in_random_order(helpers: np.ndarray, hours: np.ndarray, capacity_left:
 
 
 def coordinator_candidates(u_reach: np.ndarray, u_pick: np.ndarray, seekers: np.ndarray, can_help: np.ndarray,
-                           block_size: int, reach: float) -> tuple[np.ndarray, np.ndarray]:
+                           blocks: tuple[np.ndarray, np.ndarray], reach: float) -> tuple[np.ndarray, np.ndarray]:
     """(requester, helper) pairs the coordinator relays: one random blockmate each,
     kept if reached and able to help."""
-    mate = random_mates(u_pick, seekers, block_size, len(can_help))
+    mate = random_mates(u_pick, seekers, blocks)
     ok = (u_reach < reach) & can_help[mate] & (mate != seekers)
     return seekers[ok], mate[ok]
 
@@ -112,7 +112,6 @@ def step(model: "CommunityModel") -> None:
     n = pop.n
     gov = model.governance
     min_req = sc.needs.min_request_hours
-    block_size = sc.community.dwellings_per_building * sc.community.buildings_per_block
 
     in_scheme = pop.occupied & pop.member & (pop.excluded_until <= week)
     eligible = in_scheme & (pop.backlog.sum(axis=1) >= min_req)
@@ -152,7 +151,7 @@ def step(model: "CommunityModel") -> None:
             no_tie[pq] = False
             seekers = req[no_tie[req]]
         u_reach, u_pick = rng.random((2, len(seekers)))
-        cq, ch = coordinator_candidates(u_reach, u_pick, seekers, can_help, block_size, hp.coordinator_reach)
+        cq, ch = coordinator_candidates(u_reach, u_pick, seekers, can_help, model.block_slots, hp.coordinator_reach)
         q, h = np.concatenate([q, cq]), np.concatenate([h, ch])
         if len(q) == 0:
             break

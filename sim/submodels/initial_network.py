@@ -30,17 +30,15 @@ def _stubs(rng, prop: np.ndarray, mean_ties: float) -> np.ndarray:
 
 
 def build(model: "CommunityModel") -> None:
-    pop, sc, net = model.pop, model.config, model.net
-    nw, c = sc.network, sc.community
+    pop, sc = model.pop, model.config
+    nw = sc.network
     rng = model.streams["population"]
-    n = pop.n
     prop = tie_propensity(pop, sc)
     mean_prop = max(prop[pop.occupied].mean(), 1e-12)
-    block_size = c.dwellings_per_building * c.buildings_per_block
-    for kind, mean_ties, group in ((NEIGHBOUR, nw.neighbour_ties, c.dwellings_per_building),
-                                   (FRIEND, nw.friend_ties, block_size)):
+    for kind, mean_ties, groups in ((NEIGHBOUR, nw.neighbour_ties, model.building_slots),
+                                    (FRIEND, nw.friend_ties, model.block_slots)):
         a = _stubs(rng, prop, mean_ties)
-        b = random_mates(rng.random(len(a)), a, group, n)
+        b = random_mates(rng.random(len(a)), a, groups)
         accept = np.minimum(prop[b] / mean_prop, 1.0)
         if kind == FRIEND:
             accept = accept * homophily_weight(pop, a, b, nw.homophily)

@@ -56,7 +56,7 @@ def step(model: "CommunityModel") -> None:
         net.touch(week, model.decay_by_kind, edge, nw.contact_boost)
     public_space = 1.0 + nw.public_space_gain * model.infrastructure_level()
     meets = np.flatnonzero(pop.occupied & (u_meet < nw.neighbour_meeting * public_space * prop))
-    mate = random_mates(u_mate[meets], meets, sc.community.dwellings_per_building, n)
+    mate = random_mates(u_mate[meets], meets, model.building_slots)
     ok = pop.occupied[mate]
     new_a, new_b = [meets[ok]], [mate[ok]]
     new_kind = [np.full(int(ok.sum()), NEIGHBOUR)]
