@@ -80,16 +80,22 @@ def _mapped(df: pd.DataFrame, column: str, mapping: dict, path: Path, problems: 
     return raw.map(mapping).to_numpy()
 
 
-def load_residents(path: Path, problems: list[str]) -> pd.DataFrame:
+def _read_table(path: Path, required: tuple[str, ...], known: set[str], problems: list[str]) -> pd.DataFrame:
+    """Read a CSV table and check its header: required columns present, no unknown ones."""
     df = _read_csv(path)
     df.columns = [c.strip() for c in df.columns]
-    known = {"id", "age", *UNIT_COLUMNS, *BOOL_COLUMNS, *INT_COLUMNS, "education"}
-    for column in ("id", "age"):
+    for column in required:
         if column not in df.columns:
             _problem(problems, path, None, column, "required column is missing")
     for column in df.columns:
         if column not in known:
             _problem(problems, path, None, column, f"unknown column (allowed: {', '.join(sorted(known))})")
+    return df
+
+
+def load_residents(path: Path, problems: list[str]) -> pd.DataFrame:
+    known = {"id", "age", *UNIT_COLUMNS, *BOOL_COLUMNS, *INT_COLUMNS, "education"}
+    df = _read_table(path, ("id", "age"), known, problems)
     if problems:
         return df
     if len(df) == 0:
@@ -121,15 +127,7 @@ def load_residents(path: Path, problems: list[str]) -> pd.DataFrame:
 
 
 def load_edges(path: Path, ids: pd.Series, problems: list[str]) -> pd.DataFrame:
-    df = _read_csv(path)
-    df.columns = [c.strip() for c in df.columns]
-    known = {"source", "target", "kind", "strength"}
-    for column in ("source", "target"):
-        if column not in df.columns:
-            _problem(problems, path, None, column, "required column is missing")
-    for column in df.columns:
-        if column not in known:
-            _problem(problems, path, None, column, f"unknown column (allowed: {', '.join(sorted(known))})")
+    df = _read_table(path, ("source", "target"), {"source", "target", "kind", "strength"}, problems)
     if problems:
         return df
     slot_of = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
