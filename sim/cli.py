@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sim.dashboard_cli import register_dashboard
 from sim.experiments.cli import register_sweep
+from sim.report.cli import register_report
 from sim.scenario import ScenarioError, load_scenario
 
 EXIT_INPUT = 2
@@ -154,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_sweep(sub)
     register_dashboard(sub)
+    register_report(sub)
     return parser
 
 
