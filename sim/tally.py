@@ -33,7 +33,6 @@ class WeekTally:
     requests_accepted: np.ndarray | None = None
     unanswered: np.ndarray | None = None  # per resident: asked and got nothing
     need_hours: float = 0.0
-    adl_need: np.ndarray | None = None  # ADL-disabled residents' daily-living need this week
     need_by_resident: np.ndarray | None = None
     violators: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     victims: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))

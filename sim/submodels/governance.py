@@ -47,9 +47,6 @@ class Governance:
         """(first week run, first week stopped) of interventions that ran and stopped."""
         return {name: (self.started[name], week) for name, week in self.stopped.items()}
 
-    def is_running(self, name: str) -> bool:
-        return self.running.get(name, False)
-
     def get(self, name: str) -> Any | None:
         """The intervention object if it is running this week, else None."""
         return self.interventions[name] if self.running.get(name, False) else None

@@ -77,5 +77,3 @@ def step(model: "CommunityModel") -> None:
     tally = model.tally
     tally.need_by_resident = pop.backlog.sum(axis=1)
     tally.need_hours = float(tally.need_by_resident.sum())
-    adl = pop.occupied & (pop.health < sc.demography.adl_threshold)
-    tally.adl_need = np.where(adl, pop.backlog[:, DAILY], 0.0)
