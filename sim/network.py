@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.util import first_occurrences, unique
+
 NEIGHBOUR, FRIEND, PAIRING, EXCHANGE = 0, 1, 2, 3
 TIE_KINDS = ("neighbour", "friend", "pairing", "exchange")
 
@@ -102,9 +104,8 @@ class EdgeStore:
         pair_key = lo * self.n + hi
         ok = (a != b) & (self.find(lo, hi) < 0)
         # first occurrence of each new pair only
-        _, first = np.unique(pair_key, return_index=True)
         uniq = np.zeros(m, dtype=bool)
-        uniq[first] = True
+        uniq[first_occurrences(pair_key)] = True
         ok &= uniq
         added[ok] = True
         if not ok.any():
@@ -185,7 +186,7 @@ class EdgeStore:
 
         ``idx`` may repeat (several exchanges on one tie in a week): np.add.at adds
         each observation."""
-        uniq = np.unique(idx)
+        uniq = unique(idx)
         r, s = self.trust_counts(week, forgetting, uniq)
         self.trust_success[uniq] = r
         self.trust_failure[uniq] = s
@@ -199,7 +200,7 @@ class EdgeStore:
         if len(idx) == 0:
             return
         twins = self.find(self.other[idx], self.owner[idx])
-        both = np.unique(np.concatenate([idx, twins[twins >= 0]]))
+        both = unique(np.concatenate([idx, twins[twins >= 0]]))
         s = self.strength_now(week, decay_by_kind, both)
         self.strength[both] = s + boost * (1.0 - s)
         self.last_contact[both] = week

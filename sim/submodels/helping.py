@@ -50,7 +50,7 @@ import numpy as np
 from sim.network import EXCHANGE
 from sim.population import random_mates
 from sim.tally import Exchanges
-from sim.util import run_starts, segment_first_max, sigmoid
+from sim.util import run_starts, segment_first_max, sigmoid, unique
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -229,7 +229,7 @@ def _settle(model: "CommunityModel", parts, asking: np.ndarray) -> None:
     # obligations: the requester now owes the helper; net the pair's debts
     if len(edge):
         np.add.at(net.owed, edge, x)
-        pair = np.unique(np.minimum(edge, twin))
+        pair = unique(np.minimum(edge, twin))
         other = net.find(net.other[pair], net.owner[pair])
         balance = net.owed[pair] - net.owed[other]
         net.owed[pair] = np.maximum(balance, 0.0)

@@ -36,7 +36,7 @@ def new_need(pop, needs, demography) -> np.ndarray:
     h = pop.health
     iadl = h < demography.iadl_threshold
     adl = h < demography.adl_threshold
-    out = np.empty((pop.n, 4))
+    out = np.empty((pop.n, 4), order="F")  # column-major like Population's matrices
     out[:, DAILY] = np.where(adl, needs.daily_living_adl, np.where(iadl, needs.daily_living_iadl, 0.0))
     out[:, COMPANIONSHIP] = needs.companionship * pop.loneliness
     out[:, HEALTH] = needs.health_support * (1.0 - h)
