@@ -70,9 +70,9 @@ class EdgeStore:
         """Ties per resident slot."""
         return np.diff(self.indptr)
 
-    def _reindex(self) -> None:
-        self.indptr = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.owner, minlength=self.n), out=self.indptr[1:])
+    def _shift_rows(self, owners: np.ndarray, sign: int) -> None:
+        """Update the CSR row index for half-edges of ``owners`` added (+1) or removed (-1)."""
+        self.indptr[1:] += sign * np.cumsum(np.bincount(owners, minlength=self.n))
 
     def find(self, owner: np.ndarray, other: np.ndarray) -> np.ndarray:
         """Index of each half-edge owner→other, or -1 where there is no tie."""
@@ -139,7 +139,7 @@ class EdgeStore:
             merged[at_old] = old
             merged[at_new] = values
             setattr(self, name, merged)
-        self._reindex()
+        self._shift_rows(owners, +1)
         return added
 
     def remove(self, drop: np.ndarray) -> None:
@@ -149,11 +149,11 @@ class EdgeStore:
         twins = self.find(self.other[drop], self.owner[drop])
         drop = drop.copy()
         drop[twins[twins >= 0]] = True
+        self._shift_rows(self.owner[drop], -1)
         keep = ~drop
         self.key = self.key[keep]
         for name in _FIELDS:
             setattr(self, name, getattr(self, name)[keep])
-        self._reindex()
 
     def remove_residents(self, slots: np.ndarray) -> None:
         """Remove every tie of the given slots (their occupant left)."""
@@ -194,12 +194,15 @@ class EdgeStore:
         np.add.at(self.trust_success, idx, success.astype(np.float64))
         np.add.at(self.trust_failure, idx, (~success).astype(np.float64))
 
-    def touch(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray, boost: float) -> None:
+    def touch(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray, boost: float,
+              twins: np.ndarray | None = None) -> None:
         """A contact on half-edges ``idx`` and their twins: decay to now, then close
-        ``boost`` of the gap to 1, once per half-edge however many contacts."""
+        ``boost`` of the gap to 1, once per half-edge however many contacts.
+        ``twins`` (the twin of each ``idx``) saves the look-up when the caller has them."""
         if len(idx) == 0:
             return
-        twins = self.find(self.other[idx], self.owner[idx])
+        if twins is None:
+            twins = self.find(self.other[idx], self.owner[idx])
         both = unique(np.concatenate([idx, twins[twins >= 0]]))
         s = self.strength_now(week, decay_by_kind, both)
         self.strength[both] = s + boost * (1.0 - s)

@@ -77,3 +77,17 @@ def test_beta_trust_with_forgetting_matches_hand_computation():
     # the other end's view is its own prior (1, 1) and untouched
     twin = net.find(np.array([1]), np.array([0]))
     assert net.trust_expectation(0, 0.9, twin)[0] == pytest.approx(2 / 4)
+
+
+def test_row_index_follows_random_additions_and_removals():
+    rng = np.random.default_rng(3)
+    net = EdgeStore(30)
+    for week in range(40):
+        net.add(rng.integers(0, 30, 12), rng.integers(0, 30, 12), FRIEND, 0.5, week=week)
+        if len(net):
+            net.remove(rng.random(len(net)) < 0.1)
+        if week % 7 == 0:
+            net.remove_residents(rng.integers(0, 30, 2))
+        rebuilt = np.concatenate([[0], np.cumsum(np.bincount(net.owner, minlength=30))])
+        assert (net.indptr == rebuilt).all()
+        assert all((net.neighbours(i) == net.other[net.owner == i]).all() for i in range(30))

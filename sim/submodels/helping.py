@@ -50,7 +50,7 @@ import numpy as np
 from sim.network import EXCHANGE
 from sim.population import random_mates
 from sim.tally import Exchanges
-from sim.util import run_starts, segment_first_max, sigmoid, unique
+from sim.util import first_occurrences, run_starts, segment_first_max, sigmoid
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -120,9 +120,13 @@ def step(model: "CommunityModel") -> None:
     made = np.zeros(n)
     accepted_count = np.zeros(n)
 
-    # a requester's weight on each tie: strength × particularized trust (fixed within the week)
-    tie_weight = net.strength_now(week, model.decay_by_kind) * net.trust_expectation(week, sc.trust.forgetting, slice(None))
-    asked_edge = np.zeros(len(net), dtype=bool)
+    # the ties requesters may ask through (those of this week's askers, in CSR order)
+    # and each one's weight: strength × particularized trust (fixed within the week)
+    ask_edge = np.flatnonzero(asking[net.owner])
+    ask_owner, ask_other = net.owner[ask_edge], net.other[ask_edge]
+    tie_weight = (net.strength_now(week, model.decay_by_kind, ask_edge)
+                  * net.trust_expectation(week, sc.trust.forgetting, ask_edge))
+    asked_edge = np.zeros(len(ask_edge), dtype=bool)
     platform = gov.get("platform")
 
     parts: list[tuple[np.ndarray, ...]] = []
@@ -136,11 +140,11 @@ def step(model: "CommunityModel") -> None:
         is_req = np.zeros(n, dtype=bool)
         is_req[req] = True
         can_help = in_scheme & (pop.capacity_left >= min_req)
-        cand = np.flatnonzero(is_req[net.owner] & can_help[net.other] & ~asked_edge)
+        cand = np.flatnonzero(is_req[ask_owner] & can_help[ask_other] & ~asked_edge)
         score = np.log(tie_weight[cand] + 1e-12) + rng.gumbel(size=len(cand))
-        chosen = cand[segment_first_max(net.owner[cand], score)]
-        q = net.owner[chosen]
-        h = net.other[chosen]
+        chosen = cand[segment_first_max(ask_owner[cand], score)]
+        q = ask_owner[chosen]
+        h = ask_other[chosen]
         asked_edge[chosen] = True
         no_tie = np.ones(n, dtype=bool)
         no_tie[q] = False
@@ -229,12 +233,14 @@ def _settle(model: "CommunityModel", parts, asking: np.ndarray) -> None:
     # obligations: the requester now owes the helper; net the pair's debts
     if len(edge):
         np.add.at(net.owed, edge, x)
-        pair = unique(np.minimum(edge, twin))
-        other = net.find(net.other[pair], net.owner[pair])
+        # each tie once, by its lower half-edge; ``other`` is its twin
+        lower, upper = np.minimum(edge, twin), np.maximum(edge, twin)
+        once = first_occurrences(lower)
+        pair, other = lower[once], upper[once]
         balance = net.owed[pair] - net.owed[other]
         net.owed[pair] = np.maximum(balance, 0.0)
         net.owed[other] = np.maximum(-balance, 0.0)
-        net.touch(week, model.decay_by_kind, edge, sc.network.contact_boost)
+        net.touch(week, model.decay_by_kind, edge, sc.network.contact_boost, twins=twin)
 
     # service outcome: hidden skill, dispute risk higher in unregulated modes
     rng = model.streams["outcome"]
