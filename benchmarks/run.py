@@ -1,7 +1,7 @@
 """Performance harness: measures, in one run, and writes benchmarks/results.md.
 
-    python benchmarks/run.py            # quick: 1,000 and 10,000 residents
-    python benchmarks/run.py --full     # also 100,000 residents × 520 weeks
+    python benchmarks/run.py            # quick: 1,000 and 10,000 residents, a 16-run sweep
+    python benchmarks/run.py --full     # also 100,000 residents × 520 weeks, a 40-run sweep
 
 Measured:
 - the reference run (1,000 residents, 520 recorded weeks after the 52-week burn-in)
@@ -10,10 +10,17 @@ Measured:
   agents (as a ratio, measured in the same process run);
 - scaling at 1,000, 10,000 (and 100,000 with --full) residents: construction time,
   run time, agent-steps per second, cost per agent-step, and peak memory — each size
-  in a fresh subprocess so peak memory is its own.
+  in a fresh subprocess so peak memory is its own;
+- sweep throughput: the same sweep (two settings × replicates, 1,000 residents ×
+  520 weeks) in-process and on a pool of 2 worker processes; the speed-up, and the
+  orchestration overhead: the share of the workers' time not spent inside a model
+  (pool start-up, dispatching, pickling, writing Parquet, consolidating, waiting on
+  the last run), also per run in seconds.
 
-Timings are medians of ``--repeat`` runs. They vary with the machine and its load;
-the machine is described at the top of the results.
+An agent-step is one resident for one week, burn-in included (the Boltzmann model's
+is one agent for one step). Timings are medians of ``--repeat`` runs; the sweep is
+timed once per configuration (``--repeat`` keeps the fastest). They vary with the
+machine and its load; the machine and load average are at the top of the results.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 CHILD = r"""
 import json, resource, sys, time
@@ -72,6 +80,35 @@ def boltzmann_agent_steps_per_s(agents: int, steps: int) -> float:
     return agents * steps / (time.perf_counter() - t)
 
 
+def sweep_section(replicates: int, repeat: int) -> list[str]:
+    """The same sweep in-process and on 2 worker processes (benchmarks/sweep_scaling.py)."""
+    import tempfile
+
+    from sweep_scaling import experiment_text, timed_sweep
+
+    weeks, residents = 520, 1000
+    out = ["", f"## Sweep throughput: 2 settings × {replicates} replicates, {residents:,} residents × {weeks} weeks", "",
+           "| executor | workers | runs | wall s | model s | speed-up | overhead share | overhead per run s | start-up s |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as folder:
+        experiment = Path(folder) / "sweep.toml"
+        experiment.write_text(experiment_text(replicates, weeks, residents), encoding="utf-8")
+        results = []
+        for label, workers in (("in-process", 1), ("process pool", 2)):
+            trials = [timed_sweep(experiment, Path(folder) / f"{workers}-{k}", workers, dask=False) for k in range(repeat)]
+            results.append((label, min(trials, key=lambda t: t["wall_seconds"])))
+    serial = results[0][1]["wall_seconds"]
+    for label, r in results:
+        share = 1.0 - r["model_seconds"] / (r["workers"] * r["wall_seconds"])
+        out.append(f"| {label} | {r['workers']} | {r['runs']} | {r['wall_seconds']:.1f} | {r['model_seconds']:.1f} | "
+                   f"{serial / r['wall_seconds']:.2f}× | {100 * share:.1f}% | {r['overhead_per_run_seconds']:.3f} | "
+                   f"{r['start_up_seconds']:.2f} |")
+        print(out[-1], flush=True)
+    out += ["", "model s: time inside the models, summed over runs (on the pool it includes the slow-down of two "
+            "models sharing memory bandwidth). Overhead share: 1 − model s / (workers × wall s).", ""]
+    return out
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -88,6 +125,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="include 100,000 residents × 520 weeks")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sweep-replicates", type=int, default=0,
+                        help="replicates per setting in the sweep (default 8, 20 with --full)")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
     args = parser.parse_args()
 
@@ -95,7 +134,8 @@ def main() -> int:
     package = ROOT / "scenarios" / "full_package.toml"
     lines = ["# Benchmark results", "", f"- machine: {machine()}",
              f"- date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
-             f"- command: `python benchmarks/run.py{' --full' if args.full else ''} --repeat {args.repeat}`", ""]
+             f"- command: `python benchmarks/run.py{' --full' if args.full else ''} --repeat {args.repeat}`",
+             f"- 1-minute load average at the start: {os.getloadavg()[0]:.2f}", ""]
 
     lines += ["## Reference run: 1,000 residents, 520 recorded weeks (+52 burn-in)", "",
               "| scenario | construction s | run s | agent-steps/s | Mesa Boltzmann agent-steps/s | ratio |",
@@ -118,8 +158,7 @@ def main() -> int:
                      f"{r['us_per_agent_step']:.2f} | {r['peak_mb']:.0f} |")
         print(lines[-1], flush=True)
 
-    lines += ["", "Sweep throughput with 1 and 2 workers: `python benchmarks/sweep_scaling.py` "
-              "(results in benchmarks/sweep_scaling.json).", ""]
+    lines += sweep_section(args.sweep_replicates or (20 if args.full else 8), args.repeat if args.full else 1)
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

@@ -77,9 +77,20 @@ def assert_same_results(one: Path, other: Path) -> None:
 
 # -- executors -------------------------------------------------------------------------
 
-def test_process_pool_gives_the_same_runs_and_weekly_data_as_in_process(in_process, tmp_path):
+@pytest.mark.parametrize("start_method", ["", "spawn"])
+def test_process_pool_gives_the_same_runs_and_weekly_data_as_in_process(in_process, tmp_path, monkeypatch,
+                                                                         start_method):
+    # "" = the automatic choice (fork on Linux from the single-threaded test process)
+    monkeypatch.setenv("MUTUALAID_START_METHOD", start_method)
     assert sweep(TINY, "--workers", "2", "--out", tmp_path / "pool") == 0
     assert_same_results(in_process, tmp_path / "pool")
+
+
+def test_an_unknown_worker_start_method_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MUTUALAID_START_METHOD", "teleport")
+    assert sweep(TINY, "--workers", "2", "--out", tmp_path / "pool") == 2
+    err = capsys.readouterr().err
+    assert "MUTUALAID_START_METHOD='teleport'" in err and "spawn" in err and "Traceback" not in err
 
 
 def test_dask_local_cluster_gives_the_same_runs_and_weekly_data_as_in_process(in_process, tmp_path):

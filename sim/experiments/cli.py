@@ -85,6 +85,10 @@ def _execute(experiment: Experiment, todo: list[PlannedRun], args: argparse.Name
 
     from sim.experiments.execute import RunOutcome, open_pool, run_sweep
 
+    # tqdm's monitor thread would outlive the bar, and a process with a second thread
+    # starts its next sweep's workers with spawn instead of fork (see open_pool)
+    tqdm.monitor_interval = 0
+
     session = Session()
     workers = args.workers or os.cpu_count() or 1
     try:
