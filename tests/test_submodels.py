@@ -316,3 +316,14 @@ def test_clustering_matches_networkx():
     net.add(a, b, NEIGHBOUR, 0.5, 0)
     nodes = np.arange(g.number_of_nodes())
     assert observation.average_clustering(net, nodes) == pytest.approx(nx.average_clustering(g))
+    sample = np.array([0, 5, 11, 33])  # a subset, as the sampled estimate at large sizes uses
+    assert observation.average_clustering(net, sample) == pytest.approx(nx.average_clustering(g, nodes=sample.tolist()))
+
+
+def test_clustering_of_a_triangle_with_a_tail_by_hand():
+    # 0-1-2 a triangle, 3 hangs on 2: nodes 0 and 1 have C = 1, node 2 has 1 of 3
+    # possible links among its neighbours, node 3 has degree 1 (C = 0)
+    net = EdgeStore(4)
+    net.add(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]), NEIGHBOUR, 0.5, 0)
+    assert observation.average_clustering(net, np.arange(4)) == pytest.approx((1 + 1 + 1 / 3 + 0) / 4)
+    assert observation.average_clustering(net, np.array([2])) == pytest.approx(1 / 3)
