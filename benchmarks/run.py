@@ -80,7 +80,7 @@ def boltzmann_agent_steps_per_s(agents: int, steps: int) -> float:
     return agents * steps / (time.perf_counter() - t)
 
 
-def sweep_section(replicates: int, repeat: int) -> tuple[list[str], dict[str, float]]:
+def sweep_section(replicates: int) -> tuple[list[str], dict[str, float]]:
     """The same sweep in-process and on 2 worker processes (benchmarks/sweep_scaling.py)."""
     import tempfile
 
@@ -93,10 +93,8 @@ def sweep_section(replicates: int, repeat: int) -> tuple[list[str], dict[str, fl
     with tempfile.TemporaryDirectory() as folder:
         experiment = Path(folder) / "sweep.toml"
         experiment.write_text(experiment_text(replicates, weeks, residents), encoding="utf-8")
-        results = []
-        for label, workers in (("in-process", 1), ("process pool", 2)):
-            trials = [timed_sweep(experiment, Path(folder) / f"{workers}-{k}", workers, dask=False) for k in range(repeat)]
-            results.append((label, min(trials, key=lambda t: t["wall_seconds"])))
+        results = [(label, timed_sweep(experiment, Path(folder) / label, workers, dask=False))
+                   for label, workers in (("in-process", 1), ("process pool", 2))]
     serial = results[0][1]["wall_seconds"]
     measured = {}
     for label, r in results:
@@ -186,7 +184,7 @@ def main() -> int:
             got.update(t100k=r["construct"] + r["run"], mb100k=r["peak_mb"], cost_ratio=cost[100_000] / cost[10_000])
         print(body[-1], flush=True)
 
-    sweep_lines, sweep = sweep_section(args.sweep_replicates or (20 if args.full else 8), 1)
+    sweep_lines, sweep = sweep_section(args.sweep_replicates or (20 if args.full else 8))
     body += sweep_lines
     got.update(speed_up=sweep["process pool"]["speed_up"], overhead=sweep["process pool"]["overhead_share"])
     lines += bars_section(got) + body
