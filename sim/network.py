@@ -3,8 +3,8 @@
 Every undirected tie {i, j} is stored as two half-edges, i→j and j→i, each holding
 the *owner's* view of the tie: i's particularized trust in j (Beta-reputation
 counts) and the hours i owes j. Half-edges are kept sorted by (owner, other), so the
-ties of resident i are the slice ``indptr[i]:indptr[i+1]`` and any pair can be found
-by binary search on ``key = owner * n + other``.
+ties of resident i are the slice ``indptr[i]:indptr[i+1]`` and any pair is found by
+binary search inside the owner's row (compiled loops in sim.kernels).
 
 Tie strength and trust counts decay lazily: each is stored with the week it was last
 refreshed, and the current value is computed on read. A week with no contact
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.util import first_occurrences, unique
+from sim import kernels
+from sim.util import add_at, first_occurrences, unique
 
 NEIGHBOUR, FRIEND, PAIRING, EXCHANGE = 0, 1, 2, 3
 TIE_KINDS = ("neighbour", "friend", "pairing", "exchange")
@@ -34,6 +35,9 @@ _FIELDS = {
 }
 
 
+_NO_EDGES = np.zeros(0, dtype=np.int64)
+
+
 class EdgeStore:
     """Half-edge arrays sorted by (owner, other), with a CSR row index."""
 
@@ -41,30 +45,47 @@ class EdgeStore:
         self.n = int(n)
         for name, dtype in _FIELDS.items():
             setattr(self, name, np.zeros(0, dtype=dtype))
-        self.key = np.zeros(0, dtype=np.int64)
         self.indptr = np.zeros(self.n + 1, dtype=np.int64)
         self._power_tables: dict[tuple[float, ...], np.ndarray] = {}
+        self._first_stamp: int | None = None  # earliest week any stamp can hold
 
-    def _powers(self, bases: np.ndarray, elapsed: np.ndarray) -> np.ndarray:
-        """Table T[k, e] = bases[k]**e for e = 0..max(elapsed): reading powers from a
-        table is much cheaper than computing them per half-edge every week."""
+    def _stamped(self, week: int) -> None:
+        if self._first_stamp is None or week < self._first_stamp:
+            self._first_stamp = int(week)
+
+    def _powers(self, bases: np.ndarray, week: int) -> np.ndarray:
+        """Table T[k, e] = bases[k]**e for every elapsed time e a stamp can have at
+        ``week``: reading powers from a table is much cheaper than computing them per
+        half-edge every week."""
         key = tuple(np.atleast_1d(bases).tolist())
         table = self._power_tables.get(key)
-        need = int(elapsed.max()) + 1 if len(elapsed) else 1
+        need = week - (self._first_stamp if self._first_stamp is not None else week) + 1
         if table is None or table.shape[1] < need:
             size = max(need, 2 * (table.shape[1] if table is not None else 64))
             table = np.power(np.atleast_1d(bases)[:, None], np.arange(size)[None, :])
             self._power_tables[key] = table
         return table
 
+    def _edges(self, idx) -> tuple[np.ndarray, bool, tuple[int, ...]]:
+        """(half-edge indices, every, shape) for the kernels; ``every`` when ``idx``
+        selects all half-edges in order (the indices are then not needed)."""
+        if isinstance(idx, slice):
+            if idx == slice(None):
+                return _NO_EDGES, True, (len(self),)
+            idx = np.arange(len(self))[idx]
+        idx = np.asarray(idx)
+        if idx.dtype == bool:
+            idx = np.flatnonzero(idx)
+        return idx.astype(np.int64, copy=False).reshape(-1), False, idx.shape
+
     # -- structure ---------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self.key)
+        return len(self.owner)
 
     @property
     def n_ties(self) -> int:
         """Number of undirected ties."""
-        return len(self.key) // 2
+        return len(self.owner) // 2
 
     def degree(self) -> np.ndarray:
         """Ties per resident slot."""
@@ -78,12 +99,10 @@ class EdgeStore:
         """Index of each half-edge owner→other, or -1 where there is no tie."""
         owner = np.asarray(owner, dtype=np.int64)
         other = np.asarray(other, dtype=np.int64)
-        if len(self.key) == 0:
-            return np.full(owner.shape, -1, dtype=np.int64)
-        q = owner * self.n + other
-        pos = np.searchsorted(self.key, q)
-        pos_c = np.minimum(pos, len(self.key) - 1)
-        return np.where(self.key[pos_c] == q, pos_c, -1)
+        if owner.shape != other.shape:
+            owner, other = np.broadcast_arrays(owner, other)
+        found = kernels.find_in_rows(self.indptr, self.other, owner.ravel(), other.ravel())
+        return found.reshape(owner.shape)
 
     def add(self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray,
             week: int, owner_trust: np.ndarray | None = None, prior_weight: float = 0.0) -> np.ndarray:
@@ -100,6 +119,8 @@ class EdgeStore:
             return added
         kind = np.broadcast_to(np.asarray(kind, dtype=np.int8), (m,))
         strength = np.broadcast_to(np.asarray(strength, dtype=np.float64), (m,))
+        if ((a < 0) | (a >= self.n) | (b < 0) | (b >= self.n)).any():
+            raise IndexError(f"tie ends must be slots 0..{self.n - 1}")
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         pair_key = lo * self.n + hi
         ok = (a != b) & (self.find(lo, hi) < 0)
@@ -125,74 +146,75 @@ class EdgeStore:
             "trust_week": np.full(2 * len(lo), week, dtype=np.int32),
             "owed": np.zeros(2 * len(lo)),
         }
-        new_key = new["owner"] * self.n + new["other"]
-        order = np.argsort(new_key, kind="stable")
-        new_key = new_key[order]
-        # merge: new element k lands at searchsorted position + k
-        total = len(self.key) + len(new_key)
-        at_new = np.searchsorted(self.key, new_key) + np.arange(len(new_key))
-        at_old = np.ones(total, dtype=bool)
-        at_old[at_new] = False
-        for name, values in (("key", new_key), *((f, new[f][order]) for f in _FIELDS)):
-            old = getattr(self, name)
-            merged = np.empty(total, dtype=old.dtype)
-            merged[at_old] = old
-            merged[at_new] = values
-            setattr(self, name, merged)
+        order = np.argsort(new["owner"] * self.n + new["other"])
+        # merge: new half-edge k lands at its place in the owner's row, shifted by k
+        at_new = kernels.lower_bound_in_rows(self.indptr, self.other, new["owner"][order], new["other"][order])
+        at_new += np.arange(len(order))
+        for name in _FIELDS:
+            setattr(self, name, kernels.merge_sorted(getattr(self, name), new[name][order], at_new))
         self._shift_rows(owners, +1)
+        self._stamped(week)
         return added
 
-    def remove(self, drop: np.ndarray) -> None:
-        """Remove the half-edges where ``drop`` is true, together with their twins."""
+    def remove(self, drop: np.ndarray, with_twins: bool = False) -> None:
+        """Remove the half-edges where ``drop`` is true, together with their twins
+        (``with_twins``: the caller's mask already holds both halves of every tie)."""
         if not drop.any():
             return
-        twins = self.find(self.other[drop], self.owner[drop])
-        drop = drop.copy()
-        drop[twins[twins >= 0]] = True
+        if not with_twins:
+            twins = self.find(self.other[drop], self.owner[drop])
+            drop = drop.copy()
+            drop[twins[twins >= 0]] = True
         self._shift_rows(self.owner[drop], -1)
         keep = ~drop
-        self.key = self.key[keep]
         for name in _FIELDS:
             setattr(self, name, getattr(self, name)[keep])
 
     def remove_residents(self, slots: np.ndarray) -> None:
         """Remove every tie of the given slots (their occupant left)."""
-        if len(slots) == 0 or len(self.key) == 0:
+        if len(slots) == 0 or len(self) == 0:
             return
         gone = np.zeros(self.n, dtype=bool)
         gone[slots] = True
-        self.remove(gone[self.owner] | gone[self.other])
+        self.remove(gone[self.owner] | gone[self.other], with_twins=True)
 
     # -- lazily decayed values -----------------------------------------------------
     def strength_now(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Current strength: stored strength × (1 - decay_kind)^(weeks since contact)."""
-        elapsed = week - self.last_contact[idx]
-        table = self._powers(1.0 - decay_by_kind, elapsed)
-        return self.strength[idx] * table[self.kind[idx], elapsed]
+        table = self._powers(1.0 - np.asarray(decay_by_kind, dtype=np.float64), week)
+        edges, every, shape = self._edges(idx)
+        out = kernels.decayed_strength(self.strength, self.last_contact, self.kind, table, week, edges, every)
+        return out.reshape(shape)
 
     def trust_counts(self, week: int, forgetting: float, idx: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
         """Beta counts (successes, failures) after forgetting up to ``week``."""
-        elapsed = week - self.trust_week[idx]
-        f = self._powers(np.array([forgetting]), elapsed)[0, elapsed]
-        return self.trust_success[idx] * f, self.trust_failure[idx] * f
+        factor = self._powers(np.array([forgetting]), week)[0]
+        edges, every, shape = self._edges(idx)
+        r, s = kernels.forgotten_counts(self.trust_success, self.trust_failure, self.trust_week, factor, week,
+                                        edges, every)
+        return r.reshape(shape), s.reshape(shape)
 
     def trust_expectation(self, week: int, forgetting: float, idx: np.ndarray | slice) -> np.ndarray:
         """Beta-reputation expectation (r + 1) / (r + s + 2) (Jøsang & Ismail 2002)."""
-        r, s = self.trust_counts(week, forgetting, idx)
-        return (r + 1.0) / (r + s + 2.0)
+        factor = self._powers(np.array([forgetting]), week)[0]
+        edges, every, shape = self._edges(idx)
+        out = kernels.trust_expectation(self.trust_success, self.trust_failure, self.trust_week, factor, week,
+                                        edges, every)
+        return out.reshape(shape)
 
     def record_trust(self, week: int, forgetting: float, idx: np.ndarray, success: np.ndarray) -> None:
         """Apply forgetting up to ``week`` then add one observation per half-edge.
 
         ``idx`` may repeat (several exchanges on one tie in a week): np.add.at adds
         each observation."""
+        self._stamped(week)
         uniq = unique(idx)
         r, s = self.trust_counts(week, forgetting, uniq)
         self.trust_success[uniq] = r
         self.trust_failure[uniq] = s
         self.trust_week[uniq] = week
-        np.add.at(self.trust_success, idx, success.astype(np.float64))
-        np.add.at(self.trust_failure, idx, (~success).astype(np.float64))
+        add_at(self.trust_success, idx, success.astype(np.float64))
+        add_at(self.trust_failure, idx, (~success).astype(np.float64))
 
     def touch(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray, boost: float,
               twins: np.ndarray | None = None) -> None:
@@ -201,6 +223,7 @@ class EdgeStore:
         ``twins`` (the twin of each ``idx``) saves the look-up when the caller has them."""
         if len(idx) == 0:
             return
+        self._stamped(week)
         if twins is None:
             twins = self.find(self.other[idx], self.owner[idx])
         both = unique(np.concatenate([idx, twins[twins >= 0]]))

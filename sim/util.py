@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
+
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
     """Logistic function 1 / (1 + e^−x)."""
@@ -18,6 +20,27 @@ def weekly_probability(annual_rate: np.ndarray | float) -> np.ndarray:
 def repeated_gain(gain: float, count: np.ndarray) -> np.ndarray:
     """Share of the gap closed by ``count`` events that each close ``gain`` of it."""
     return 1.0 - (1.0 - gain) ** count
+
+
+def add_at(target: np.ndarray, index, values) -> None:
+    """``np.add.at(target, index, values)`` (unbuffered: repeated indices add up, in
+    order, so the sums are bit-identical), as a compiled loop. ``index`` is an index
+    array, or a (rows, columns) pair for a 2-D target: there numpy's add.at costs
+    ~40 ns per element, the loop ~5."""
+    if isinstance(index, tuple):
+        rows, cols = (np.asarray(i, dtype=np.int64).ravel() for i in index)
+    else:
+        rows, cols = np.asarray(index, dtype=np.int64).ravel(), None
+    values = np.asarray(values, dtype=target.dtype)
+    if values.ndim == 0:  # one value for every index
+        values = np.full(rows.shape, values)
+    values = values.ravel()
+    if len(values) != len(rows):
+        raise ValueError(f"add_at: {len(values)} values for {len(rows)} indices")
+    if cols is None:
+        kernels.scatter_add(target, rows, values)
+    else:
+        kernels.scatter_add_2d(target, rows, cols, values)
 
 
 def run_starts(sorted_values: np.ndarray) -> np.ndarray:

@@ -60,7 +60,7 @@ def test_states_stay_in_their_bounds_and_hours_are_conserved_every_week(setting,
         assert (pop.backlog >= -1e-9).all()
         # the network stays symmetric and sorted
         net = model.net
-        assert (np.diff(net.key) > 0).all()
+        assert (np.diff(net.owner * net.n + net.other) > 0).all()
         assert (net.find(net.other, net.owner) >= 0).all()
         # the row index is kept up to date incrementally: it must equal a rebuild
         assert (net.indptr == np.concatenate([[0], np.cumsum(np.bincount(net.owner, minlength=pop.n))])).all()

@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.interventions.base import Intervention
 from sim.network import PAIRING
+from sim.util import add_at
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -96,8 +97,8 @@ class TargetedSupport(Intervention):
         model.net.touch(week, model.decay_by_kind, edges[edges >= 0], sc.network.contact_boost)
         tally = model.tally
         for who in (s, v):
-            np.add.at(tally.interactions, who, 1.0)
-            np.add.at(tally.belonging_events, who, 1.0)
+            add_at(tally.interactions, who, 1.0)
+            add_at(tally.belonging_events, who, 1.0)
         gt = pop.generalized_trust
         gt[s] += b.trust_gain * (1.0 - gt[s])
         if len(self.supported) and b.cost_per_pair > 0:

@@ -50,7 +50,7 @@ import numpy as np
 from sim.network import EXCHANGE
 from sim.population import random_mates
 from sim.tally import Exchanges
-from sim.util import first_occurrences, run_starts, segment_first_max, sigmoid
+from sim.util import add_at, first_occurrences, run_starts, segment_first_max, sigmoid
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -184,7 +184,7 @@ def step(model: "CommunityModel") -> None:
 
         granted = np.zeros(len(q))
         granted[accept] = serve_in_random_order(h[accept], hours[accept], pop.capacity_left, priority[accept])
-        np.add.at(pop.capacity_left, h, -granted)
+        add_at(pop.capacity_left, h, -granted)
         pop.backlog[q, ntype] -= granted
         made[q] += 1
         accepted_count[q] += accept
@@ -220,19 +220,19 @@ def _settle(model: "CommunityModel", parts, asking: np.ndarray) -> None:
     pop.ask_failure += asking & ~received_any
     tally.unanswered = asking & ~received_any
 
-    np.add.at(pop.hours_given, (h, t), x)
-    np.add.at(pop.hours_received, (q, t), x)
-    np.add.at(pop.given_total, h, x)
-    np.add.at(pop.received_total, q, x)
+    add_at(pop.hours_given, (h, t), x)
+    add_at(pop.hours_received, (q, t), x)
+    add_at(pop.given_total, h, x)
+    add_at(pop.received_total, q, x)
     pop.last_active[h] = week
     pop.last_active[q] = week
     pop.last_gave[h] = week
-    np.add.at(tally.interactions, h, 1.0)
-    np.add.at(tally.interactions, q, 1.0)
+    add_at(tally.interactions, h, 1.0)
+    add_at(tally.interactions, q, 1.0)
 
     # obligations: the requester now owes the helper; net the pair's debts
     if len(edge):
-        np.add.at(net.owed, edge, x)
+        add_at(net.owed, edge, x)
         # each tie once, by its lower half-edge; ``other`` is its twin
         lower, upper = np.minimum(edge, twin), np.maximum(edge, twin)
         once = first_occurrences(lower)

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.submodels.needs import COMPANIONSHIP, ERRANDS, HEALTH
+from sim.util import add_at
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -110,7 +111,7 @@ def step(model: "CommunityModel") -> None:
     detected = informal | formal
     s = int(detected.sum())
     tally.sanctions = s
-    np.add.at(pop.reputation_bad, offenders[detected], nm.sanction_reputation)
+    add_at(pop.reputation_bad, offenders[detected], nm.sanction_reputation)
     if cut.any():
         edges = net.find(victims[cut], offenders[cut])
         drop = np.zeros(len(net), dtype=bool)

@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
+from sim import kernels
 from sim.submodels.needs import DAILY
 from sim.util import gini
 
@@ -49,10 +49,7 @@ def average_clustering(net, nodes: np.ndarray) -> float:
     networkx.average_clustering)."""
     if len(nodes) == 0:
         return 0.0
-    n = net.n
-    adj = sp.csr_matrix((np.ones(len(net)), net.other, net.indptr), shape=(n, n))
-    rows = adj[nodes]
-    twice_triangles = np.asarray((rows @ adj).multiply(rows).sum(axis=1)).ravel()
+    twice_triangles = kernels.twice_triangles(net.indptr, net.other, np.asarray(nodes, dtype=np.int64))
     deg = np.diff(net.indptr)[nodes].astype(np.float64)
     possible = deg * (deg - 1.0)
     local = np.divide(twice_triangles, possible, out=np.zeros_like(possible), where=possible > 0)
@@ -66,7 +63,7 @@ def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float
     idx = np.flatnonzero(need > 0)
     if len(idx) < 4:
         return 0.0
-    order = idx[np.lexsort((idx, degree[idx]))]
+    order = idx[np.argsort(degree[idx], kind="stable")]  # idx ascending: ties by slot
     q = len(order) // 4
     low, high = order[:q], order[-q:]
     return float(met[high].sum() / need[high].sum() - met[low].sum() / need[low].sum())

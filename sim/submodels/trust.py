@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.util import add_at
+
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
@@ -61,7 +63,7 @@ def step(model: "CommunityModel") -> None:
     public = platform is not None and platform.block.public_feedback
     degree = net.degree()
     w_req = feedback_weight(degree[ex.requester], t.gossip_rate, public)
-    np.add.at(pop.reputation_good, ex.helper, w_req * ex.success)
-    np.add.at(pop.reputation_bad, ex.helper, w_req * ~ex.success)
+    add_at(pop.reputation_good, ex.helper, w_req * ex.success)
+    add_at(pop.reputation_bad, ex.helper, w_req * ~ex.success)
     w_help = feedback_weight(degree[ex.helper], t.gossip_rate, public)
-    np.add.at(pop.reputation_bad, ex.requester, w_help * ex.dispute)
+    add_at(pop.reputation_bad, ex.requester, w_help * ex.dispute)

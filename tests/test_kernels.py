@@ -1,0 +1,134 @@
+"""The compiled loops (sim.kernels) give exactly what the numpy formulas give.
+
+Each kernel is checked, bit for bit, against the numpy expression it replaced, on
+random networks built through the EdgeStore, so that the model's numbers do not
+depend on whether the loops are compiled."""
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sim import kernels
+from sim.network import EdgeStore
+from sim.submodels.observation import average_clustering
+from sim.util import add_at
+
+DECAY = np.array([0.05, 0.1, 0.2, 0.3])
+
+
+def random_store(seed: int, n: int = 60, weeks: int = 30) -> EdgeStore:
+    """A store grown and pruned over ``weeks`` with contacts and trust records, so that
+    stamps, kinds and counts all differ across half-edges."""
+    rng = np.random.default_rng(seed)
+    net = EdgeStore(n)
+    for week in range(weeks):
+        m = 25
+        net.add(rng.integers(0, n, m), rng.integers(0, n, m), rng.integers(0, 4, m), rng.random(m), week,
+                owner_trust=rng.random(n), prior_weight=2.0)
+        if len(net):
+            net.remove(rng.random(len(net)) < 0.05)
+            idx = rng.integers(0, len(net), 10)
+            net.touch(week, DECAY, idx, 0.3)
+            net.record_trust(week, 0.95, rng.integers(0, len(net), 10), rng.random(10) < 0.7)
+    return net
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_decayed_strength_and_trust_equal_the_numpy_formulas(seed):
+    net = random_store(seed)
+    week = 40
+    elapsed = week - net.last_contact
+    table = np.power((1.0 - DECAY)[:, None], np.arange(64)[None, :])
+    expected = net.strength * table[net.kind, elapsed]
+    assert np.array_equal(net.strength_now(week, DECAY), expected)
+    idx = np.random.default_rng(seed).integers(0, len(net), 50)
+    assert np.array_equal(net.strength_now(week, DECAY, idx), expected[idx])
+    assert np.array_equal(net.strength_now(week, DECAY, idx[:10].reshape(2, 5)), expected[idx[:10]].reshape(2, 5))
+    mask = np.arange(len(net)) % 3 == 0
+    assert np.array_equal(net.strength_now(week, DECAY, mask), expected[mask])
+    assert np.array_equal(net.strength_now(week, DECAY, slice(5, 20)), expected[5:20])
+
+    f = np.power(np.array([0.95])[:, None], np.arange(64)[None, :])[0, week - net.trust_week]
+    r, s = net.trust_success * f, net.trust_failure * f
+    got_r, got_s = net.trust_counts(week, 0.95, slice(None))
+    assert np.array_equal(got_r, r) and np.array_equal(got_s, s)
+    assert np.array_equal(net.trust_expectation(week, 0.95, slice(None)), (r + 1.0) / (r + s + 2.0))
+    assert np.array_equal(net.trust_expectation(week, 0.95, idx), ((r + 1.0) / (r + s + 2.0))[idx])
+
+
+def test_reading_a_week_before_a_stamp_is_an_error():
+    net = EdgeStore(2)
+    net.add(np.array([0]), np.array([1]), 0, 0.5, week=5)
+    with pytest.raises(ValueError, match="stamped after"):
+        net.strength_now(3, DECAY)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_find_in_rows_equals_search_on_sorted_keys(seed):
+    net = random_store(seed)
+    key = net.owner * net.n + net.other
+    assert (np.diff(key) > 0).all()
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, net.n, 500), rng.integers(0, net.n, 500)
+    a = np.concatenate([a, net.owner[:50]])
+    b = np.concatenate([b, net.other[:50]])
+    q = a * net.n + b
+    pos = np.minimum(np.searchsorted(key, q), len(key) - 1)
+    expected = np.where(key[pos] == q, pos, -1)
+    assert np.array_equal(net.find(a, b), expected)
+    assert (net.find(a[-50:], b[-50:]) == np.arange(50)).all()
+    # slots outside the community have no ties (a key search would alias them)
+    assert net.find(np.array([-1, net.n, 1, 1]), np.array([0, 0, -1, net.n])).tolist() == [-1] * 4
+
+
+def test_adding_ties_to_slots_outside_the_community_is_an_error():
+    net = EdgeStore(3)
+    with pytest.raises(IndexError, match="slots 0..2"):
+        net.add(np.array([0]), np.array([3]), 0, 0.5, week=0)
+
+
+def test_merge_sorted_places_new_values_and_keeps_old_order():
+    rng = np.random.default_rng(0)
+    old = np.sort(rng.random(40))
+    values = np.sort(rng.random(7))
+    at_new = np.searchsorted(old, values) + np.arange(7)
+    merged = kernels.merge_sorted(old, values, at_new)
+    assert np.array_equal(merged, np.sort(np.concatenate([old, values])))
+    assert np.array_equal(kernels.merge_sorted(old, values[:0], at_new[:0]), old)
+    assert np.array_equal(kernels.merge_sorted(old[:0], values, np.arange(7)), values)
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_triangle_counts_equal_the_sparse_product_and_networkx(seed):
+    net = random_store(seed, n=40, weeks=40)
+    adj = sp.csr_matrix((np.ones(len(net)), net.other, net.indptr), shape=(net.n, net.n))
+    expected = np.asarray((adj @ adj).multiply(adj).sum(axis=1)).ravel()
+    nodes = np.arange(net.n)
+    assert np.array_equal(kernels.twice_triangles(net.indptr, net.other, nodes), expected)
+    g = nx.Graph()
+    g.add_nodes_from(range(net.n))
+    g.add_edges_from(zip(net.owner.tolist(), net.other.tolist()))
+    assert average_clustering(net, nodes) == pytest.approx(nx.average_clustering(g), abs=1e-12)
+
+
+def test_add_at_is_bit_identical_to_numpy_add_at_with_repeats():
+    rng = np.random.default_rng(5)
+    idx = rng.integers(0, 20, 500)  # many repeats: the order of the sums matters
+    x = rng.random(500) * 1e3
+    a = rng.random(20)
+    b = a.copy()
+    np.add.at(a, idx, x)
+    add_at(b, idx, x)
+    assert np.array_equal(a, b)
+    m1 = np.asfortranarray(rng.random((20, 4)))
+    m2 = m1.copy(order="F")
+    t = rng.integers(0, 4, 500)
+    np.add.at(m1, (idx, t), x)
+    add_at(m2, (idx, t), x)
+    assert np.array_equal(m1, m2)
+    c = np.zeros(20)
+    add_at(c, idx, 1.0)
+    assert np.array_equal(c, np.bincount(idx, minlength=20).astype(float))
+    with pytest.raises(IndexError):
+        add_at(c, np.array([20]), 1.0)
