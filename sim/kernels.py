@@ -192,3 +192,19 @@ def scatter_add_2d(target, rows, cols, values):
         if r < -n or r >= n or c < -k or c >= k:
             raise IndexError("index out of range in scatter_add_2d")
         target[r, c] += values[j]
+
+
+@_jit
+def rows_edges(indptr, rows):
+    """Indices of the half-edges of ``rows`` (in the given order of rows): the
+    concatenated slices indptr[r]:indptr[r + 1]."""
+    total = 0
+    for j in range(len(rows)):
+        total += indptr[rows[j] + 1] - indptr[rows[j]]
+    out = np.empty(total, dtype=np.int64)
+    o = 0
+    for j in range(len(rows)):
+        for e in range(indptr[rows[j]], indptr[rows[j] + 1]):
+            out[o] = e
+            o += 1
+    return out

@@ -132,3 +132,12 @@ def test_add_at_is_bit_identical_to_numpy_add_at_with_repeats():
     assert np.array_equal(c, np.bincount(idx, minlength=20).astype(float))
     with pytest.raises(IndexError):
         add_at(c, np.array([20]), 1.0)
+
+
+def test_edges_of_slots_are_their_rows_in_order():
+    net = random_store(6)
+    slots = np.array([3, 7, 8, 20, 41])
+    assert np.array_equal(net.edges_of(slots), np.flatnonzero(np.isin(net.owner, slots)))
+    assert np.array_equal(net.owner[net.edges_of(np.array([8, 3]))],
+                          np.repeat([8, 3], net.degree()[[8, 3]]))
+    assert len(net.edges_of(np.zeros(0, dtype=np.int64))) == 0

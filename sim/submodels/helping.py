@@ -122,7 +122,7 @@ def step(model: "CommunityModel") -> None:
 
     # the ties requesters may ask through (those of this week's askers, in CSR order)
     # and each one's weight: strength × particularized trust (fixed within the week)
-    ask_edge = np.flatnonzero(asking[net.owner])
+    ask_edge = net.edges_of(np.flatnonzero(asking))
     ask_owner, ask_other = net.owner[ask_edge], net.other[ask_edge]
     tie_weight = (net.strength_now(week, model.decay_by_kind, ask_edge)
                   * net.trust_expectation(week, sc.trust.forgetting, ask_edge))
