@@ -66,6 +66,32 @@ def measure(scenario: Path, residents: int, weeks: int, seed: int = 1) -> dict:
     return r
 
 
+WARM = r"""
+import json, time
+t0 = time.perf_counter()
+from sim import kernels
+t1 = time.perf_counter()
+kernels.warm_up()
+print(json.dumps({"import": t1 - t0, "warm_up": time.perf_counter() - t1}))
+"""
+
+
+def kernel_start_up() -> tuple[float, float]:
+    """Seconds to compile the kernels with an empty numba cache, and to load them from
+    the cache in a fresh process (which also fills the cache the measurements use)."""
+    import tempfile
+
+    def warm(env: dict) -> float:
+        out = subprocess.run([sys.executable, "-c", WARM], capture_output=True, text=True, check=True,
+                             cwd=ROOT, env=env)
+        return json.loads(out.stdout)["warm_up"]
+
+    with tempfile.TemporaryDirectory() as cache:
+        cold = warm({**os.environ, "NUMBA_CACHE_DIR": cache})
+    warm(dict(os.environ))
+    return cold, warm(dict(os.environ))
+
+
 def median_of(runs: list[dict]) -> dict:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
@@ -154,6 +180,11 @@ def main() -> int:
              f"- date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
              f"- command: `python benchmarks/run.py{' --full' if args.full else ''} --repeat {args.repeat}`",
              f"- 1-minute load average at the start: {os.getloadavg()[0]:.2f}", ""]
+
+    cold, cached = kernel_start_up()
+    lines.insert(-1, f"- compiled loops (sim/kernels.py): {cold:.1f} s to compile once per machine "
+                     f"(numba caches them on disk), {cached:.2f} s to load in a fresh process")
+    print(lines[-2], flush=True)
 
     got: dict[str, float] = {}
     body = ["## Reference run: 1,000 residents, 520 recorded weeks (+52 burn-in)", "",

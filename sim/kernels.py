@@ -208,3 +208,54 @@ def rows_edges(indptr, rows):
             out[o] = e
             o += 1
     return out
+
+
+@_jit
+def segment_first_max(groups, score):
+    """Position of the highest score within each run of equal ``groups`` (the first
+    such position if scores tie); a run holding a NaN score has none."""
+    out = np.empty(len(groups), dtype=np.int64)
+    m = 0
+    j = 0
+    while j < len(groups):
+        g = groups[j]
+        best = j
+        nan = score[j] != score[j]
+        k = j + 1
+        while k < len(groups) and groups[k] == g:
+            if score[k] != score[k]:
+                nan = True
+            elif score[k] > score[best] or score[best] != score[best]:
+                best = k
+            k += 1
+        if not nan:
+            out[m] = best
+            m += 1
+        j = k
+    return out[:m]
+
+
+def warm_up() -> None:
+    """Compile every kernel (or load it from the on-disk cache) for the argument
+    types the model passes, by exercising a tiny network. A sweep calls this before
+    it forks its workers, so that they inherit the compiled code instead of each
+    loading it again (about 0.4 s per process)."""
+    from sim.network import EdgeStore
+    from sim.util import add_at
+
+    net = EdgeStore(4)
+    net.add(np.array([0, 1, 2]), np.array([1, 2, 0]), np.int8(0), 0.5, 0,
+            owner_trust=np.full(4, 0.5), prior_weight=1.0)
+    decay = np.full(4, 0.1)
+    edges = net.find(np.array([0, 1]), np.array([1, 2]))
+    net.strength_now(1, decay)
+    net.touch(1, decay, edges, 0.1, twins=net.find(np.array([1, 2]), np.array([0, 1])))
+    net.trust_expectation(1, 0.9, slice(None))
+    net.record_trust(1, 0.9, edges, np.array([True, False]))
+    net.edges_of(np.array([0, 2]))
+    twice_triangles(net.indptr, net.other, np.arange(4, dtype=np.int64))
+    segment_first_max(net.owner, np.linspace(0.0, 1.0, len(net)))
+    add_at(np.zeros(4), np.array([1, 1]), np.array([1.0, 2.0]))
+    add_at(np.zeros((4, 2), order="F"), (np.array([1, 1]), np.array([0, 1])), np.array([1.0, 2.0]))
+    net.remove_residents(np.array([3]))
+    net.remove(np.arange(len(net)) == 0)

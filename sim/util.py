@@ -68,14 +68,10 @@ def first_occurrences(values: np.ndarray) -> np.ndarray:
 
 def segment_first_max(groups: np.ndarray, score: np.ndarray) -> np.ndarray:
     """Positions of the highest score within each run of equal ``groups`` (the first
-    such position if scores tie). ``groups`` must be sorted, as the owners of a CSR
-    slice of half-edges are: then no sort is needed."""
-    if len(groups) == 0:
-        return np.zeros(0, dtype=np.int64)
-    first = run_starts(groups)
-    best = np.maximum.reduceat(score, np.flatnonzero(first))
-    at_best = np.flatnonzero(score == best[np.cumsum(first) - 1])
-    return at_best[run_starts(groups[at_best])]
+    such position if scores tie; none for a run with a NaN score). ``groups`` must be
+    sorted, as the owners of a CSR slice of half-edges are: then no sort is needed.
+    One compiled pass (sim.kernels)."""
+    return kernels.segment_first_max(np.asarray(groups), np.asarray(score, dtype=np.float64))
 
 
 def gini(values: np.ndarray) -> float:

@@ -4,11 +4,16 @@ Each kernel is checked, bit for bit, against the numpy expression it replaced, o
 random networks built through the EdgeStore, so that the model's numbers do not
 depend on whether the loops are compiled."""
 
+import json
+import subprocess
+import sys
+
 import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import ROOT
 from sim import kernels
 from sim.network import EdgeStore
 from sim.submodels.observation import average_clustering
@@ -141,3 +146,53 @@ def test_edges_of_slots_are_their_rows_in_order():
     assert np.array_equal(net.owner[net.edges_of(np.array([8, 3]))],
                           np.repeat([8, 3], net.degree()[[8, 3]]))
     assert len(net.edges_of(np.zeros(0, dtype=np.int64))) == 0
+
+
+WARM_UP_CHECK = """
+import json, sys
+from sim import kernels
+from sim.model import CommunityModel
+from sim.scenario import load_scenario
+kernels.warm_up()
+dispatchers = {name: obj for name, obj in vars(kernels).items() if hasattr(obj, "signatures") and name[0] != "_"}
+before = {name: sorted(map(str, d.signatures)) for name, d in dispatchers.items()}
+sc = load_scenario(sys.argv[1], ["community.residents=120", "simulation.weeks=30"])
+CommunityModel(sc, rng=3).run()
+after = {name: sorted(map(str, d.signatures)) for name, d in dispatchers.items()}
+print(json.dumps([before, after]))
+"""
+
+
+def test_warm_up_compiles_every_kernel_for_the_types_a_run_uses():
+    """A sweep compiles the kernels before forking its workers: a run afterwards must
+    need no signature the warm-up did not compile (else each worker compiles again).
+    Checked in a fresh interpreter, where no other test has compiled anything."""
+    out = subprocess.run([sys.executable, "-c", WARM_UP_CHECK, str(ROOT / "scenarios" / "full_package.toml")],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    before, after = json.loads(out.stdout.strip().splitlines()[-1])
+    assert all(before.values()), [name for name, sigs in before.items() if not sigs]
+    assert after == before
+
+
+def numpy_segment_first_max(groups, score):
+    """The numpy formula the kernel replaced."""
+    first = np.r_[True, groups[1:] != groups[:-1]] if len(groups) else np.zeros(0, bool)
+    best = np.maximum.reduceat(score, np.flatnonzero(first)) if len(groups) else score
+    at_best = np.flatnonzero(score == best[np.cumsum(first) - 1])
+    g = groups[at_best]
+    return at_best[np.r_[True, g[1:] != g[:-1]]] if len(at_best) else at_best
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_segment_first_max_equals_the_numpy_formula(seed):
+    rng = np.random.default_rng(seed)
+    groups = np.sort(rng.integers(0, 30, 200))
+    score = rng.integers(0, 4, 200).astype(float)  # many ties within runs
+    score[rng.random(200) < 0.05] = -np.inf
+    score[rng.random(200) < 0.02] = np.nan
+    got = kernels.segment_first_max(groups, score)
+    assert np.array_equal(got, numpy_segment_first_max(groups, score))
+    # by hand: runs [5, 5, 5], [7], [9, 9]: first maximum of each, none for the NaN run
+    assert kernels.segment_first_max(np.array([5, 5, 5, 7, 9, 9]),
+                                     np.array([1.0, 3.0, 3.0, -np.inf, np.nan, 2.0])).tolist() == [1, 3]
+    assert len(kernels.segment_first_max(np.zeros(0, dtype=np.int64), np.zeros(0))) == 0

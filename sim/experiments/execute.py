@@ -44,6 +44,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim import kernels
 from sim.experiments.plan import Experiment, PlannedRun
 from sim.model import CommunityModel
 from sim.params import Scenario
@@ -192,6 +193,7 @@ def open_pool(workers: int, scheduler: str | None) -> Iterator[Pool]:
         executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                                        initializer=_worker_default_sigint)
         if method == "fork":
+            kernels.warm_up()  # compiled once here, inherited by every worker
             # The first task forks every worker now, while this is the only Python
             # thread. Python still warns because numpy's OpenBLAS and pyarrow keep
             # native thread pools; both re-initialize them in a forked child.
