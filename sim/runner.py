@@ -22,7 +22,8 @@ from sim.model import CommunityModel
 from sim.params import Scenario
 from sim.submodels.observation import METRICS
 
-DEPENDENCIES = ("mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "matplotlib", "SALib")
+DEPENDENCIES = ("mesa", "numpy", "numba", "llvmlite", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "matplotlib",
+                "SALib")
 
 
 @dataclass
