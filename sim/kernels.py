@@ -66,18 +66,8 @@ def forgotten_counts(success, failure, stamp, factor, week, idx, every):
 @_jit
 def trust_expectation(success, failure, stamp, factor, week, idx, every):
     """Beta expectation (r + 1) / (r + s + 2) of the forgotten counts."""
-    m = len(success) if every else len(idx)
-    out = np.empty(m)
-    columns = len(factor)
-    for j in range(m):
-        e = j if every else idx[j]
-        elapsed = week - stamp[e]
-        _check_elapsed(elapsed, columns)
-        f = factor[elapsed]
-        r = success[e] * f
-        s = failure[e] * f
-        out[j] = (r + 1.0) / (r + s + 2.0)
-    return out
+    r, s = forgotten_counts(success, failure, stamp, factor, week, idx, every)
+    return (r + 1.0) / (r + s + 2.0)
 
 
 @_jit
