@@ -156,15 +156,13 @@ class EdgeStore:
         self._stamped(week)
         return added
 
-    def remove(self, drop: np.ndarray, with_twins: bool = False) -> None:
-        """Remove the half-edges where ``drop`` is true, together with their twins
-        (``with_twins``: the caller's mask already holds both halves of every tie)."""
+    def remove(self, drop: np.ndarray) -> None:
+        """Remove the half-edges where ``drop`` is true, together with their twins."""
         if not drop.any():
             return
-        if not with_twins:
-            twins = self.find(self.other[drop], self.owner[drop])
-            drop = drop.copy()
-            drop[twins[twins >= 0]] = True
+        twins = self.find(self.other[drop], self.owner[drop])
+        drop = drop.copy()
+        drop[twins[twins >= 0]] = True
         self._shift_rows(self.owner[drop], -1)
         keep = ~drop
         for name in _FIELDS:
@@ -174,9 +172,10 @@ class EdgeStore:
         """Remove every tie of the given slots (their occupant left)."""
         if len(slots) == 0 or len(self) == 0:
             return
-        gone = np.zeros(self.n, dtype=bool)
-        gone[slots] = True
-        self.remove(gone[self.owner] | gone[self.other], with_twins=True)
+        mine = self.edges_of(unique(slots))
+        drop = np.zeros(len(self), dtype=bool)
+        drop[mine] = True
+        self.remove(drop)  # with their twins
 
     # -- lazily decayed values -----------------------------------------------------
     def strength_now(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray | slice = slice(None)) -> np.ndarray:

@@ -63,7 +63,11 @@ def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float
     idx = np.flatnonzero(need > 0)
     if len(idx) < 4:
         return 0.0
-    order = idx[np.argsort(degree[idx], kind="stable")]  # idx ascending: ties by slot
+    deg = degree[idx]
+    # a stable sort keeps idx (ascending) order among equal degrees; on a small integer
+    # type numpy sorts by radix, in linear time
+    deg = deg.astype(np.min_scalar_type(int(deg.max())), copy=False)
+    order = idx[np.argsort(deg, kind="stable")]
     q = len(order) // 4
     low, high = order[:q], order[-q:]
     return float(met[high].sum() / need[high].sum() - met[low].sum() / need[low].sum())
@@ -86,7 +90,7 @@ def observe(model: "CommunityModel") -> dict[str, float]:
 
     degree = net.degree()
     strength = net.strength_now(week, model.decay_by_kind)
-    strong = np.bincount(net.owner, weights=strength >= sc.network.isolation_strength, minlength=n)
+    strong = np.bincount(net.owner[strength >= sc.network.isolation_strength], minlength=n)
     isolated = occ & (strong < sc.network.isolation_ties)
 
     if week % sc.simulation.clustering_interval == 0 or model.clustering is None:
