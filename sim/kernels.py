@@ -64,10 +64,15 @@ def forgotten_counts(success, failure, stamp, factor, week, idx, every):
 
 
 @_jit
-def trust_expectation(success, failure, stamp, factor, week, idx, every):
-    """Beta expectation (r + 1) / (r + s + 2) of the forgotten counts."""
-    r, s = forgotten_counts(success, failure, stamp, factor, week, idx, every)
-    return (r + 1.0) / (r + s + 2.0)
+def _row_lower_bound(other, lo, hi, x):
+    """First position in other[lo:hi] (sorted) whose value is not below x."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if other[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @_jit
@@ -80,16 +85,7 @@ def lower_bound_in_rows(indptr, other, owner_q, other_q):
         o = owner_q[j]
         if o < 0 or o >= n:
             raise IndexError("owner slot out of range")
-        lo = indptr[o]
-        hi = indptr[o + 1]
-        x = other_q[j]
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if other[mid] < x:
-                lo = mid + 1
-            else:
-                hi = mid
-        out[j] = lo
+        out[j] = _row_lower_bound(other, indptr[o], indptr[o + 1], other_q[j])
     return out
 
 
@@ -98,24 +94,15 @@ def find_in_rows(indptr, other, owner_q, other_q):
     """Index of each half-edge owner→other, or −1 where there is no tie (owners out
     of range have no ties)."""
     n = len(indptr) - 1
-    out = np.empty(len(owner_q), dtype=np.int64)
+    out = np.full(len(owner_q), -1, dtype=np.int64)
     for j in range(len(owner_q)):
         o = owner_q[j]
-        out[j] = -1
         if o < 0 or o >= n:
             continue
-        lo = indptr[o]
         end = indptr[o + 1]
-        hi = end
-        x = other_q[j]
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if other[mid] < x:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < end and other[lo] == x:
-            out[j] = lo
+        at = _row_lower_bound(other, indptr[o], end, other_q[j])
+        if at < end and other[at] == other_q[j]:
+            out[j] = at
     return out
 
 
