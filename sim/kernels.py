@@ -125,6 +125,43 @@ def merge_sorted(old, values, at_new):
 
 
 @_jit
+def serve_in_order(helpers, hours, capacity_left, by_priority):
+    """Hours granted to each request k (``hours[k]`` asked of helper ``helpers[k]``)
+    when every helper serves their requests in priority order until capacity runs
+    out; ``by_priority`` lists the requests from first to last served.
+
+    The requests are put in the order of ``np.lexsort((priority, helpers))`` by a
+    stable counting sort on the helper (O(requests + slots) instead of a two-key
+    comparison sort), then each is granted clip(capacity − hours before it in its
+    helper's queue, 0, hours), the hours before being computed from the running sum
+    exactly as the numpy formula does: cum − x − (cum at the queue's head − x head)."""
+    m = len(helpers)
+    slots = len(capacity_left)
+    first = np.zeros(slots + 1, dtype=np.int64)
+    for k in range(m):
+        first[helpers[k] + 1] += 1
+    for s in range(slots):
+        first[s + 1] += first[s]
+    order = np.empty(m, dtype=np.int64)
+    for j in range(m):
+        k = by_priority[j]
+        order[first[helpers[k]]] = k
+        first[helpers[k]] += 1
+    granted = np.empty(m)
+    cum = 0.0
+    head = 0.0
+    for j in range(m):
+        k = order[j]
+        x = hours[k]
+        cum += x
+        if j == 0 or helpers[k] != helpers[order[j - 1]]:
+            head = cum - x
+        g = capacity_left[helpers[k]] - (cum - x - head)
+        granted[k] = min(max(g, 0.0), x)
+    return granted
+
+
+@_jit
 def twice_triangles(indptr, other, nodes):
     """For each node u: Σ over its ties v of |N(u) ∩ N(v)|, i.e. twice the number of
     triangles through u (no self-ties). u's neighbours are marked, then each
@@ -233,6 +270,7 @@ def warm_up() -> None:
     twice_triangles(net.indptr, net.other, np.arange(4, dtype=np.int64))
     segment_first_max(net.owner, np.linspace(0.0, 1.0, len(net)))
     add_at(np.zeros(4), np.array([1, 1]), np.array([1.0, 2.0]))
+    serve_in_order(np.array([1, 1]), np.array([1.0, 2.0]), np.full(4, 2.0), np.array([1, 0]))
     add_at(np.zeros((4, 2), order="F"), (np.array([1, 1]), np.array([0, 1])), np.array([1.0, 2.0]))
     net.remove_residents(np.array([3]))
     net.remove(np.arange(len(net)) == 0)

@@ -196,3 +196,35 @@ def test_segment_first_max_equals_the_numpy_formula(seed):
     assert kernels.segment_first_max(np.array([5, 5, 5, 7, 9, 9]),
                                      np.array([1.0, 3.0, 3.0, -np.inf, np.nan, 2.0])).tolist() == [1, 3]
     assert len(kernels.segment_first_max(np.zeros(0, dtype=np.int64), np.zeros(0))) == 0
+
+
+def numpy_serve_in_random_order(helpers, hours, capacity_left, priority):
+    """The numpy formula the kernel replaced: sort by (helper, priority), hours
+    before each request from the cumulative sum, clip to the capacity left."""
+    order = np.lexsort((priority, helpers))
+    h_sorted, x_sorted = helpers[order], hours[order]
+    cum = np.cumsum(x_sorted)
+    starts = np.r_[True, h_sorted[1:] != h_sorted[:-1]] if len(order) else np.zeros(0, dtype=bool)
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(h_sorted)), 0))
+    before = cum - x_sorted - (cum[group_start] - x_sorted[group_start])
+    granted = np.empty(len(order))
+    granted[order] = np.clip(capacity_left[h_sorted] - before, 0.0, x_sorted)
+    return granted
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_serving_queues_is_bit_identical_to_the_numpy_formula(seed):
+    from sim.submodels.helping import serve_in_random_order
+
+    rng = np.random.default_rng(seed)
+    m, slots = 500, 60
+    helpers = rng.integers(0, slots, m)
+    hours = rng.choice([0.5, 1.0, 1.5, 2.0, 4.0], m) * rng.random(m)
+    capacity = rng.random(slots) * 6.0
+    priority = rng.integers(0, 50, m).astype(float)  # many ties: broken by request order
+    got = serve_in_random_order(helpers, hours, capacity, priority)
+    assert np.array_equal(got, numpy_serve_in_random_order(helpers, hours, capacity, priority))
+    # conservation: nobody gets more than asked, no helper gives more than capacity
+    assert (got >= 0).all() and (got <= hours).all()
+    assert (np.bincount(helpers, got, minlength=slots) <= capacity + 1e-12).all()
+    assert len(serve_in_random_order(np.zeros(0, dtype=np.int64), np.zeros(0), capacity, np.zeros(0))) == 0

@@ -25,6 +25,7 @@ rerun by ``--resume``.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -194,12 +195,17 @@ def open_pool(workers: int, scheduler: str | None) -> Iterator[Pool]:
                                        initializer=_worker_default_sigint)
         if method == "fork":
             kernels.warm_up()  # compiled once here, inherited by every worker
+            # Objects that exist now stay out of the workers' garbage collections, so
+            # the collector does not write to (and copy) the pages they share with
+            # this process; unfrozen here once the workers exist.
+            gc.freeze()
             # The first task forks every worker now, while this is the only Python
             # thread. Python still warns because numpy's OpenBLAS and pyarrow keep
             # native thread pools; both re-initialize them in a forked child.
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
                 executor.submit(os.getpid).result()
+            gc.unfreeze()
         pool = Pool(executor, workers, f"process pool, {workers} workers",
                     lambda abandon: executor.shutdown(wait=not abandon, cancel_futures=abandon))
     abandon = True

@@ -47,10 +47,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import kernels
 from sim.network import EXCHANGE
 from sim.population import random_mates
 from sim.tally import Exchanges
-from sim.util import add_at, first_occurrences, run_starts, segment_first_max, sigmoid
+from sim.util import add_at, first_occurrences, segment_first_max, sigmoid
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -83,17 +84,11 @@ def bad_reputation(pop, slots: np.ndarray) -> np.ndarray:
 def serve_in_random_order(helpers: np.ndarray, hours: np.ndarray, capacity_left: np.ndarray,
                           priority: np.ndarray) -> np.ndarray:
     """Hours granted to each accepted request when a helper serves their requests in
-    ``priority`` order until capacity runs out."""
-    order = np.lexsort((priority, helpers))
-    h_sorted, x_sorted = helpers[order], hours[order]
-    cum = np.cumsum(x_sorted)
-    starts = run_starts(h_sorted)
-    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(h_sorted)), 0))
-    before = cum - x_sorted - (cum[group_start] - x_sorted[group_start])
-    granted_sorted = np.clip(capacity_left[h_sorted] - before, 0.0, x_sorted)
-    granted = np.empty_like(granted_sorted)
-    granted[order] = granted_sorted
-    return granted
+    ``priority`` order until capacity runs out: request k gets
+    clip(capacity_left[h] − hours of h's requests served before it, 0, hours[k]).
+    The queues are formed and served in one compiled pass (sim.kernels.serve_in_order)."""
+    return kernels.serve_in_order(np.asarray(helpers, dtype=np.int64), np.asarray(hours, dtype=np.float64),
+                                  capacity_left, np.argsort(priority, kind="stable"))
 
 
 def coordinator_candidates(u_reach: np.ndarray, u_pick: np.ndarray, seekers: np.ndarray, can_help: np.ndarray,
