@@ -23,8 +23,8 @@ NEIGHBOUR, FRIEND, PAIRING, EXCHANGE = 0, 1, 2, 3
 TIE_KINDS = ("neighbour", "friend", "pairing", "exchange")
 
 _FIELDS = {
-    "owner": np.int64,
-    "other": np.int64,
+    "owner": np.int32,  # slots: a community has fewer than 2**31 dwellings
+    "other": np.int32,
     "kind": np.int8,
     "strength": np.float64,  # strength at the week of last_contact
     "last_contact": np.int32,
@@ -43,6 +43,8 @@ class EdgeStore:
 
     def __init__(self, n: int):
         self.n = int(n)
+        if self.n >= 2**31:
+            raise ValueError(f"{self.n} slots: the half-edges store slots as 32-bit integers (at most 2**31 - 1)")
         for name, dtype in _FIELDS.items():
             setattr(self, name, np.zeros(0, dtype=dtype))
         self.indptr = np.zeros(self.n + 1, dtype=np.int64)
@@ -150,8 +152,8 @@ class EdgeStore:
         # merge: new half-edge k lands at its place in the owner's row, shifted by k
         at_new = kernels.lower_bound_in_rows(self.indptr, self.other, new["owner"][order], new["other"][order])
         at_new += np.arange(len(order))
-        for name in _FIELDS:
-            setattr(self, name, kernels.merge_sorted(getattr(self, name), new[name][order], at_new))
+        for name, dtype in _FIELDS.items():
+            setattr(self, name, kernels.merge_sorted(getattr(self, name), new[name][order].astype(dtype), at_new))
         self._shift_rows(owners, +1)
         self._stamped(week)
         return added
