@@ -221,9 +221,10 @@ def test_serving_queues_is_bit_identical_to_the_numpy_formula(seed):
     helpers = rng.integers(0, slots, m)
     hours = rng.choice([0.5, 1.0, 1.5, 2.0, 4.0], m) * rng.random(m)
     capacity = rng.random(slots) * 6.0
-    priority = rng.integers(0, 50, m).astype(float)  # many ties: broken by request order
-    got = serve_in_random_order(helpers, hours, capacity, priority)
-    assert np.array_equal(got, numpy_serve_in_random_order(helpers, hours, capacity, priority))
+    for priority in (rng.random(m),  # distinct, as the model draws them
+                     rng.integers(0, 50, m).astype(float)):  # many ties: broken by request order
+        got = serve_in_random_order(helpers, hours, capacity, priority)
+        assert np.array_equal(got, numpy_serve_in_random_order(helpers, hours, capacity, priority))
     # conservation: nobody gets more than asked, no helper gives more than capacity
     assert (got >= 0).all() and (got <= hours).all()
     assert (np.bincount(helpers, got, minlength=slots) <= capacity + 1e-12).all()

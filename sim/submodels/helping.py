@@ -87,8 +87,12 @@ def serve_in_random_order(helpers: np.ndarray, hours: np.ndarray, capacity_left:
     ``priority`` order until capacity runs out: request k gets
     clip(capacity_left[h] − hours of h's requests served before it, 0, hours[k]).
     The queues are formed and served in one compiled pass (sim.kernels.serve_in_order)."""
+    by_priority = np.argsort(priority)
+    ranked = priority[by_priority]
+    if (ranked[1:] == ranked[:-1]).any():  # equal priorities: served in request order
+        by_priority = np.argsort(priority, kind="stable")
     return kernels.serve_in_order(np.asarray(helpers, dtype=np.int64), np.asarray(hours, dtype=np.float64),
-                                  capacity_left, np.argsort(priority, kind="stable"))
+                                  capacity_left, by_priority)
 
 
 def coordinator_candidates(u_reach: np.ndarray, u_pick: np.ndarray, seekers: np.ndarray, can_help: np.ndarray,
