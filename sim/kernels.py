@@ -162,6 +162,23 @@ def serve_in_order(helpers, hours, capacity_left, by_priority):
 
 
 @_jit
+def flagged_per_row(indptr, other, flag):
+    """For each row (owner slot): how many of its half-edges point to a slot whose
+    ``flag`` is set, as floats; equals
+    ``np.bincount(owner, weights=flag[other], minlength=n)`` without the gathered
+    temporary."""
+    n = len(indptr) - 1
+    out = np.zeros(n)
+    for i in range(n):
+        c = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            if flag[other[p]]:
+                c += 1.0
+        out[i] = c
+    return out
+
+
+@_jit
 def twice_triangles(indptr, other, nodes):
     """For each node u: Σ over its ties v of |N(u) ∩ N(v)|, i.e. twice the number of
     triangles through u (no self-ties). u's neighbours are marked, then each
@@ -268,6 +285,7 @@ def warm_up() -> None:
     net.record_trust(1, 0.9, edges, np.array([True, False]))
     net.edges_of(np.array([0, 2]))
     twice_triangles(net.indptr, net.other, np.arange(4, dtype=np.int64))
+    flagged_per_row(net.indptr, net.other, np.ones(4, dtype=bool))
     segment_first_max(net.owner, np.linspace(0.0, 1.0, len(net)))
     add_at(np.zeros(4), np.array([1, 1]), np.array([1.0, 2.0]))
     serve_in_order(np.array([1, 1]), np.array([1.0, 2.0]), np.full(4, 2.0), np.array([1, 0]))

@@ -198,7 +198,12 @@ class EdgeStore:
     def trust_expectation(self, week: int, forgetting: float, idx: np.ndarray | slice) -> np.ndarray:
         """Beta-reputation expectation (r + 1) / (r + s + 2) (Jøsang & Ismail 2002)."""
         r, s = self.trust_counts(week, forgetting, idx)
-        return (r + 1.0) / (r + s + 2.0)
+        # (r + 1) / (r + s + 2), in place: the counts are fresh arrays
+        s += r
+        s += 2.0
+        r += 1.0
+        r /= s
+        return r
 
     def record_trust(self, week: int, forgetting: float, idx: np.ndarray, success: np.ndarray) -> None:
         """Apply forgetting up to ``week`` then add one observation per half-edge.

@@ -229,3 +229,15 @@ def test_serving_queues_is_bit_identical_to_the_numpy_formula(seed):
     assert (got >= 0).all() and (got <= hours).all()
     assert (np.bincount(helpers, got, minlength=slots) <= capacity + 1e-12).all()
     assert len(serve_in_random_order(np.zeros(0, dtype=np.int64), np.zeros(0), capacity, np.zeros(0))) == 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_flagged_ties_per_row_equal_the_weighted_bincount(seed):
+    net = random_store(seed)
+    flag = np.random.default_rng(seed).random(net.n) < 0.4
+    got = kernels.flagged_per_row(net.indptr, net.other, flag)
+    assert np.array_equal(got, np.bincount(net.owner, weights=flag[net.other], minlength=net.n))
+    # by hand: slot 0 tied to 1 and 2, slot 1 to 0, slot 2 to 0; only slot 2 flagged
+    small = EdgeStore(3)
+    small.add(np.array([0, 0]), np.array([1, 2]), 0, 0.5, 0)
+    assert kernels.flagged_per_row(small.indptr, small.other, np.array([False, False, True])).tolist() == [1.0, 0.0, 0.0]

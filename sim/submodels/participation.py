@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import kernels
 from sim.util import sigmoid
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def willingness(pop, p, incentive: np.ndarray | float = 0.0) -> np.ndarray:
 def member_ties(model: "CommunityModel") -> np.ndarray:
     """Number of ties each resident has to members."""
     net, pop = model.net, model.pop
-    return np.bincount(net.owner, weights=pop.member[net.other], minlength=pop.n)
+    return kernels.flagged_per_row(net.indptr, net.other, pop.member)
 
 
 def initialize(model: "CommunityModel") -> None:
