@@ -46,21 +46,36 @@ def decayed_strength(strength, stamp, kind, table, week, idx, every):
 
 
 @_jit
-def forgotten_counts(success, failure, stamp, factor, week, idx, every):
-    """Beta counts after forgetting: (success[e] × f, failure[e] × f) with
+def _forgotten(success, failure, stamp, factor, week, e):
+    """Half-edge e's Beta counts after forgetting: (success × f, failure × f) with
     f = factor[week − stamp[e]]."""
+    elapsed = week - stamp[e]
+    _check_elapsed(elapsed, len(factor))
+    f = factor[elapsed]
+    return success[e] * f, failure[e] * f
+
+
+@_jit
+def forgotten_counts(success, failure, stamp, factor, week, idx, every):
+    """Beta counts after forgetting, for each half-edge (see ``_forgotten``)."""
     m = len(success) if every else len(idx)
     r = np.empty(m)
     s = np.empty(m)
-    columns = len(factor)
     for j in range(m):
-        e = j if every else idx[j]
-        elapsed = week - stamp[e]
-        _check_elapsed(elapsed, columns)
-        f = factor[elapsed]
-        r[j] = success[e] * f
-        s[j] = failure[e] * f
+        r[j], s[j] = _forgotten(success, failure, stamp, factor, week, j if every else idx[j])
     return r, s
+
+
+@_jit
+def trust_expectation(success, failure, stamp, factor, week, idx, every):
+    """Beta-reputation expectation (r + 1) / (r + s + 2) of the forgotten counts, for
+    each half-edge, without the arrays of counts."""
+    m = len(success) if every else len(idx)
+    out = np.empty(m)
+    for j in range(m):
+        r, s = _forgotten(success, failure, stamp, factor, week, j if every else idx[j])
+        out[j] = (r + 1.0) / (r + s + 2.0)
+    return out
 
 
 @_jit
@@ -159,6 +174,20 @@ def serve_in_order(helpers, hours, capacity_left, by_priority):
         g = capacity_left[helpers[k]] - (cum - x - head)
         granted[k] = min(max(g, 0.0), x)
     return granted
+
+
+@_jit
+def true_per_row(indptr, mask):
+    """For each row (owner slot): how many of its half-edges are set in ``mask``;
+    equals ``np.bincount(owner[mask], minlength=n)``."""
+    n = len(indptr) - 1
+    out = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        c = 0
+        for p in range(indptr[i], indptr[i + 1]):
+            c += mask[p]
+        out[i] = c
+    return out
 
 
 @_jit
@@ -286,6 +315,7 @@ def warm_up() -> None:
     net.edges_of(np.array([0, 2]))
     twice_triangles(net.indptr, net.other, np.arange(4, dtype=np.int64))
     flagged_per_row(net.indptr, net.other, np.ones(4, dtype=bool))
+    true_per_row(net.indptr, np.ones(len(net), dtype=bool))
     segment_first_max(net.owner, np.linspace(0.0, 1.0, len(net)))
     add_at(np.zeros(4), np.array([1, 1]), np.array([1.0, 2.0]))
     serve_in_order(np.array([1, 1]), np.array([1.0, 2.0]), np.full(4, 2.0), np.array([1, 0]))

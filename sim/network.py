@@ -196,14 +196,13 @@ class EdgeStore:
         return r.reshape(shape), s.reshape(shape)
 
     def trust_expectation(self, week: int, forgetting: float, idx: np.ndarray | slice) -> np.ndarray:
-        """Beta-reputation expectation (r + 1) / (r + s + 2) (Jøsang & Ismail 2002)."""
-        r, s = self.trust_counts(week, forgetting, idx)
-        # (r + 1) / (r + s + 2), in place: the counts are fresh arrays
-        s += r
-        s += 2.0
-        r += 1.0
-        r /= s
-        return r
+        """Beta-reputation expectation (r + 1) / (r + s + 2) of the counts after
+        forgetting (Jøsang & Ismail 2002)."""
+        factor = self._powers(np.array([forgetting]), week)[0]
+        edges, every, shape = self._edges(idx)
+        out = kernels.trust_expectation(self.trust_success, self.trust_failure, self.trust_week, factor, week,
+                                        edges, every)
+        return out.reshape(shape)
 
     def record_trust(self, week: int, forgetting: float, idx: np.ndarray, success: np.ndarray) -> None:
         """Apply forgetting up to ``week`` then add one observation per half-edge.

@@ -241,3 +241,15 @@ def test_flagged_ties_per_row_equal_the_weighted_bincount(seed):
     small = EdgeStore(3)
     small.add(np.array([0, 0]), np.array([1, 2]), 0, 0.5, 0)
     assert kernels.flagged_per_row(small.indptr, small.other, np.array([False, False, True])).tolist() == [1.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_marked_half_edges_per_row_equal_the_bincount(seed):
+    net = random_store(seed)
+    mask = np.random.default_rng(seed).random(len(net)) < 0.3
+    got = kernels.true_per_row(net.indptr, mask)
+    assert np.array_equal(got, np.bincount(net.owner[mask], minlength=net.n))
+    # by hand: slot 0's row is (0→1, 0→2), slot 1's (1→0), slot 2's (2→0)
+    small = EdgeStore(3)
+    small.add(np.array([0, 0]), np.array([1, 2]), 0, 0.5, 0)
+    assert kernels.true_per_row(small.indptr, np.array([True, True, False, True])).tolist() == [2, 0, 1]

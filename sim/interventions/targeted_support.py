@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import kernels
 from sim.interventions.base import Intervention
 from sim.network import PAIRING
 from sim.util import add_at
@@ -33,7 +34,7 @@ def strong_ties(model: "CommunityModel") -> np.ndarray:
     """Ties of strength ≥ isolation_strength per resident."""
     net, nw = model.net, model.config.network
     strong = net.strength_now(model.week, model.decay_by_kind) >= nw.isolation_strength
-    return np.bincount(net.owner, weights=strong, minlength=model.pop.n)
+    return kernels.true_per_row(net.indptr, strong)
 
 
 class TargetedSupport(Intervention):

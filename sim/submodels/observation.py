@@ -90,7 +90,7 @@ def observe(model: "CommunityModel") -> dict[str, float]:
 
     degree = net.degree()
     strength = net.strength_now(week, model.decay_by_kind)
-    strong = np.bincount(net.owner[strength >= sc.network.isolation_strength], minlength=n)
+    strong = kernels.true_per_row(net.indptr, strength >= sc.network.isolation_strength)
     isolated = occ & (strong < sc.network.isolation_ties)
 
     if week % sc.simulation.clustering_interval == 0 or model.clustering is None:
