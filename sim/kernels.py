@@ -46,35 +46,37 @@ def decayed_strength(strength, stamp, kind, table, week, idx, every):
 
 
 @_jit
-def _forgotten(success, failure, stamp, factor, week, e):
-    """Half-edge e's Beta counts after forgetting: (success × f, failure × f) with
-    f = factor[week − stamp[e]]."""
-    elapsed = week - stamp[e]
-    _check_elapsed(elapsed, len(factor))
-    f = factor[elapsed]
-    return success[e] * f, failure[e] * f
-
-
-@_jit
 def forgotten_counts(success, failure, stamp, factor, week, idx, every):
-    """Beta counts after forgetting, for each half-edge (see ``_forgotten``)."""
+    """Beta counts after forgetting: (success[e] × f, failure[e] × f) with
+    f = factor[week − stamp[e]]."""
     m = len(success) if every else len(idx)
     r = np.empty(m)
     s = np.empty(m)
+    columns = len(factor)
     for j in range(m):
-        r[j], s[j] = _forgotten(success, failure, stamp, factor, week, j if every else idx[j])
+        e = j if every else idx[j]
+        elapsed = week - stamp[e]
+        _check_elapsed(elapsed, columns)
+        f = factor[elapsed]
+        r[j] = success[e] * f
+        s[j] = failure[e] * f
     return r, s
 
 
 @_jit
 def trust_expectation(success, failure, stamp, factor, week, idx, every):
-    """Beta-reputation expectation (r + 1) / (r + s + 2) of the forgotten counts, for
-    each half-edge, without the arrays of counts."""
+    """Beta-reputation expectation (r + 1) / (r + s + 2) of the counts after
+    forgetting (as ``forgotten_counts``), without the arrays of counts."""
     m = len(success) if every else len(idx)
     out = np.empty(m)
+    columns = len(factor)
     for j in range(m):
-        r, s = _forgotten(success, failure, stamp, factor, week, j if every else idx[j])
-        out[j] = (r + 1.0) / (r + s + 2.0)
+        e = j if every else idx[j]
+        elapsed = week - stamp[e]
+        _check_elapsed(elapsed, columns)
+        f = factor[elapsed]
+        r = success[e] * f
+        out[j] = (r + 1.0) / (r + failure[e] * f + 2.0)
     return out
 
 
