@@ -2,7 +2,7 @@
 
 Each kernel does what a few lines of numpy would do, in one pass over the
 half-edges and without temporaries: reading lazily decayed tie strength and trust,
-finding a tie by binary search inside its owner's CSR row, merging new half-edges
+finding a tie by binary search inside its owner's CSR row, inserting and deleting half-edges
 into the sorted arrays, and counting triangles for the clustering coefficient. They
 are the only compiled code in the package; every submodel stays numpy.
 
@@ -124,21 +124,35 @@ def find_in_rows(indptr, other, owner_q, other_q):
 
 
 @_jit
-def merge_sorted(old, values, at_new):
-    """Array of len(old) + len(values) with ``values[k]`` at position ``at_new[k]``
-    (increasing) and the elements of ``old`` in order everywhere else."""
-    out = np.empty(len(old) + len(values), dtype=old.dtype)
-    o = 0  # next output position
-    i = 0  # next element of old
-    for k in range(len(values)):
-        p = at_new[k]
-        seg = p - o
-        out[o:p] = old[i:i + seg]
-        i += seg
-        out[p] = values[k]
-        o = p + 1
-    out[o:] = old[i:]
-    return out
+def insert_sorted(buf, length, values, at_new):
+    """Insert ``values`` into ``buf[:length]`` in place so that ``values[k]`` ends at
+    position ``at_new[k]`` (increasing) and the old elements keep their order; ``buf``
+    must have room for ``length + len(values)``. Old elements move right, from the
+    end backwards, each by the number of new values placed before it (numba, like
+    numpy, copies an overlapping source before assigning, so a slice may move onto
+    itself). Only the elements after the first insertion point move, and they are
+    written where they were just read, not into a new array."""
+    k = len(values)
+    if length + k > len(buf):
+        raise IndexError("insert_sorted: no room in the buffer")
+    end = length  # old elements [start, end) move right by j + 1
+    for j in range(k - 1, -1, -1):
+        start = at_new[j] - j
+        buf[start + j + 1:end + j + 1] = buf[start:end]
+        buf[at_new[j]] = values[j]
+        end = start
+
+
+@_jit
+def delete_sorted(buf, length, gone):
+    """Delete positions ``gone`` (increasing, distinct) from ``buf[:length]`` in place;
+    the others keep their order in ``buf[:length - len(gone)]``: the elements after
+    the j-th deleted position move left by j + 1 (slice moves, as in
+    ``insert_sorted``)."""
+    k = len(gone)
+    for j in range(k):
+        end = gone[j + 1] if j + 1 < k else length
+        buf[gone[j] - j:end - j - 1] = buf[gone[j] + 1:end]
 
 
 @_jit

@@ -93,15 +93,45 @@ def test_adding_ties_to_slots_outside_the_community_is_an_error():
         net.add(np.array([0]), np.array([3]), 0, 0.5, week=0)
 
 
-def test_merge_sorted_places_new_values_and_keeps_old_order():
+def test_insert_and_delete_in_place_keep_the_old_order():
     rng = np.random.default_rng(0)
     old = np.sort(rng.random(40))
     values = np.sort(rng.random(7))
     at_new = np.searchsorted(old, values) + np.arange(7)
-    merged = kernels.merge_sorted(old, values, at_new)
-    assert np.array_equal(merged, np.sort(np.concatenate([old, values])))
-    assert np.array_equal(kernels.merge_sorted(old, values[:0], at_new[:0]), old)
-    assert np.array_equal(kernels.merge_sorted(old[:0], values, np.arange(7)), values)
+    buf = np.full(50, -1.0)
+    buf[:40] = old
+    kernels.insert_sorted(buf, 40, values, at_new)
+    assert np.array_equal(buf[:47], np.sort(np.concatenate([old, values])))
+    assert (buf[47:] == -1.0).all()  # the spare room is untouched
+    kernels.delete_sorted(buf, 47, at_new)
+    assert np.array_equal(buf[:40], old)
+    # by hand: [a b c] + x at 0 and y at 3 -> [x a b y c]; deleting positions 1 and 4 -> [x b y]
+    small = np.array([1.0, 2.0, 3.0, 0.0, 0.0])
+    kernels.insert_sorted(small, 3, np.array([9.0, 8.0]), np.array([0, 3]))
+    assert small.tolist() == [9.0, 1.0, 2.0, 8.0, 3.0]
+    kernels.delete_sorted(small, 5, np.array([1, 4]))
+    assert small[:3].tolist() == [9.0, 2.0, 8.0]
+    kernels.insert_sorted(small, 3, values[:0], at_new[:0])  # nothing to insert or delete
+    kernels.delete_sorted(small, 3, at_new[:0])
+    assert small[:3].tolist() == [9.0, 2.0, 8.0]
+    with pytest.raises(IndexError, match="no room"):
+        kernels.insert_sorted(small, 5, np.array([1.0]), np.array([5]))
+
+
+def test_a_store_survives_pickling_and_keeps_growing():
+    import pickle
+
+    net = random_store(4)
+    copy = pickle.loads(pickle.dumps(net))
+    for name in ("owner", "other", "strength", "owed"):
+        assert np.array_equal(getattr(copy, name), getattr(net, name))
+    for store in (net, copy):  # the copy's fields are views of its own buffers
+        store.add(np.arange(10), np.arange(10, 20), 1, 0.4, 30)
+        store.remove(store.strength < 0.2)
+        store.touch(30, DECAY, np.arange(5), 0.3)
+    for name in ("owner", "other", "kind", "strength", "last_contact", "owed"):
+        assert np.array_equal(getattr(copy, name), getattr(net, name))
+    assert np.array_equal(copy.indptr, net.indptr)
 
 
 @pytest.mark.parametrize("seed", [1, 4])
