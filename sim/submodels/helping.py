@@ -132,17 +132,14 @@ def step(model: "CommunityModel") -> None:
     violators: list[np.ndarray] = []
     victims: list[np.ndarray] = []
     open_req = asking.copy()
-    unasked = np.arange(len(ask_edge))  # ask ties of this round's requesters not asked yet
     for _ in range(hp.rounds):
-        still = np.flatnonzero(open_req)
-        req = still[pop.backlog[still].max(axis=1) >= min_req]
+        req = np.flatnonzero(open_req & (pop.backlog.max(axis=1) >= min_req))
         if len(req) == 0:
             break
         is_req = np.zeros(n, dtype=bool)
         is_req[req] = True
         can_help = in_scheme & (pop.capacity_left >= min_req)
-        unasked = unasked[is_req[ask_owner[unasked]] & ~asked_edge[unasked]]
-        cand = unasked[can_help[ask_other[unasked]]]
+        cand = np.flatnonzero(is_req[ask_owner] & can_help[ask_other] & ~asked_edge)
         score = np.log(tie_weight[cand] + 1e-12) + rng.gumbel(size=len(cand))
         chosen = cand[segment_first_max(ask_owner[cand], score)]
         q = ask_owner[chosen]
