@@ -26,9 +26,12 @@ _jit = numba.njit(cache=True, nogil=True)
 
 
 @_jit
-def _check_elapsed(elapsed, columns):
+def _elapsed(stamp, e, week, columns):
+    """Weeks since half-edge e's stamp; an error if outside the table's columns."""
+    elapsed = week - stamp[e]
     if elapsed < 0 or elapsed >= columns:
         raise ValueError("a tie was stamped after the week being read")
+    return elapsed
 
 
 @_jit
@@ -36,12 +39,9 @@ def decayed_strength(strength, stamp, kind, table, week, idx, every):
     """strength[e] × table[kind[e], week − stamp[e]] for each half-edge e."""
     m = len(strength) if every else len(idx)
     out = np.empty(m)
-    columns = table.shape[1]
     for j in range(m):
         e = j if every else idx[j]
-        elapsed = week - stamp[e]
-        _check_elapsed(elapsed, columns)
-        out[j] = strength[e] * table[kind[e], elapsed]
+        out[j] = strength[e] * table[kind[e], _elapsed(stamp, e, week, table.shape[1])]
     return out
 
 
@@ -52,12 +52,9 @@ def forgotten_counts(success, failure, stamp, factor, week, idx, every):
     m = len(success) if every else len(idx)
     r = np.empty(m)
     s = np.empty(m)
-    columns = len(factor)
     for j in range(m):
         e = j if every else idx[j]
-        elapsed = week - stamp[e]
-        _check_elapsed(elapsed, columns)
-        f = factor[elapsed]
+        f = factor[_elapsed(stamp, e, week, len(factor))]
         r[j] = success[e] * f
         s[j] = failure[e] * f
     return r, s
@@ -69,12 +66,9 @@ def trust_expectation(success, failure, stamp, factor, week, idx, every):
     forgetting (as ``forgotten_counts``), without the arrays of counts."""
     m = len(success) if every else len(idx)
     out = np.empty(m)
-    columns = len(factor)
     for j in range(m):
         e = j if every else idx[j]
-        elapsed = week - stamp[e]
-        _check_elapsed(elapsed, columns)
-        f = factor[elapsed]
+        f = factor[_elapsed(stamp, e, week, len(factor))]
         r = success[e] * f
         out[j] = (r + 1.0) / (r + failure[e] * f + 2.0)
     return out
