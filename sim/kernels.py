@@ -1,10 +1,11 @@
 """Compiled inner loops (numba) for the relationship network's hot paths.
 
-Each kernel does what a few lines of numpy would do, in one pass over the
-half-edges and without temporaries: reading lazily decayed tie strength and trust,
-finding a tie by binary search inside its owner's CSR row, inserting and deleting half-edges
-into the sorted arrays, and counting triangles for the clustering coefficient. They
-are the only compiled code in the package; every submodel stays numpy.
+Each kernel does what a few lines of numpy would do, in one pass and without
+temporaries: reading lazily decayed tie strength and trust, finding a tie by binary
+search inside its owner's CSR row, inserting half-edges into and deleting them from
+the sorted arrays, counting per-resident ties and triangles, adding up ledgers, and
+serving helpers' queues of requests. They are the only compiled code in the package;
+the submodels themselves stay numpy and call them.
 
 Numbers are the same as the numpy formulas they replace: the kernels perform the
 same IEEE operations in the same order (no ``fastmath``), and the tests compare them

@@ -202,12 +202,15 @@ class EdgeStore:
 
     def remove(self, drop: np.ndarray) -> None:
         """Remove the half-edges where ``drop`` is true, together with their twins."""
-        if not drop.any():
+        self.remove_edges(np.flatnonzero(drop))
+
+    def remove_edges(self, edges: np.ndarray) -> None:
+        """Remove half-edges ``edges`` (indices, repeats allowed) and their twins."""
+        edges = np.asarray(edges, dtype=np.int64)
+        if len(edges) == 0:
             return
-        twins = self.find(self.other[drop], self.owner[drop])
-        drop = drop.copy()
-        drop[twins[twins >= 0]] = True
-        gone = np.flatnonzero(drop)
+        twins = self.find(self.other[edges], self.owner[edges])
+        gone = unique(np.concatenate([edges, twins[twins >= 0]]))
         self._shift_rows(self.owner[gone], -1)
         used = len(self)
         for buffer in self._buffers.values():
@@ -218,10 +221,7 @@ class EdgeStore:
         """Remove every tie of the given slots (their occupant left)."""
         if len(slots) == 0 or len(self) == 0:
             return
-        mine = self.edges_of(unique(slots))
-        drop = np.zeros(len(self), dtype=bool)
-        drop[mine] = True
-        self.remove(drop)  # with their twins
+        self.remove_edges(self.edges_of(unique(slots)))  # with their twins
 
     # -- lazily decayed values -----------------------------------------------------
     def strength_now(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray | slice = slice(None)) -> np.ndarray:

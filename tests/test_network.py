@@ -43,6 +43,17 @@ def test_removing_a_half_edge_removes_its_twin():
     assert net.find(np.array([1]), np.array([0]))[0] == -1
 
 
+def test_removing_half_edges_by_index_takes_twins_and_tolerates_repeats():
+    net = EdgeStore(4)
+    net.add(np.array([0, 1, 2]), np.array([1, 2, 3]), FRIEND, 0.5, week=0)
+    e01, e32 = net.find(np.array([0, 3]), np.array([1, 2]))
+    net.remove_edges(np.array([e32, e01, e01]))  # both directions of two ties, one index twice
+    assert net.n_ties == 1 and net.degree().tolist() == [0, 1, 1, 0]
+    assert net.find(np.array([1, 2]), np.array([2, 1])).tolist() == [0, 1]
+    net.remove_edges(np.zeros(0, dtype=np.int64))
+    assert net.n_ties == 1
+
+
 def test_leaving_residents_take_their_ties_with_them():
     net = EdgeStore(4)
     net.add(np.array([0, 0, 2]), np.array([1, 2, 3]), NEIGHBOUR, 0.5, week=0)

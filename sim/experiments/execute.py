@@ -199,13 +199,15 @@ def open_pool(workers: int, scheduler: str | None) -> Iterator[Pool]:
             # the collector does not write to (and copy) the pages they share with
             # this process; unfrozen here once the workers exist.
             gc.freeze()
-            # The first task forks every worker now, while this is the only Python
-            # thread. Python still warns because numpy's OpenBLAS and pyarrow keep
-            # native thread pools; both re-initialize them in a forked child.
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-                executor.submit(os.getpid).result()
-            gc.unfreeze()
+            try:
+                # The first task forks every worker now, while this is the only Python
+                # thread. Python still warns because numpy's OpenBLAS and pyarrow keep
+                # native thread pools; both re-initialize them in a forked child.
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+                    executor.submit(os.getpid).result()
+            finally:
+                gc.unfreeze()
         pool = Pool(executor, workers, f"process pool, {workers} workers",
                     lambda abandon: executor.shutdown(wait=not abandon, cancel_futures=abandon))
     abandon = True

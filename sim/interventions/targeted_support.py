@@ -21,20 +21,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import kernels
 from sim.interventions.base import Intervention
 from sim.network import PAIRING
+from sim.submodels.observation import socially_isolated
 from sim.util import add_at
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
-
-
-def strong_ties(model: "CommunityModel") -> np.ndarray:
-    """Ties of strength ≥ isolation_strength per resident."""
-    net, nw = model.net, model.config.network
-    strong = net.strength_now(model.week, model.decay_by_kind) >= nw.isolation_strength
-    return kernels.true_per_row(net.indptr, strong)
 
 
 class TargetedSupport(Intervention):
@@ -64,7 +57,7 @@ class TargetedSupport(Intervention):
         paired[self.supported] = True
         busy = np.zeros(n, dtype=bool)
         busy[self.volunteer] = True
-        isolated = pop.occupied & (strong_ties(model) < sc.network.isolation_ties) & ~paired
+        isolated = socially_isolated(model) & ~paired
         vulnerable = (pop.health < sc.demography.iadl_threshold) | pop.lives_alone
         candidates = np.flatnonzero(isolated)
         order = np.lexsort((u_priority[candidates], ~vulnerable[candidates]))

@@ -114,9 +114,7 @@ def step(model: "CommunityModel") -> None:
     add_at(pop.reputation_bad, offenders[detected], nm.sanction_reputation)
     if cut.any():
         edges = net.find(victims[cut], offenders[cut])
-        drop = np.zeros(len(net), dtype=bool)
-        drop[edges[edges >= 0]] = True
-        net.remove(drop)
+        net.remove_edges(edges[edges >= 0])
 
     residents = int(pop.occupied.sum())
     if residents and v:

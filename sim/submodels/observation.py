@@ -73,6 +73,15 @@ def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float
     return float(met[high].sum() / need[high].sum() - met[low].sum() / need[low].sum())
 
 
+def socially_isolated(model: "CommunityModel") -> np.ndarray:
+    """Residents with fewer than ``network.isolation_ties`` ties of current strength
+    ≥ ``network.isolation_strength`` (the ``isolated_share`` metric; also whom
+    one-to-one support looks for)."""
+    net, nw = model.net, model.config.network
+    strong = net.strength_now(model.week, model.decay_by_kind) >= nw.isolation_strength
+    return model.pop.occupied & (kernels.true_per_row(net.indptr, strong) < nw.isolation_ties)
+
+
 def observe(model: "CommunityModel") -> dict[str, float]:
     pop, sc, net, tally, week = model.pop, model.config, model.net, model.tally, model.week
     occ = pop.occupied
@@ -89,9 +98,7 @@ def observe(model: "CommunityModel") -> dict[str, float]:
     unmet_adl = adl & (pop.backlog[:, DAILY] >= sc.needs.min_request_hours)
 
     degree = net.degree()
-    strength = net.strength_now(week, model.decay_by_kind)
-    strong = kernels.true_per_row(net.indptr, strength >= sc.network.isolation_strength)
-    isolated = occ & (strong < sc.network.isolation_ties)
+    isolated = socially_isolated(model)
 
     if week % sc.simulation.clustering_interval == 0 or model.clustering is None:
         occupied = np.flatnonzero(occ)
