@@ -88,20 +88,6 @@ def _row_lower_bound(other, lo, hi, x):
 
 
 @_jit
-def lower_bound_in_rows(indptr, other, owner_q, other_q):
-    """For each query (owner, other): the first position in the owner's row whose
-    ``other`` is not below the query (where the half-edge is, or would be inserted)."""
-    n = len(indptr) - 1
-    out = np.empty(len(owner_q), dtype=np.int64)
-    for j in range(len(owner_q)):
-        o = owner_q[j]
-        if o < 0 or o >= n:
-            raise IndexError("owner slot out of range")
-        out[j] = _row_lower_bound(other, indptr[o], indptr[o + 1], other_q[j])
-    return out
-
-
-@_jit
 def find_in_rows(indptr, other, owner_q, other_q):
     """Index of each half-edge owner→other, or −1 where there is no tie (owners out
     of range have no ties)."""
@@ -119,7 +105,7 @@ def find_in_rows(indptr, other, owner_q, other_q):
 
 
 @_jit
-def insert_sorted(buf, length, values, at_new):
+def _insert_sorted(buf, length, values, at_new):
     """Insert ``values`` into ``buf[:length]`` in place so that ``values[k]`` ends at
     position ``at_new[k]`` (increasing) and the old elements keep their order; ``buf``
     must have room for ``length + len(values)``. Old elements move right, from the
@@ -139,15 +125,158 @@ def insert_sorted(buf, length, values, at_new):
 
 
 @_jit
-def delete_sorted(buf, length, gone):
+def new_pairs(indptr, other, a, b):
+    """Which pairs {a_k, b_k} would be new ties: not a self-tie, not tied already, and
+    the first occurrence of the pair in the list (ends must be valid slots)."""
+    m = len(a)
+    n = len(indptr) - 1
+    key = np.empty(m, dtype=np.int64)
+    for k in range(m):
+        key[k] = min(a[k], b[k]) * n + max(a[k], b[k])
+    new = np.zeros(m, dtype=np.bool_)
+    by_key = np.argsort(key, kind="mergesort")  # stable: the first occurrence leads its run
+    for j in range(m):
+        k = by_key[j]
+        if j > 0 and key[by_key[j - 1]] == key[k]:
+            continue
+        lo = min(a[k], b[k])
+        hi = max(a[k], b[k])
+        if lo == hi:
+            continue
+        end = indptr[lo + 1]
+        at = _row_lower_bound(other, indptr[lo], end, hi)
+        new[k] = not (at < end and other[at] == hi)
+    return new
+
+
+@_jit
+def insert_ties(owner, other, kind, strength, last_contact, trust_success, trust_failure, trust_week, owed,
+                length, indptr, a, b, new, pair_kind, pair_strength, week, owner_trust, prior_weight):
+    """Insert both half-edges of each new tie {a_k, b_k} (where ``new``) into the nine
+    field buffers, in place and in (owner, other) order, and update the row index.
+
+    Each half-edge starts with the pair's kind and strength, contact and trust stamps
+    at ``week``, nothing owed, and Beta counts (w·T, w·(1 − T)) from its owner's
+    ``owner_trust`` T with weight w = ``prior_weight`` (counts 0 when ``owner_trust``
+    is empty). The buffers must have room for the new half-edges."""
+    n = len(indptr) - 1
+    c = 0
+    for k in range(len(a)):
+        c += new[k]
+    # the lower ends' half-edges (lo→hi) then the upper ends' (hi→lo), pair by pair
+    h_owner = np.empty(2 * c, dtype=np.int64)
+    h_other = np.empty(2 * c, dtype=np.int64)
+    h_pair = np.empty(2 * c, dtype=np.int64)
+    i = 0
+    for k in range(len(a)):
+        if new[k]:
+            lo = min(a[k], b[k])
+            hi = max(a[k], b[k])
+            h_owner[i], h_other[i], h_pair[i] = lo, hi, k
+            h_owner[c + i], h_other[c + i], h_pair[c + i] = hi, lo, k
+            i += 1
+    order = np.argsort(h_owner * n + h_other)  # keys are distinct
+    m = 2 * c
+    at_new = np.empty(m, dtype=np.int64)
+    v_owner = np.empty(m, dtype=np.int64)
+    v_other = np.empty(m, dtype=np.int64)
+    v_kind = np.empty(m, dtype=np.int8)
+    v_strength = np.empty(m)
+    v_success = np.empty(m)
+    v_failure = np.empty(m)
+    seeded = len(owner_trust) > 0
+    for j in range(m):
+        e = order[j]
+        o = h_owner[e]
+        at_new[j] = _row_lower_bound(other, indptr[o], indptr[o + 1], h_other[e]) + j
+        v_owner[j] = o
+        v_other[j] = h_other[e]
+        v_kind[j] = pair_kind[h_pair[e]]
+        v_strength[j] = pair_strength[h_pair[e]]
+        t = owner_trust[o] if seeded else 0.0
+        w = prior_weight if seeded else 0.0
+        v_success[j] = w * t
+        v_failure[j] = w * (1.0 - t)
+    stamps = np.full(m, week, dtype=np.int64)
+    _insert_sorted(owner, length, v_owner, at_new)
+    _insert_sorted(other, length, v_other, at_new)
+    _insert_sorted(kind, length, v_kind, at_new)
+    _insert_sorted(strength, length, v_strength, at_new)
+    _insert_sorted(last_contact, length, stamps, at_new)
+    _insert_sorted(trust_success, length, v_success, at_new)
+    _insert_sorted(trust_failure, length, v_failure, at_new)
+    _insert_sorted(trust_week, length, stamps, at_new)
+    _insert_sorted(owed, length, np.zeros(m), at_new)
+    # each row's end moves right by the new half-edges in it and the rows before
+    added = np.zeros(n + 1, dtype=np.int64)
+    for j in range(m):
+        added[v_owner[j] + 1] += 1
+    shift = 0
+    for r in range(1, n + 1):
+        shift += added[r]
+        indptr[r] += shift
+    return m
+
+
+@_jit
+def _delete_sorted(buf, length, gone):
     """Delete positions ``gone`` (increasing, distinct) from ``buf[:length]`` in place;
     the others keep their order in ``buf[:length - len(gone)]``: the elements after
     the j-th deleted position move left by j + 1 (slice moves, as in
-    ``insert_sorted``)."""
+    ``_insert_sorted``)."""
     k = len(gone)
     for j in range(k):
         end = gone[j + 1] if j + 1 < k else length
         buf[gone[j] - j:end - j - 1] = buf[gone[j] + 1:end]
+
+
+@_jit
+def remove_ties(owner, other, kind, strength, last_contact, trust_success, trust_failure, trust_week, owed,
+                length, indptr, edges):
+    """Remove half-edges ``edges`` (repeats allowed) and their twins from the nine
+    field buffers, in place, and update the row index; returns how many half-edges
+    went."""
+    n = len(indptr) - 1
+    both = np.empty(2 * len(edges), dtype=np.int64)
+    m = 0
+    for j in range(len(edges)):
+        e = edges[j]
+        if e < 0 or e >= length:
+            raise IndexError("remove_ties: half-edge index out of range")
+        both[m] = e
+        m += 1
+        o = other[e]
+        end = indptr[o + 1]
+        at = _row_lower_bound(other, indptr[o], end, owner[e])
+        if at < end and other[at] == owner[e]:
+            both[m] = at
+            m += 1
+    both = np.sort(both[:m])
+    gone = np.empty(m, dtype=np.int64)
+    k = 0
+    for j in range(m):
+        if j == 0 or both[j] != both[j - 1]:
+            gone[k] = both[j]
+            k += 1
+    gone = gone[:k]
+    # each row's end moves left by the half-edges removed from it and the rows before
+    removed = np.zeros(n + 1, dtype=np.int64)
+    for j in range(k):
+        removed[owner[gone[j]] + 1] += 1
+    shift = 0
+    for r in range(1, n + 1):
+        shift += removed[r]
+        indptr[r] -= shift
+    _delete_sorted(owner, length, gone)
+    _delete_sorted(other, length, gone)
+    _delete_sorted(kind, length, gone)
+    _delete_sorted(strength, length, gone)
+    _delete_sorted(last_contact, length, gone)
+    _delete_sorted(trust_success, length, gone)
+    _delete_sorted(trust_failure, length, gone)
+    _delete_sorted(trust_week, length, gone)
+    _delete_sorted(owed, length, gone)
+    return k
 
 
 @_jit

@@ -13,9 +13,10 @@ community with half a million ties run a weekly step in milliseconds.
 
 Each half-edge field lives in a buffer with a quarter of spare room; the attribute
 (``owner``, ``strength``, …) is a view of its first ``len(store)`` elements. Adding
-and removing ties moves elements inside the buffers (sim.kernels.insert_sorted,
-delete_sorted) instead of copying every field into a new array: at 100,000 residents
-that cut the weekly cost of structural changes from about 20 to 17 ms. A view taken
+and removing ties moves elements inside the buffers instead of copying every field
+into a new array: at 100,000 residents that cut the weekly cost of structural changes
+from about 20 to 17 ms. One compiled call (sim.kernels.insert_ties, remove_ties) does
+a whole addition or removal, all nine fields and the row index. A view taken
 before a structural change therefore sees the moved elements; take copies (fancy
 indexing does) to keep a snapshot.
 """
@@ -25,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import kernels
-from sim.util import add_at, first_occurrences, unique
+from sim.util import add_at, unique
 
 NEIGHBOUR, FRIEND, PAIRING, EXCHANGE = 0, 1, 2, 3
 TIE_KINDS = ("neighbour", "friend", "pairing", "exchange")
@@ -44,6 +45,17 @@ _FIELDS = {
 
 
 _NO_EDGES = np.zeros(0, dtype=np.int64)
+_NO_TRUST = np.zeros(0)
+
+
+def _per_pair(value, m: int, dtype) -> np.ndarray:
+    """``value`` (one for all, or one per pair) as an array of ``m``."""
+    value = np.asarray(value, dtype=dtype)
+    if value.ndim == 0:
+        return np.full(m, value, dtype=dtype)
+    if value.size != m:
+        raise ValueError(f"{value.size} values for {m} pairs")
+    return value.ravel()
 
 
 class EdgeStore:
@@ -132,10 +144,6 @@ class EdgeStore:
         """Ties per resident slot."""
         return np.diff(self.indptr)
 
-    def _shift_rows(self, owners: np.ndarray, sign: int) -> None:
-        """Update the CSR row index for half-edges of ``owners`` added (+1) or removed (-1)."""
-        self.indptr[1:] += sign * np.cumsum(np.bincount(owners, minlength=self.n))
-
     def find(self, owner: np.ndarray, other: np.ndarray) -> np.ndarray:
         """Index of each half-edge owner→other, or -1 where there is no tie."""
         owner = np.asarray(owner, dtype=np.int64)
@@ -152,51 +160,24 @@ class EdgeStore:
 
         Each end's Beta counts start as ``prior_weight`` pseudo-observations of its
         own ``owner_trust`` (generalized trust, indexed by slot): (w·T, w·(1 − T))."""
-        a = np.asarray(a, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
+        a = np.asarray(a, dtype=np.int64).ravel()
+        b = np.asarray(b, dtype=np.int64).ravel()
         m = len(a)
-        added = np.zeros(m, dtype=bool)
         if m == 0:
-            return added
-        kind = np.broadcast_to(np.asarray(kind, dtype=np.int8), (m,))
-        strength = np.broadcast_to(np.asarray(strength, dtype=np.float64), (m,))
-        if ((a < 0) | (a >= self.n) | (b < 0) | (b >= self.n)).any():
+            return np.zeros(0, dtype=bool)
+        if min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= self.n:
             raise IndexError(f"tie ends must be slots 0..{self.n - 1}")
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        pair_key = lo * self.n + hi
-        ok = (a != b) & (self.find(lo, hi) < 0)
-        # first occurrence of each new pair only
-        uniq = np.zeros(m, dtype=bool)
-        uniq[first_occurrences(pair_key)] = True
-        ok &= uniq
-        added[ok] = True
-        if not ok.any():
+        added = kernels.new_pairs(self.indptr, self.other, a, b)
+        count = int(np.count_nonzero(added))
+        if count == 0:
             return added
-        lo, hi = lo[ok], hi[ok]
-        owners = np.concatenate([lo, hi])
-        trust = owner_trust[owners] if owner_trust is not None else np.zeros(len(owners))
-        seeded = prior_weight if owner_trust is not None else 0.0
-        new = {
-            "owner": owners,
-            "other": np.concatenate([hi, lo]),
-            "kind": np.concatenate([kind[ok], kind[ok]]),
-            "strength": np.concatenate([strength[ok], strength[ok]]),
-            "last_contact": np.full(2 * len(lo), week, dtype=np.int32),
-            "trust_success": seeded * trust,
-            "trust_failure": seeded * (1.0 - trust),
-            "trust_week": np.full(2 * len(lo), week, dtype=np.int32),
-            "owed": np.zeros(2 * len(lo)),
-        }
-        order = np.argsort(new["owner"] * self.n + new["other"])
-        # merge: new half-edge k lands at its place in the owner's row, shifted by k
-        at_new = kernels.lower_bound_in_rows(self.indptr, self.other, new["owner"][order], new["other"][order])
-        at_new += np.arange(len(order))
         used = len(self)
-        self._reserve(used + len(order))
-        for name, dtype in _FIELDS.items():
-            kernels.insert_sorted(self._buffers[name], used, new[name][order].astype(dtype), at_new)
-        self._set_length(used + len(order))
-        self._shift_rows(owners, +1)
+        self._reserve(used + 2 * count)
+        trust = _NO_TRUST if owner_trust is None else np.asarray(owner_trust, dtype=np.float64)
+        kernels.insert_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, a, b, added,
+                            _per_pair(kind, m, np.int8), _per_pair(strength, m, np.float64), week, trust,
+                            float(prior_weight))
+        self._set_length(used + 2 * count)
         self._stamped(week)
         return added
 
@@ -206,16 +187,12 @@ class EdgeStore:
 
     def remove_edges(self, edges: np.ndarray) -> None:
         """Remove half-edges ``edges`` (indices, repeats allowed) and their twins."""
-        edges = np.asarray(edges, dtype=np.int64)
+        edges = np.asarray(edges, dtype=np.int64).ravel()
         if len(edges) == 0:
             return
-        twins = self.find(self.other[edges], self.owner[edges])
-        gone = unique(np.concatenate([edges, twins[twins >= 0]]))
-        self._shift_rows(self.owner[gone], -1)
         used = len(self)
-        for buffer in self._buffers.values():
-            kernels.delete_sorted(buffer, used, gone)
-        self._set_length(used - len(gone))
+        gone = kernels.remove_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, edges)
+        self._set_length(used - gone)
 
     def remove_residents(self, slots: np.ndarray) -> None:
         """Remove every tie of the given slots (their occupant left)."""

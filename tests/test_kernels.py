@@ -100,22 +100,22 @@ def test_insert_and_delete_in_place_keep_the_old_order():
     at_new = np.searchsorted(old, values) + np.arange(7)
     buf = np.full(50, -1.0)
     buf[:40] = old
-    kernels.insert_sorted(buf, 40, values, at_new)
+    kernels._insert_sorted(buf, 40, values, at_new)
     assert np.array_equal(buf[:47], np.sort(np.concatenate([old, values])))
     assert (buf[47:] == -1.0).all()  # the spare room is untouched
-    kernels.delete_sorted(buf, 47, at_new)
+    kernels._delete_sorted(buf, 47, at_new)
     assert np.array_equal(buf[:40], old)
     # by hand: [a b c] + x at 0 and y at 3 -> [x a b y c]; deleting positions 1 and 4 -> [x b y]
     small = np.array([1.0, 2.0, 3.0, 0.0, 0.0])
-    kernels.insert_sorted(small, 3, np.array([9.0, 8.0]), np.array([0, 3]))
+    kernels._insert_sorted(small, 3, np.array([9.0, 8.0]), np.array([0, 3]))
     assert small.tolist() == [9.0, 1.0, 2.0, 8.0, 3.0]
-    kernels.delete_sorted(small, 5, np.array([1, 4]))
+    kernels._delete_sorted(small, 5, np.array([1, 4]))
     assert small[:3].tolist() == [9.0, 2.0, 8.0]
-    kernels.insert_sorted(small, 3, values[:0], at_new[:0])  # nothing to insert or delete
-    kernels.delete_sorted(small, 3, at_new[:0])
+    kernels._insert_sorted(small, 3, values[:0], at_new[:0])  # nothing to insert or delete
+    kernels._delete_sorted(small, 3, at_new[:0])
     assert small[:3].tolist() == [9.0, 2.0, 8.0]
     with pytest.raises(IndexError, match="no room"):
-        kernels.insert_sorted(small, 5, np.array([1.0]), np.array([5]))
+        kernels._insert_sorted(small, 5, np.array([1.0]), np.array([5]))
 
 
 def test_a_store_survives_pickling_and_keeps_growing():

@@ -102,3 +102,50 @@ def test_row_index_follows_random_additions_and_removals():
         rebuilt = np.concatenate([[0], np.cumsum(np.bincount(net.owner, minlength=30))])
         assert (net.indptr == rebuilt).all()
         assert all((net.neighbours(i) == net.other[net.owner == i]).all() for i in range(30))
+
+
+def test_every_field_matches_a_dictionary_of_ties_through_random_additions_and_removals():
+    """Reference: a plain dict (owner, other) -> fields, updated by the rules written
+    out (first occurrence of a pair wins; Beta counts w·T, w·(1 − T) from the owner's
+    trust; a removed half-edge takes its twin)."""
+    rng = np.random.default_rng(11)
+    n = 25
+    trust = rng.random(n)
+    net = EdgeStore(n)
+    ref: dict[tuple[int, int], tuple] = {}
+    for week in range(30):
+        a, b = rng.integers(0, n, 15), rng.integers(0, n, 15)
+        kind, strength = rng.integers(0, 4, 15).astype(np.int8), rng.random(15)
+        added = net.add(a, b, kind, strength, week, owner_trust=trust, prior_weight=2.0)
+        expect_added = []
+        for k in range(15):
+            lo, hi = min(a[k], b[k]), max(a[k], b[k])
+            new = lo != hi and (lo, hi) not in ref
+            expect_added.append(bool(new))
+            if new:
+                for i, j in ((lo, hi), (hi, lo)):
+                    ref[(i, j)] = (kind[k], strength[k], week, 2.0 * trust[i], 2.0 * (1.0 - trust[i]), week, 0.0)
+        assert added.tolist() == expect_added
+        drop = rng.choice(len(net), size=min(4, len(net)), replace=True)
+        for e in drop:
+            i, j = int(net.owner[e]), int(net.other[e])
+            ref.pop((i, j), None)
+            ref.pop((j, i), None)
+        net.remove_edges(drop)
+        keys = sorted(ref)
+        assert list(zip(net.owner.tolist(), net.other.tolist())) == keys
+        fields = ("kind", "strength", "last_contact", "trust_success", "trust_failure", "trust_week", "owed")
+        for f, name in enumerate(fields):
+            assert getattr(net, name).tolist() == [ref[key][f] for key in keys], name
+        assert net.indptr.tolist() == np.concatenate([[0], np.cumsum(np.bincount(net.owner, minlength=n))]).tolist()
+
+
+def test_ties_without_trust_seeds_start_with_zero_counts_and_bad_lengths_are_refused():
+    net = EdgeStore(4)
+    net.add(np.array([0, 1]), np.array([1, 2]), np.array([1, 2], dtype=np.int8), np.array([0.3, 0.6]), week=5)
+    # half-edges 0→1, 1→0, 1→2, 2→1
+    assert net.kind.tolist() == [1, 1, 2, 2]
+    assert net.strength.tolist() == [0.3, 0.3, 0.6, 0.6]
+    assert (net.trust_success == 0).all() and (net.trust_failure == 0).all()
+    with pytest.raises(ValueError, match="3 values for 2 pairs"):
+        net.add(np.array([0, 2]), np.array([3, 3]), NEIGHBOUR, np.array([0.1, 0.2, 0.3]), week=6)
