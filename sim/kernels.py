@@ -1,9 +1,9 @@
 """Compiled inner loops (numba) for the relationship network's hot paths.
 
 Each kernel does what a few lines of numpy would do, in one pass and without
-temporaries: reading lazily decayed tie strength and trust, finding a tie by binary
-search inside its owner's CSR row, inserting half-edges into and deleting them from
-the sorted arrays, counting per-resident ties and triangles, adding up ledgers, and
+temporaries: reading lazily decayed tie strength and trust and recording contacts
+and trust observations, finding a tie by binary search inside its owner's CSR row,
+adding and removing batches of ties (in place, in every field and the row index), counting per-resident ties and triangles, adding up ledgers, and
 serving helpers' queues of requests. They are the only compiled code in the package;
 the submodels themselves stay numpy and call them.
 
@@ -73,6 +73,62 @@ def trust_expectation(success, failure, stamp, factor, week, idx, every):
         r = success[e] * f
         out[j] = (r + 1.0) / (r + failure[e] * f + 2.0)
     return out
+
+
+@_jit
+def _distinct_sorted(values):
+    """The distinct values of an integer array, ascending."""
+    v = np.sort(values)
+    out = np.empty(len(v), dtype=np.int64)
+    k = 0
+    for j in range(len(v)):
+        if j == 0 or v[j] != v[j - 1]:
+            out[k] = v[j]
+            k += 1
+    return out[:k]
+
+
+@_jit
+def touch_edges(strength, stamp, kind, table, week, idx, twins, boost):
+    """A contact on half-edges ``idx`` and their ``twins`` (−1: none): each distinct
+    half-edge is decayed to ``week`` (as ``decayed_strength``), then ``boost`` of the
+    gap to 1 is closed, once however many contacts, and it is stamped ``week``."""
+    both = np.empty(len(idx) + len(twins), dtype=np.int64)
+    m = 0
+    for j in range(len(idx)):
+        both[m] = idx[j]
+        m += 1
+    for j in range(len(twins)):
+        if twins[j] >= 0:
+            both[m] = twins[j]
+            m += 1
+    edges = _distinct_sorted(both[:m])
+    if len(edges) and (edges[0] < 0 or edges[-1] >= len(strength)):
+        raise IndexError("touch_edges: half-edge index out of range")
+    for e in edges:
+        s = strength[e] * table[kind[e], _elapsed(stamp, e, week, table.shape[1])]
+        strength[e] = s + boost * (1.0 - s)
+        stamp[e] = week
+
+
+@_jit
+def record_observations(success, failure, stamp, factor, week, idx, outcome):
+    """Forget each distinct half-edge's Beta counts up to ``week`` (as
+    ``forgotten_counts``) and stamp it, then add one observation per entry of ``idx``
+    in order: a success where ``outcome``, else a failure (np.add.at semantics)."""
+    edges = _distinct_sorted(idx)
+    if len(edges) and (edges[0] < 0 or edges[-1] >= len(success)):
+        raise IndexError("record_observations: half-edge index out of range")
+    for e in edges:
+        f = factor[_elapsed(stamp, e, week, len(factor))]
+        success[e] = success[e] * f
+        failure[e] = failure[e] * f
+        stamp[e] = week
+    for j in range(len(idx)):
+        if outcome[j]:
+            success[idx[j]] += 1.0
+        else:
+            failure[idx[j]] += 1.0
 
 
 @_jit
@@ -451,6 +507,7 @@ def warm_up() -> None:
     net.strength_now(1, decay)
     net.touch(1, decay, edges, 0.1, twins=net.find(np.array([1, 2]), np.array([0, 1])))
     net.trust_expectation(1, 0.9, slice(None))
+    net.trust_counts(1, 0.9, edges)  # not on the weekly path; for analysis
     net.record_trust(1, 0.9, edges, np.array([True, False]))
     net.edges_of(np.array([0, 2]))
     twice_triangles(net.indptr, net.other, np.arange(4, dtype=np.int64))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import kernels
-from sim.util import add_at, unique
+from sim.util import unique
 
 NEIGHBOUR, FRIEND, PAIRING, EXCHANGE = 0, 1, 2, 3
 TIE_KINDS = ("neighbour", "friend", "pairing", "exchange")
@@ -231,13 +231,10 @@ class EdgeStore:
         ``idx`` may repeat (several exchanges on one tie in a week): np.add.at adds
         each observation."""
         self._stamped(week)
-        uniq = unique(idx)
-        r, s = self.trust_counts(week, forgetting, uniq)
-        self.trust_success[uniq] = r
-        self.trust_failure[uniq] = s
-        self.trust_week[uniq] = week
-        add_at(self.trust_success, idx, success.astype(np.float64))
-        add_at(self.trust_failure, idx, (~success).astype(np.float64))
+        idx = np.asarray(idx, dtype=np.int64).ravel()
+        factor = self._powers(np.array([forgetting]), week)[0]
+        kernels.record_observations(self.trust_success, self.trust_failure, self.trust_week, factor, week, idx,
+                                    np.asarray(success, dtype=bool).ravel())
 
     def touch(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray, boost: float,
               twins: np.ndarray | None = None) -> None:
@@ -247,12 +244,12 @@ class EdgeStore:
         if len(idx) == 0:
             return
         self._stamped(week)
+        idx = np.asarray(idx, dtype=np.int64).ravel()
         if twins is None:
             twins = self.find(self.other[idx], self.owner[idx])
-        both = unique(np.concatenate([idx, twins[twins >= 0]]))
-        s = self.strength_now(week, decay_by_kind, both)
-        self.strength[both] = s + boost * (1.0 - s)
-        self.last_contact[both] = week
+        table = self._powers(1.0 - np.asarray(decay_by_kind, dtype=np.float64), week)
+        kernels.touch_edges(self.strength, self.last_contact, self.kind, table, week, idx,
+                            np.asarray(twins, dtype=np.int64).ravel(), boost)
 
     def edges_of(self, slots: np.ndarray) -> np.ndarray:
         """Indices of the half-edges owned by ``slots`` (row by row, in the order

@@ -283,3 +283,32 @@ def test_marked_half_edges_per_row_equal_the_bincount(seed):
     small = EdgeStore(3)
     small.add(np.array([0, 0]), np.array([1, 2]), 0, 0.5, 0)
     assert kernels.true_per_row(small.indptr, np.array([True, True, False, True])).tolist() == [2, 0, 1]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_contacts_and_trust_records_equal_the_numpy_formulas(seed):
+    """touch and record_trust (one compiled pass each) against the numpy formulas they
+    replaced: distinct half-edges decayed or forgotten once, observations added in order."""
+    net = random_store(seed)
+    rng = np.random.default_rng(100 + seed)
+    week = 35
+    idx = rng.integers(0, len(net), 40)  # with repeats
+    twins = net.find(net.other[idx], net.owner[idx])
+    expected = net.strength.copy(), net.last_contact.copy()
+    both = np.unique(np.concatenate([idx, twins[twins >= 0]]))
+    s = net.strength_now(week, DECAY, both)
+    expected[0][both] = s + 0.25 * (1.0 - s)
+    expected[1][both] = week
+    net.touch(week, DECAY, idx, 0.25)
+    assert np.array_equal(net.strength, expected[0]) and np.array_equal(net.last_contact, expected[1])
+
+    ok = rng.random(40) < 0.6
+    uniq = np.unique(idx)
+    r, f = net.trust_counts(week, 0.9, uniq)
+    success, failure, stamp = net.trust_success.copy(), net.trust_failure.copy(), net.trust_week.copy()
+    success[uniq], failure[uniq], stamp[uniq] = r, f, week
+    np.add.at(success, idx, ok.astype(float))
+    np.add.at(failure, idx, (~ok).astype(float))
+    net.record_trust(week, 0.9, idx, ok)
+    assert np.array_equal(net.trust_success, success) and np.array_equal(net.trust_failure, failure)
+    assert np.array_equal(net.trust_week, stamp)
