@@ -76,6 +76,28 @@ def trust_expectation(success, failure, stamp, factor, week, idx, every):
 
 
 @_jit
+def views_of(indptr, other, success, failure, stamp, owed, factor, week, owner_q, other_q, default_trust):
+    """For each pair k: the half-edge owner_q[k]→other_q[k] (−1 if there is no tie),
+    the owner's particularized trust in the other (the Beta expectation after
+    forgetting, as ``trust_expectation``; ``default_trust[k]`` without a tie) and the
+    hours the owner owes the other (0 without a tie)."""
+    m = len(owner_q)
+    edge = find_in_rows(indptr, other, owner_q, other_q)
+    trust = np.empty(m)
+    debt = np.zeros(m)
+    for j in range(m):
+        e = edge[j]
+        if e < 0:
+            trust[j] = default_trust[j]
+            continue
+        f = factor[_elapsed(stamp, e, week, len(factor))]
+        r = success[e] * f
+        trust[j] = (r + 1.0) / (r + failure[e] * f + 2.0)
+        debt[j] = owed[e]
+    return edge, trust, debt
+
+
+@_jit
 def _distinct_sorted(values):
     """The distinct values of an integer array, ascending."""
     v = np.sort(values)
@@ -508,6 +530,7 @@ def warm_up() -> None:
     net.touch(1, decay, edges, 0.1, twins=net.find(np.array([1, 2]), np.array([0, 1])))
     net.trust_expectation(1, 0.9, slice(None))
     net.trust_counts(1, 0.9, edges)  # not on the weekly path; for analysis
+    net.views_of(np.array([0, 3]), np.array([1, 0]), 1, 0.9, np.full(2, 0.5))
     net.record_trust(1, 0.9, edges, np.array([True, False]))
     net.edges_of(np.array([0, 2]))
     twice_triangles(net.indptr, net.other, np.arange(4, dtype=np.int64))

@@ -225,6 +225,21 @@ class EdgeStore:
                                         edges, every)
         return out.reshape(shape)
 
+    def views_of(self, owner: np.ndarray, other: np.ndarray, week: int, forgetting: float,
+                 default_trust: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each pair (owner_k, other_k): the half-edge owner→other (−1: no tie),
+        the owner's particularized trust in the other at ``week`` (``default_trust[k]``
+        without a tie) and the hours the owner owes the other (0 without a tie); one
+        compiled pass."""
+        owner = np.asarray(owner, dtype=np.int64).ravel()
+        other = np.asarray(other, dtype=np.int64).ravel()
+        default_trust = np.asarray(default_trust, dtype=np.float64).ravel()
+        if not len(owner) == len(other) == len(default_trust):
+            raise ValueError("views_of: owner, other and default_trust must have the same length")
+        factor = self._powers(np.array([forgetting]), week)[0]
+        return kernels.views_of(self.indptr, self.other, self.trust_success, self.trust_failure, self.trust_week,
+                                self.owed, factor, week, owner, other, default_trust)
+
     def record_trust(self, week: int, forgetting: float, idx: np.ndarray, success: np.ndarray) -> None:
         """Apply forgetting up to ``week`` then add one observation per half-edge.
 

@@ -149,3 +149,15 @@ def test_ties_without_trust_seeds_start_with_zero_counts_and_bad_lengths_are_ref
     assert (net.trust_success == 0).all() and (net.trust_failure == 0).all()
     with pytest.raises(ValueError, match="3 values for 2 pairs"):
         net.add(np.array([0, 2]), np.array([3, 3]), NEIGHBOUR, np.array([0.1, 0.2, 0.3]), week=6)
+
+
+def test_a_residents_view_of_another_reads_trust_and_debt_of_the_tie_or_falls_back():
+    net = EdgeStore(4)
+    net.add(np.array([0]), np.array([1]), FRIEND, 0.5, week=0)
+    net.record_trust(2, 0.5, net.find(np.array([0]), np.array([1])), np.array([True]))  # 0 trusts 1: r=1, s=0
+    net.owed[net.find(np.array([0]), np.array([1]))] = 3.0
+    edge, trust, owed = net.views_of(np.array([0, 1, 2]), np.array([1, 0, 3]), 4, 0.5, np.array([0.1, 0.2, 0.3]))
+    assert edge.tolist() == [0, 1, -1]
+    # two weeks of forgetting at 0.5: r = 0.25, s = 0 -> (0.25 + 1)/(0.25 + 2)
+    assert trust[0] == pytest.approx(1.25 / 2.25) and trust[1] == pytest.approx(0.5) and trust[2] == 0.3
+    assert owed.tolist() == [3.0, 0.0, 0.0]

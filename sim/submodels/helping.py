@@ -164,12 +164,9 @@ def step(model: "CommunityModel") -> None:
 
         ntype = np.argmax(pop.backlog[q], axis=1)
         hours = pop.backlog[q, ntype]
-        twin = net.find(h, q)
-        tied = twin >= 0
-        trust_hq = pop.generalized_trust[h]
-        trust_hq[tied] = net.trust_expectation(week, sc.trust.forgetting, twin[tied])
-        owed = np.zeros(len(q))
-        owed[tied] = net.owed[twin[tied]]
+        # the helper's view of the requester: particularized trust (generalized
+        # trust if they have no tie) and the hours the helper owes them
+        _, trust_hq, owed = net.views_of(h, q, week, sc.trust.forgetting, pop.generalized_trust[h])
         incentive = gov.hook_sum("acceptance_bonus", h, ntype)
         p = acceptance_probability(pop.willingness[h], trust_hq, owed, pop.norm_internalization[h],
                                    pop.self_worth[h], incentive, hours, pop.health[h],
