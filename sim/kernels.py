@@ -98,14 +98,20 @@ def views_of(indptr, other, success, failure, stamp, owed, factor, week, owner_q
 
 
 @_jit
-def _distinct_sorted(values):
-    """The distinct values of an integer array, ascending."""
-    v = np.sort(values)
-    out = np.empty(len(v), dtype=np.int64)
+def _distinct(idx, size, name):
+    """The distinct values of ``idx`` (indices below ``size``) in order of first
+    appearance; a mark per index instead of a sort, which at 100,000 residents is
+    several times faster than sorting."""
+    seen = np.zeros(size, dtype=np.bool_)
+    out = np.empty(len(idx), dtype=np.int64)
     k = 0
-    for j in range(len(v)):
-        if j == 0 or v[j] != v[j - 1]:
-            out[k] = v[j]
+    for j in range(len(idx)):
+        e = idx[j]
+        if e < 0 or e >= size:
+            raise IndexError(name)
+        if not seen[e]:
+            seen[e] = True
+            out[k] = e
             k += 1
     return out[:k]
 
@@ -124,10 +130,7 @@ def touch_edges(strength, stamp, kind, table, week, idx, twins, boost):
         if twins[j] >= 0:
             both[m] = twins[j]
             m += 1
-    edges = _distinct_sorted(both[:m])
-    if len(edges) and (edges[0] < 0 or edges[-1] >= len(strength)):
-        raise IndexError("touch_edges: half-edge index out of range")
-    for e in edges:
+    for e in _distinct(both[:m], len(strength), "touch_edges: half-edge index out of range"):
         s = strength[e] * table[kind[e], _elapsed(stamp, e, week, table.shape[1])]
         strength[e] = s + boost * (1.0 - s)
         stamp[e] = week
@@ -138,10 +141,7 @@ def record_observations(success, failure, stamp, factor, week, idx, outcome):
     """Forget each distinct half-edge's Beta counts up to ``week`` (as
     ``forgotten_counts``) and stamp it, then add one observation per entry of ``idx``
     in order: a success where ``outcome``, else a failure (np.add.at semantics)."""
-    edges = _distinct_sorted(idx)
-    if len(edges) and (edges[0] < 0 or edges[-1] >= len(success)):
-        raise IndexError("record_observations: half-edge index out of range")
-    for e in edges:
+    for e in _distinct(idx, len(success), "record_observations: half-edge index out of range"):
         f = factor[_elapsed(stamp, e, week, len(factor))]
         success[e] = success[e] * f
         failure[e] = failure[e] * f
