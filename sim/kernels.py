@@ -205,25 +205,31 @@ def _insert_sorted(buf, length, values, at_new):
 @_jit
 def new_pairs(indptr, other, a, b):
     """Which pairs {a_k, b_k} would be new ties: not a self-tie, not tied already, and
-    the first occurrence of the pair in the list (ends must be valid slots)."""
+    the first occurrence of the pair in the list (ends must be valid slots). Pairs
+    already tied are set aside by look-up first, so only the others are sorted."""
     m = len(a)
     n = len(indptr) - 1
-    key = np.empty(m, dtype=np.int64)
-    for k in range(m):
-        key[k] = min(a[k], b[k]) * n + max(a[k], b[k])
     new = np.zeros(m, dtype=np.bool_)
-    by_key = np.argsort(key, kind="mergesort")  # stable: the first occurrence leads its run
-    for j in range(m):
-        k = by_key[j]
-        if j > 0 and key[by_key[j - 1]] == key[k]:
-            continue
+    cand = np.empty(m, dtype=np.int64)
+    c = 0
+    for k in range(m):
         lo = min(a[k], b[k])
         hi = max(a[k], b[k])
         if lo == hi:
             continue
         end = indptr[lo + 1]
         at = _row_lower_bound(other, indptr[lo], end, hi)
-        new[k] = not (at < end and other[at] == hi)
+        if not (at < end and other[at] == hi):
+            cand[c] = k
+            c += 1
+    key = np.empty(c, dtype=np.int64)
+    for j in range(c):
+        k = cand[j]
+        key[j] = min(a[k], b[k]) * n + max(a[k], b[k])
+    by_key = np.argsort(key, kind="mergesort")  # stable: the first occurrence leads its run
+    for j in range(c):
+        if j == 0 or key[by_key[j]] != key[by_key[j - 1]]:
+            new[cand[by_key[j]]] = True
     return new
 
 

@@ -203,10 +203,9 @@ def _settle(model: "CommunityModel", parts, asking: np.ndarray) -> None:
     else:
         h = q = t = np.zeros(0, dtype=np.int64)
         x = np.zeros(0)
-    # platform and coordinator matches between residents without a tie create an exchange tie
-    missing = net.find(q, h) < 0
-    if missing.any():
-        model.add_ties(q[missing], h[missing], EXCHANGE, sc.network.new_tie_strength)
+    # platform and coordinator matches between residents without a tie create an
+    # exchange tie (add_ties passes over pairs already tied)
+    model.add_ties(q, h, EXCHANGE, sc.network.new_tie_strength)
     edge = net.find(q, h)
     twin = net.find(h, q)
 
