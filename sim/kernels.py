@@ -401,6 +401,20 @@ def serve_in_order(helpers, hours, capacity_left, by_priority):
 
 
 @_jit
+def open_asks(is_requester, can_help, owner, other, asked):
+    """Positions j of the half-edges a requester may still ask through: owner[j] is a
+    requester, other[j] can help and j is not ``asked`` yet; equals
+    ``np.flatnonzero(is_requester[owner] & can_help[other] & ~asked)``."""
+    out = np.empty(len(owner), dtype=np.int64)
+    k = 0
+    for j in range(len(owner)):
+        if is_requester[owner[j]] and can_help[other[j]] and not asked[j]:
+            out[k] = j
+            k += 1
+    return out[:k]
+
+
+@_jit
 def true_per_row(indptr, mask):
     """For each row (owner slot): how many of its half-edges are set in ``mask``;
     equals ``np.bincount(owner[mask], minlength=n)``."""
@@ -543,6 +557,7 @@ def warm_up() -> None:
     flagged_per_row(net.indptr, net.other, np.ones(4, dtype=bool))
     true_per_row(net.indptr, np.ones(len(net), dtype=bool))
     segment_first_max(net.owner, np.linspace(0.0, 1.0, len(net)))
+    open_asks(np.ones(4, dtype=bool), np.ones(4, dtype=bool), net.owner, net.other, np.zeros(len(net), dtype=bool))
     add_at(np.zeros(4), np.array([1, 1]), np.array([1.0, 2.0]))
     serve_in_order(np.array([1, 1]), np.array([1.0, 2.0]), np.full(4, 2.0), np.array([1, 0]))
     add_at(np.zeros((4, 2), order="F"), (np.array([1, 1]), np.array([0, 1])), np.array([1.0, 2.0]))

@@ -312,3 +312,12 @@ def test_contacts_and_trust_records_equal_the_numpy_formulas(seed):
     net.record_trust(week, 0.9, idx, ok)
     assert np.array_equal(net.trust_success, success) and np.array_equal(net.trust_failure, failure)
     assert np.array_equal(net.trust_week, stamp)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_open_asks_equal_the_numpy_formula(seed):
+    net = random_store(seed)
+    rng = np.random.default_rng(seed)
+    is_req, can_help, asked = rng.random(net.n) < 0.4, rng.random(net.n) < 0.6, rng.random(len(net)) < 0.3
+    expected = np.flatnonzero(is_req[net.owner] & can_help[net.other] & ~asked)
+    assert np.array_equal(kernels.open_asks(is_req, can_help, net.owner, net.other, asked), expected)

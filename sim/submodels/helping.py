@@ -125,6 +125,7 @@ def step(model: "CommunityModel") -> None:
     ask_owner, ask_other = net.owner[ask_edge], net.other[ask_edge]
     tie_weight = (net.strength_now(week, model.decay_by_kind, ask_edge)
                   * net.trust_expectation(week, sc.trust.forgetting, ask_edge))
+    log_weight = np.log(tie_weight + 1e-12)
     asked_edge = np.zeros(len(ask_edge), dtype=bool)
     platform = gov.get("platform")
 
@@ -139,8 +140,8 @@ def step(model: "CommunityModel") -> None:
         is_req = np.zeros(n, dtype=bool)
         is_req[req] = True
         can_help = in_scheme & (pop.capacity_left >= min_req)
-        cand = np.flatnonzero(is_req[ask_owner] & can_help[ask_other] & ~asked_edge)
-        score = np.log(tie_weight[cand] + 1e-12) + rng.gumbel(size=len(cand))
+        cand = kernels.open_asks(is_req, can_help, ask_owner, ask_other, asked_edge)
+        score = log_weight[cand] + rng.gumbel(size=len(cand))
         chosen = cand[segment_first_max(ask_owner[cand], score)]
         q = ask_owner[chosen]
         h = ask_other[chosen]
