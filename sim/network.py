@@ -160,8 +160,8 @@ class EdgeStore:
 
         Each end's Beta counts start as ``prior_weight`` pseudo-observations of its
         own ``owner_trust`` (generalized trust, indexed by slot): (w·T, w·(1 − T))."""
-        a = np.asarray(a, dtype=np.int64).ravel()
-        b = np.asarray(b, dtype=np.int64).ravel()
+        a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+        a, b = a.ravel(), b.ravel()
         m = len(a)
         if m == 0:
             return np.zeros(0, dtype=bool)
@@ -173,7 +173,9 @@ class EdgeStore:
             return added
         used = len(self)
         self._reserve(used + 2 * count)
-        trust = _NO_TRUST if owner_trust is None else np.asarray(owner_trust, dtype=np.float64)
+        trust = _NO_TRUST if owner_trust is None else np.asarray(owner_trust, dtype=np.float64).ravel()
+        if owner_trust is not None and len(trust) != self.n:
+            raise ValueError(f"owner_trust has {len(trust)} values for {self.n} slots")
         kernels.insert_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, a, b, added,
                             _per_pair(kind, m, np.int8), _per_pair(strength, m, np.float64), week, trust,
                             float(prior_weight))

@@ -161,3 +161,11 @@ def test_a_residents_view_of_another_reads_trust_and_debt_of_the_tie_or_falls_ba
     # two weeks of forgetting at 0.5: r = 0.25, s = 0 -> (0.25 + 1)/(0.25 + 2)
     assert trust[0] == pytest.approx(1.25 / 2.25) and trust[1] == pytest.approx(0.5) and trust[2] == 0.3
     assert owed.tolist() == [3.0, 0.0, 0.0]
+
+
+def test_one_end_for_many_pairs_is_broadcast_and_a_short_trust_array_is_refused():
+    net = EdgeStore(4)
+    assert net.add(np.array([1, 2, 3]), 0, FRIEND, 0.5, week=0).all()
+    assert net.neighbours(0).tolist() == [1, 2, 3]
+    with pytest.raises(ValueError, match="2 values for 4 slots"):
+        net.add(np.array([1]), np.array([2]), FRIEND, 0.5, week=0, owner_trust=np.ones(2), prior_weight=1.0)
