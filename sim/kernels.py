@@ -187,32 +187,29 @@ def _insert_sorted(buf, length, values, at_new):
     """Insert ``values`` into ``buf[:length]`` in place so that ``values[k]`` ends at
     position ``at_new[k]`` (increasing) and the old elements keep their order; ``buf``
     must have room for ``length + len(values)``. Old elements move right, from the
-    end backwards, each by the number of new values placed before it (numba, like
-    numpy, copies an overlapping source before assigning, so a slice may move onto
-    itself). Only the elements after the first insertion point move, and they are
-    written where they were just read, not into a new array."""
+    end backwards, each by the number of new values placed before it: only the
+    elements after the first insertion point move, each written once, where it was
+    just read (an element loop: as fast here as a slice move, which would copy the
+    overlapping source first, and quicker to compile)."""
     k = len(values)
     if length + k > len(buf):
         raise IndexError("insert_sorted: no room in the buffer")
     end = length  # old elements [start, end) move right by j + 1
     for j in range(k - 1, -1, -1):
         start = at_new[j] - j
-        buf[start + j + 1:end + j + 1] = buf[start:end]
+        for p in range(end - 1, start - 1, -1):
+            buf[p + j + 1] = buf[p]
         buf[at_new[j]] = values[j]
         end = start
 
 
 @_jit
-def new_pairs(indptr, other, a, b):
-    """Which pairs {a_k, b_k} would be new ties: not a self-tie, not tied already, and
-    the first occurrence of the pair in the list (ends must be valid slots). Pairs
-    already tied are set aside by look-up first, so only the others are sorted."""
-    m = len(a)
-    n = len(indptr) - 1
-    new = np.zeros(m, dtype=np.bool_)
-    cand = np.empty(m, dtype=np.int64)
+def untied_pairs(indptr, other, a, b):
+    """Positions k of the pairs {a_k, b_k} that are not a self-tie and not tied
+    already (ends must be valid slots)."""
+    out = np.empty(len(a), dtype=np.int64)
     c = 0
-    for k in range(m):
+    for k in range(len(a)):
         lo = min(a[k], b[k])
         hi = max(a[k], b[k])
         if lo == hi:
@@ -220,94 +217,61 @@ def new_pairs(indptr, other, a, b):
         end = indptr[lo + 1]
         at = _row_lower_bound(other, indptr[lo], end, hi)
         if not (at < end and other[at] == hi):
-            cand[c] = k
+            out[c] = k
             c += 1
-    key = np.empty(c, dtype=np.int64)
-    for j in range(c):
-        k = cand[j]
-        key[j] = min(a[k], b[k]) * n + max(a[k], b[k])
-    by_key = np.argsort(key, kind="mergesort")  # stable: the first occurrence leads its run
-    for j in range(c):
-        if j == 0 or key[by_key[j]] != key[by_key[j - 1]]:
-            new[cand[by_key[j]]] = True
-    return new
+    return out[:c]
 
 
 @_jit
 def insert_ties(owner, other, kind, strength, last_contact, trust_success, trust_failure, trust_week, owed,
-                length, indptr, a, b, new, pair_kind, pair_strength, week, owner_trust, prior_weight):
-    """Insert both half-edges of each new tie {a_k, b_k} (where ``new``) into the nine
-    field buffers, in place and in (owner, other) order, and update the row index.
+                length, indptr, new_owner, new_other, new_kind, new_strength, week, owner_trust, prior_weight):
+    """Insert new half-edges (``new_owner``/``new_other`` sorted by owner then other,
+    none present yet) into the nine field buffers, in place, and update the row index.
 
-    Each half-edge starts with the pair's kind and strength, contact and trust stamps
-    at ``week``, nothing owed, and Beta counts (w·T, w·(1 − T)) from its owner's
-    ``owner_trust`` T with weight w = ``prior_weight`` (counts 0 when ``owner_trust``
-    is empty). The buffers must have room for the new half-edges."""
+    Each starts with its kind and strength, contact and trust stamps at ``week``,
+    nothing owed, and Beta counts (w·T, w·(1 − T)) from its owner's ``owner_trust`` T
+    with weight w = ``prior_weight`` (counts 0 when ``owner_trust`` is empty). The
+    buffers must have room for the new half-edges."""
     n = len(indptr) - 1
-    c = 0
-    for k in range(len(a)):
-        c += new[k]
-    # the lower ends' half-edges (lo→hi) then the upper ends' (hi→lo), pair by pair
-    h_owner = np.empty(2 * c, dtype=np.int64)
-    h_other = np.empty(2 * c, dtype=np.int64)
-    h_pair = np.empty(2 * c, dtype=np.int64)
-    i = 0
-    for k in range(len(a)):
-        if new[k]:
-            lo = min(a[k], b[k])
-            hi = max(a[k], b[k])
-            h_owner[i], h_other[i], h_pair[i] = lo, hi, k
-            h_owner[c + i], h_other[c + i], h_pair[c + i] = hi, lo, k
-            i += 1
-    order = np.argsort(h_owner * n + h_other)  # keys are distinct
-    m = 2 * c
+    m = len(new_owner)
     at_new = np.empty(m, dtype=np.int64)
-    v_owner = np.empty(m, dtype=np.int64)
-    v_other = np.empty(m, dtype=np.int64)
-    v_kind = np.empty(m, dtype=np.int8)
-    v_strength = np.empty(m)
-    v_success = np.empty(m)
-    v_failure = np.empty(m)
+    success = np.empty(m)
+    failure = np.empty(m)
     seeded = len(owner_trust) > 0
     for j in range(m):
-        e = order[j]
-        o = h_owner[e]
-        at_new[j] = _row_lower_bound(other, indptr[o], indptr[o + 1], h_other[e]) + j
-        v_owner[j] = o
-        v_other[j] = h_other[e]
-        v_kind[j] = pair_kind[h_pair[e]]
-        v_strength[j] = pair_strength[h_pair[e]]
+        o = new_owner[j]
+        # where it goes in its owner's row, shifted by the new half-edges before it
+        at_new[j] = _row_lower_bound(other, indptr[o], indptr[o + 1], new_other[j]) + j
         t = owner_trust[o] if seeded else 0.0
         w = prior_weight if seeded else 0.0
-        v_success[j] = w * t
-        v_failure[j] = w * (1.0 - t)
+        success[j] = w * t
+        failure[j] = w * (1.0 - t)
     stamps = np.full(m, week, dtype=np.int64)
-    _insert_sorted(owner, length, v_owner, at_new)
-    _insert_sorted(other, length, v_other, at_new)
-    _insert_sorted(kind, length, v_kind, at_new)
-    _insert_sorted(strength, length, v_strength, at_new)
+    _insert_sorted(owner, length, new_owner, at_new)
+    _insert_sorted(other, length, new_other, at_new)
+    _insert_sorted(kind, length, new_kind, at_new)
+    _insert_sorted(strength, length, new_strength, at_new)
     _insert_sorted(last_contact, length, stamps, at_new)
-    _insert_sorted(trust_success, length, v_success, at_new)
-    _insert_sorted(trust_failure, length, v_failure, at_new)
+    _insert_sorted(trust_success, length, success, at_new)
+    _insert_sorted(trust_failure, length, failure, at_new)
     _insert_sorted(trust_week, length, stamps, at_new)
     _insert_sorted(owed, length, np.zeros(m), at_new)
     # each row's end moves right by the new half-edges in it and the rows before
     added = np.zeros(n + 1, dtype=np.int64)
     for j in range(m):
-        added[v_owner[j] + 1] += 1
+        added[new_owner[j] + 1] += 1
     shift = 0
     for r in range(1, n + 1):
         shift += added[r]
         indptr[r] += shift
-    return m
 
 
 @_jit
 def _delete_sorted(buf, length, gone):
     """Delete positions ``gone`` (increasing, distinct) from ``buf[:length]`` in place;
     the others keep their order in ``buf[:length - len(gone)]``: the elements after
-    the j-th deleted position move left by j + 1 (slice moves, as in
-    ``_insert_sorted``)."""
+    the j-th deleted position move left by j + 1 (slice moves: here a third faster
+    than an element loop)."""
     k = len(gone)
     for j in range(k):
         end = gone[j + 1] if j + 1 < k else length
@@ -316,33 +280,13 @@ def _delete_sorted(buf, length, gone):
 
 @_jit
 def remove_ties(owner, other, kind, strength, last_contact, trust_success, trust_failure, trust_week, owed,
-                length, indptr, edges):
-    """Remove half-edges ``edges`` (repeats allowed) and their twins from the nine
-    field buffers, in place, and update the row index; returns how many half-edges
-    went."""
+                length, indptr, gone):
+    """Remove half-edges at positions ``gone`` (increasing, distinct) from the nine
+    field buffers, in place, and update the row index."""
     n = len(indptr) - 1
-    both = np.empty(2 * len(edges), dtype=np.int64)
-    m = 0
-    for j in range(len(edges)):
-        e = edges[j]
-        if e < 0 or e >= length:
-            raise IndexError("remove_ties: half-edge index out of range")
-        both[m] = e
-        m += 1
-        o = other[e]
-        end = indptr[o + 1]
-        at = _row_lower_bound(other, indptr[o], end, owner[e])
-        if at < end and other[at] == owner[e]:
-            both[m] = at
-            m += 1
-    both = np.sort(both[:m])
-    gone = np.empty(m, dtype=np.int64)
-    k = 0
-    for j in range(m):
-        if j == 0 or both[j] != both[j - 1]:
-            gone[k] = both[j]
-            k += 1
-    gone = gone[:k]
+    k = len(gone)
+    if k and (gone[0] < 0 or gone[k - 1] >= length):
+        raise IndexError("remove_ties: half-edge index out of range")
     # each row's end moves left by the half-edges removed from it and the rows before
     removed = np.zeros(n + 1, dtype=np.int64)
     for j in range(k):
@@ -360,7 +304,6 @@ def remove_ties(owner, other, kind, strength, last_contact, trust_success, trust
     _delete_sorted(trust_failure, length, gone)
     _delete_sorted(trust_week, length, gone)
     _delete_sorted(owed, length, gone)
-    return k
 
 
 @_jit

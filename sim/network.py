@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import kernels
-from sim.util import unique
+from sim.util import first_occurrences, unique
 
 NEIGHBOUR, FRIEND, PAIRING, EXCHANGE = 0, 1, 2, 3
 TIE_KINDS = ("neighbour", "friend", "pairing", "exchange")
@@ -167,19 +167,29 @@ class EdgeStore:
             return np.zeros(0, dtype=bool)
         if min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= self.n:
             raise IndexError(f"tie ends must be slots 0..{self.n - 1}")
-        added = kernels.new_pairs(self.indptr, self.other, a, b)
-        count = int(np.count_nonzero(added))
-        if count == 0:
+        kind, strength = _per_pair(kind, m, np.int8), _per_pair(strength, m, np.float64)
+        # pairs not tied yet (nor self-ties), each pair's first occurrence only
+        untied = kernels.untied_pairs(self.indptr, self.other, a, b)
+        lo, hi = np.minimum(a[untied], b[untied]), np.maximum(a[untied], b[untied])
+        new = untied[first_occurrences(lo * self.n + hi)]
+        added = np.zeros(m, dtype=bool)
+        added[new] = True
+        if len(new) == 0:
             return added
-        used = len(self)
-        self._reserve(used + 2 * count)
+        new = np.sort(new)
+        lo, hi = np.minimum(a[new], b[new]), np.maximum(a[new], b[new])
+        # both half-edges of each new tie, sorted by (owner, other)
+        owners, others = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+        order = np.argsort(owners * self.n + others)
+        pair = np.concatenate([new, new])[order]
         trust = _NO_TRUST if owner_trust is None else np.asarray(owner_trust, dtype=np.float64).ravel()
         if owner_trust is not None and len(trust) != self.n:
             raise ValueError(f"owner_trust has {len(trust)} values for {self.n} slots")
-        kernels.insert_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, a, b, added,
-                            _per_pair(kind, m, np.int8), _per_pair(strength, m, np.float64), week, trust,
-                            float(prior_weight))
-        self._set_length(used + 2 * count)
+        used = len(self)
+        self._reserve(used + len(order))
+        kernels.insert_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, owners[order],
+                            others[order], kind[pair], strength[pair], week, trust, float(prior_weight))
+        self._set_length(used + len(order))
         self._stamped(week)
         return added
 
@@ -192,9 +202,11 @@ class EdgeStore:
         edges = np.asarray(edges, dtype=np.int64).ravel()
         if len(edges) == 0:
             return
+        twins = self.find(self.other[edges], self.owner[edges])
+        gone = unique(np.concatenate([edges, twins[twins >= 0]]))
         used = len(self)
-        gone = kernels.remove_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, edges)
-        self._set_length(used - gone)
+        kernels.remove_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, gone)
+        self._set_length(used - len(gone))
 
     def remove_residents(self, slots: np.ndarray) -> None:
         """Remove every tie of the given slots (their occupant left)."""
