@@ -3,15 +3,16 @@
 Each kernel does what a few lines of numpy would do, in one pass and without
 temporaries: reading lazily decayed tie strength and trust and recording contacts
 and trust observations, finding a tie by binary search inside its owner's CSR row,
-adding and removing batches of ties (in place, in every field and the row index), counting per-resident ties and triangles, adding up ledgers, and
-serving helpers' queues of requests. They are the only compiled code in the package;
+adding and removing batches of ties (in place, in every field and the row index),
+counting per-resident ties and triangles, adding up ledgers, and serving helpers'
+queues of requests. They are the only compiled code in the package;
 the submodels themselves stay numpy and call them.
 
 Numbers are the same as the numpy formulas they replace: the kernels perform the
 same IEEE operations in the same order (no ``fastmath``), and the tests compare them
 with the numpy formulas on random networks. Compiled code is cached on disk
-(``cache=True``), so only the first run on a machine pays the compilation (about a
-second or two). Setting ``NUMBA_DISABLE_JIT=1`` runs them as plain Python, for
+(``cache=True``), so only the first run on a machine pays the compilation (about
+8 s). Setting ``NUMBA_DISABLE_JIT=1`` runs them as plain Python, for
 debugging.
 
 ``idx`` arguments are half-edge indices; with ``every=True`` the kernel runs over all
@@ -62,6 +63,14 @@ def forgotten_counts(success, failure, stamp, factor, week, idx, every):
 
 
 @_jit
+def _expectation(success, failure, f):
+    """Beta expectation (r + 1) / (r + s + 2) of counts r = success·f, s = failure·f
+    (scalars: a helper taking the arrays made the loops several times slower)."""
+    r = success * f
+    return (r + 1.0) / (r + failure * f + 2.0)
+
+
+@_jit
 def trust_expectation(success, failure, stamp, factor, week, idx, every):
     """Beta-reputation expectation (r + 1) / (r + s + 2) of the counts after
     forgetting (as ``forgotten_counts``), without the arrays of counts."""
@@ -69,32 +78,26 @@ def trust_expectation(success, failure, stamp, factor, week, idx, every):
     out = np.empty(m)
     for j in range(m):
         e = j if every else idx[j]
-        f = factor[_elapsed(stamp, e, week, len(factor))]
-        r = success[e] * f
-        out[j] = (r + 1.0) / (r + failure[e] * f + 2.0)
+        out[j] = _expectation(success[e], failure[e], factor[_elapsed(stamp, e, week, len(factor))])
     return out
 
 
 @_jit
 def views_of(indptr, other, success, failure, stamp, owed, factor, week, owner_q, other_q, default_trust):
-    """For each pair k: the half-edge owner_q[k]→other_q[k] (−1 if there is no tie),
-    the owner's particularized trust in the other (the Beta expectation after
-    forgetting, as ``trust_expectation``; ``default_trust[k]`` without a tie) and the
-    hours the owner owes the other (0 without a tie)."""
-    m = len(owner_q)
+    """For each pair k: the owner's particularized trust in the other (the Beta
+    expectation after forgetting, as ``trust_expectation``; ``default_trust[k]``
+    without a tie) and the hours the owner owes the other (0 without a tie)."""
     edge = find_in_rows(indptr, other, owner_q, other_q)
-    trust = np.empty(m)
-    debt = np.zeros(m)
-    for j in range(m):
+    trust = np.empty(len(edge))
+    debt = np.zeros(len(edge))
+    for j in range(len(edge)):
         e = edge[j]
         if e < 0:
             trust[j] = default_trust[j]
-            continue
-        f = factor[_elapsed(stamp, e, week, len(factor))]
-        r = success[e] * f
-        trust[j] = (r + 1.0) / (r + failure[e] * f + 2.0)
-        debt[j] = owed[e]
-    return edge, trust, debt
+        else:
+            trust[j] = _expectation(success[e], failure[e], factor[_elapsed(stamp, e, week, len(factor))])
+            debt[j] = owed[e]
+    return trust, debt
 
 
 @_jit
@@ -204,22 +207,34 @@ def _insert_sorted(buf, length, values, at_new):
 
 
 @_jit
-def untied_pairs(indptr, other, a, b):
-    """Positions k of the pairs {a_k, b_k} that are not a self-tie and not tied
-    already (ends must be valid slots)."""
-    out = np.empty(len(a), dtype=np.int64)
+def untied_pairs(indptr, other, lo, hi):
+    """Positions k of the pairs lo_k < hi_k that are not tied already (ends must be
+    valid slots; lo_k = hi_k, a self-tie, is never new)."""
+    out = np.empty(len(lo), dtype=np.int64)
     c = 0
-    for k in range(len(a)):
-        lo = min(a[k], b[k])
-        hi = max(a[k], b[k])
-        if lo == hi:
+    for k in range(len(lo)):
+        if lo[k] == hi[k]:
             continue
-        end = indptr[lo + 1]
-        at = _row_lower_bound(other, indptr[lo], end, hi)
-        if not (at < end and other[at] == hi):
+        end = indptr[lo[k] + 1]
+        at = _row_lower_bound(other, indptr[lo[k]], end, hi[k])
+        if not (at < end and other[at] == hi[k]):
             out[c] = k
             c += 1
     return out[:c]
+
+
+@_jit
+def _shift_rows(indptr, owners, sign):
+    """Row index after adding (sign +1) or removing (−1) half-edges of ``owners``:
+    each row's end moves by the half-edges of it and of the rows before."""
+    n = len(indptr) - 1
+    count = np.zeros(n + 1, dtype=np.int64)
+    for o in owners:
+        count[o + 1] += 1
+    shift = 0
+    for r in range(1, n + 1):
+        shift += count[r]
+        indptr[r] += sign * shift
 
 
 @_jit
@@ -232,7 +247,6 @@ def insert_ties(owner, other, kind, strength, last_contact, trust_success, trust
     nothing owed, and Beta counts (w·T, w·(1 − T)) from its owner's ``owner_trust`` T
     with weight w = ``prior_weight`` (counts 0 when ``owner_trust`` is empty). The
     buffers must have room for the new half-edges."""
-    n = len(indptr) - 1
     m = len(new_owner)
     at_new = np.empty(m, dtype=np.int64)
     success = np.empty(m)
@@ -256,14 +270,7 @@ def insert_ties(owner, other, kind, strength, last_contact, trust_success, trust
     _insert_sorted(trust_failure, length, failure, at_new)
     _insert_sorted(trust_week, length, stamps, at_new)
     _insert_sorted(owed, length, np.zeros(m), at_new)
-    # each row's end moves right by the new half-edges in it and the rows before
-    added = np.zeros(n + 1, dtype=np.int64)
-    for j in range(m):
-        added[new_owner[j] + 1] += 1
-    shift = 0
-    for r in range(1, n + 1):
-        shift += added[r]
-        indptr[r] += shift
+    _shift_rows(indptr, new_owner, 1)
 
 
 @_jit
@@ -283,18 +290,10 @@ def remove_ties(owner, other, kind, strength, last_contact, trust_success, trust
                 length, indptr, gone):
     """Remove half-edges at positions ``gone`` (increasing, distinct) from the nine
     field buffers, in place, and update the row index."""
-    n = len(indptr) - 1
     k = len(gone)
     if k and (gone[0] < 0 or gone[k - 1] >= length):
         raise IndexError("remove_ties: half-edge index out of range")
-    # each row's end moves left by the half-edges removed from it and the rows before
-    removed = np.zeros(n + 1, dtype=np.int64)
-    for j in range(k):
-        removed[owner[gone[j]] + 1] += 1
-    shift = 0
-    for r in range(1, n + 1):
-        shift += removed[r]
-        indptr[r] -= shift
+    _shift_rows(indptr, owner[gone], -1)
     _delete_sorted(owner, length, gone)
     _delete_sorted(other, length, gone)
     _delete_sorted(kind, length, gone)

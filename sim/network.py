@@ -90,6 +90,14 @@ class EdgeStore:
             self._power_tables[key] = table
         return table
 
+    def _decay(self, decay_by_kind: np.ndarray, week: int) -> np.ndarray:
+        """T[kind, e]: the share of strength left after e weeks without contact."""
+        return self._powers(1.0 - np.asarray(decay_by_kind, dtype=np.float64), week)
+
+    def _forgetting(self, forgetting: float, week: int) -> np.ndarray:
+        """f[e] = forgetting**e: the share of trust counts kept after e weeks."""
+        return self._powers(np.array([forgetting]), week)[0]
+
     def _edges(self, idx) -> tuple[np.ndarray, bool, tuple[int, ...]]:
         """(half-edge indices, every, shape) for the kernels; ``every`` when ``idx``
         selects all half-edges in order (the indices are then not needed)."""
@@ -169,17 +177,15 @@ class EdgeStore:
             raise IndexError(f"tie ends must be slots 0..{self.n - 1}")
         kind, strength = _per_pair(kind, m, np.int8), _per_pair(strength, m, np.float64)
         # pairs not tied yet (nor self-ties), each pair's first occurrence only
-        untied = kernels.untied_pairs(self.indptr, self.other, a, b)
-        lo, hi = np.minimum(a[untied], b[untied]), np.maximum(a[untied], b[untied])
-        new = untied[first_occurrences(lo * self.n + hi)]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        untied = kernels.untied_pairs(self.indptr, self.other, lo, hi)
+        new = untied[first_occurrences(lo[untied] * self.n + hi[untied])]
         added = np.zeros(m, dtype=bool)
         added[new] = True
         if len(new) == 0:
             return added
-        new = np.sort(new)
-        lo, hi = np.minimum(a[new], b[new]), np.maximum(a[new], b[new])
         # both half-edges of each new tie, sorted by (owner, other)
-        owners, others = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+        owners, others = np.concatenate([lo[new], hi[new]]), np.concatenate([hi[new], lo[new]])
         order = np.argsort(owners * self.n + others)
         pair = np.concatenate([new, new])[order]
         trust = _NO_TRUST if owner_trust is None else np.asarray(owner_trust, dtype=np.float64).ravel()
@@ -217,14 +223,14 @@ class EdgeStore:
     # -- lazily decayed values -----------------------------------------------------
     def strength_now(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Current strength: stored strength × (1 - decay_kind)^(weeks since contact)."""
-        table = self._powers(1.0 - np.asarray(decay_by_kind, dtype=np.float64), week)
+        table = self._decay(decay_by_kind, week)
         edges, every, shape = self._edges(idx)
         out = kernels.decayed_strength(self.strength, self.last_contact, self.kind, table, week, edges, every)
         return out.reshape(shape)
 
     def trust_counts(self, week: int, forgetting: float, idx: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
         """Beta counts (successes, failures) after forgetting up to ``week``."""
-        factor = self._powers(np.array([forgetting]), week)[0]
+        factor = self._forgetting(forgetting, week)
         edges, every, shape = self._edges(idx)
         r, s = kernels.forgotten_counts(self.trust_success, self.trust_failure, self.trust_week, factor, week,
                                         edges, every)
@@ -233,24 +239,23 @@ class EdgeStore:
     def trust_expectation(self, week: int, forgetting: float, idx: np.ndarray | slice) -> np.ndarray:
         """Beta-reputation expectation (r + 1) / (r + s + 2) of the counts after
         forgetting (Jøsang & Ismail 2002)."""
-        factor = self._powers(np.array([forgetting]), week)[0]
+        factor = self._forgetting(forgetting, week)
         edges, every, shape = self._edges(idx)
         out = kernels.trust_expectation(self.trust_success, self.trust_failure, self.trust_week, factor, week,
                                         edges, every)
         return out.reshape(shape)
 
     def views_of(self, owner: np.ndarray, other: np.ndarray, week: int, forgetting: float,
-                 default_trust: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For each pair (owner_k, other_k): the half-edge owner→other (−1: no tie),
-        the owner's particularized trust in the other at ``week`` (``default_trust[k]``
-        without a tie) and the hours the owner owes the other (0 without a tie); one
-        compiled pass."""
+                 default_trust: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each pair (owner_k, other_k): the owner's particularized trust in the
+        other at ``week`` (``default_trust[k]`` without a tie) and the hours the owner
+        owes the other (0 without a tie); one compiled pass."""
         owner = np.asarray(owner, dtype=np.int64).ravel()
         other = np.asarray(other, dtype=np.int64).ravel()
         default_trust = np.asarray(default_trust, dtype=np.float64).ravel()
         if not len(owner) == len(other) == len(default_trust):
             raise ValueError("views_of: owner, other and default_trust must have the same length")
-        factor = self._powers(np.array([forgetting]), week)[0]
+        factor = self._forgetting(forgetting, week)
         return kernels.views_of(self.indptr, self.other, self.trust_success, self.trust_failure, self.trust_week,
                                 self.owed, factor, week, owner, other, default_trust)
 
@@ -259,11 +264,13 @@ class EdgeStore:
 
         ``idx`` may repeat (several exchanges on one tie in a week): np.add.at adds
         each observation."""
-        self._stamped(week)
         idx = np.asarray(idx, dtype=np.int64).ravel()
-        factor = self._powers(np.array([forgetting]), week)[0]
-        kernels.record_observations(self.trust_success, self.trust_failure, self.trust_week, factor, week, idx,
-                                    np.asarray(success, dtype=bool).ravel())
+        success = np.asarray(success, dtype=bool).ravel()
+        if len(success) != len(idx):
+            raise ValueError(f"record_trust: {len(success)} outcomes for {len(idx)} half-edges")
+        self._stamped(week)
+        kernels.record_observations(self.trust_success, self.trust_failure, self.trust_week,
+                                    self._forgetting(forgetting, week), week, idx, success)
 
     def touch(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray, boost: float,
               twins: np.ndarray | None = None) -> None:
@@ -276,7 +283,7 @@ class EdgeStore:
         idx = np.asarray(idx, dtype=np.int64).ravel()
         if twins is None:
             twins = self.find(self.other[idx], self.owner[idx])
-        table = self._powers(1.0 - np.asarray(decay_by_kind, dtype=np.float64), week)
+        table = self._decay(decay_by_kind, week)
         kernels.touch_edges(self.strength, self.last_contact, self.kind, table, week, idx,
                             np.asarray(twins, dtype=np.int64).ravel(), boost)
 

@@ -156,8 +156,7 @@ def test_a_residents_view_of_another_reads_trust_and_debt_of_the_tie_or_falls_ba
     net.add(np.array([0]), np.array([1]), FRIEND, 0.5, week=0)
     net.record_trust(2, 0.5, net.find(np.array([0]), np.array([1])), np.array([True]))  # 0 trusts 1: r=1, s=0
     net.owed[net.find(np.array([0]), np.array([1]))] = 3.0
-    edge, trust, owed = net.views_of(np.array([0, 1, 2]), np.array([1, 0, 3]), 4, 0.5, np.array([0.1, 0.2, 0.3]))
-    assert edge.tolist() == [0, 1, -1]
+    trust, owed = net.views_of(np.array([0, 1, 2]), np.array([1, 0, 3]), 4, 0.5, np.array([0.1, 0.2, 0.3]))
     # two weeks of forgetting at 0.5: r = 0.25, s = 0 -> (0.25 + 1)/(0.25 + 2)
     assert trust[0] == pytest.approx(1.25 / 2.25) and trust[1] == pytest.approx(0.5) and trust[2] == 0.3
     assert owed.tolist() == [3.0, 0.0, 0.0]
@@ -169,3 +168,10 @@ def test_one_end_for_many_pairs_is_broadcast_and_a_short_trust_array_is_refused(
     assert net.neighbours(0).tolist() == [1, 2, 3]
     with pytest.raises(ValueError, match="2 values for 4 slots"):
         net.add(np.array([1]), np.array([2]), FRIEND, 0.5, week=0, owner_trust=np.ones(2), prior_weight=1.0)
+
+
+def test_trust_records_need_one_outcome_per_half_edge():
+    net = EdgeStore(3)
+    net.add(np.array([0]), np.array([1]), FRIEND, 0.5, week=0)
+    with pytest.raises(ValueError, match="1 outcomes for 2 half-edges"):
+        net.record_trust(1, 0.9, np.array([0, 1]), np.array([True]))

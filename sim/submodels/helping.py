@@ -167,7 +167,7 @@ def step(model: "CommunityModel") -> None:
         hours = pop.backlog[q, ntype]
         # the helper's view of the requester: particularized trust (generalized
         # trust if they have no tie) and the hours the helper owes them
-        _, trust_hq, owed = net.views_of(h, q, week, sc.trust.forgetting, pop.generalized_trust[h])
+        trust_hq, owed = net.views_of(h, q, week, sc.trust.forgetting, pop.generalized_trust[h])
         incentive = gov.hook_sum("acceptance_bonus", h, ntype)
         p = acceptance_probability(pop.willingness[h], trust_hq, owed, pop.norm_internalization[h],
                                    pop.self_worth[h], incentive, hours, pop.health[h],
