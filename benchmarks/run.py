@@ -11,6 +11,9 @@ Measured:
 - scaling at 1,000, 10,000 (and 100,000 with --full) residents: construction time,
   run time, agent-steps per second, cost per agent-step, and peak memory — each size
   in a fresh subprocess so peak memory is its own;
+- where the full package's week goes: milliseconds per week in each submodel and
+  intervention at 1,000 and 10,000 residents, split into a fixed part and a part
+  per resident (benchmarks/profile_week.py);
 - sweep throughput: the same sweep (two settings × replicates, 1,000 residents ×
   520 weeks) in-process and on a pool of 2 worker processes; the speed-up, and the
   orchestration overhead: the share of the workers' time not spent inside a model
@@ -135,6 +138,23 @@ def sweep_section(replicates: int) -> tuple[list[str], dict[str, float]]:
     return out, measured
 
 
+def profile_section(package: Path, boltzmann: float) -> list[str]:
+    """Milliseconds per week by submodel for the full package at 1,000 and 10,000
+    residents, with each step's fixed and per-resident parts, against the week that ten
+    times ``boltzmann`` (agent-steps per second) would allow at 1,000 residents."""
+    from profile_week import linear_parts, table
+
+    rows, runs = table(package, [1000, 10_000], weeks=150)
+    fixed, per_resident = linear_parts(runs, "total")  # ms, ms per resident
+    print("\n".join(rows), flush=True)
+    return ["", "## Where the full package's week goes (ms per week; benchmarks/profile_week.py)", "", *rows, "",
+            "Fixed and per-resident parts: the straight line through the two sizes. Ten times this run's Boltzmann "
+            f"rate at 1,000 agents allows {1e3 * 1000 / (10 * boltzmann):.2f} ms per week for 1,000 residents. "
+            "Without any of the fixed "
+            f"part, the per-resident work alone would take {per_resident * 1000:.2f} ms a week at 1,000 residents "
+            f"(the fixed part adds {fixed:.2f} ms).", ""]
+
+
 def bars_section(got: dict[str, float]) -> list[str]:
     """The targets of the performance issue against this run's measurements."""
     rows = [
@@ -198,6 +218,8 @@ def main() -> int:
         got["ratio"] = r["agent_steps_per_s"] / boltzmann  # the full package's, the last row
         got["construct"] = max(got.get("construct", 0.0), r["construct"])
         print(body[-1], flush=True)
+
+    body += profile_section(package, boltzmann)
 
     sizes = [1000, 10_000] + ([100_000] if args.full else [])
     body += ["", "## Scaling (baseline new estate, 520 recorded weeks)", "",
