@@ -43,12 +43,13 @@ SCHEDULE = (
 )
 
 
-MISSING = object()
+MISSING = object()  # an intervention without an ``act`` of its own (the class's is used)
 
 
 @contextmanager
 def stopwatches(model, spent: Counter):
-    """Time each step of the schedule (and each intervention's act) into ``spent``."""
+    """Time each step of the schedule, and the weekly action of each intervention
+    that has a place in it, into ``spent`` (seconds by label)."""
     import sim.submodels as submodels
 
     def timed(label, f):
@@ -66,6 +67,8 @@ def stopwatches(model, spent: Counter):
         restore.append((module, attr, getattr(module, attr)))
         setattr(module, attr, timed(label, getattr(module, attr)))
     for name, iv in model.governance.interventions.items():
+        if iv.phase is None:  # acts only through hooks, inside the submodels' time
+            continue
         restore.append((iv, "act", vars(iv).get("act", MISSING)))
         iv.act = timed(f"intervention: {name}", iv.act)
     try:
@@ -124,8 +127,8 @@ def table(scenario: Path, sizes: list[int], weeks: int) -> tuple[list[str], dict
         row = f"| {label} | " + " | ".join(f"{r.get(label, 0.0):.3f}" for r in runs.values()) + " |"
         if fit:
             fixed, per = linear_parts(runs, label)
-            a = runs[small].get(label, 0.0)
-            row += f" {fixed:.3f} | {1e3 * per:.3f} | {fixed / a if a > 0 else 0.0:.0%} |"
+            share = fixed / runs[small][label] if runs[small].get(label, 0.0) > 0 else 0.0
+            row += f" {fixed:.3f} | {1e3 * per:.3f} | {share:.0%} |"
         out.append(row)
     return out, runs
 

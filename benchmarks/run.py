@@ -148,11 +148,10 @@ def profile_section(package: Path, boltzmann: float) -> list[str]:
     fixed, per_resident = linear_parts(runs, "total")  # ms, ms per resident
     print("\n".join(rows), flush=True)
     return ["", "## Where the full package's week goes (ms per week; benchmarks/profile_week.py)", "", *rows, "",
-            "Fixed and per-resident parts: the straight line through the two sizes. Ten times this run's Boltzmann "
-            f"rate at 1,000 agents allows {1e3 * 1000 / (10 * boltzmann):.2f} ms per week for 1,000 residents. "
-            "Without any of the fixed "
-            f"part, the per-resident work alone would take {per_resident * 1000:.2f} ms a week at 1,000 residents "
-            f"(the fixed part adds {fixed:.2f} ms).", ""]
+            "Fixed and per-resident parts: the straight line through the two sizes. Ten times this run's "
+            f"Boltzmann rate at 1,000 agents allows {1e3 * 1000 / (10 * boltzmann):.2f} ms per week for 1,000 "
+            f"residents; the full package's week there is {1000 * per_resident:.2f} ms of per-resident work "
+            f"and {fixed:.2f} ms fixed.", ""]
 
 
 def bars_section(got: dict[str, float]) -> list[str]:
