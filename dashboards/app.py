@@ -46,7 +46,6 @@ log = logging.getLogger("mutualaid.dashboard")
 FRAME_PAUSE = 0.03  # s between frames of the run loop, so clicks (Pause) get their turn
 FRAME_TIMEOUT = 10.0  # s the run loop waits for a frame to be drawn before it steps on
 DEFAULT_COLOUR = "participation"
-MAX_UPLOAD_BYTES = 1_000_000
 
 
 @solara.component_vue("network_image.vue")
@@ -55,25 +54,33 @@ def NetworkImage(src: str, alt: str, event_node_click: Callable[[dict], None]):
 
 
 @solara.component_vue("scenario_upload.vue")
-def ScenarioUpload(label: str, event_upload: Callable[[dict], None]):
-    """A button that opens a file picker; sends the chosen file's name, size and text."""
+def ScenarioUpload(label: str, max_bytes: int, event_upload: Callable[[dict], None]):
+    """A button that opens a file picker for a scenario and the files it uses; sends
+    the chosen files' names and contents (base64) in one event."""
 
 
-def _load_initial() -> tuple[str, dict[str, Any], str | None]:
-    """(source label, settings draft, error) of the scenario the page opens with."""
+def _load_initial() -> tuple[str, dict[str, Any], str | None, dict[str, Path]]:
+    """(source label, settings draft, error) of the scenario the page opens with, and
+    the picker entry of its file (the command line may name one outside scenarios/)."""
     path = logic.initial_scenario_path(os.environ)
     if path is None:
-        return "defaults", logic.draft_from_scenario(Scenario()), None
+        return "defaults", logic.draft_from_scenario(Scenario()), None, {}
+    label = logic.scenario_label(path)
     try:
-        return logic.scenario_label(path), logic.draft_from_scenario(load_scenario(path)), None
+        return label, logic.draft_from_scenario(load_scenario(path)), None, {label: path}
     except ScenarioError as exc:
         problems = "\n".join(exc.problems)
-        return "defaults", logic.draft_from_scenario(Scenario()), f"Could not open {path}:\n{problems}"
+        return "defaults", logic.draft_from_scenario(Scenario()), f"Could not open {path}:\n{problems}", {}
 
 
 def _model_error(exc: Exception) -> str:
     log.exception("the model raised")
     return f"The model raised {type(exc).__name__}: {exc} (traceback in the server log)"
+
+
+def _upload_error(exc: Exception) -> str:
+    log.exception("an upload failed")
+    return f"The upload could not be read: {type(exc).__name__} (details in the server log)"
 
 
 @solara.component
@@ -104,34 +111,40 @@ def InterventionControl(name: str, block: dict[str, Any], on_change: Callable[[s
 @solara.component
 def Settings(draft: solara.Reactive, source: solara.Reactive, compare: bool, compare_with: str,
              on_open: Callable[[str, dict[str, Any]], None], on_compare: Callable[[bool, str], None],
-             session: logic.DashboardSession, error: solara.Reactive):
+             session: logic.DashboardSession, error: solara.Reactive, initial_entry: dict[str, Path]):
     """The sidebar: scenario, community, interventions, compare, save and download."""
-    files = logic.scenario_files()
-    labels = [logic.scenario_label(p) for p in files]
+    uploads = solara.use_reactive({})  # label → draft of each scenario uploaded in this tab
+    listed: dict[str, Path | dict[str, Any]] = {**logic.shipped_scenarios(), **initial_entry, **uploads.value}
+    if source.value == "defaults":
+        listed["defaults"] = logic.draft_from_scenario(Scenario())
+    labels = list(listed)
     if source.value not in labels:
         labels = [source.value, *labels]
 
     def open_file(label: str) -> None:
-        path = logic.SCENARIO_DIR / label if (logic.SCENARIO_DIR / label).is_file() else Path(label)
         try:
-            on_open(label, logic.draft_from_scenario(load_scenario(path)))
+            on_open(label, logic.open_listed(label, listed))
         except ScenarioError as exc:
             error.set("\n".join(exc.problems))
 
-    def open_upload(file: dict) -> None:
-        if file["size"] > MAX_UPLOAD_BYTES:
-            error.set(f"{file['name']}: {file['size']} bytes; a scenario file is at most {MAX_UPLOAD_BYTES} bytes")
-            return
+    def open_upload(event: dict) -> None:
         try:
-            scenario = logic.scenario_from_upload(file["name"], file["text"].encode("utf-8"))
+            files = logic.received_files(event, logic.MAX_UPLOAD_BYTES)
+            draft = logic.draft_from_scenario(logic.scenario_from_upload(files))
         except ScenarioError as exc:
             error.set("\n".join(exc.problems))
             return
-        on_open(f"uploaded: {file['name']}", logic.draft_from_scenario(scenario))
+        except Exception as exc:  # noqa: BLE001 - whatever arrives, the page stays up and says so
+            error.set(_upload_error(exc))
+            return
+        label = "uploaded: " + ", ".join(files)
+        uploads.set({**uploads.value, label: draft})
+        on_open(label, draft)
 
     solara.Text("Scenario", style={"font-weight": "bold"})
     solara.Select("scenario file", values=labels, value=source.value, on_value=open_file)
-    ScenarioUpload(label="Upload a scenario TOML…", event_upload=open_upload)
+    ScenarioUpload(label="Upload a scenario TOML (and its CSVs)…", max_bytes=logic.MAX_UPLOAD_BYTES,
+                   event_upload=open_upload)
 
     d = draft.value
     solara.Text("Community and run", style={"font-weight": "bold", "margin-top": "12px"})
@@ -384,7 +397,8 @@ def Page():
 
     solara.Title("mutualaid dashboard")
     with solara.Sidebar():
-        Settings(draft, source, compare.value, compare_with.value, open_scenario, set_compare, session, error)
+        Settings(draft, source, compare.value, compare_with.value, open_scenario, set_compare, session, error,
+                 initial[3])
     with solara.Column(gap="8px", style={"padding-bottom": "48px"}):  # clear of Solara's corner badge
         Controls(session, frame, running, weeks_per_frame, lambda: rebuild(draft.value), error,
                  pending=draft.value != applied.value)

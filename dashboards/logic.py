@@ -21,8 +21,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import copy
+import hashlib
 import io
 import math
+import tempfile
 import threading
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -55,6 +60,7 @@ from sim.scenario import (  # noqa: E402
     ScenarioError,
     check_survey,
     deep_merge,
+    load_scenario,
     resolve_extends,
     scenario_from_dict,
     validate_data,
@@ -70,6 +76,12 @@ DEFAULT_SCENARIO = "old_estate.toml"  # a setting with no intervention: the user
 def scenario_files(folder: Path = SCENARIO_DIR) -> list[Path]:
     """Every scenario file under ``folder``, subfolders included, sorted by path."""
     return sorted(Path(folder).rglob("*.toml"))
+
+
+def shipped_scenarios(folder: Path = SCENARIO_DIR) -> dict[str, Path]:
+    """The picker's list of the project's scenarios: label (path relative to
+    ``folder``) → file. Only files found here are ever opened by label."""
+    return {scenario_label(path, folder): path for path in scenario_files(folder)}
 
 
 def initial_scenario_path(environ: Mapping[str, str], folder: Path = SCENARIO_DIR) -> Path | None:
@@ -92,31 +104,172 @@ def scenario_label(path: Path, folder: Path = SCENARIO_DIR) -> str:
         return str(path)
 
 
-def scenario_from_upload(name: str, content: bytes, folder: Path = SCENARIO_DIR) -> Scenario:
-    """Validate an uploaded scenario file.
+def open_listed(label: str, listed: Mapping[str, Path | Mapping[str, Any]]) -> dict[str, Any]:
+    """The settings draft of the picker's entry ``label``: a file of the list (shipped,
+    or named on the command line) is loaded, an uploaded scenario's draft is returned.
 
-    An upload has no folder of its own: it is read as if it lay in ``folder`` (the
-    project's scenarios), which its ``extends`` and survey data paths are relative
-    to. Raises :class:`ScenarioError`."""
+    The picker's value comes from the browser, and a hand-written client can send any
+    text: only labels of the list are opened, never a path it names."""
+    entry = listed.get(label) if isinstance(label, str) else None
+    if entry is None:
+        raise ScenarioError([f"scenario picker: {str(label)[:80]!r} is not in the list of scenarios"])
+    if isinstance(entry, Mapping):
+        return dict(entry)
+    return draft_from_scenario(load_scenario(entry))
+
+
+# -- uploads -------------------------------------------------------------------------
+MAX_UPLOAD_BYTES = 8_000_000
+"""Bytes one upload (a scenario with the files it extends and its survey CSVs) may
+hold, counted as received. The browser sends the files base64-encoded in one
+websocket message, 4/3 of this, inside the server's 16 MiB message limit."""
+
+MAX_UPLOAD_FILES = 20
+
+
+def received_files(payload: Any, limit: int = MAX_UPLOAD_BYTES) -> dict[str, bytes]:
+    """The files of an upload event, ``{"files": [{"name": ..., "data": base64}, ...]}``,
+    as {file name: bytes}.
+
+    Nothing the browser says about the files is trusted: the size is that of the bytes
+    received (the text is refused before decoding if it cannot fit), names must be
+    plain file names, and a malformed event is a problem like any other. Raises
+    :class:`ScenarioError` (one line)."""
+    files = payload.get("files") if isinstance(payload, Mapping) else None
+    claimed = payload.get("too_large") if isinstance(payload, Mapping) else None
+    if isinstance(claimed, int) and claimed > limit:  # the page did not send files the server would refuse
+        raise ScenarioError([f"upload: {claimed:,} bytes; an upload is at most {limit:,} bytes"])
+    if not isinstance(files, list) or not files:
+        raise ScenarioError(["upload: the browser sent no files"])
+    if len(files) > MAX_UPLOAD_FILES:
+        raise ScenarioError([f"upload: {len(files)} files; at most {MAX_UPLOAD_FILES} can be uploaded together"])
+    out: dict[str, bytes] = {}
+    received = 0
+    for file in files:
+        name = file.get("name") if isinstance(file, Mapping) else None
+        data = file.get("data") if isinstance(file, Mapping) else None
+        if not isinstance(name, str) or not isinstance(data, str):
+            raise ScenarioError(["upload: each file must come with a name and its content"])
+        _check_file_name(name)
+        if name in out:
+            raise ScenarioError([f"upload: {name!r} was sent twice"])
+        received += len(data) * 3 // 4  # base64: 4 characters for 3 bytes
+        if received > limit + 3:
+            raise ScenarioError([f"upload: more than {limit:,} bytes; an upload is at most {limit:,} bytes"])
+        try:
+            out[name] = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            raise ScenarioError([f"upload: {name!r} arrived garbled (not base64)"]) from None
+    if sum(map(len, out.values())) > limit:
+        raise ScenarioError([f"upload: more than {limit:,} bytes; an upload is at most {limit:,} bytes"])
+    return out
+
+
+def _check_file_name(name: str) -> None:
+    """A browser sends a file's bare name; anything with a folder in it is refused."""
+    if not name or len(name) > 255 or name in (".", "..") or any(c in name for c in "/\\\0"):
+        raise ScenarioError([f"upload: {name[:80]!r} is not a plain file name"])
+
+
+def scenario_from_upload(files: Mapping[str, bytes], folder: Path = SCENARIO_DIR) -> Scenario:
+    """Validate an uploaded scenario: one TOML file, with the TOML files it extends
+    and the survey CSVs it names uploaded beside it.
+
+    Nothing on the server is opened on an upload's say-so: its ``extends`` may name a
+    file uploaded with it or a shipped scenario by its picker label (e.g.
+    ``old_estate.toml``, ``interventions/activities.toml``), and its
+    ``residents_file``/``edges_file`` only a file uploaded with it (by its name, or a
+    relative path ending in it: ``survey/residents.csv`` finds the uploaded
+    ``residents.csv``). Uploaded data are kept in a folder private to the server
+    process for the model to read. Raises :class:`ScenarioError` (one line per problem)."""
+    for name in files:
+        _check_file_name(name)
+    scenarios = [name for name in files if name.lower().endswith(".toml")]
+    data_files = {name: content for name, content in files.items() if name not in scenarios}
+    if not scenarios:
+        raise ScenarioError([f"upload: no scenario file (.toml) among {', '.join(sorted(files)) or 'no files'}"])
+    tables = {name: _parse_upload(name, files[name]) for name in scenarios}
+    extended = {table.get("extends") for table in tables.values() if isinstance(table.get("extends"), str)}
+    roots = [name for name in scenarios if name not in extended]
+    if len(roots) != 1:
+        listed = ", ".join(sorted(roots or scenarios))
+        raise ScenarioError([f"upload: {listed}: upload one scenario, with only the files it extends"])
+    root = roots[0]
+    shipped = shipped_scenarios(folder)
     try:
-        data = tomllib.loads(content.decode("utf-8"))
+        data = _uploaded_table(root, tables, data_files, shipped, ())
+        scenario = validate_data(data, root)
+    except RecursionError:
+        raise ScenarioError([f"{root}: tables nested too deeply"]) from None
+    if scenario.name == "unnamed":
+        scenario = scenario.model_copy(update={"name": Path(root).stem})
+    return check_survey(scenario)
+
+
+def _parse_upload(name: str, content: bytes) -> dict[str, Any]:
+    try:
+        return tomllib.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ScenarioError([f"{name}: not UTF-8 text ({exc})"]) from None
+        raise ScenarioError([f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([f"{name}: malformed TOML: {exc}"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{name}: malformed TOML: nested too deeply"]) from None
+
+
+def _uploaded_table(name: str, tables: Mapping[str, dict[str, Any]], data_files: Mapping[str, bytes],
+                    shipped: Mapping[str, Path], chain: tuple[str, ...]) -> dict[str, Any]:
+    """The uploaded ``name``'s table with its ``extends`` chain merged underneath and
+    its data file names replaced by the private copies of the uploaded files."""
+    if name in chain:
+        raise ScenarioError([f"{name}: extends: cycle of extends ({' -> '.join((*chain, name))})"])
+    data = copy.deepcopy(tables[name])
     community = data.get("community")
     for key in DATA_FILES if isinstance(community, dict) else ():
-        if isinstance(community.get(key), str) and not Path(community[key]).is_absolute():
-            community[key] = str((Path(folder) / community[key]).resolve())
+        value = community.get(key)
+        if isinstance(value, str):
+            community[key] = str(_stored(name, f"community.{key}", value, data_files))
     parent = data.pop("extends", None)
-    if parent is not None:
-        if not isinstance(parent, str) or not (Path(folder) / parent).is_file():
-            raise ScenarioError([f"{name}: extends: {parent!r} is not a file in {folder}"])
-        data = deep_merge(resolve_extends(Path(folder) / parent), data)
-    scenario = validate_data(data, name)
-    if scenario.name == "unnamed":
-        scenario = scenario.model_copy(update={"name": Path(name).stem})
-    return check_survey(scenario)
+    if parent is None:
+        return data
+    if isinstance(parent, str) and parent in tables:
+        base = _uploaded_table(parent, tables, data_files, shipped, (*chain, name))
+    elif isinstance(parent, str) and parent in shipped:
+        base = resolve_extends(shipped[parent])
+    else:
+        raise ScenarioError([f"{name}: extends: {str(parent)[:80]!r} is neither a file uploaded with it nor a "
+                             "shipped scenario of the picker's list"])
+    return deep_merge(base, data)
+
+
+def _stored(name: str, field: str, value: str, data_files: Mapping[str, bytes]) -> Path:
+    """The private copy of the uploaded data file ``value`` names."""
+    wanted = value if value in data_files else value.replace("\\", "/").rsplit("/", 1)[-1]
+    if wanted not in data_files:
+        raise ScenarioError([f"{name}: {field}: {value[:80]!r} was not uploaded; upload it together with the "
+                             "scenario (an upload may only use files uploaded with it)"])
+    content = data_files[wanted]
+    folder = _upload_store() / hashlib.sha256(content).hexdigest()[:32]
+    path = folder / wanted
+    if not path.is_file():
+        folder.mkdir(exist_ok=True)
+        path.write_bytes(content)
+    return path
+
+
+_store: tempfile.TemporaryDirectory | None = None
+_store_lock = threading.Lock()
+
+
+def _upload_store() -> Path:
+    """A folder private to this server process for the uploaded data files (the model
+    reads its survey data from files), removed when the process ends. A file's copy
+    is kept under its content's hash, so uploading it again adds nothing."""
+    global _store
+    with _store_lock:
+        if _store is None:
+            _store = tempfile.TemporaryDirectory(prefix="mutualaid-uploads-")
+        return Path(_store.name)
 
 
 # -- the settings draft ------------------------------------------------------------

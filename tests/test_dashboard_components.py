@@ -7,6 +7,7 @@ The browser end-to-end tests are in test_dashboard_e2e.py.
 from __future__ import annotations
 
 import argparse
+import base64
 import sys
 import time
 import tomllib
@@ -126,7 +127,7 @@ def test_invalid_settings_raise_one_line_per_problem():
 
 def test_upload_extends_a_project_scenario():
     content = b'extends = "old_estate.toml"\nname = "mine"\n[community]\nresidents = 50\n'
-    scenario = logic.scenario_from_upload("mine.toml", content)
+    scenario = logic.scenario_from_upload({"mine.toml": content})
     assert scenario.name == "mine"
     assert scenario.community.residents == 50
     assert scenario.community.setting == "old_estate"
@@ -140,7 +141,7 @@ def test_upload_extends_a_project_scenario():
 ])
 def test_a_bad_upload_is_reported_not_raised(content, problem):
     with pytest.raises(ScenarioError) as err:
-        logic.scenario_from_upload("up.toml", content)
+        logic.scenario_from_upload({"up.toml": content})
     assert problem in "\n".join(err.value.problems)
 
 
@@ -239,9 +240,8 @@ def test_a_survey_community_is_drawn_by_its_own_buildings():
         assert np.allclose(np.hypot(*(ring - ring.mean(axis=0)).T), 0.38)
 
 
-def test_an_uploaded_scenario_finds_its_survey_data_beside_the_project_scenarios():
-    content = (SCENARIOS / "survey_example.toml").read_bytes()
-    scenario = logic.scenario_from_upload("survey_example.toml", content)
+def test_an_uploaded_scenario_extending_a_shipped_survey_scenario_uses_the_shipped_data():
+    scenario = logic.scenario_from_upload({"mine.toml": b'extends = "survey_example.toml"\nname = "mine"\n'})
     assert scenario.community.residents == 60
     assert scenario.community.residents_file == str((SCENARIOS / "survey_example" / "residents.csv").resolve())
 
@@ -507,19 +507,79 @@ def test_choosing_a_scenario_file_opens_and_runs_it(page):
     assert "rural_village" in rc.find(v.Html, class_="running-scenario").widget.children[0]
 
 
+def upload_event(files: dict[str, bytes]) -> dict:
+    """An upload event as scenario_upload.vue sends it."""
+    return {"files": [{"name": name, "data": base64.b64encode(content).decode("ascii")}
+                      for name, content in files.items()]}
+
+
 def test_an_uploaded_scenario_is_opened_and_a_bad_one_explained(page):
     rc, sessions = page
-    upload = rc.find(label="Upload a scenario TOML…").widget
-    text = 'extends = "old_estate.toml"\nname = "tiny"\n[community]\nresidents = 60\n'
-    upload.vue_upload({"name": "tiny.toml", "size": len(text), "text": text})
+    upload = rc.find(label="Upload a scenario TOML (and its CSVs)…").widget
+    text = b'extends = "old_estate.toml"\nname = "tiny"\n[community]\nresidents = 60\n'
+    upload.vue_upload(upload_event({"tiny.toml": text}))
     assert sessions[0].scenarios["A"].name == "tiny"
     assert sessions[0].scenarios["A"].community.residents == 60
     assert rc.find(v.Select, label="scenario file").widget.v_model == "uploaded: tiny.toml"
-    upload.vue_upload({"name": "bad.toml", "size": 20, "text": "[community]\nresidentz = 1\n"})
+    upload.vue_upload(upload_event({"bad.toml": b"[community]\nresidentz = 1\n"}))
     assert "bad.toml: community.residentz: unknown key" in alerts_shown(rc)
     assert sessions[0].scenarios["A"].name == "tiny", "a bad upload leaves the run alone"
-    upload.vue_upload({"name": "huge.toml", "size": app.MAX_UPLOAD_BYTES + 1, "text": ""})
-    assert "huge.toml" in alerts_shown(rc)
+    upload.vue_upload({"files": [], "too_large": logic.MAX_UPLOAD_BYTES + 1})
+    assert f"an upload is at most {logic.MAX_UPLOAD_BYTES:,} bytes" in alerts_shown(rc)
+
+
+def test_an_upload_past_the_limit_is_refused_whatever_size_the_page_claims(page, monkeypatch):
+    rc, sessions = page
+    monkeypatch.setattr(logic, "MAX_UPLOAD_BYTES", 1_000)
+    event = upload_event({"big.toml": b'name = "big"\n' + b"#" * 2_000 + b"\n"})
+    event["files"][0]["size"] = 10
+    rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(event)
+    assert "an upload is at most 1,000 bytes" in alerts_shown(rc)
+    assert sessions[0].scenarios["A"].name == "small"
+
+
+def test_an_upload_with_its_survey_csvs_runs_the_surveyed_community(page):
+    rc, sessions = page
+    survey = SCENARIOS / "survey_example"
+    files = {"ours.toml": b'name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\nedges_file = "edges.csv"\n',
+             "residents.csv": (survey / "residents.csv").read_bytes(), "edges.csv": (survey / "edges.csv").read_bytes()}
+    rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(upload_event(files))
+    assert sessions[0].scenarios["A"].name == "ours"
+    assert sessions[0].models["A"].pop.n == 60
+    assert rc.find(v.Select, label="scenario file").widget.v_model == "uploaded: ours.toml, residents.csv, edges.csv"
+
+
+@pytest.mark.parametrize("event", [None, "x", {"files": [{"name": "a.toml", "data": "%%%"}]},
+                                   upload_event({"up.toml": b'[community]\nresidents_file = "/proc/self/environ"\n'}),
+                                   upload_event({"up.toml": b'extends = "/dev/zero"\n'}),
+                                   upload_event({"up.toml": b"a = " + b"[" * 5_000})])
+def test_a_bad_upload_shows_one_line_and_the_page_stays(page, event):
+    rc, sessions = page
+    rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(event)
+    shown = alerts_shown(rc)
+    assert "upload" in shown or "up.toml" in shown
+    assert "Traceback" not in shown
+    assert sessions[0].scenarios["A"].name == "small"
+    rc.find(v.Btn, children=["Step"]).widget.click()  # and the page still works
+    assert week_label(rc) == f"Week 1 of {HORIZON}"
+
+
+def test_a_picker_value_not_in_its_list_opens_nothing(page):
+    rc, sessions = page
+    rc.find(v.Select, label="scenario file").widget.v_model = str(ROOT / "pyproject.toml")
+    assert "is not in the list of scenarios" in alerts_shown(rc)
+    assert sessions[0].scenarios["A"].name == "small"
+
+
+def test_an_uploaded_scenario_can_be_picked_again_from_the_list(page):
+    rc, sessions = page
+    upload = rc.find(label="Upload a scenario TOML (and its CSVs)…").widget
+    upload.vue_upload(upload_event({"tiny.toml": b'extends = "old_estate.toml"\nname = "tiny"\n[community]\nresidents = 60\n'}))
+    picker = rc.find(v.Select, label="scenario file").widget
+    picker.v_model = "rural_village.toml"
+    assert sessions[0].scenarios["A"].name == "rural_village"
+    picker.v_model = "uploaded: tiny.toml"
+    assert sessions[0].scenarios["A"].name == "tiny"
 
 
 def test_a_failing_model_step_is_shown_on_the_page_not_raised(page, monkeypatch):

@@ -1,0 +1,199 @@
+"""Uploads and the scenario picker take nothing from the browser on trust: an upload
+opens no file of the server (only files uploaded with it and shipped scenarios), its
+size is counted as received, and whatever arrives ends in a scenario or in one-line
+problems (dashboards/logic.py)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+
+import pytest
+from conftest import ROOT, SCENARIOS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from dashboards import logic  # noqa: E402
+from sim.params import Scenario  # noqa: E402
+from sim.scenario import ScenarioError, load_scenario  # noqa: E402
+
+SURVEY = SCENARIOS / "survey_example"
+
+
+def problems_of(files, **kwargs) -> str:
+    with pytest.raises(ScenarioError) as err:
+        logic.scenario_from_upload(files, **kwargs)
+    return "\n".join(err.value.problems)
+
+
+def payload(files: dict[str, bytes]) -> dict:
+    """An upload event as scenario_upload.vue sends it."""
+    return {"files": [{"name": name, "data": base64.b64encode(content).decode("ascii")}
+                      for name, content in files.items()]}
+
+
+# -- data files: only those uploaded with the scenario ------------------------------
+@pytest.mark.parametrize("path", ["/proc/self/environ", "/etc/passwd", "../survey_example/residents.csv",
+                                  str(SURVEY / "residents.csv")])
+def test_an_upload_cannot_make_the_server_read_a_data_file_it_did_not_upload(path):
+    toml = f'[community]\nresidents_file = "{path}"\n'.encode()
+    text = problems_of({"up.toml": toml})
+    assert "up.toml: community.residents_file:" in text and "was not uploaded" in text
+    assert "\n" not in text
+    for key, value in os.environ.items():  # nothing of the server's environment is shown
+        if len(value) > 8:
+            assert value not in text.replace(path, ""), key
+
+
+def test_an_upload_brings_its_survey_data_along():
+    toml = b'name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\nedges_file = "edges.csv"\n'
+    residents = (SURVEY / "residents.csv").read_bytes()
+    edges = (SURVEY / "edges.csv").read_bytes()
+    scenario = logic.scenario_from_upload({"ours.toml": toml, "residents.csv": residents, "edges.csv": edges})
+    assert scenario.name == "ours" and scenario.community.residents == 60
+    stored = scenario.community.residents_file
+    assert not stored.startswith(str(ROOT)), "the model reads a private copy, not a project file"
+    with open(stored, "rb") as f:
+        assert f.read() == residents
+    with open(scenario.community.edges_file, "rb") as f:
+        assert f.read() == edges
+
+
+def test_an_uploaded_survey_with_a_bad_row_is_explained_in_one_line_per_problem():
+    toml = b'[community]\nresidents_file = "residents.csv"\n'
+    text = problems_of({"up.toml": toml, "residents.csv": b"id,age\n1,30\n"})
+    assert "age" in text and "row 2" in text
+
+
+# -- extends: only uploaded files or shipped scenarios by their label ----------------
+@pytest.mark.parametrize("parent", ["/dev/zero", "/etc/passwd", "../pyproject.toml", "interventions",
+                                    "survey_example/residents.csv", str(SCENARIOS / "old_estate.toml"),
+                                    "./old_estate.toml", 5])
+def test_an_upload_extends_nothing_but_uploaded_files_and_shipped_scenarios(parent):
+    value = f'"{parent}"' if isinstance(parent, str) else str(parent)
+    text = problems_of({"up.toml": f"extends = {value}\n".encode()})
+    assert text.startswith("up.toml: extends:") and "neither a file uploaded with it nor a shipped scenario" in text
+
+
+def test_an_upload_extends_a_shipped_scenario_of_a_subfolder_by_its_label():
+    scenario = logic.scenario_from_upload({"mine.toml": b'extends = "interventions/activities.toml"\n'})
+    assert scenario.interventions.activities.enabled
+    assert scenario.community == load_scenario(SCENARIOS / "interventions" / "activities.toml").community
+
+
+def test_an_upload_may_extend_a_file_uploaded_with_it():
+    base = b'extends = "old_estate.toml"\n[community]\nresidents = 77\n'
+    top = b'extends = "base.toml"\nname = "top"\n[simulation]\nseed = 9\n'
+    scenario = logic.scenario_from_upload({"top.toml": top, "base.toml": base})
+    assert (scenario.name, scenario.community.residents, scenario.simulation.seed) == ("top", 77, 9)
+    assert scenario.community.setting == "old_estate"
+
+
+def test_an_uploaded_extends_cycle_is_reported():
+    text = problems_of({"a.toml": b'extends = "b.toml"\n', "b.toml": b'extends = "a.toml"\n'})
+    assert "upload" in text and "a.toml" in text
+
+
+def test_an_upload_of_two_unrelated_scenarios_is_refused():
+    text = problems_of({"a.toml": b'name = "a"\n', "b.toml": b'name = "b"\n'})
+    assert "upload one scenario" in text
+
+
+def test_an_upload_without_a_scenario_file_is_refused():
+    assert "no scenario file" in problems_of({"residents.csv": b"id,age\n1,70\n"})
+
+
+# -- what the browser sends --------------------------------------------------------
+def test_uploaded_files_arrive_as_their_bytes():
+    files = {"a.toml": b'name = "a"\n', "r.csv": bytes(range(256))}
+    assert logic.received_files(payload(files)) == files
+
+
+def test_the_upload_limit_counts_the_bytes_received_not_the_size_the_browser_claims():
+    event = payload({"big.toml": b"#" * 2_000})
+    event["files"][0]["size"] = 10  # what a lying client says
+    with pytest.raises(ScenarioError) as err:
+        logic.received_files(event, limit=1_000)
+    assert "at most 1,000 bytes" in err.value.problems[0]
+    assert logic.received_files(payload({"ok.toml": b"#" * 1_000}), limit=1_000)
+
+
+def test_the_upload_limit_adds_up_the_files_of_one_upload():
+    with pytest.raises(ScenarioError):
+        logic.received_files(payload({"a.toml": b"#" * 600, "b.csv": b"#" * 600}), limit=1_000)
+
+
+@pytest.mark.parametrize("event", [
+    None, "text", [], {}, {"files": []}, {"files": "x"}, {"files": [None]}, {"files": [{"name": "a.toml"}]},
+    {"files": [{"name": 3, "data": ""}]}, {"files": [{"name": "a.toml", "data": "***"}]},
+    {"files": [{"name": "../a.toml", "data": ""}]}, {"files": [{"name": "", "data": ""}]},
+    {"files": [{"name": "a.toml", "data": ""}, {"name": "a.toml", "data": ""}]},
+    {"files": [{"name": f"{i}.csv", "data": ""} for i in range(logic.MAX_UPLOAD_FILES + 1)]},
+])
+def test_a_malformed_upload_event_is_one_problem(event):
+    with pytest.raises(ScenarioError) as err:
+        logic.received_files(event)
+    assert len(err.value.problems) == 1 and "\n" not in err.value.problems[0]
+
+
+@pytest.mark.parametrize("name", ["../x.toml", "/etc/x.toml", "a\\b.toml", "..", "nul\0.toml"])
+def test_uploaded_file_names_must_be_plain_names(name):
+    assert "not a plain file name" in problems_of({name: b""})
+
+
+# -- anything at all: a scenario or one-line problems ------------------------------
+def loads_or_explains(files: dict[str, bytes]) -> None:
+    try:
+        scenario = logic.scenario_from_upload(files)
+    except ScenarioError as exc:
+        assert exc.problems and all(isinstance(p, str) and p and "\n" not in p for p in exc.problems)
+    else:
+        assert isinstance(scenario, Scenario)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_load_or_give_one_line_problems(content):
+    loads_or_explains({"up.toml": content})
+
+
+KEYS = st.sampled_from(["name", "extends", "community", "residents", "residents_file", "edges_file",
+                        "simulation", "seed", "weeks", "interventions", "activities", "enabled",
+                        "events_per_week", "start_week", "x"])
+SCALARS = (st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False) | st.booleans()
+           | st.text(max_size=12) | st.sampled_from(["old_estate.toml", "/proc/self/environ", "../x.csv",
+                                                      "interventions", "/dev/zero", "up.toml"]))
+TABLES = st.recursive(st.dictionaries(KEYS, SCALARS | st.lists(SCALARS, max_size=3), max_size=4),
+                      lambda inner: st.dictionaries(KEYS, inner, max_size=3), max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TABLES)
+def test_arbitrary_nested_toml_loads_or_gives_one_line_problems(table):
+    loads_or_explains({"up.toml": logic.to_toml(table).encode()})
+
+
+@pytest.mark.parametrize("content", [b"a = " + b"[" * 5_000, b"a = " + b"{b = " * 5_000, b"[" + b"a." * 5_000 + b"b]"])
+def test_toml_nested_beyond_reason_is_one_line_problem(content):
+    loads_or_explains({"up.toml": content})
+
+
+# -- the picker opens only what it lists -------------------------------------------
+@pytest.mark.parametrize("label", ["/etc/passwd", "../pyproject.toml", str(SCENARIOS / "old_estate.toml"),
+                                   "/dev/zero", "uploaded: other.toml", None, 3])
+def test_the_picker_opens_only_entries_of_its_list(label):
+    listed = logic.shipped_scenarios()
+    with pytest.raises(ScenarioError) as err:
+        logic.open_listed(label, listed)
+    assert "not in the list of scenarios" in err.value.problems[0]
+
+
+def test_the_picker_opens_a_shipped_scenario_and_an_uploaded_draft_by_label():
+    uploaded = logic.draft_from_scenario(Scenario(name="up"))
+    listed = {**logic.shipped_scenarios(), "uploaded: up.toml": uploaded}
+    assert logic.open_listed("rural_village.toml", listed)["name"] == "rural_village"
+    assert logic.open_listed("uploaded: up.toml", listed) == uploaded
