@@ -37,11 +37,14 @@ import solara  # noqa: E402
 from solara.alias import rv  # noqa: E402
 
 from dashboards import logic  # noqa: E402
+from dashboards.origin_guard import guard_solara_server  # noqa: E402
 from sim.params import Scenario  # noqa: E402
 from sim.scenario import ScenarioError, load_scenario  # noqa: E402
 from sim.submodels.observation import METRICS  # noqa: E402
 
 log = logging.getLogger("mutualaid.dashboard")
+
+guard_solara_server()  # refuse requests to another Host or from another Origin (see dashboards/origin_guard.py)
 
 FRAME_PAUSE = 0.03  # s between frames of the run loop, so clicks (Pause) get their turn
 FRAME_TIMEOUT = 10.0  # s the run loop waits for a frame to be drawn before it steps on
