@@ -622,7 +622,7 @@ def dashboard_args(*argv: str) -> argparse.Namespace:
 
 def test_dashboard_command_serves_the_app_offline_on_loopback(tmp_path):
     args = dashboard_args(str(SCENARIOS / "old_estate.toml"), "--port", "9001")
-    argv, env = dashboard_cli.dashboard_command(args, {"PATH": "/usr/bin"})
+    argv, env = dashboard_cli.dashboard_command(args, {"PATH": "/usr/bin"}, offline=True)
     assert argv[:5] == [sys.executable, "-m", "solara", "run", str(ROOT / "dashboards" / "app.py")]
     assert argv[argv.index("--host") + 1] == "127.0.0.1" and argv[argv.index("--port") + 1] == "9001"
     assert {"--no-open", "--no-check-version", "--production"} <= set(argv)
@@ -633,12 +633,45 @@ def test_dashboard_command_serves_the_app_offline_on_loopback(tmp_path):
     assert env[dashboard_cli.INITIAL_SCENARIO_ENV] == str((SCENARIOS / "old_estate.toml").resolve())
 
 
-def test_dashboard_without_the_asset_cache_says_how_to_make_it(tmp_path, monkeypatch, capsys):
+class Started(Exception):
+    """Raised by the stand-in for os.execvpe: the command would have started the server."""
+
+
+def start_dashboard(monkeypatch, *argv: str) -> tuple[list[str], dict[str, str]]:
+    """Run ``mutualaid dashboard`` up to the point it starts the server; its command line and environment."""
+    started = {}
+
+    def execvpe(file, argv, env):
+        started.update(argv=argv, env=env)
+        raise Started
+
+    monkeypatch.setattr(dashboard_cli.os, "execvpe", execvpe)
+    with pytest.raises(Started):
+        dashboard_cli.cmd_dashboard(dashboard_args(*argv))
+    return started["argv"], started["env"]
+
+
+def test_dashboard_without_the_asset_cache_starts_from_the_public_cdn_and_says_so(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SOLARA_ASSETS_PROXY_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(dashboard_cli.os, "execvpe", lambda *a: pytest.fail("must not start a blank server"))
-    assert dashboard_cli.cmd_dashboard(dashboard_args()) == dashboard_cli.EXIT_SETUP
-    err = capsys.readouterr().err
-    assert "prepare_assets.py" in err and str(tmp_path) in err
+    monkeypatch.delenv("SOLARA_ASSETS_CDN", raising=False)
+    argv, env = start_dashboard(monkeypatch)
+    assert env["SOLARA_ASSETS_PROXY"] == "false", "the browser loads the front end from the CDN itself"
+    assert "SOLARA_ASSETS_CDN" not in env, "Solara's default CDN"
+    assert "--production" in argv
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(notes) == 1
+    assert "internet" in notes[0] and "prepare_assets.py" in notes[0] and str(tmp_path) in notes[0]
+
+
+def test_dashboard_with_the_asset_cache_serves_offline(tmp_path, monkeypatch, capsys):
+    (tmp_path / "requirejs@2.3.6").mkdir()
+    (tmp_path / "requirejs@2.3.6" / dashboard_cli.ASSET_MARKER).write_text("{}")
+    monkeypatch.setenv("SOLARA_ASSETS_PROXY_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SOLARA_ASSETS_CDN", raising=False)
+    _argv, env = start_dashboard(monkeypatch)
+    assert env["SOLARA_ASSETS_PROXY"] == "true" and env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(tmp_path.resolve())
+    assert env["SOLARA_ASSETS_CDN"] == dashboard_cli.CLOSED_CDN
+    assert "internet" not in capsys.readouterr().err
 
 
 def test_dashboard_reports_an_invalid_scenario_before_starting(tmp_path, monkeypatch):
