@@ -1,12 +1,13 @@
 """The community dashboard: run a mutual-aid eldercare (互助养老) scenario week by week
 and watch its network and metrics.
 
-Start it with ``mutualaid dashboard [SCENARIO]`` (offline-ready), or by hand with
-``solara run dashboards/app.py`` after the steps in dashboards/OFFLINE.md.
+Start it with ``mutualaid dashboard [SCENARIO]`` (offline once its asset cache is
+made), or by hand with ``solara run dashboards/app.py`` after the steps in
+dashboards/OFFLINE.md.
 
-The page: pick a scenario (any TOML under ``scenarios/``, or upload one), set the
-community size, seed, horizon and each intervention's switch, main intensity and
-schedule; Reset builds the runs from those settings (burn-in done, week 0); Step
+The page: pick a scenario (any TOML under ``scenarios/``, or upload one with the
+files it extends and its survey CSVs), set the community size, seed, horizon and
+each intervention's switch, main intensity and schedule; Reset builds the runs from those settings (burn-in done, week 0); Step
 advances one week, Run/Pause a background loop. Compare runs setup B — setup A with
 one intervention switched — with the same seed beside A, so the difference between
 the two is the intervention's. Click a resident on the network (or type the slot) to

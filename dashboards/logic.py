@@ -2,7 +2,9 @@
 
 ``dashboards/app.py`` only wires Solara components to what is here:
 
-* finding and reading scenarios (files under ``scenarios/`` or an uploaded TOML);
+* finding and reading scenarios: the picker's list (files under ``scenarios/``), and
+  uploads, which are taken apart without trusting the browser and may use no file
+  of the server but shipped scenarios;
 * the settings draft: the scenario as a nested dict that the controls edit, turned
   into a validated :class:`sim.params.Scenario` on reset, and written back out as a
   scenario TOML file that ``mutualaid validate`` accepts;

@@ -228,3 +228,19 @@ def test_choosing_or_uploading_a_scenario_opens_it(dashboard, tmp_path):
     page.locator(".scenario-upload input[type=file]").set_input_files(upload)
     expect(page.locator(".running-scenario")).to_contain_text("tiny — 200 residents", timeout=STEP_TIMEOUT_MS)
     expect(page.get_by_label("residents")).to_have_value("200")
+
+
+def test_a_scenario_uploaded_with_its_survey_csvs_runs_that_community(dashboard, tmp_path):
+    page = dashboard
+    survey = ROOT / "scenarios" / "survey_example"
+    scenario = tmp_path / "ours.toml"
+    scenario.write_text('name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\nedges_file = "edges.csv"\n')
+    page.locator(".scenario-upload input[type=file]").set_input_files(
+        [scenario, survey / "residents.csv", survey / "edges.csv"])
+    expect(page.locator(".running-scenario")).to_contain_text("ours — 60 residents", timeout=STEP_TIMEOUT_MS)
+    bad = tmp_path / "leak.toml"
+    bad.write_text('[community]\nresidents_file = "/proc/self/environ"\n')
+    page.locator(".scenario-upload input[type=file]").set_input_files(bad)
+    expect(page.get_by_text("leak.toml: community.residents_file: '/proc/self/environ' was not uploaded")).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".running-scenario")).to_contain_text("ours — 60 residents")
