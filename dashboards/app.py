@@ -134,7 +134,8 @@ def Settings(draft: solara.Reactive, source: solara.Reactive, compare: bool, com
     def open_upload(event: dict) -> None:
         try:
             files = logic.received_files(event, logic.MAX_UPLOAD_BYTES)
-            draft = logic.draft_from_scenario(logic.scenario_from_upload(files))
+            scenario = logic.check_size(logic.scenario_from_upload(files), ", ".join(files))
+            draft = logic.draft_from_scenario(scenario)
         except ScenarioError as exc:
             error.set("\n".join(exc.problems))
             return

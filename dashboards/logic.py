@@ -343,10 +343,26 @@ def set_intensity(draft: Mapping[str, Any], intervention: str, value: float) -> 
     return with_value(draft, f"interventions.{intervention}.{knob.field}", value)
 
 
+MAX_RESIDENTS = 20_000
+"""The biggest community the dashboard runs. The schema allows 2,000,000, which
+would take the server minutes and gigabytes to build (100,000 take 10 s and 0.5 GB,
+and 2 s to draw a frame); a page is for watching a community, not for big runs."""
+
+
+def check_size(scenario: Scenario, source: str) -> Scenario:
+    """``scenario`` if the dashboard can run it, else :class:`ScenarioError`."""
+    residents = scenario.community.residents
+    if residents > MAX_RESIDENTS:
+        raise ScenarioError([f"{source}: community.residents: {residents} residents; the dashboard runs at most "
+                             f"{MAX_RESIDENTS:,} (run bigger communities with `mutualaid run`)"])
+    return scenario
+
+
 def build_scenario(draft: Mapping[str, Any]) -> Scenario:
     """Validate the draft (raises :class:`ScenarioError` with one line per problem);
     a community from survey data is sized to its data, as when loading a file."""
-    return check_survey(scenario_from_dict(dict(draft), "dashboard settings"))
+    source = "dashboard settings"
+    return check_size(check_survey(scenario_from_dict(dict(draft), source)), source)
 
 
 def toggled(draft: Mapping[str, Any], intervention: str) -> dict[str, Any]:

@@ -680,3 +680,12 @@ def test_dashboard_reports_an_invalid_scenario_before_starting(tmp_path, monkeyp
     monkeypatch.setattr(dashboard_cli.os, "execvpe", lambda *a: pytest.fail("must not start"))
     with pytest.raises(ScenarioError):
         dashboard_cli.cmd_dashboard(dashboard_args(str(bad)))
+
+
+def test_an_uploaded_community_too_big_for_the_dashboard_is_refused_without_building_it(page, monkeypatch):
+    rc, sessions = page
+    monkeypatch.setattr(logic, "_burnt_in", lambda scenario: pytest.fail("must not build the model"))
+    rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(
+        upload_event({"big.toml": b"[community]\nresidents = 2000000\n"}))
+    assert "big.toml: community.residents: 2000000 residents; the dashboard runs at most" in alerts_shown(rc)
+    assert rc.find(v.Select, label="scenario file").widget.v_model != "uploaded: big.toml"

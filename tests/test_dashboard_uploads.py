@@ -197,3 +197,20 @@ def test_the_picker_opens_a_shipped_scenario_and_an_uploaded_draft_by_label():
     listed = {**logic.shipped_scenarios(), "uploaded: up.toml": uploaded}
     assert logic.open_listed("rural_village.toml", listed)["name"] == "rural_village"
     assert logic.open_listed("uploaded: up.toml", listed) == uploaded
+
+
+# -- a community the dashboard can hold --------------------------------------------
+def test_settings_past_the_dashboards_community_size_are_refused_before_a_model_is_built():
+    draft = logic.with_value(logic.draft_from_scenario(Scenario()), "community.residents", 2_000_000)
+    with pytest.raises(ScenarioError) as err:
+        logic.build_scenario(draft)
+    assert err.value.problems == [f"dashboard settings: community.residents: 2000000 residents; the dashboard runs "
+                                  f"at most {logic.MAX_RESIDENTS:,} (run bigger communities with `mutualaid run`)"]
+
+
+def test_an_uploaded_community_past_the_dashboards_size_is_refused():
+    scenario = logic.scenario_from_upload({"big.toml": b"[community]\nresidents = 2000000\n"})
+    with pytest.raises(ScenarioError) as err:
+        logic.check_size(scenario, "big.toml")
+    assert err.value.problems[0].startswith("big.toml: community.residents: 2000000 residents")
+    logic.check_size(logic.scenario_from_upload({"ok.toml": b"[community]\nresidents = 1000\n"}), "ok.toml")
