@@ -244,3 +244,18 @@ def test_a_scenario_uploaded_with_its_survey_csvs_runs_that_community(dashboard,
     expect(page.get_by_text("leak.toml: community.residents_file: '/proc/self/environ' was not uploaded")).to_be_visible(
         timeout=STEP_TIMEOUT_MS)
     expect(page.locator(".running-scenario")).to_contain_text("ours — 60 residents")
+
+
+def test_an_upload_near_the_limit_arrives_whole_and_one_past_it_is_refused(dashboard, tmp_path):
+    page = dashboard
+    padding = "#" + "x" * 99 + "\n"
+    near = tmp_path / "padded.toml"
+    near.write_text('name = "padded"\n' + padding * ((logic.MAX_UPLOAD_BYTES - 200) // len(padding))
+                    + "[community]\nresidents = 150\n")
+    page.locator(".scenario-upload input[type=file]").set_input_files(near)
+    expect(page.locator(".running-scenario")).to_contain_text("padded — 150 residents", timeout=STEP_TIMEOUT_MS)
+    past = tmp_path / "past.toml"
+    past.write_text(padding * (logic.MAX_UPLOAD_BYTES // len(padding) + 1))
+    page.locator(".scenario-upload input[type=file]").set_input_files(past)
+    expect(page.get_by_text(f"an upload is at most {logic.MAX_UPLOAD_BYTES:,} bytes")).to_be_visible(
+        timeout=STEP_TIMEOUT_MS)
