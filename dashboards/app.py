@@ -7,10 +7,11 @@ dashboards/OFFLINE.md.
 
 The page: pick a scenario (any TOML under ``scenarios/``, or upload one with the
 files it extends and its survey CSVs), set the community size, seed, horizon and
-each intervention's switch, main intensity and schedule; Reset builds the runs from those settings (burn-in done, week 0); Step
-advances one week, Run/Pause a background loop. Compare runs setup B — setup A with
-one intervention switched — with the same seed beside A, so the difference between
-the two is the intervention's. Click a resident on the network (or type the slot) to
+each intervention's switch, main intensity and schedule; Reset builds the runs from
+those settings (burn-in done, week 0); Step advances one week, Run/Pause a
+background loop. Compare runs setup B — setup A with one intervention switched —
+with the same seed beside A, so the difference between the two is the
+intervention's. Click a resident on the network (or type the slot) to
 inspect their state and ties. Save the settings as a scenario file; download the
 weekly data as CSV.
 

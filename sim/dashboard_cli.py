@@ -34,7 +34,8 @@ EXIT_SETUP = 1
 
 def register_dashboard(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``dashboard`` command to the ``mutualaid`` parser's subcommands."""
-    p = subparsers.add_parser("dashboard", help="serve the interactive dashboard (Solara; offline once its asset cache is made)")
+    p = subparsers.add_parser("dashboard",
+                              help="serve the interactive dashboard (Solara; offline once its asset cache is made)")
     p.add_argument("scenario", nargs="?", help="scenario file to open with (default: scenarios/old_estate.toml)")
     p.add_argument("--host", default="127.0.0.1",
                    help="interface to listen on (default 127.0.0.1; the dashboard has no login, bind others with care)")

@@ -541,7 +541,8 @@ def test_an_upload_past_the_limit_is_refused_whatever_size_the_page_claims(page,
 def test_an_upload_with_its_survey_csvs_runs_the_surveyed_community(page):
     rc, sessions = page
     survey = SCENARIOS / "survey_example"
-    files = {"ours.toml": b'name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\nedges_file = "edges.csv"\n',
+    files = {"ours.toml": b'name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\n'
+                          b'edges_file = "edges.csv"\n',
              "residents.csv": (survey / "residents.csv").read_bytes(), "edges.csv": (survey / "edges.csv").read_bytes()}
     rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(upload_event(files))
     assert sessions[0].scenarios["A"].name == "ours"
@@ -574,7 +575,8 @@ def test_a_picker_value_not_in_its_list_opens_nothing(page):
 def test_an_uploaded_scenario_can_be_picked_again_from_the_list(page):
     rc, sessions = page
     upload = rc.find(label="Upload a scenario TOML (and its CSVs)…").widget
-    upload.vue_upload(upload_event({"tiny.toml": b'extends = "old_estate.toml"\nname = "tiny"\n[community]\nresidents = 60\n'}))
+    tiny = b'extends = "old_estate.toml"\nname = "tiny"\n[community]\nresidents = 60\n'
+    upload.vue_upload(upload_event({"tiny.toml": tiny}))
     picker = rc.find(v.Select, label="scenario file").widget
     picker.v_model = "rural_village.toml"
     assert sessions[0].scenarios["A"].name == "rural_village"

@@ -234,7 +234,8 @@ def test_a_scenario_uploaded_with_its_survey_csvs_runs_that_community(dashboard,
     page = dashboard
     survey = ROOT / "scenarios" / "survey_example"
     scenario = tmp_path / "ours.toml"
-    scenario.write_text('name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\nedges_file = "edges.csv"\n')
+    scenario.write_text('name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\n'
+                        'edges_file = "edges.csv"\n')
     page.locator(".scenario-upload input[type=file]").set_input_files(
         [scenario, survey / "residents.csv", survey / "edges.csv"])
     expect(page.locator(".running-scenario")).to_contain_text("ours — 60 residents", timeout=STEP_TIMEOUT_MS)

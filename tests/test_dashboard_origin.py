@@ -43,7 +43,8 @@ def small_app() -> Starlette:
 def request(app, kind: str, headers: dict[str, str]) -> list[dict]:
     """What ``app`` sends back to one ASGI request of ``kind`` (http or websocket)
     that came in on 127.0.0.1:8765 with ``headers``."""
-    scope = {"type": kind, "asgi": {"version": "3.0"}, "http_version": "1.1", "scheme": "ws" if kind == "websocket" else "http",
+    scope = {"type": kind, "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "scheme": "ws" if kind == "websocket" else "http",
              "path": "/ws" if kind == "websocket" else "/", "raw_path": b"/", "root_path": "", "query_string": b"",
              "headers": [(k.encode(), v.encode()) for k, v in headers.items()], "server": HERE,
              "client": ("127.0.0.1", 40000), "method": "GET"}
@@ -76,7 +77,8 @@ def test_a_page_request_to_the_dashboards_address_is_served(app, host):
 
 
 @pytest.mark.parametrize("headers", [{}, {"host": "evil.example"}, {"host": "evil.example:8765"},
-                                     {"host": "127.0.0.1:9999"}, {"host": "127.0.0.1:8765", "origin": "http://evil.example"},
+                                     {"host": "127.0.0.1:9999"},
+                                     {"host": "127.0.0.1:8765", "origin": "http://evil.example"},
                                      {"host": "127.0.0.1:8765", "origin": "null"},
                                      {"host": "127.0.0.1:8765", "origin": "http://127.0.0.1:9999"}])
 def test_a_page_request_to_another_host_or_from_another_origin_is_refused(app, headers):
