@@ -250,28 +250,36 @@ def _stored(name: str, field: str, value: str, data_files: Mapping[str, bytes]) 
     if wanted not in data_files:
         raise ScenarioError([f"{name}: {field}: {value[:80]!r} was not uploaded; upload it together with the "
                              "scenario (an upload may only use files uploaded with it)"])
-    content = data_files[wanted]
-    folder = _upload_store() / hashlib.sha256(content).hexdigest()[:32]
-    path = folder / wanted
-    if not path.is_file():
-        folder.mkdir(exist_ok=True)
-        path.write_bytes(content)
-    return path
+    return _keep(data_files[wanted], wanted)
 
 
-_store: tempfile.TemporaryDirectory | None = None
-_store_lock = threading.Lock()
+MAX_KEPT_UPLOAD_BYTES = 500_000_000
+"""Bytes of uploaded data files one server process keeps, so that uploads cannot
+fill its disk; past it, uploads with new data are refused until it restarts."""
+
+_kept: tempfile.TemporaryDirectory | None = None
+_kept_bytes = 0
+_kept_lock = threading.Lock()
 
 
-def _upload_store() -> Path:
-    """A folder private to this server process for the uploaded data files (the model
-    reads its survey data from files), removed when the process ends. A file's copy
-    is kept under its content's hash, so uploading it again adds nothing."""
-    global _store
-    with _store_lock:
-        if _store is None:
-            _store = tempfile.TemporaryDirectory(prefix="mutualaid-uploads-")
-        return Path(_store.name)
+def _keep(content: bytes, name: str) -> Path:
+    """A copy of an uploaded data file in a folder private to this server process
+    (the model reads its survey data from files), removed when the process ends.
+    Copies are kept under their content's hash, so uploading a file again adds nothing."""
+    global _kept, _kept_bytes
+    with _kept_lock:
+        if _kept is None:
+            _kept = tempfile.TemporaryDirectory(prefix="mutualaid-uploads-")
+        folder = Path(_kept.name) / hashlib.sha256(content).hexdigest()[:32]
+        path = folder / name
+        if not path.is_file():
+            if _kept_bytes + len(content) > MAX_KEPT_UPLOAD_BYTES:
+                raise ScenarioError([f"upload: the server keeps {_kept_bytes:,} bytes of uploaded data already, at "
+                                     f"most {MAX_KEPT_UPLOAD_BYTES:,}; restart the dashboard to clear them"])
+            folder.mkdir(exist_ok=True)
+            path.write_bytes(content)
+            _kept_bytes += len(content)
+        return path
 
 
 # -- the settings draft ------------------------------------------------------------

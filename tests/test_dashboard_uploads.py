@@ -214,3 +214,16 @@ def test_an_uploaded_community_past_the_dashboards_size_is_refused():
         logic.check_size(scenario, "big.toml")
     assert err.value.problems[0].startswith("big.toml: community.residents: 2000000 residents")
     logic.check_size(logic.scenario_from_upload({"ok.toml": b"[community]\nresidents = 1000\n"}), "ok.toml")
+
+
+def test_uploaded_data_kept_by_the_server_are_bounded(monkeypatch):
+    monkeypatch.setattr(logic, "MAX_KEPT_UPLOAD_BYTES", logic._kept_bytes + 2_500)
+    toml = b'[community]\nresidents_file = "residents.csv"\n'
+    rows = "".join(f"{i},{70 + i % 20}\n" for i in range(200))
+    first = ("id,age\n" + rows).encode()
+    assert len(first) < 2_500 < 2 * len(first)
+    logic.scenario_from_upload({"up.toml": toml, "residents.csv": first})
+    logic.scenario_from_upload({"up.toml": toml, "residents.csv": first})  # the same data again: nothing more kept
+    second = ("id , age\n" + rows).encode()
+    text = problems_of({"up.toml": toml, "residents.csv": second})
+    assert "restart the dashboard" in text
