@@ -170,7 +170,7 @@ def received_files(payload: Any, limit: int = MAX_UPLOAD_BYTES) -> dict[str, byt
 def _check_file_name(name: str) -> None:
     """A browser sends a file's bare name; anything with a folder in it is refused."""
     if not name or len(name) > 255 or name in (".", "..") or any(c in name for c in "/\\\0"):
-        raise ScenarioError([f"upload: {name[:80]!r} is not a plain file name"])
+        raise ScenarioError([f"{name[:80]!r}: an uploaded file needs a plain file name (no folder)"])
 
 
 def scenario_from_upload(files: Mapping[str, bytes], folder: Path = SCENARIO_DIR) -> Scenario:
@@ -239,8 +239,8 @@ def _uploaded_table(name: str, tables: Mapping[str, dict[str, Any]], data_files:
     elif isinstance(parent, str) and parent in shipped:
         base = resolve_extends(shipped[parent])
     else:
-        raise ScenarioError([f"{name}: extends: {str(parent)[:80]!r} is neither a file uploaded with it nor a "
-                             "shipped scenario of the picker's list"])
+        raise ScenarioError([f"{name}: extends: {str(parent)[:80]!r} is neither an uploaded file nor a shipped "
+                             "scenario (one of the picker's list)"])
     return deep_merge(base, data)
 
 
@@ -248,8 +248,8 @@ def _stored(name: str, field: str, value: str, data_files: Mapping[str, bytes]) 
     """The private copy of the uploaded data file ``value`` names."""
     wanted = value if value in data_files else value.replace("\\", "/").rsplit("/", 1)[-1]
     if wanted not in data_files:
-        raise ScenarioError([f"{name}: {field}: {value[:80]!r} was not uploaded; upload it together with the "
-                             "scenario (an upload may only use files uploaded with it)"])
+        raise ScenarioError([f"{name}: {field}: {value[:80]!r} is not among the uploaded files; upload the data "
+                             "file together with the scenario"])
     return _keep(data_files[wanted], wanted)
 
 

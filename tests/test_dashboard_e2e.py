@@ -242,8 +242,8 @@ def test_a_scenario_uploaded_with_its_survey_csvs_runs_that_community(dashboard,
     bad = tmp_path / "leak.toml"
     bad.write_text('[community]\nresidents_file = "/proc/self/environ"\n')
     page.locator(".scenario-upload input[type=file]").set_input_files(bad)
-    expect(page.get_by_text("leak.toml: community.residents_file: '/proc/self/environ' was not uploaded")).to_be_visible(
-        timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_text("leak.toml: community.residents_file: '/proc/self/environ' is not among the uploaded"
+                            " files")).to_be_visible(timeout=STEP_TIMEOUT_MS)
     expect(page.locator(".running-scenario")).to_contain_text("ours — 60 residents")
 
 
