@@ -29,6 +29,7 @@ import copy
 import hashlib
 import io
 import math
+import re
 import tempfile
 import threading
 import tomllib
@@ -205,7 +206,10 @@ def scenario_from_upload(files: Mapping[str, bytes], folder: Path = SCENARIO_DIR
         raise ScenarioError([f"{root}: tables nested too deeply"]) from None
     if scenario.name == "unnamed":
         scenario = scenario.model_copy(update={"name": Path(root).stem})
-    return check_survey(scenario)
+    try:
+        return check_survey(scenario)
+    except ScenarioError as exc:  # name the uploaded files as the uploader knows them
+        raise ScenarioError([_KEPT_COPY.sub("", problem) for problem in exc.problems]) from None
 
 
 def _parse_upload(name: str, content: bytes) -> dict[str, Any]:
@@ -257,6 +261,8 @@ MAX_KEPT_UPLOAD_BYTES = 500_000_000
 """Bytes of uploaded data files one server process keeps, so that uploads cannot
 fill its disk; past it, uploads with new data are refused until it restarts."""
 
+KEPT_PREFIX = "mutualaid-uploads-"
+_KEPT_COPY = re.compile(r"\S*/" + KEPT_PREFIX + r"[^/\s]+/[0-9a-f]{32}/")  # the folder part of a kept copy's path
 _kept: tempfile.TemporaryDirectory | None = None
 _kept_bytes = 0
 _kept_lock = threading.Lock()
@@ -269,7 +275,7 @@ def _keep(content: bytes, name: str) -> Path:
     global _kept, _kept_bytes
     with _kept_lock:
         if _kept is None:
-            _kept = tempfile.TemporaryDirectory(prefix="mutualaid-uploads-")
+            _kept = tempfile.TemporaryDirectory(prefix=KEPT_PREFIX)
         folder = Path(_kept.name) / hashlib.sha256(content).hexdigest()[:32]
         path = folder / name
         if not path.is_file():

@@ -66,7 +66,8 @@ def test_an_upload_brings_its_survey_data_along():
 def test_an_uploaded_survey_with_a_bad_row_is_explained_in_one_line_per_problem():
     toml = b'[community]\nresidents_file = "residents.csv"\n'
     text = problems_of({"up.toml": toml, "residents.csv": b"id,age\n1,30\n"})
-    assert "age" in text and "row 2" in text
+    assert text.startswith("residents.csv: row 2: age:"), "named as the uploader knows it, not by the server's copy"
+    assert "mutualaid-uploads" not in text
 
 
 # -- extends: only uploaded files or shipped scenarios by their label ----------------
