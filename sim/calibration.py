@@ -12,6 +12,8 @@ defaults stay in band.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -75,10 +77,17 @@ def run_replicate(scenario: Scenario, seed: int, weeks: int | None = None) -> di
     return {k: float(np.nanmean([s[k] for s in samples])) for k in samples[0]}
 
 
-def calibrate(scenario: Scenario, replicates: int = 5, weeks: int | None = None, root_seed: int = 2024) -> list[dict]:
-    """Target versus model, one row per pattern."""
+def calibrate(scenario: Scenario, replicates: int = 5, weeks: int | None = None, root_seed: int = 2024,
+              progress: Callable[[int], None] | None = None) -> list[dict]:
+    """Target versus model, one row per pattern. ``progress(1)`` is called after each
+    replicate, so a caller can show how far a long calibration is."""
     seeds = np.random.SeedSequence(root_seed).generate_state(replicates)
-    return compare_with_targets([run_replicate(scenario, int(s), weeks) for s in seeds])
+    runs = []
+    for s in seeds:
+        runs.append(run_replicate(scenario, int(s), weeks))
+        if progress is not None:
+            progress(1)
+    return compare_with_targets(runs)
 
 
 def compare_with_targets(runs: list[dict[str, float]]) -> list[dict]:
@@ -106,15 +115,20 @@ def format_rows(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def calibrate_experiment(path) -> dict[str, list[dict]]:
-    """Calibration rows for every scenario of an experiment file, with its seeds."""
+def calibrate_experiment(experiment, progress: Callable[[int], None] | None = None) -> dict[str, list[dict]]:
+    """Calibration rows for every scenario of an experiment (a loaded
+    :class:`sim.experiments.plan.Experiment`, or the path of its file), with its seeds.
+    ``progress(1)`` is called after each of its runs."""
     from sim.experiments.plan import load_experiment
 
-    experiment = load_experiment(path)
+    if isinstance(experiment, (str, Path)):
+        experiment = load_experiment(experiment)
     by_scenario: dict[str, list[dict[str, float]]] = {}
     for run in experiment.runs:
         scenario = experiment.scenario_for(run)
         by_scenario.setdefault(run.scenario, []).append(run_replicate(scenario, run.seed))
+        if progress is not None:
+            progress(1)
     return {name: compare_with_targets(runs) for name, runs in by_scenario.items()}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from sim.params import parameter_rows
 
 HEADER = """# Parameter table
@@ -34,3 +36,13 @@ def parameter_table() -> str:
             default = f"{default:g}"
         lines.append("| " + " | ".join(_cell(x) for x in (f"`{r['name']}`", r["meaning"], r["unit"], default, r["range"], r["provenance"])) + " |")
     return "\n".join(lines) + "\n"
+
+
+def did_you_mean(path: str) -> str:
+    """``"; did you mean a or b?"`` naming the parameters (or blocks) of the schema
+    closest to a mistyped dotted ``path``, or ``""`` when none is close, so an
+    unknown-key message can show the likely intended name."""
+    names = {r["name"] for r in parameter_rows()}
+    names |= {name.rsplit(".", k)[0] for name in names for k in range(1, name.count(".") + 1)}
+    close = difflib.get_close_matches(path, sorted(names), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(close)}?" if close else ""

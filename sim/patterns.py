@@ -22,6 +22,7 @@ repeat with the same command.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -86,7 +87,15 @@ def snapshot(model: CommunityModel, given_year_ago: np.ndarray, person_year_ago:
     )
 
 
-def individual_patterns(scenario: Scenario, seeds: list[int]) -> list[Snapshot]:
+OnRun = Callable[[int], None]  # told each finished run
+
+
+def _done(progress: OnRun | None) -> None:
+    if progress is not None:
+        progress(1)
+
+
+def individual_patterns(scenario: Scenario, seeds: list[int], progress: OnRun | None = None) -> list[Snapshot]:
     """One snapshot per replicate at the end of the run."""
     out = []
     for seed in seeds:
@@ -95,10 +104,11 @@ def individual_patterns(scenario: Scenario, seeds: list[int]) -> list[Snapshot]:
         given, person = model.pop.given_total.copy(), model.pop.person_id.copy()
         model.run(52)
         out.append(snapshot(model, given, person))
+        _done(progress)
     return out
 
 
-def formal_care_gradient(base: dict, seeds: list[int]) -> pd.DataFrame:
+def formal_care_gradient(base: dict, seeds: list[int], progress: OnRun | None = None) -> pd.DataFrame:
     rows = []
     for level in FORMAL_CARE_LEVELS:
         scenario = scenario_from_dict({**base, "community": {**base.get("community", {}), "formal_care": level}})
@@ -107,7 +117,14 @@ def formal_care_gradient(base: dict, seeds: list[int]) -> pd.DataFrame:
             rows.append({"formal_care": level, "seed": seed, "active_share": s["mean_active_share_last2y"],
                          "member_share": s["mean_member_share_last2y"], "coverage": s["mean_coverage_last2y"],
                          "hours_per_active_member_per_year": s["hours_per_active_member_per_year"]})
+            _done(progress)
     return pd.DataFrame(rows)
+
+
+def runs_in_report(replicates: int) -> int:
+    """How many model runs :func:`report` makes: per replicate, one for the individual
+    patterns, one for the summaries and one per formal-care level."""
+    return replicates * (2 + len(FORMAL_CARE_LEVELS))
 
 
 def _ci(values) -> str:
@@ -119,14 +136,21 @@ def _ci(values) -> str:
     return f"{v.mean():.3f} ({v.mean() - half:.3f} to {v.mean() + half:.3f})"
 
 
-def report(replicates: int = 5, weeks: int = 520, residents: int = 1000, root_seed: int = 7) -> str:
-    """Run the pattern experiments and return docs/patterns.md as text."""
+def report(replicates: int = 5, weeks: int = 520, residents: int = 1000, root_seed: int = 7,
+           progress: OnRun | None = None) -> str:
+    """Run the pattern experiments and return docs/patterns.md as text.
+
+    ``progress(1)`` is called after each of the :func:`runs_in_report` runs, so a
+    caller can show how far the job (minutes at the default sizes) has come."""
     seeds = [int(s) for s in np.random.SeedSequence(root_seed).generate_state(replicates)]
     base = {"name": "defaults", "community": {"residents": residents}, "simulation": {"weeks": weeks}}
     scenario = scenario_from_dict(base)
-    snaps = individual_patterns(scenario, seeds)
-    summaries = [run_scenario(scenario, seed=s).summary for s in seeds]
-    gradient = formal_care_gradient(base, seeds)
+    snaps = individual_patterns(scenario, seeds, progress)
+    summaries = []
+    for seed in seeds:
+        summaries.append(run_scenario(scenario, seed=seed).summary)
+        _done(progress)
+    gradient = formal_care_gradient(base, seeds, progress)
 
     lines = [
         "# Pattern-oriented validation: what the model says about patterns it was not tuned to",
