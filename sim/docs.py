@@ -11,8 +11,12 @@ HEADER = """# Parameter table
 Generated from the scenario schema (`sim/params.py`) by `mutualaid params --out docs/parameters.md`;
 a test fails if this file and the schema disagree. Every scenario file may set any of
 these as `[block] name = value`. Provenance: *literature* (source named),
-*calibrated* (pattern named; see docs/calibration targets in docs/odd.md) or *assumed*
-(a modelling assumption to explore in sensitivity analysis).
+*calibrated* (pattern named; the targets are in [targets.md](targets.md), the model's
+values in [calibration.md](calibration.md)) or *assumed* (a modelling assumption to
+explore in sensitivity analysis). "model.md" is the design brief, [model.md](model.md);
+"seed 000" is the social-capital paper and "seed 004" Liu et al. (2025), the two papers
+the model is built from ([references.bib](references.bib): `socialcapital_mutualaid`,
+`liu2025`).
 
 | parameter | meaning | unit | default | range | provenance |
 |---|---|---|---|---|---|
