@@ -155,3 +155,49 @@ def test_the_papers_the_model_is_built_from_are_cited_and_in_the_bibliography():
 def test_the_model_brief_and_the_calibration_targets_are_in_the_docs():
     assert re.search(r"^# Model brief", read("model.md"), flags=re.M)
     assert re.search(r"^# Calibration targets", read("targets.md"), flags=re.M)
+
+
+# -- the README's usage lines work as written -------------------------------------------
+
+def readme_commands() -> list[list[str]]:
+    """Every ``mutualaid …`` line of the README's bash blocks, split as a shell would."""
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line for block in re.findall(r"```bash\n(.*?)```", readme, flags=re.S) for line in block.splitlines()]
+    return [shlex.split(line, comments=True) for line in lines if line.startswith("mutualaid ")]
+
+
+@pytest.mark.parametrize("argv", readme_commands(), ids=lambda argv: " ".join(argv[1:3]))
+def test_every_readme_command_parses_and_names_existing_inputs(argv):
+    from sim.cli import build_parser
+
+    args = build_parser().parse_args(argv[1:])
+    for name in ("scenario", "experiment", "file", "files"):
+        for value in (getattr(args, name, None) or []) if name == "files" else [getattr(args, name, None)]:
+            if value and not str(value).startswith("results/"):
+                assert (ROOT / value).exists(), f"README: `{' '.join(argv)}` names {value}, which does not exist"
+
+
+def test_readme_validate_example_covers_the_whole_scenario_library():
+    validate = [argv for argv in readme_commands() if argv[1] == "validate"]
+    assert validate and all("scenarios/" in argv for argv in validate)
+
+
+def test_readme_dask_example_writes_to_its_own_results_folder():
+    dask = [argv for argv in readme_commands() if "--scheduler" in argv]
+    assert dask
+    for argv in dask:
+        assert "--out" in argv and argv[argv.index("--out") + 1] != "results/compare_interventions"
+
+
+def test_every_install_hint_in_the_readme_uses_the_constraints_file():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    hints = [line for line in readme.splitlines() if "pip install" in line]
+    assert hints and all("-c constraints.txt" in line for line in hints), hints
+
+
+def test_the_readme_says_how_to_use_the_environment_before_its_bare_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_bare = readme.index("\nmutualaid ")
+    assert "source .venv/bin/activate" in readme[:first_bare]
