@@ -45,8 +45,9 @@ def parameter_table() -> str:
 def did_you_mean(path: str) -> str:
     """``"; did you mean a or b?"`` naming the parameters (or blocks) of the schema
     closest to a mistyped dotted ``path``, or ``""`` when none is close, so an
-    unknown-key message can show the likely intended name."""
+    unknown-key message can show the likely intended name. The cutoff is high because
+    paths in one block share their prefix, which alone makes them look similar."""
     names = {r["name"] for r in parameter_rows()}
     names |= {name.rsplit(".", k)[0] for name in names for k in range(1, name.count(".") + 1)}
-    close = difflib.get_close_matches(path, sorted(names), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(path, sorted(names), n=3, cutoff=0.8)
     return f"; did you mean {' or '.join(close)}?" if close else ""
