@@ -30,7 +30,7 @@ def test_calibrate_reports_progress_as_its_replicates_finish():
     assert "calibrate defaults: 2/2 runs done (0 failed, 0 pending), 100%" in result.stderr
 
 
-def test_quiet_calibrate_and_patterns_show_no_progress():
+def test_quiet_calibrate_shows_no_progress():
     result = mutualaid("calibrate", SCENARIOS / "defaults.toml", "--replicates", "1", "--weeks", "13", "--quiet", *TINY)
     assert "runs done" not in result.stderr
 
