@@ -14,11 +14,67 @@ import time
 from pathlib import Path
 
 from sim.dashboard_cli import register_dashboard
-from sim.experiments.cli import register_sweep
+from sim.experiments.cli import _positive, register_sweep
 from sim.report.cli import register_report
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario import ScenarioError, load_scenario, read_toml
 
 EXIT_INPUT = 2
+PATTERN_WEEKS = 52  # the patterns are measured over the last year of a run
+
+
+def _package_version() -> str:
+    """The installed distribution's version (what ``pip`` installed), or the source
+    tree's when the package runs uninstalled."""
+    from importlib import metadata
+
+    import sim
+
+    try:
+        return metadata.version("mutualaid-sim")
+    except metadata.PackageNotFoundError:
+        return sim.__version__
+
+
+def _pattern_weeks(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        return _positive(text)  # refuses it with the shared "expected a whole number" message
+    if value < PATTERN_WEEKS:
+        raise argparse.ArgumentTypeError(f"must be at least {PATTERN_WEEKS} (the patterns are measured over the "
+                                         f"last year of the run), got {value}")
+    return value
+
+
+def is_experiment_file(path: str | Path) -> bool:
+    """An experiment file has a top-level ``scenarios`` list; a scenario file never does.
+    Unreadable files are not experiments: loading them as scenarios reports why."""
+    try:
+        return "scenarios" in read_toml(Path(path))
+    except ScenarioError:
+        return False
+
+
+def _refuse_experiment_file(path: str | Path) -> None:
+    if is_experiment_file(path):
+        raise ScenarioError([f"{path}: this is an experiment file (it has a top-level `scenarios` list), not a "
+                             f"scenario: run it with `mutualaid sweep {path}`"])
+
+
+def scenario_files(paths: list[str]) -> list[Path]:
+    """The files named, with each folder replaced by the ``*.toml`` files under it
+    (recursively, sorted), so ``validate scenarios/`` covers the whole library."""
+    out: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.toml") if p.is_file())
+            if not found:
+                raise ScenarioError([f"{path}: folder has no .toml files"])
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
 
 
 def _overrides(args: argparse.Namespace) -> list[str]:
@@ -37,6 +93,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from sim.runner import run_scenario, write_run
 
+    from sim.metrics import LAST_WEEKS
+
+    _refuse_experiment_file(args.scenario)
     scenario = load_scenario(args.scenario, _overrides(args))
     sim_cfg = scenario.simulation
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{sim_cfg.seed}"
@@ -46,10 +105,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     paths = write_run(result, out, command=["mutualaid", *sys.argv[1:]])
     s = result.summary
+    window = "last 2 years" if sim_cfg.weeks >= LAST_WEEKS else f"all {sim_cfg.weeks} weeks"
+    if sim_cfg.weeks < LAST_WEEKS:
+        print(f"warning: the run is shorter than the {LAST_WEEKS}-week window of the sustainability metrics; "
+              f"they are means over all {sim_cfg.weeks} weeks", file=sys.stderr)
     print(f"{scenario.name}: {scenario.community.residents} residents, {sim_cfg.weeks} weeks, seed {result.seed} "
           f"({elapsed:.1f} s)")
-    print(f"  coverage of need (last 2 years)   {s['mean_coverage_last2y']:.3f}")
-    print(f"  active share (last 2 years)       {s['mean_active_share_last2y']:.3f}  (peak {s['peak_active_share']:.3f}, "
+    print(f"  {f'coverage of need ({window})':<33} {s['mean_coverage_last2y']:.3f}")
+    print(f"  {f'active share ({window})':<33} {s['mean_active_share_last2y']:.3f}  (peak {s['peak_active_share']:.3f}, "
           f"persistence {s['persistence']:.2f})")
     print(f"  collapsed                         {'week ' + str(s['collapse_week']) if s['collapsed'] else 'no'}")
     print(f"  coverage gap (connected-isolated) {s['mean_coverage_gap_last2y']:.3f}")
@@ -59,9 +122,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from sim.experiments.plan import load_experiment
+
     problems: list[str] = []
-    for path in args.files:
+    for path in scenario_files(args.files):
         try:
+            if is_experiment_file(path):
+                load_experiment(path)
+                print(f"{path}: valid experiment file (run it with `mutualaid sweep {path}`)")
+                continue
             load_scenario(path)
         except ScenarioError as exc:
             problems.extend(exc.problems)
@@ -85,14 +154,23 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import calibrate, calibrate_experiment, format_rows, markdown_report
-    from sim.scenario import read_toml
+    from sim.calibration import SAMPLE_EVERY, calibrate, calibrate_experiment, format_rows, markdown_report
+    from sim.progress import Progress
 
-    if "scenarios" in read_toml(Path(args.file)):  # an experiment file
-        results = calibrate_experiment(args.file)
+    if is_experiment_file(args.file):
+        from sim.experiments.plan import load_experiment
+
+        experiment = load_experiment(args.file)
+        with Progress(len(experiment.runs), f"calibrate {experiment.name}", quiet=args.quiet) as bar:
+            results = calibrate_experiment(experiment, progress=bar.update)
     else:
         scenario = load_scenario(args.file, _overrides(args))
-        results = {scenario.name: calibrate(scenario, replicates=args.replicates, weeks=scenario.simulation.weeks)}
+        if scenario.simulation.weeks < SAMPLE_EVERY:
+            raise ScenarioError([f"{args.file}: simulation.weeks: the calibration samples every {SAMPLE_EVERY} weeks, "
+                                 f"so it needs at least {SAMPLE_EVERY}, got {scenario.simulation.weeks}"])
+        with Progress(args.replicates, f"calibrate {scenario.name}", quiet=args.quiet) as bar:
+            results = {scenario.name: calibrate(scenario, replicates=args.replicates,
+                                                weeks=scenario.simulation.weeks, progress=bar.update)}
     for name, rows in results.items():
         print(f"{name}\n{format_rows(rows)}\n")
     if args.write:
@@ -104,9 +182,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
-    from sim.patterns import report
+    from sim.patterns import report, runs_in_report
+    from sim.progress import Progress
 
-    text = report(replicates=args.replicates, weeks=args.weeks, residents=args.residents)
+    with Progress(runs_in_report(args.replicates), "patterns", quiet=args.quiet) as bar:
+        text = report(replicates=args.replicates, weeks=args.weeks, residents=args.residents, progress=bar.update)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(f"wrote {args.out}")
@@ -117,6 +197,7 @@ def cmd_patterns(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mutualaid", description="Agent-based simulator of community mutual-aid eldercare (互助养老).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run one scenario and write its weekly metrics and summary")
@@ -130,7 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     val = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 2 otherwise")
-    val.add_argument("files", nargs="+")
+    val.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER",
+                     help="scenario files, or folders whose .toml files (recursively) are checked; "
+                          "an experiment file is checked as one")
     val.set_defaults(func=cmd_validate)
 
     params = sub.add_parser("params", help="print (or write) the parameter table generated from the schema")
@@ -140,17 +223,26 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calibrate", help="compare a scenario (or every scenario of an experiment file) with the "
                                            "calibration targets over replicates; exit 1 if the first is out of band")
     cal.add_argument("file", help="scenario file, or an experiment file such as experiments/calibration.toml")
-    cal.add_argument("--replicates", type=int, default=5, help="for a scenario file (an experiment file sets its own)")
-    cal.add_argument("--weeks", type=int)
-    cal.add_argument("--set", action="append", metavar="PATH=VALUE")
+    cal.add_argument("--replicates", type=_positive, default=5, metavar="N",
+                     help="replicates of a scenario file (default 5; an experiment file sets its own)")
+    cal.add_argument("--weeks", type=_positive, metavar="N",
+                     help="recorded weeks of each replicate of a scenario file, at least 13 "
+                          "(default: the scenario's simulation.weeks)")
+    cal.add_argument("--set", action="append", metavar="PATH=VALUE",
+                     help="override a parameter of a scenario file, e.g. --set trust.gossip_rate=0.3 (repeatable)")
     cal.add_argument("--write", metavar="FILE", help="write the calibration report (e.g. docs/calibration.md)")
+    cal.add_argument("--quiet", action="store_true", help="no progress bar")
     cal.set_defaults(func=cmd_calibrate)
 
     pat = sub.add_parser("patterns", help="report the patterns the model was not tuned to (docs/patterns.md)")
-    pat.add_argument("--replicates", type=int, default=5)
-    pat.add_argument("--weeks", type=int, default=520)
-    pat.add_argument("--residents", type=int, default=1000)
+    pat.add_argument("--replicates", type=_positive, default=5, metavar="N",
+                     help="replicates of each configuration (default 5)")
+    pat.add_argument("--weeks", type=_pattern_weeks, default=520, metavar="N",
+                     help=f"recorded weeks of each run, at least {PATTERN_WEEKS} (default 520)")
+    pat.add_argument("--residents", type=_positive, default=1000, metavar="N",
+                     help="residents of the calibrated default community (default 1000)")
     pat.add_argument("--out", help="write to this file (e.g. docs/patterns.md)")
+    pat.add_argument("--quiet", action="store_true", help="no progress bar")
     pat.set_defaults(func=cmd_patterns)
 
     register_sweep(sub)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from sim.params import parameter_rows
 
 HEADER = """# Parameter table
@@ -9,8 +11,12 @@ HEADER = """# Parameter table
 Generated from the scenario schema (`sim/params.py`) by `mutualaid params --out docs/parameters.md`;
 a test fails if this file and the schema disagree. Every scenario file may set any of
 these as `[block] name = value`. Provenance: *literature* (source named),
-*calibrated* (pattern named; see docs/calibration targets in docs/odd.md) or *assumed*
-(a modelling assumption to explore in sensitivity analysis).
+*calibrated* (pattern named; the targets are in [targets.md](targets.md), the model's
+values in [calibration.md](calibration.md)) or *assumed* (a modelling assumption to
+explore in sensitivity analysis). "model.md" is the design brief, [model.md](model.md);
+"seed 000" is the social-capital paper and "seed 004" Liu et al. (2025), the two papers
+the model is built from ([references.bib](references.bib): `socialcapital_mutualaid`,
+`liu2025`).
 
 | parameter | meaning | unit | default | range | provenance |
 |---|---|---|---|---|---|
@@ -34,3 +40,14 @@ def parameter_table() -> str:
             default = f"{default:g}"
         lines.append("| " + " | ".join(_cell(x) for x in (f"`{r['name']}`", r["meaning"], r["unit"], default, r["range"], r["provenance"])) + " |")
     return "\n".join(lines) + "\n"
+
+
+def did_you_mean(path: str) -> str:
+    """``"; did you mean a or b?"`` naming the parameters (or blocks) of the schema
+    closest to a mistyped dotted ``path``, or ``""`` when none is close, so an
+    unknown-key message can show the likely intended name. The cutoff is high because
+    paths in one block share their prefix, which alone makes them look similar."""
+    names = {r["name"] for r in parameter_rows()}
+    names |= {name.rsplit(".", k)[0] for name in names for k in range(1, name.count(".") + 1)}
+    close = difflib.get_close_matches(path, sorted(names), n=3, cutoff=0.8)
+    return f"; did you mean {' or '.join(close)}?" if close else ""

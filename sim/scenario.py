@@ -135,7 +135,9 @@ def format_validation_error(source: str, exc: ValidationError) -> list[str]:
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (not a parameter of this block; see docs/parameters.md)"
+            from sim.docs import did_you_mean
+
+            msg = f"unknown key (not a parameter of this block{did_you_mean(loc)}; see docs/parameters.md)"
         elif "input" in err and err["type"] not in ("missing",) and not isinstance(err["input"], dict):
             msg = f"{msg} (got {err['input']!r})"
         lines.append(f"{source}: {loc}: {msg}")

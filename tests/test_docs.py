@@ -98,3 +98,106 @@ def test_every_survey_column_is_documented():
     edges = {"source", "target", "kind", "strength"}
     missing = sorted((residents | edges) - rows)
     assert not missing, f"docs/survey-data.md has no row for the columns {missing}"
+
+
+# -- self-contained docs: every link and citation resolves inside the repository ------
+
+DOC_FILES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+BIB = DOCS / "references.bib"
+
+
+def prose(text: str) -> str:
+    """The text without fenced code blocks and code spans, where `[@key]` or a path
+    may appear as an example rather than as a citation or link."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+    return re.sub(r"`[^`\n]*`", "", text)
+
+
+def bib_keys() -> set[str]:
+    return set(re.findall(r"^@\w+\{([^,\s]+),", BIB.read_text(encoding="utf-8"), flags=re.M))
+
+
+def citation_keys(text: str) -> set[str]:
+    """Keys of Pandoc citations: [@key], [@key, §2.3], [@a; @b], [-@key]."""
+    groups = re.findall(r"\[[^\[\]]*@[^\[\]]*\]", prose(text))
+    return {key for group in groups for key in re.findall(r"(?<![\w.])-?@([A-Za-z][\w:-]*)", group)}
+
+
+def relative_links(text: str) -> list[str]:
+    targets = re.findall(r"\]\(([^)\s]+)\)", prose(text))
+    return [t for t in targets if not re.match(r"[a-z]+:|#", t)]
+
+
+@pytest.mark.parametrize("doc", DOC_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_doc_points_outside_the_repository(doc):
+    text = doc.read_text(encoding="utf-8")
+    assert not re.search(r"\.\./shared|shared/(seeds|design)", text), f"{doc.name} refers to files outside the repository"
+    for target in relative_links(text):
+        path = (doc.parent / target.split("#")[0]).resolve()
+        assert path.is_relative_to(ROOT), f"{doc.name} links outside the repository: {target}"
+        assert path.exists(), f"{doc.name} links to a missing file: {target}"
+
+
+@pytest.mark.parametrize("doc", DOC_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_citation_key_in_the_docs_is_in_the_bibliography(doc):
+    missing = sorted(citation_keys(doc.read_text(encoding="utf-8")) - bib_keys())
+    assert not missing, f"{doc.name} cites keys that docs/references.bib does not define: {missing}"
+
+
+def test_the_papers_the_model_is_built_from_are_cited_and_in_the_bibliography():
+    keys = bib_keys()
+    assert {"liu2025", "socialcapital_mutualaid"} <= keys
+    for doc in ("model.md", "odd.md"):
+        cited = citation_keys(read(doc))
+        assert {"liu2025", "socialcapital_mutualaid"} <= cited, f"docs/{doc} does not cite both source papers"
+
+
+def test_the_model_brief_and_the_calibration_targets_are_in_the_docs():
+    assert re.search(r"^# Model brief", read("model.md"), flags=re.M)
+    assert re.search(r"^# Calibration targets", read("targets.md"), flags=re.M)
+
+
+# -- the README's usage lines work as written -------------------------------------------
+
+def readme_commands() -> list[list[str]]:
+    """Every ``mutualaid …`` line of the README's bash blocks, split as a shell would."""
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line for block in re.findall(r"```bash\n(.*?)```", readme, flags=re.S) for line in block.splitlines()]
+    return [shlex.split(line, comments=True) for line in lines if line.startswith("mutualaid ")]
+
+
+@pytest.mark.parametrize("argv", readme_commands(), ids=lambda argv: " ".join(argv[1:3]))
+def test_every_readme_command_parses_and_names_existing_inputs(argv):
+    from sim.cli import build_parser
+
+    args = build_parser().parse_args(argv[1:])
+    for name in ("scenario", "experiment", "file", "files"):
+        for value in (getattr(args, name, None) or []) if name == "files" else [getattr(args, name, None)]:
+            if value and not str(value).startswith("results/"):
+                assert (ROOT / value).exists(), f"README: `{' '.join(argv)}` names {value}, which does not exist"
+
+
+def test_readme_validate_example_covers_the_whole_scenario_library():
+    validate = [argv for argv in readme_commands() if argv[1] == "validate"]
+    assert validate and all("scenarios/" in argv for argv in validate)
+
+
+def test_readme_dask_example_writes_to_its_own_results_folder():
+    dask = [argv for argv in readme_commands() if "--scheduler" in argv]
+    assert dask
+    for argv in dask:
+        assert "--out" in argv and argv[argv.index("--out") + 1] != "results/compare_interventions"
+
+
+def test_every_install_hint_in_the_readme_uses_the_constraints_file():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    hints = [line for line in readme.splitlines() if "pip install" in line]
+    assert hints and all("-c constraints.txt" in line for line in hints), hints
+
+
+def test_the_readme_says_how_to_use_the_environment_before_its_bare_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_bare = readme.index("\nmutualaid ")
+    assert "source .venv/bin/activate" in readme[:first_bare]
