@@ -66,18 +66,21 @@ def run_model(scenario, seed: int, weeks: int) -> CommunityModel:
 # Tests that need Chromium and a served dashboard:
 BROWSER_MODULES = {"test_dashboard_e2e.py", "test_dashboard_smoke_e2e.py"}
 
-# Tests that took 5 s or more in a serial run with --durations=0 (all parameters
-# together; measured on a loaded 2-core machine, 2026-12-01), mostly sweeps, process
-# pools, subprocesses of the command line and long runs:
+# Tests that took 5 s or more (all parameters together) in either of two serial runs
+# with --durations=0, of the full suite and of the fast tier (a loaded 2-core machine,
+# 2026-12-01): mostly sweeps, process pools, subprocesses of the command line and long
+# runs.
 SLOW_TESTS = {
     "test_calibration.py::test_the_default_community_is_within_every_calibration_band",  # 8 s
     "test_dashboard_components.py::test_run_pauses_by_itself_at_the_horizon",  # 5 s
+    "test_experiments.py::test_bad_experiment_file_exits_2_without_a_traceback_from_the_command_line",  # 5-7 s
     "test_experiments.py::test_dask_local_cluster_gives_the_same_runs_and_weekly_data_as_in_process",  # 11 s
     "test_experiments.py::test_failing_run_is_recorded_with_its_traceback_and_the_sweep_goes_on",  # 15 s
     "test_experiments.py::test_process_pool_gives_the_same_runs_and_weekly_data_as_in_process",  # 16 s
     "test_experiments.py::test_sweep_killed_midway_then_resumed_equals_an_uninterrupted_sweep",  # 23 s
     "test_interventions.py::test_each_intervention_moves_what_it_acts_on_in_the_direction_its_mechanism_implies",  # 41 s
     "test_interventions.py::test_norm_revision_shifts_long_run_disputes_per_exchange",  # 7 s
+    "test_patterns.py::test_the_pattern_report_has_every_section",  # 3-5 s
     "test_report.py::test_a_grid_design_gets_each_comparison_once_per_design_point",  # 11 s
     "test_scenarios_cli.py::test_bad_command_line_overrides_get_clear_errors",  # 12 s
     "test_scenarios_cli.py::test_run_writes_weekly_tables_and_a_summary_with_provenance",  # 12 s
