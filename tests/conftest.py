@@ -1,8 +1,13 @@
-"""Shared fixtures: tiny scripted communities whose outcome can be worked out by hand."""
+"""Shared fixtures: tiny scripted communities whose outcome can be worked out by hand;
+and the test tiers (markers ``slow`` and ``browser``, assigned here by module and test
+name so no test file needs editing; see CONTRIBUTING.md for the commands)."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+
+import pytest
 
 from sim.model import CommunityModel
 from sim.network import EdgeStore
@@ -53,3 +58,57 @@ def run_model(scenario, seed: int, weeks: int) -> CommunityModel:
     model = CommunityModel(scenario, rng=seed)
     model.run(weeks)
     return model
+
+
+# -- test tiers ----------------------------------------------------------------------
+# `python -m pytest -m "not slow and not browser"` is the fast tier (under two minutes on
+# the project's 2-core machine); plain `python -m pytest` (CI) runs everything.
+# Tests that need Chromium and a served dashboard:
+BROWSER_MODULES = {"test_dashboard_e2e.py", "test_dashboard_smoke_e2e.py"}
+
+# Tests that took 5 s or more (all parameters together) in either of two serial runs
+# with --durations=0, of the full suite and of the fast tier (a loaded 2-core machine,
+# 2026-12-01): mostly sweeps, process pools, subprocesses of the command line and long
+# runs.
+SLOW_TESTS = {
+    "test_calibration.py::test_the_default_community_is_within_every_calibration_band",  # 8 s
+    "test_dashboard_components.py::test_run_pauses_by_itself_at_the_horizon",  # 5 s
+    "test_experiments.py::test_bad_experiment_file_exits_2_without_a_traceback_from_the_command_line",  # 5-7 s
+    "test_experiments.py::test_dask_local_cluster_gives_the_same_runs_and_weekly_data_as_in_process",  # 11 s
+    "test_experiments.py::test_failing_run_is_recorded_with_its_traceback_and_the_sweep_goes_on",  # 15 s
+    "test_experiments.py::test_process_pool_gives_the_same_runs_and_weekly_data_as_in_process",  # 16 s
+    "test_experiments.py::test_sweep_killed_midway_then_resumed_equals_an_uninterrupted_sweep",  # 23 s
+    "test_interventions.py::test_each_intervention_moves_what_it_acts_on_in_the_direction_its_mechanism_implies",  # 41 s
+    "test_interventions.py::test_norm_revision_shifts_long_run_disputes_per_exchange",  # 7 s
+    "test_patterns.py::test_the_pattern_report_has_every_section",  # 3-5 s
+    "test_report.py::test_a_grid_design_gets_each_comparison_once_per_design_point",  # 11 s
+    "test_scenarios_cli.py::test_bad_command_line_overrides_get_clear_errors",  # 12 s
+    "test_scenarios_cli.py::test_run_writes_weekly_tables_and_a_summary_with_provenance",  # 12 s
+    "test_survey.py::test_bad_survey_files_are_reported_by_file_row_and_column",  # 18 s
+}
+
+# Module-scoped fixtures that run a sweep (about 20 s for test_report.py's `results`):
+# every test using one is slow, whichever of them happens to build it first.
+SLOW_FIXTURES = {
+    "test_report.py": {"results", "sobol_results", "morris_results"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow and browser tests; warn about listed tests that no longer exist
+    (renamed or removed), so the list above stays true."""
+    modules = {}
+    for item in items:
+        module = item.path.name
+        modules[module] = getattr(item, "module", None)
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+        if f"{module}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+        if SLOW_FIXTURES.get(module, set()) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    missing = sorted(name for name in SLOW_TESTS if (module := name.split("::")[0]) in modules
+                     and modules[module] is not None and not hasattr(modules[module], name.split("::")[1]))
+    if missing:
+        warnings.warn(pytest.PytestWarning(
+            f"tests/conftest.py lists as slow tests that do not exist (renamed or removed?): {missing}"))
