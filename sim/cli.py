@@ -35,16 +35,17 @@ def _overrides(args: argparse.Namespace) -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.runner import run_scenario, write_run
+    from sim.runner import check_out_dir, default_out_dir, run_scenario, write_run
 
-    scenario = load_scenario(args.scenario, _overrides(args))
+    scenario = load_scenario(args.scenario, _overrides(args), data_roots=args.data_root)
     sim_cfg = scenario.simulation
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{sim_cfg.seed}"
+    out = Path(args.out) if args.out else default_out_dir(scenario)
+    check_out_dir(out, args.overwrite)  # before the run, so a refused folder wastes no time
     started = time.perf_counter()
     with tqdm(total=sim_cfg.weeks, unit="week", desc=scenario.name, disable=args.quiet or None, leave=False) as bar:
         result = run_scenario(scenario, progress=bar.update)
     elapsed = time.perf_counter() - started
-    paths = write_run(result, out, command=["mutualaid", *sys.argv[1:]])
+    paths = write_run(result, out, command=["mutualaid", *sys.argv[1:]], overwrite=args.overwrite)
     s = result.summary
     print(f"{scenario.name}: {scenario.community.residents} residents, {sim_cfg.weeks} weeks, seed {result.seed} "
           f"({elapsed:.1f} s)")
@@ -62,7 +63,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems: list[str] = []
     for path in args.files:
         try:
-            load_scenario(path)
+            load_scenario(path, data_roots=args.data_root)
         except ScenarioError as exc:
             problems.extend(exc.problems)
         else:
@@ -91,7 +92,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if "scenarios" in read_toml(Path(args.file)):  # an experiment file
         results = calibrate_experiment(args.file)
     else:
-        scenario = load_scenario(args.file, _overrides(args))
+        scenario = load_scenario(args.file, _overrides(args), data_roots=args.data_root)
         results = {scenario.name: calibrate(scenario, replicates=args.replicates, weeks=scenario.simulation.weeks)}
     for name, rows in results.items():
         print(f"{name}\n{format_rows(rows)}\n")
@@ -115,6 +116,12 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-root", action="append", type=Path, default=[], metavar="DIR",
+                        help="a folder whose files scenarios may use as survey data files, besides the scenario "
+                             "file's own folder (repeatable; see docs/scenarios.md)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mutualaid", description="Agent-based simulator of community mutual-aid eldercare (互助养老).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -125,12 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--weeks", type=int, help="recorded weeks (default: the scenario's simulation.weeks)")
     run.add_argument("--residents", type=int, help="number of residents (default: the scenario's community.residents)")
     run.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter, e.g. --set trust.gossip_rate=0.3 (repeatable)")
-    run.add_argument("--out", help="output folder (default: results/<scenario>-seed<N>)")
+    run.add_argument("--out", help="output folder (default: results/<scenario name>-seed<N>); refused if it holds "
+                                   "anything, unless --overwrite")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace the results in a folder that holds some (never a sweep's folder)")
+    _data_root_option(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
     val = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 2 otherwise")
     val.add_argument("files", nargs="+")
+    _data_root_option(val)
     val.set_defaults(func=cmd_validate)
 
     params = sub.add_parser("params", help="print (or write) the parameter table generated from the schema")
@@ -143,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--replicates", type=int, default=5, help="for a scenario file (an experiment file sets its own)")
     cal.add_argument("--weeks", type=int)
     cal.add_argument("--set", action="append", metavar="PATH=VALUE")
+    _data_root_option(cal)
     cal.add_argument("--write", metavar="FILE", help="write the calibration report (e.g. docs/calibration.md)")
     cal.set_defaults(func=cmd_calibrate)
 
