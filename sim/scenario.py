@@ -26,7 +26,8 @@ or under a data root.
 uploaded files as ``{file name: bytes}`` and the folder of shipped scenarios. An
 uploaded file's ``extends`` names another uploaded file, or a shipped scenario by
 its path inside that folder; a shipped scenario's ``extends`` stays inside it. An
-uploaded file's data files must be uploaded files; a shipped scenario's data files
+uploaded file's data files must be uploaded files (a path is matched by its last
+part, as browsers upload files without their folders); a shipped scenario's data files
 lie in its own folder tree. Nothing else on the server is ever opened. Uploaded data
 files are copied into a private folder (``store``) so the model can read them, and
 problems in them are reported under their upload names.
@@ -263,22 +264,34 @@ class _Uploads:
             return decode_text(self.files[ref.name], ref.name, MAX_SCENARIO_BYTES)
         return read_text(ref, "scenario", self.label(ref))
 
+    def uploaded(self, value: str) -> str | None:
+        """The upload ``value`` names: by its name, or by a path ending in it (a
+        browser uploads files without their folders, so ``survey/residents.csv``
+        finds the uploaded ``residents.csv``)."""
+        if value in self.files:
+            return value
+        last = value.replace("\\", "/").rsplit("/", 1)[-1]
+        return last if last in self.files else None
+
     def extends(self, ref: _Upload | Path, name: str, source: str) -> _Upload | Path:
         if isinstance(ref, _Upload) and name in self.files:
             return _Upload(name)
         path = ((self.shipped if isinstance(ref, _Upload) else ref.parent) / name).resolve()
         if path.is_relative_to(self.shipped) and path.is_file():
             return path
+        if isinstance(ref, _Upload) and (upload := self.uploaded(name)):
+            return _Upload(upload)
         raise ScenarioError([f"{source}: extends: {name!r} is neither an uploaded file nor a shipped scenario "
                              f"(a file under {self.shipped.name}/)"])
 
     def data_file(self, ref: _Upload | Path, key: str, value: str, source: str) -> str:
         if not isinstance(ref, _Upload):  # a shipped scenario's own data
             return sandboxed(value, ref.parent, (), f"{source}: community.{key}")
-        if value not in self.files:
+        upload = self.uploaded(value)
+        if upload is None:
             raise ScenarioError([f"{source}: community.{key}: {value!r} is not among the uploaded files; "
                                  "upload the data file together with the scenario"])
-        return self._copy(value)
+        return self._copy(upload)
 
     def _copy(self, name: str) -> str:
         """Store an uploaded data file where the model can read it (under a folder

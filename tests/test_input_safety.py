@@ -130,9 +130,11 @@ def test_set_data_files_are_relative_to_the_working_directory_and_stay_under_it(
     assert load_scenario(path, ["community.residents_file=residents.csv"]).community.residents == 3
     text = refused(load_scenario, path, ["community.residents_file=../elsewhere/residents.csv"])
     assert "--set" in text and "outside" in text and SECRET not in text
-    refused(load_scenario, path, [f"community.residents_file={secret_csv}"])
-    loaded = load_scenario(path, [f"community.residents_file={secret_csv}"], data_roots=[secret_csv.parent])
-    assert loaded.community.residents_file == str(secret_csv)
+    good = secret_csv.with_name("good.csv")
+    good.write_text(GOOD_RESIDENTS)
+    refused(load_scenario, path, [f"community.residents_file={good}"])
+    loaded = load_scenario(path, [f"community.residents_file={good}"], data_roots=[good.parent])
+    assert loaded.community.residents_file == str(good)
 
 
 def test_run_and_calibrate_take_a_data_root():
@@ -279,7 +281,7 @@ def upload(files: dict[str, bytes], name: str = "mine.toml"):
 
 
 def test_an_upload_extends_a_shipped_scenario_and_reads_its_uploaded_survey(tmp_path):
-    files = {"mine.toml": b'extends = "old_estate.toml"\n[community]\nresidents_file = "res.csv"\n',
+    files = {"mine.toml": b'extends = "old_estate.toml"\nname = "mine"\n[community]\nresidents_file = "res.csv"\n',
              "res.csv": GOOD_RESIDENTS.encode()}
     scenario = load_uploaded_scenario("mine.toml", files, SCENARIOS, store=tmp_path)
     assert scenario.name == "mine" and scenario.community.setting == "old_estate"
@@ -294,6 +296,14 @@ def test_an_upload_extends_another_upload_and_shipped_files_keep_their_own_data(
     assert scenario.community.infrastructure == 0.9 and scenario.community.residents == 60
     nested = {"mine.toml": b'extends = "interventions/platform.toml"\n'}
     assert load_uploaded_scenario("mine.toml", nested, SCENARIOS, store=tmp_path).interventions.platform.enabled
+
+
+def test_an_uploaded_data_file_is_found_by_the_last_part_of_its_path(tmp_path):
+    files = {"mine.toml": b'[community]\nresidents_file = "survey/residents.csv"\n',
+             "residents.csv": GOOD_RESIDENTS.encode()}
+    assert load_uploaded_scenario("mine.toml", files, SCENARIOS, store=tmp_path).community.residents == 3
+    parent = {"mine.toml": b'extends = "lib/base.toml"\n', "base.toml": b"[community]\nresidents = 7\n"}
+    assert load_uploaded_scenario("mine.toml", parent, SCENARIOS, store=tmp_path).community.residents == 7
 
 
 @pytest.mark.parametrize("content, problem", [
