@@ -152,19 +152,19 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
     """Make sure ``out_dir`` can take a run's results, creating it; else :class:`OutputError`.
 
     Called before a run (so a long run is not wasted) and again by :func:`write_run`."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder; --out names the folder for the results")
-    if (out_dir / SWEEP_MARKER).exists():
-        raise OutputError(f"{out_dir}: is a sweep's results folder (it has {SWEEP_MARKER}); `run` never writes "
-                          "into one: choose another --out")
-    if out_dir.is_dir() and not overwrite and any(out_dir.iterdir()):
-        raise OutputError(f"{out_dir}: the folder is not empty (earlier results?); choose another --out, or pass "
-                          f"--overwrite to replace its {', '.join(RESULT_FILES.values())}")
     try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(f"{out_dir}: exists and is not a folder; --out names the folder for the results")
+        if (out_dir / SWEEP_MARKER).exists():
+            raise OutputError(f"{out_dir}: is a sweep's results folder (it has {SWEEP_MARKER}); `run` never writes "
+                              "into one: choose another --out")
+        if out_dir.is_dir() and not overwrite and any(out_dir.iterdir()):
+            raise OutputError(f"{out_dir}: the folder is not empty (earlier results?); choose another --out, or "
+                              f"pass --overwrite to replace its {', '.join(RESULT_FILES.values())}")
         out_dir.mkdir(parents=True, exist_ok=True)
-        with open(out_dir / f".write-test.{os.getpid()}", "wb"):
-            pass
-        os.unlink(out_dir / f".write-test.{os.getpid()}")
+        probe = out_dir / f".write-test.{os.getpid()}"
+        probe.touch()
+        probe.unlink()
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the results there ({exc.strerror or exc})") from None
 

@@ -119,7 +119,7 @@ def read_regular_file(path: str | Path, limit: int, label: str | None = None) ->
             raw = f.read(limit + 1)
     except FileNotFoundError:
         raise ScenarioError([f"{label}: file not found"]) from None
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+    except (OSError, RuntimeError, ValueError) as exc:  # a loop of symbolic links; a NUL in the path
         raise ScenarioError([f"{label}: cannot be read ({getattr(exc, 'strerror', None) or exc})"]) from None
     if len(raw) > limit:
         raise ScenarioError([f"{label}: larger than the {_size(limit)} limit"])
@@ -142,6 +142,15 @@ def read_text(path: str | Path, what: Literal["scenario", "data"], label: str | 
     """A scenario or data file as text, within its size limit (see the module docstring)."""
     limit = MAX_SCENARIO_BYTES if what == "scenario" else MAX_DATA_BYTES
     return decode_text(read_regular_file(path, limit, label), label or str(path), limit)
+
+
+def _exists(path: Path, test: str = "exists") -> bool:
+    """``path.exists()`` (or ``is_file()``), False for a name the system refuses
+    outright (too long, a NUL) instead of an exception."""
+    try:
+        return getattr(path, test)()
+    except (OSError, ValueError):
+        return False
 
 
 def _depth(value: Any) -> int:
@@ -198,6 +207,8 @@ def sandboxed(value: str, base: Path, data_roots: Sequence[str | Path], where: s
     """The absolute, resolved path of data file ``value`` (relative to ``base``), if it
     lies in ``base``'s folder tree or under a data root; else :class:`ScenarioError`
     (the file is not opened)."""
+    if "\0" in value:
+        raise ScenarioError([f"{where}: a file name cannot contain a NUL character"])
     real = (base / value).resolve()
     if not any(real.is_relative_to(Path(folder).resolve()) for folder in (base, *data_roots)):
         raise ScenarioError([f"{where}: {value} lies outside {base} ({base_is}), so it is not read: a data file "
@@ -222,7 +233,7 @@ class _Disk:
 
     def extends(self, ref: Path, name: str, source: str) -> Path:
         path = ref.parent / name
-        if not path.exists():
+        if not _exists(path):
             raise ScenarioError([f"{source}: extends: file {path} not found"])
         return path
 
@@ -277,7 +288,7 @@ class _Uploads:
         if isinstance(ref, _Upload) and name in self.files:
             return _Upload(name)
         path = ((self.shipped if isinstance(ref, _Upload) else ref.parent) / name).resolve()
-        if path.is_relative_to(self.shipped) and path.is_file():
+        if path.is_relative_to(self.shipped) and _exists(path, "is_file"):
             return path
         if isinstance(ref, _Upload) and (upload := self.uploaded(name)):
             return _Upload(upload)
@@ -337,7 +348,7 @@ def _resolve(files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), ori
     parent = data.pop("extends", None)
     if parent is None:
         return data
-    if not isinstance(parent, str) or not parent:
+    if not isinstance(parent, str) or not parent or "\0" in parent:
         raise ScenarioError([f"{source}: extends: must be a file name (a string), got {parent!r}"])
     if len(chain) + 1 >= MAX_EXTENDS_DEPTH:
         raise ScenarioError([f"{origin}: extends: the chain of extends is more than {MAX_EXTENDS_DEPTH} files deep "

@@ -173,6 +173,23 @@ def test_survey_files_must_be_regular_files(tmp_path, kind):
         assert "not a regular file" in refused(load_scenario, scenario_naming(tmp_path, target.name))
 
 
+@pytest.mark.parametrize("text", ['extends = "a\\u0000b"\n', '[community]\nresidents_file = "a\\u0000b"\n'])
+def test_a_nul_character_in_a_file_name_is_one_line(tmp_path, text):
+    path = tmp_path / "nul.toml"
+    path.write_text(text)
+    refused(load_scenario, path)
+    refused(load_uploaded_scenario, "nul.toml", {"nul.toml": text.encode()}, SCENARIOS, store=tmp_path)
+
+
+@pytest.mark.parametrize("name", ["a" * 5000, "a/" * 3000])
+def test_a_file_name_the_system_refuses_is_one_line(tmp_path, name):
+    for text in (f'extends = "{name}"\n', f'[community]\nresidents_file = "{name}"\n'):
+        path = tmp_path / "long.toml"
+        path.write_text(text)
+        refused(load_scenario, path)
+        refused(load_uploaded_scenario, "long.toml", {"long.toml": text.encode()}, SCENARIOS, store=tmp_path)
+
+
 def test_a_scenario_file_over_the_size_limit_is_refused(tmp_path):
     path = tmp_path / "big.toml"
     path.write_text("# " + "x" * scenario_module.MAX_SCENARIO_BYTES + "\n")
@@ -342,10 +359,9 @@ def test_an_oversized_upload_is_refused(tmp_path):
 # -- property: anything either loads or raises one-line ScenarioErrors -------------------
 def toml_values(depth: int = 6):
     scalars = st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.text(max_size=8))
+    keys = st.sampled_from(["a", "residents_file", "community", "residents", "x"])
     return st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                         st.dictionaries(st.sampled_from(["a", "b", "community",
-                                                                                          "residents", "x"]),
-                                                                         inner, max_size=3)),
+                                                         st.dictionaries(keys, inner, max_size=3)),
                         max_leaves=depth * 3)
 
 
@@ -459,10 +475,11 @@ def test_run_never_writes_into_a_sweep_folder(tmp_path, capsys):
     assert sorted(p.name for p in sweep.iterdir()) == ["manifest.json", "weekly.parquet"]
 
 
-@pytest.mark.parametrize("kind", ["file", "under_a_file", "proc"])
+@pytest.mark.parametrize("kind", ["file", "under_a_file", "proc", "too_long"])
 def test_an_output_path_that_cannot_be_a_folder_is_one_line(tmp_path, capsys, kind):
     (tmp_path / "a_file").write_text("keep")
-    out = {"file": tmp_path / "a_file", "under_a_file": tmp_path / "a_file" / "out", "proc": Path("/proc/mutualaid")}
+    out = {"file": tmp_path / "a_file", "under_a_file": tmp_path / "a_file" / "out", "proc": Path("/proc/mutualaid"),
+           "too_long": tmp_path / ("x" * 5000)}
     assert main(["run", str(SCENARIOS / "rural_village.toml"), *TINY, "--out", str(out[kind])]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and err.startswith("error: ") and "Traceback" not in err
