@@ -1,8 +1,8 @@
 """Running one scenario and writing its results with their provenance.
 
 Where results go: ``--out``, or ``results/<name>-seed<N>`` with the scenario's name
-made a safe folder name (:func:`safe_name`: a scenario file cannot make `run` write
-outside ``results/``). A folder holding anything is written into only when the user
+made a safe folder name (:func:`safe_filename`: a scenario file cannot make `run`
+write outside ``results/``). A folder holding anything is written into only when the user
 says ``--overwrite``, and a sweep's folder (it has ``manifest.json``) never. The
 files are written under temporary names and renamed into place, ``summary.json``
 last, so a failed write (a full disk) leaves no half-written result behind.
@@ -16,7 +16,6 @@ import json
 import math
 import os
 import platform
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -135,17 +134,17 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def safe_name(name: str) -> str:
-    """A scenario name as one folder name: every run of characters other than
-    letters, digits, ``_``, ``.`` and ``-`` becomes ``-`` (so no separator, no ``..``,
-    no absolute path), dots and dashes are trimmed from the ends; at most 100
-    characters, ``scenario`` if nothing is left."""
-    return re.sub(r"[^\w.-]+", "-", name).strip("-._")[:100] or "scenario"
+def safe_filename(name: str) -> str:
+    """A file or folder name made of the scenario name's letters, digits, '-' and '_'
+    (anything else becomes '_'), so a name never holds a separator or ``..``; the same
+    rule as the dashboard's download names (dashboards.logic.safe_filename)."""
+    kept = "".join(c if c.isalnum() or c in "-_" else "_" for c in name).strip("_")
+    return kept or "scenario"
 
 
 def default_out_dir(scenario: Scenario) -> Path:
     """``results/<safe name>-seed<N>``, relative to the working directory."""
-    return Path("results") / f"{safe_name(scenario.name)}-seed{scenario.simulation.seed}"
+    return Path("results") / f"{safe_filename(scenario.name)}-seed{scenario.simulation.seed}"
 
 
 def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:

@@ -107,9 +107,9 @@ def read_regular_file(path: str | Path, limit: int, label: str | None = None) ->
     label = label or str(path)
     try:
         real = Path(path).resolve()
-        if any(real.is_relative_to(tree) for tree in SYSTEM_TREES):
-            raise ScenarioError([f"{label}: not a regular file (a system file under "
-                                 f"{next(t for t in SYSTEM_TREES if real.is_relative_to(t))})"])
+        tree = next((tree for tree in SYSTEM_TREES if real.is_relative_to(tree)), None)
+        if tree is not None:
+            raise ScenarioError([f"{label}: not a regular file (a system file under {tree})"])
         if not stat.S_ISREG(mode := os.stat(real).st_mode):
             raise ScenarioError([f"{label}: not a regular file ({_kind(mode)})"])
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
@@ -324,10 +324,11 @@ class _Uploads:
         return str(path)
 
     def unmask(self, problem: str) -> str:
-        """A problem as the uploader knows the file: by its upload name."""
+        """A problem as the uploader knows the file: by its upload name, or a shipped
+        file by its place in the shipped folder (no server path is shown)."""
         for path, name in self.copies.items():
             problem = problem.replace(path, name)
-        return problem
+        return problem.replace(str(self.shipped), self.shipped.name)
 
 
 def _resolve(files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), origin: str = "") -> dict[str, Any]:

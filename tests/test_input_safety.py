@@ -351,6 +351,12 @@ def test_uploaded_survey_errors_name_the_upload_not_the_server_path(tmp_path):
     assert text.startswith("res.csv: row 2: age:") and str(tmp_path) not in text
 
 
+def test_shipped_survey_errors_under_an_upload_show_no_server_path(tmp_path):
+    files = {"mine.toml": b'extends = "survey_example.toml"\n[demography]\nmax_age = 80.0\n'}
+    text = refused(load_uploaded_scenario, "mine.toml", files, SCENARIOS, store=tmp_path)
+    assert "scenarios/survey_example/residents.csv: row" in text and str(SCENARIOS) not in text
+
+
 def test_an_oversized_upload_is_refused(tmp_path):
     files = {"mine.toml": b"#" * (scenario_module.MAX_SCENARIO_BYTES + 1)}
     assert "larger than" in refused(load_uploaded_scenario, "mine.toml", files, SCENARIOS, store=tmp_path)
@@ -433,8 +439,8 @@ def named(tmp_path):
     return make
 
 
-@pytest.mark.parametrize("name, folder", [("../../x", "x-seed1"), ("/etc/cron.d/job", "etc-cron.d-job-seed1"),
-                                          ("..", "scenario-seed1"), ("old estate", "old-estate-seed1"),
+@pytest.mark.parametrize("name, folder", [("../../x", "x-seed1"), ("/etc/cron.d/job", "etc_cron_d_job-seed1"),
+                                          ("..", "scenario-seed1"), ("old estate", "old_estate-seed1"),
                                           ("社区", "社区-seed1")])
 def test_the_default_output_folder_is_a_safe_slug_under_results(tmp_path, monkeypatch, named, name, folder):
     work = tmp_path / "work"
