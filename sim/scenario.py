@@ -62,11 +62,12 @@ from sim.params import Scenario
 MAX_SCENARIO_BYTES = 1_000_000
 """Largest scenario (TOML) file read: the shipped ones are under 5 kB."""
 MAX_DATA_BYTES = 50_000_000
-"""Largest survey data (CSV) file read: about a million residents."""
+"""Largest survey data (CSV) file read: some 500,000 residents with every column filled."""
 MAX_EXTENDS_DEPTH = 32
 """Most files in one ``extends`` chain (the shipped chains are 2 long)."""
 MAX_TOML_DEPTH = 32
-"""Deepest nesting of tables and arrays in a scenario (the schema needs 4)."""
+"""Deepest nesting of tables and arrays in a TOML file (the scenario schema needs 3, the
+shipped experiment files 6)."""
 SYSTEM_TREES = (Path("/proc"), Path("/sys"), Path("/dev"))
 """Kernel and device file systems: their 'regular' files are not data."""
 DATA_FILES = ("residents_file", "edges_file")
