@@ -439,14 +439,18 @@ def named(tmp_path):
     return make
 
 
-@pytest.mark.parametrize("name, folder", [("../../x", "x-seed1"), ("/etc/cron.d/job", "etc_cron_d_job-seed1"),
+@pytest.mark.parametrize("name, folder", [("../../x", "x-seed1"), ("{tmp}/abs/job", "{slug}_abs_job-seed1"),
                                           ("..", "scenario-seed1"), ("old estate", "old_estate-seed1"),
                                           ("社区", "社区-seed1")])
 def test_the_default_output_folder_is_a_safe_slug_under_results(tmp_path, monkeypatch, named, name, folder):
+    # an absolute name points into tmp_path, so even a regression writes nowhere else
+    slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(tmp_path)).strip("_")
+    name, folder = name.format(tmp=tmp_path), folder.format(slug=slug)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
     assert main(["run", str(named(name)), *TINY]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["named.toml", "work"]
     assert sorted(p.name for p in work.iterdir()) == ["results"]
     assert [p.name for p in (work / "results").iterdir()] == [folder]
 
