@@ -91,19 +91,20 @@ def _overrides(args: argparse.Namespace) -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.runner import run_scenario, write_run
+    from sim.runner import check_out_dir, default_out_dir, run_scenario, write_run
 
     from sim.metrics import LAST_WEEKS
 
     _refuse_experiment_file(args.scenario)
-    scenario = load_scenario(args.scenario, _overrides(args))
+    scenario = load_scenario(args.scenario, _overrides(args), data_roots=args.data_root)
     sim_cfg = scenario.simulation
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{sim_cfg.seed}"
+    out = Path(args.out) if args.out else default_out_dir(scenario)
+    check_out_dir(out, args.overwrite)  # before the run, so a refused folder wastes no time
     started = time.perf_counter()
     with tqdm(total=sim_cfg.weeks, unit="week", desc=scenario.name, disable=args.quiet or None, leave=False) as bar:
         result = run_scenario(scenario, progress=bar.update)
     elapsed = time.perf_counter() - started
-    paths = write_run(result, out, command=["mutualaid", *sys.argv[1:]])
+    paths = write_run(result, out, command=["mutualaid", *sys.argv[1:]], overwrite=args.overwrite)
     s = result.summary
     window = "last 2 years" if sim_cfg.weeks >= LAST_WEEKS else f"all {sim_cfg.weeks} weeks"
     if sim_cfg.weeks < LAST_WEEKS:
@@ -131,7 +132,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 load_experiment(path)
                 print(f"{path}: valid experiment file (run it with `mutualaid sweep {path}`)")
                 continue
-            load_scenario(path)
+            load_scenario(path, data_roots=args.data_root)
         except ScenarioError as exc:
             problems.extend(exc.problems)
         else:
@@ -164,7 +165,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         with Progress(len(experiment.runs), f"calibrate {experiment.name}", quiet=args.quiet) as bar:
             results = calibrate_experiment(experiment, progress=bar.update)
     else:
-        scenario = load_scenario(args.file, _overrides(args))
+        scenario = load_scenario(args.file, _overrides(args), data_roots=args.data_root)
         if scenario.simulation.weeks < SAMPLE_EVERY:
             raise ScenarioError([f"{args.file}: simulation.weeks: the calibration samples every {SAMPLE_EVERY} weeks, "
                                  f"so it needs at least {SAMPLE_EVERY}, got {scenario.simulation.weeks}"])
@@ -195,6 +196,12 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-root", action="append", type=Path, default=[], metavar="DIR",
+                        help="a folder whose files scenarios may use as survey data files, besides the scenario "
+                             "file's own folder (repeatable; see docs/scenarios.md)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mutualaid", description="Agent-based simulator of community mutual-aid eldercare (互助养老).")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_package_version()}")
@@ -206,7 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--weeks", type=int, help="recorded weeks (default: the scenario's simulation.weeks)")
     run.add_argument("--residents", type=int, help="number of residents (default: the scenario's community.residents)")
     run.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter, e.g. --set trust.gossip_rate=0.3 (repeatable)")
-    run.add_argument("--out", help="output folder (default: results/<scenario>-seed<N>)")
+    run.add_argument("--out", help="output folder (default: results/<scenario name>-seed<N>); refused if it holds "
+                                   "anything, unless --overwrite")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace the results in a folder that holds some (never a sweep's folder)")
+    _data_root_option(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
@@ -214,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER",
                      help="scenario files, or folders whose .toml files (recursively) are checked; "
                           "an experiment file is checked as one")
+    _data_root_option(val)
     val.set_defaults(func=cmd_validate)
 
     params = sub.add_parser("params", help="print (or write) the parameter table generated from the schema")
@@ -230,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: the scenario's simulation.weeks)")
     cal.add_argument("--set", action="append", metavar="PATH=VALUE",
                      help="override a parameter of a scenario file, e.g. --set trust.gossip_rate=0.3 (repeatable)")
+    _data_root_option(cal)
     cal.add_argument("--write", metavar="FILE", help="write the calibration report (e.g. docs/calibration.md)")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
     cal.set_defaults(func=cmd_calibrate)

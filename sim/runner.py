@@ -1,10 +1,20 @@
-"""Running one scenario and writing its results with their provenance."""
+"""Running one scenario and writing its results with their provenance.
+
+Where results go: ``--out``, or ``results/<name>-seed<N>`` with the scenario's name
+made a safe folder name (:func:`safe_filename`: a scenario file cannot make `run`
+write outside ``results/``). A folder holding anything is written into only when the user
+says ``--overwrite``, and a sweep's folder (it has ``manifest.json``) never. The
+files are written under temporary names and renamed into place, ``summary.json``
+last, so a failed write (a full disk) leaves no half-written result behind.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
+import os
 import platform
 import subprocess
 import sys
@@ -20,7 +30,19 @@ import sim
 from sim.metrics import sustainability
 from sim.model import CommunityModel
 from sim.params import Scenario
+from sim.scenario import MAX_DATA_BYTES, ScenarioError, read_regular_file
 from sim.submodels.observation import METRICS
+
+RESULT_FILES = {"parquet": "weekly.parquet", "csv": "weekly.csv", "summary": "summary.json"}
+SWEEP_MARKER = "manifest.json"
+
+
+class OutputError(ScenarioError):
+    """The folder given for a run's results cannot take them; one line says why."""
+
+    def __init__(self, message: str):
+        super().__init__([message])
+
 
 DEPENDENCIES = ("mesa", "numpy", "numba", "llvmlite", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "matplotlib",
                 "SALib")
@@ -98,7 +120,7 @@ def input_files(scenario: Scenario) -> dict[str, str]:
     out = {}
     for path in (scenario.community.residents_file, scenario.community.edges_file):
         if path is not None:
-            out[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            out[path] = hashlib.sha256(read_regular_file(path, MAX_DATA_BYTES)).hexdigest()
     return out
 
 
@@ -112,16 +134,47 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def write_run(result: RunResult, out_dir: Path, command: list[str] | None = None) -> dict[str, Path]:
-    """Write weekly.parquet, weekly.csv and summary.json into ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "parquet": out_dir / "weekly.parquet",
-        "csv": out_dir / "weekly.csv",
-        "summary": out_dir / "summary.json",
-    }
-    result.weekly.to_parquet(paths["parquet"], index=False)
-    result.weekly.to_csv(paths["csv"], index=False)
+def safe_filename(name: str) -> str:
+    """A file or folder name made of the scenario name's letters, digits, '-' and '_'
+    (anything else becomes '_'), so a name never holds a separator or ``..``; the same
+    rule as the dashboard's download names (dashboards.logic.safe_filename)."""
+    kept = "".join(c if c.isalnum() or c in "-_" else "_" for c in name).strip("_")
+    return kept or "scenario"
+
+
+def default_out_dir(scenario: Scenario) -> Path:
+    """``results/<safe name>-seed<N>``, relative to the working directory."""
+    return Path("results") / f"{safe_filename(scenario.name)}-seed{scenario.simulation.seed}"
+
+
+def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
+    """Make sure ``out_dir`` can take a run's results, creating it; else :class:`OutputError`.
+
+    Called before a run (so a long run is not wasted) and again by :func:`write_run`."""
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(f"{out_dir}: exists and is not a folder; --out names the folder for the results")
+        if (out_dir / SWEEP_MARKER).exists():
+            raise OutputError(f"{out_dir}: is a sweep's results folder (it has {SWEEP_MARKER}); `run` never writes "
+                              "into one: choose another --out")
+        if out_dir.is_dir() and not overwrite and any(out_dir.iterdir()):
+            raise OutputError(f"{out_dir}: the folder is not empty (earlier results?); choose another --out, or "
+                              f"pass --overwrite to replace its {', '.join(RESULT_FILES.values())}")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".write-test.{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the results there ({exc.strerror or exc})") from None
+
+
+def write_run(result: RunResult, out_dir: Path, command: list[str] | None = None,
+              overwrite: bool = False) -> dict[str, Path]:
+    """Write weekly.parquet, weekly.csv and summary.json into ``out_dir`` (see the
+    module docstring: checked, then written under temporary names and renamed)."""
+    check_out_dir(out_dir, overwrite)
+    paths = {key: out_dir / name for key, name in RESULT_FILES.items()}
+    temps = {key: path.with_name(f".{path.name}.{os.getpid()}.tmp") for key, path in paths.items()}
     summary = {
         "scenario_name": result.scenario.name,
         "input_files": input_files(result.scenario),
@@ -131,5 +184,18 @@ def write_run(result: RunResult, out_dir: Path, command: list[str] | None = None
         "scenario": result.scenario.model_dump(mode="json"),
         "provenance": provenance(command),
     }
-    paths["summary"].write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        result.weekly.to_parquet(temps["parquet"], index=False)
+        result.weekly.to_csv(temps["csv"], index=False)
+        text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False)
+        temps["summary"].write_text(text + "\n", encoding="utf-8")
+        paths["summary"].unlink(missing_ok=True)  # an earlier result stops claiming to be complete
+        for key in ("parquet", "csv", "summary"):
+            os.replace(temps[key], paths[key])
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the results ({exc.strerror or exc})") from None
+    finally:
+        for temp in temps.values():
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
     return paths

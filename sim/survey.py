@@ -6,8 +6,10 @@ Referenced from the scenario file (paths relative to the file that names them):
     residents_file = "survey/residents.csv"
     edges_file = "survey/edges.csv"
 
-Residents table: one row per older resident. Required column ``id`` (unique
-integers or strings) and ``age`` (60-104: the model's oldest residents leave at ``demography.max_age``). Optional columns, each defaulting to the
+Residents table: one row per older resident. Required column ``id`` (unique,
+non-empty text) and ``age`` (at least 60 and below the scenario's
+``demography.max_age``, default 105: the model removes a resident at that age, so an
+older one would leave in the first week). Optional columns, each defaulting to the
 model's own initialization when absent: ``health``, ``digital_literacy``,
 ``sociability``, ``generalized_trust``, ``norm_internalization``, ``self_worth``,
 ``loneliness``, ``belonging`` (all in [0, 1]); ``lives_alone``, ``aware``,
@@ -21,11 +23,18 @@ optional ``kind`` (neighbour, friend, pairing, exchange; default friend) and
 ``strength`` in [0, 1] (default the model's new-tie strength).
 
 Every problem is reported as ``file: row N: column: what is allowed`` through
-:class:`sim.scenario.ScenarioError`.
+:class:`sim.scenario.ScenarioError`. Messages never quote the file's content (a
+scenario might point at a file its reader should not see, and a message travels to
+logs, sweep tables and the dashboard): a cell is named by row and column, an unknown
+header name by its place in the header. The files are read as
+:func:`sim.scenario.read_text` reads data: regular files only, at most
+:data:`sim.scenario.MAX_DATA_BYTES`, UTF-8 with or without a byte-order mark.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +42,8 @@ import numpy as np
 import pandas as pd
 
 from sim.network import TIE_KINDS
-from sim.scenario import ScenarioError
+from sim.params import Demography
+from sim.scenario import ScenarioError, read_text
 
 UNIT_COLUMNS = ("health", "digital_literacy", "sociability", "generalized_trust", "norm_internalization",
                 "self_worth", "loneliness", "belonging")
@@ -42,6 +52,11 @@ INT_COLUMNS = ("building", "block")
 EDUCATION = {"low": 0, "mid": 1, "middle": 1, "high": 2, "0": 0, "1": 1, "2": 2}
 BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 MAX_PROBLEMS = 20
+MIN_AGE = 60
+DEFAULT_MAX_AGE = Demography.model_fields["max_age"].default
+CSV_ERROR = re.compile(r"Expected \d+ fields in line \d+, saw \d+|EOF inside string starting at row \d+|"
+                       r"No columns to parse from file")
+"""The parser's own messages that carry no file content (anything else is summarised)."""
 
 
 @dataclass
@@ -51,12 +66,12 @@ class Survey:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise ScenarioError([f"{path}: file not found"])
+    text = read_text(path, "data")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: not a readable CSV table ({exc})"]) from None
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        detail = CSV_ERROR.search(str(exc))
+        raise ScenarioError([f"{path}: not a readable CSV table ({detail.group() if detail else 'malformed'})"]) from None
 
 
 def _problem(problems: list[str], path: Path, row: int | None, column: str, message: str) -> None:
@@ -64,10 +79,19 @@ def _problem(problems: list[str], path: Path, row: int | None, column: str, mess
     problems.append(f"{path}: {where}{column}: {message}")
 
 
-def _numbers(df: pd.DataFrame, column: str, path: Path, problems: list[str], lo: float, hi: float) -> np.ndarray:
+def _empty(cell: str) -> str:
+    """Whether the cell was empty: the only thing a message says about a cell."""
+    return " (the cell is empty)" if not cell.strip() else ""
+
+
+def _numbers(df: pd.DataFrame, column: str, path: Path, problems: list[str], lo: float, hi: float,
+             allowed: str | None = None) -> np.ndarray:
+    """The column as numbers in [lo, hi] (or as ``allowed`` says, for a bound that is
+    excluded: pass ``hi`` just below it)."""
     values = pd.to_numeric(df[column].str.strip(), errors="coerce").to_numpy(dtype=float)
+    allowed = allowed or f"a number in [{lo:g}, {hi:g}]"
     for row in np.flatnonzero(np.isnan(values) | (values < lo) | (values > hi))[:MAX_PROBLEMS]:
-        _problem(problems, path, int(row), column, f"must be a number in [{lo:g}, {hi:g}] (got {df[column].iloc[row]!r})")
+        _problem(problems, path, int(row), column, f"must be {allowed}{_empty(df[column].iloc[row])}")
     return values
 
 
@@ -76,7 +100,7 @@ def _mapped(df: pd.DataFrame, column: str, mapping: dict, path: Path, problems: 
     bad = ~raw.isin(mapping.keys())
     for row in np.flatnonzero(bad.to_numpy())[:MAX_PROBLEMS]:
         allowed = ", ".join(sorted(set(mapping.keys())))
-        _problem(problems, path, int(row), column, f"must be one of {allowed} (got {df[column].iloc[row]!r})")
+        _problem(problems, path, int(row), column, f"must be one of {allowed}{_empty(df[column].iloc[row])}")
     return raw.map(mapping).to_numpy()
 
 
@@ -87,13 +111,14 @@ def _read_table(path: Path, required: tuple[str, ...], known: set[str], problems
     for column in required:
         if column not in df.columns:
             _problem(problems, path, None, column, "required column is missing")
-    for column in df.columns:
+    for place, column in enumerate(df.columns, start=1):
         if column not in known:
-            _problem(problems, path, None, column, f"unknown column (allowed: {', '.join(sorted(known))})")
+            _problem(problems, path, None, f"header column {place}",
+                     f"not a known column (allowed: {', '.join(sorted(known))})")
     return df
 
 
-def load_residents(path: Path, problems: list[str]) -> pd.DataFrame:
+def load_residents(path: Path, problems: list[str], max_age: float = DEFAULT_MAX_AGE) -> pd.DataFrame:
     known = {"id", "age", *UNIT_COLUMNS, *BOOL_COLUMNS, *INT_COLUMNS, "education"}
     df = _read_table(path, ("id", "age"), known, problems)
     if problems:
@@ -102,10 +127,17 @@ def load_residents(path: Path, problems: list[str]) -> pd.DataFrame:
         _problem(problems, path, None, "id", "the table has no residents")
         return df
     out = pd.DataFrame({"id": df["id"].str.strip()})
-    dup = out["id"].duplicated().to_numpy()
+    empty = (out["id"] == "").to_numpy()
+    for row in np.flatnonzero(empty)[:MAX_PROBLEMS]:
+        _problem(problems, path, int(row), "id", "must not be empty")
+    dup = out["id"].duplicated().to_numpy() & ~empty
     for row in np.flatnonzero(dup)[:MAX_PROBLEMS]:
-        _problem(problems, path, int(row), "id", f"duplicate id {out['id'].iloc[row]!r}")
-    out["age"] = _numbers(df, "age", path, problems, 60, 104)
+        first = int(np.flatnonzero((out["id"] == out["id"].iloc[row]).to_numpy())[0])
+        _problem(problems, path, int(row), "id", f"duplicate id (the same as row {first + 2})")
+    below = np.nextafter(max_age, -np.inf)  # the model removes a resident on reaching max_age
+    out["age"] = _numbers(df, "age", path, problems, MIN_AGE, below,
+                          f"a number from {MIN_AGE} to below {max_age:g} (demography.max_age, the age at which "
+                          f"the model removes a resident)")
     for column in UNIT_COLUMNS:
         if column in df:
             out[column] = _numbers(df, column, path, problems, 0, 1)
@@ -136,7 +168,7 @@ def load_edges(path: Path, ids: pd.Series, problems: list[str]) -> pd.DataFrame:
         names = df[column].str.strip()
         known_id = names.isin(slot_of.index).to_numpy()
         for row in np.flatnonzero(~known_id)[:MAX_PROBLEMS]:
-            _problem(problems, path, int(row), column, f"unknown resident id {names.iloc[row]!r} (not in the residents table)")
+            _problem(problems, path, int(row), column, "unknown resident id (not in the residents table)")
         out[f"{column}_slot"] = names.map(slot_of).fillna(-1).astype(np.int64).to_numpy()
     loops = (out["source_slot"] == out["target_slot"]).to_numpy() & (out["source_slot"] >= 0).to_numpy()
     for row in np.flatnonzero(loops)[:MAX_PROBLEMS]:
@@ -147,10 +179,13 @@ def load_edges(path: Path, ids: pd.Series, problems: list[str]) -> pd.DataFrame:
     return out
 
 
-def load_survey(residents_file: str | Path, edges_file: str | Path | None) -> Survey:
-    """Read and validate a survey community; raises ScenarioError listing every problem."""
+def load_survey(residents_file: str | Path, edges_file: str | Path | None,
+                max_age: float = DEFAULT_MAX_AGE) -> Survey:
+    """Read and validate a survey community; raises ScenarioError listing every problem.
+
+    ``max_age``: the scenario's ``demography.max_age``; ages must lie below it."""
     problems: list[str] = []
-    residents = load_residents(Path(residents_file), problems)
+    residents = load_residents(Path(residents_file), problems, max_age)
     if problems:
         raise ScenarioError(problems)
     sort_keys = [c for c in ("block", "building") if c in residents]

@@ -49,12 +49,13 @@ def test_the_shipped_survey_example_runs():
 
 @pytest.mark.parametrize("residents, edges, expected", [
     ("id,health\na,0.5\n", None, "residents.csv: age: required column is missing"),
-    ("id,age\na,70\na,71\n", None, "residents.csv: row 3: id: duplicate id 'a'"),
-    ("id,age,health\na,70,1.5\n", None, "residents.csv: row 2: health: must be a number in [0, 1] (got '1.5')"),
-    ("id,age\na,45\n", None, "residents.csv: row 2: age: must be a number in [60, 104]"),
+    ("id,age\na,70\na,71\n", None, "residents.csv: row 3: id: duplicate id (the same as row 2)"),
+    ("id,age,health\na,70,1.5\n", None, "residents.csv: row 2: health: must be a number in [0, 1]"),
+    ("id,age,health\na,70,\n", None, "residents.csv: row 2: health: must be a number in [0, 1] (the cell is empty)"),
+    ("id,age\na,45\n", None, "residents.csv: row 2: age: must be a number from 60 to below 105"),
     ("id,age,education\na,70,phd\n", None, "row 2: education: must be one of"),
-    ("id,age,wealth\na,70,3\n", None, "residents.csv: wealth: unknown column"),
-    ("id,age\na,70\nb,71\n", "source,target\na,zz\n", "edges.csv: row 2: target: unknown resident id 'zz'"),
+    ("id,age,wealth\na,70,3\n", None, "residents.csv: header column 3: not a known column"),
+    ("id,age\na,70\nb,71\n", "source,target\na,zz\n", "edges.csv: row 2: target: unknown resident id"),
     ("id,age\na,70\nb,71\n", "source\na\n", "edges.csv: target: required column is missing"),
     ("id,age\na,70\nb,71\n", "source,target\na,a\n", "edges.csv: row 2: target: a resident cannot be tied to themselves"),
     ("id,age\na,70\nb,71\n", "source,target,strength\na,b,2\n", "edges.csv: row 2: strength: must be a number in [0, 1]"),
