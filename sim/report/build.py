@@ -7,12 +7,13 @@
     odd.md             the model description (copy of docs/odd.md)
     parameters.md      the parameter table (copy of docs/parameters.md)
     figures/           timeseries, forest, equity, cost, replicates; sobol-/morris-<scenario>
-    tables/            sustainability, effects, replicates, sensitivity-* (CSV + LaTeX);
-                       timeseries.csv and runs.csv (data)
+    tables/            summary.md (readable); sustainability, effects, replicates,
+                       sensitivity-* (CSV + LaTeX); timeseries.csv and runs.csv (data)
 
 Which sections appear depends on the experiment. Scenario comparisons (time series,
 forest, equity, cost, replicates and their tables) are drawn for designs with few
-points (none, grid, rows), once per design point; Sobol' and Morris designs get the
+points (none, grid, rows), once per design point, leaving out what would be empty (a
+cost figure where nobody spends); Sobol' and Morris designs get the
 sensitivity section instead. The folder is built under a temporary name and moved
 into place when complete, so a failed report never leaves a half-written folder, and a
 new report replaces the old one of the same language.
@@ -31,7 +32,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.metrics import SUSTAINABILITY_METRICS
-from sim.report import figures, tables
+from sim.report import figures, readable, tables
 from sim.report.fonts import DPI
 from sim.report.labels import Labels
 from sim.report.results import Results
@@ -68,6 +69,11 @@ class Report:
         table.to_csv(self.folder / "tables" / f"{stem}.csv", index=False)
         self.files.append((f"tables/{stem}.csv", key, ""))
 
+    def text(self, text: str, name: str, key: str) -> None:
+        (self.folder / "tables").mkdir(parents=True, exist_ok=True)
+        (self.folder / "tables" / name).write_text(text, encoding="utf-8")
+        self.files.append((f"tables/{name}", key, ""))
+
     def latex(self, text: str, stem: str, key: str) -> None:
         (self.folder / "tables").mkdir(parents=True, exist_ok=True)
         (self.folder / "tables" / f"{stem}.tex").write_text(text, encoding="utf-8")
@@ -93,7 +99,7 @@ def _comparisons(results: Results, report: Report) -> None:
     point_text = results.point_text if several_points else None
     summary = run_summary(results.runs, results.parameters, reference)
     metrics = run_metrics(results.ok)
-    forest_metrics = [m for m in SUSTAINABILITY_METRICS if m in metrics]
+    sustainability_metrics = [m for m in SUSTAINABILITY_METRICS if m in metrics]
     bands = None
     if results.has_weekly():
         bands = weekly_bands(results.weekly([*TIMESERIES_METRICS, EQUITY_WEEKLY]), [*TIMESERIES_METRICS, EQUITY_WEEKLY])
@@ -110,19 +116,26 @@ def _comparisons(results: Results, report: Report) -> None:
             drawn = [m for m in TIMESERIES_METRICS if m in set(of_point["metric"])]
             report.figure(figures.timeseries_figure(of_point, drawn, scenarios, reference, labels, subtitle),
                           f"timeseries{suffix}", "file_timeseries", extra)
-        if len(scenarios) > 1:
+        forest_metrics = figures.forest_metrics(at_point, sustainability_metrics, reference)
+        if len(scenarios) > 1 and forest_metrics:
             report.figure(figures.forest_figure(at_point, forest_metrics, scenarios, reference, labels, subtitle),
                           f"forest{suffix}", "file_forest", extra)
         gap = None if bands is None else bands[(bands["point"] == point) & (bands["metric"] == EQUITY_WEEKLY)]
         report.figure(figures.equity_figure(gap, at_point, scenarios, reference, labels, subtitle),
                       f"equity{suffix}", "file_equity", extra)
-        report.figure(figures.cost_figure(at_point, scenarios, reference, labels, subtitle),
-                      f"cost{suffix}", "file_cost", extra)
+        if figures.spends(at_point):
+            report.figure(figures.cost_figure(at_point, scenarios, reference, labels, subtitle),
+                          f"cost{suffix}", "file_cost", extra)
+            if len(scenarios) > 1 and not set(figures.MONEY_METRICS) & set(forest_metrics):
+                report.note("note_money_not_in_forest", reference=labels.scenario(reference))
+        else:
+            report.note("note_no_spending", at=extra)
         if precision is not None and results.replicates >= MIN_REPLICATES_FIGURE:
             report.figure(figures.replicates_figure(precision[precision["point"] == point], list(PRECISION_METRICS),
                                                     scenarios, reference, labels, subtitle),
                           f"replicates{suffix}", "file_replicates", extra)
     report.note("note_equity_data")
+    report.note("note_collapsed", runs=readable.collapse_counts(summary, labels, results.point_text if several_points else None))
     if results.undefined_cost_runs():
         report.note("note_cost_undefined", count=results.undefined_cost_runs())
     if results.replicates < 2:
@@ -130,6 +143,8 @@ def _comparisons(results: Results, report: Report) -> None:
     elif results.replicates < MIN_REPLICATES_FIGURE:
         report.note("note_replicates_few", replicates=results.replicates)
 
+    report.text(readable.summary_markdown(summary, labels, results.name, reference, results.replicates, point_text),
+                "summary.md", "file_summary")
     report.csv(tables.with_labels(summary, labels), "sustainability", "file_sustainability")
     report.latex(tables.sustainability_latex(summary, metrics, labels, results.replicates, point_text),
                  "sustainability", "file_sustainability")
