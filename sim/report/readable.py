@@ -43,6 +43,15 @@ COUNTED = ("collapsed",)
 MINUS = "−"
 
 
+def describe_point(parameters: list[str], values: dict) -> str:
+    """``name=value, …`` of a design point (floats to four significant digits)."""
+    return ", ".join(f"{name}={_short(values[name])}" for name in parameters)
+
+
+def _short(value: object) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
 def decimals(values: list[float]) -> int:
     """Decimals that show numbers of this magnitude to about three significant digits."""
     finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
@@ -54,6 +63,8 @@ def number(value: float, places: int, signed: bool = False) -> str:
     """``value`` rounded, with thousands separators and a true minus sign (never −0)."""
     if value is None or not math.isfinite(value):
         return "—"
+    if value == 0:
+        return "0"
     text = f"{value:+,.{places}f}" if signed else f"{value:,.{places}f}"
     if float(text.replace(",", "")) == 0:
         text = f"{0:.{places}f}"

@@ -22,10 +22,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.experiments.summarise import SAMPLED_DESIGNS
+from sim.report.readable import describe_point
 from sim.scenario import ScenarioError
 
 SWEEP_FORMAT = "mutualaid-sweep/1"
-SAMPLED_DESIGNS = ("lhs", "sobol", "morris")
 
 
 class ReportError(ScenarioError):
@@ -127,12 +128,7 @@ class Results:
 
     def point_text(self, point: int) -> str:
         """``name=value, …`` of a design point."""
-        values = self.points[point]
-        return ", ".join(f"{name}={_short(values[name])}" for name in self.parameters)
-
-
-def _short(value: Any) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+        return describe_point(self.parameters, self.points[point])
 
 
 def load_results(path: str | Path) -> Results:
