@@ -12,6 +12,7 @@ the runs carry gain half-lives, as in the full experiment.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,14 @@ def test_report_works_on_the_results_of_every_shipped_experiment(source, swept, 
 def test_the_scaled_down_funding_experiment_ends_its_interventions_as_the_full_one_does(swept):
     runs = pd.read_parquet(swept(ROOT / "experiments" / "funding_withdrawal.toml") / "runs.parquet")
     assert [c for c in runs.columns if c.startswith("gain_half_life_")]
+
+
+@pytest.mark.parametrize("source", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_every_sweep_writes_a_readable_summary_md_beside_summary_csv(source, swept):
+    results = swept(source)
+    text = (results / "summary.md").read_text(encoding="utf-8")
+    summary = pd.read_csv(results / "summary.csv")
+    assert {"metric", "mean", "ci_low", "ci_high", "difference"} <= set(summary.columns)
+    assert text.startswith("# Summary: ") and "| Scenario |" in text
+    assert "nan" not in text.lower() and not re.search(r"\d\.\d{4,}", text)
+    assert not re.search(r"\| [a-z]+_[a-z_]+ \|", text), "a row or column named by an id"
