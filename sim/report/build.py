@@ -17,6 +17,11 @@ cost figure where nobody spends); Sobol' and Morris designs get the
 sensitivity section instead. The folder is built under a temporary name and moved
 into place when complete, so a failed report never leaves a half-written folder, and a
 new report replaces the old one of the same language.
+
+Building has two steps: the sections work out the statistics and *queue* each figure
+and table (:class:`Report`), then :meth:`Report.write` draws and writes them one by
+one, reporting progress with :class:`sim.progress.Progress` — drawing and saving the
+figures is what takes the time, and now the number of files is known in advance.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +39,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.metrics import SUSTAINABILITY_METRICS
+from sim.progress import Progress
 from sim.report import figures, readable, tables
 from sim.report.fonts import DPI
 from sim.report.labels import Labels
@@ -50,7 +58,10 @@ RUN_COLUMNS_LEFT_OUT = ("error", "started", "finished", "host")
 
 @dataclass
 class Report:
-    """What a report wrote: files with their descriptions (label keys), and notes."""
+    """What a report writes: files with their descriptions (label keys), and notes.
+
+    :meth:`figure`, :meth:`csv`, :meth:`text` and :meth:`latex` list a file and queue
+    its writing; :meth:`write` writes the queue."""
 
     folder: Path
     labels: Labels
@@ -58,26 +69,36 @@ class Report:
     files: list[tuple[str, str, str]] = field(default_factory=list)
     """(path relative to the folder, label key of its description, extra text)."""
     notes: list[str] = field(default_factory=list)
+    queued: list[Callable[[], None]] = field(default_factory=list)
 
-    def figure(self, fig: Figure, stem: str, key: str, extra: str = "") -> None:
-        figures.save_figure(fig, self.folder / "figures", stem, self.formats, self.labels.lang)
+    def figure(self, draw: Callable[[], Figure], stem: str, key: str, extra: str = "") -> None:
+        """Queue a figure; ``draw()`` makes it when the queue is written."""
+        self.queued.append(lambda: figures.save_figure(draw(), self.folder / "figures", stem, self.formats,
+                                                       self.labels.lang))
         suffix = self.formats[0] if len(self.formats) == 1 else f"{{{','.join(self.formats)}}}"
         self.files.append((f"figures/{stem}.{suffix}", key, extra))
 
     def csv(self, table: pd.DataFrame, stem: str, key: str) -> None:
-        (self.folder / "tables").mkdir(parents=True, exist_ok=True)
-        table.to_csv(self.folder / "tables" / f"{stem}.csv", index=False)
+        self.queued.append(lambda: table.to_csv(self._table_path(f"{stem}.csv"), index=False))
         self.files.append((f"tables/{stem}.csv", key, ""))
 
     def text(self, text: str, name: str, key: str) -> None:
-        (self.folder / "tables").mkdir(parents=True, exist_ok=True)
-        (self.folder / "tables" / name).write_text(text, encoding="utf-8")
+        self.queued.append(lambda: self._table_path(name).write_text(text, encoding="utf-8"))
         self.files.append((f"tables/{name}", key, ""))
 
     def latex(self, text: str, stem: str, key: str) -> None:
+        self.text(text, f"{stem}.tex", key)
+
+    def _table_path(self, name: str) -> Path:
         (self.folder / "tables").mkdir(parents=True, exist_ok=True)
-        (self.folder / "tables" / f"{stem}.tex").write_text(text, encoding="utf-8")
-        self.files.append((f"tables/{stem}.tex", key, ""))
+        return self.folder / "tables" / name
+
+    def write(self, progress: Progress) -> None:
+        """Write every queued figure and table, one unit of progress each."""
+        for task in self.queued:
+            task()
+            progress.update()
+        self.queued.clear()
 
     def note(self, key: str, **values: Any) -> None:
         self.notes.append(self.labels.text(key, **values))
@@ -114,31 +135,33 @@ def _comparisons(results: Results, report: Report) -> None:
         if bands is not None:
             of_point = bands[bands["point"] == point]
             drawn = [m for m in TIMESERIES_METRICS if m in set(of_point["metric"])]
-            report.figure(figures.timeseries_figure(of_point, drawn, scenarios, reference, labels, subtitle),
+            report.figure(partial(figures.timeseries_figure, of_point, drawn, scenarios, reference, labels, subtitle),
                           f"timeseries{suffix}", "file_timeseries", extra)
         forest_metrics = figures.forest_metrics(at_point, sustainability_metrics, reference)
         if len(scenarios) > 1 and forest_metrics:
-            report.figure(figures.forest_figure(at_point, forest_metrics, scenarios, reference, labels, subtitle),
-                          f"forest{suffix}", "file_forest", extra)
+            report.figure(partial(figures.forest_figure, at_point, forest_metrics, scenarios, reference, labels,
+                                  subtitle), f"forest{suffix}", "file_forest", extra)
         gap = None if bands is None else bands[(bands["point"] == point) & (bands["metric"] == EQUITY_WEEKLY)]
-        report.figure(figures.equity_figure(gap, at_point, scenarios, reference, labels, subtitle),
+        report.figure(partial(figures.equity_figure, gap, at_point, scenarios, reference, labels, subtitle),
                       f"equity{suffix}", "file_equity", extra)
         if figures.spends(at_point):
-            report.figure(figures.cost_figure(at_point, scenarios, reference, labels, subtitle),
+            report.figure(partial(figures.cost_figure, at_point, scenarios, reference, labels, subtitle),
                           f"cost{suffix}", "file_cost", extra)
             if len(scenarios) > 1 and not set(figures.MONEY_METRICS) & set(forest_metrics):
                 report.note("note_money_not_in_forest", reference=labels.scenario(reference))
         else:
             report.note("note_no_spending", at=extra)
         if precision is not None and results.replicates >= MIN_REPLICATES_FIGURE:
-            report.figure(figures.replicates_figure(precision[precision["point"] == point], list(PRECISION_METRICS),
-                                                    scenarios, reference, labels, subtitle),
+            report.figure(partial(figures.replicates_figure, precision[precision["point"] == point],
+                                  list(PRECISION_METRICS), scenarios, reference, labels, subtitle),
                           f"replicates{suffix}", "file_replicates", extra)
     report.note("note_equity_data")
     report.note("note_collapsed", runs=readable.collapse_counts(summary, labels, results.point_text if several_points else None))
     if results.undefined_cost_runs():
         report.note("note_cost_undefined", count=results.undefined_cost_runs())
-    if results.replicates < 2:
+    if results.single_run:
+        report.note("note_single_run")
+    elif results.replicates < 2:
         report.note("note_one_replicate")
     elif results.replicates < MIN_REPLICATES_FIGURE:
         report.note("note_replicates_few", replicates=results.replicates)
@@ -172,7 +195,7 @@ def _sensitivity(results: Results, report: Report) -> None:
         if not outputs:
             continue
         draw = figures.sobol_figure if kind == "sobol" else figures.morris_figure
-        report.figure(draw(of_scenario, outputs, scenario, labels), f"{kind}-{scenario}", f"file_{kind}",
+        report.figure(partial(draw, of_scenario, outputs, scenario, labels), f"{kind}-{scenario}", f"file_{kind}",
                       f" ({labels.scenario(scenario)})")
     if not analysis.indices.empty:
         report.csv(tables.with_labels(analysis.indices, labels, metric_column="output"), f"sensitivity-{kind}",
@@ -264,8 +287,10 @@ def _index(results: Results, report: Report, report_provenance: dict[str, Any]) 
     return "\n".join(lines) + "\n"
 
 
-def build_report(results: Results, lang: str, formats: list[str], parent: Path, command: list[str]) -> Report:
-    """Write ``parent/report-<lang>/`` from ``results`` and return what it holds."""
+def build_report(results: Results, lang: str, formats: list[str], parent: Path, command: list[str],
+                 quiet: bool = False) -> Report:
+    """Write ``parent/report-<lang>/`` from ``results`` and return what it holds;
+    progress (figures and tables written) on stderr unless ``quiet``."""
     parent.mkdir(parents=True, exist_ok=True)
     final = parent / f"report-{lang}"
     staging = parent / f".report-{lang}.tmp-{os.getpid()}"
@@ -283,6 +308,9 @@ def build_report(results: Results, lang: str, formats: list[str], parent: Path, 
         else:
             _comparisons(results, report)
         report.csv(_runs_table(results), "runs", "file_runs")
+        with Progress(len(report.queued), f"report {results.name} ({lang}), figures and tables", unit="file",
+                      quiet=quiet) as progress:
+            report.write(progress)
         _copy_docs(report)
         (staging / "provenance.json").write_text(
             json.dumps(_provenance(results, record), indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
