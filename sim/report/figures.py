@@ -204,7 +204,8 @@ def timeseries_figure(bands: pd.DataFrame, metrics: list[str], scenarios: list[s
             ax.set_ylabel(labels.unit(metric))
             if i + 3 >= len(metrics):
                 ax.set_xlabel(labels.text("year"))
-        _title(fig, labels.text("title_timeseries"), subtitle)
+        one_run = not (bands["n"] > 1).any()
+        _title(fig, labels.text("title_timeseries_one_run" if one_run else "title_timeseries"), subtitle)
         _legend(fig, scenarios, styles, labels)
     return fig
 

@@ -178,6 +178,8 @@ TEXT: dict[str, dict[str, str]] = {
     # figure titles
     "title_timeseries": {"en": "Weekly metrics by scenario: mean and 95% CI over replicates",
                          "zh": "各情景的周指标：重复运行的均值与95%置信区间"},
+    "title_timeseries_one_run": {"en": "Weekly metrics by scenario: one run each, so no confidence band",
+                                 "zh": "各情景的周指标：每个情景仅一次运行，无置信带"},
     "title_forest": {"en": "Paired effects on sustainability relative to {reference} (mean difference, 95% CI)",
                      "zh": "相对于{reference}的配对效应（均值差与95%置信区间）"},
     "title_equity": {"en": "Equity: coverage of the best- versus the least-connected residents",
@@ -282,6 +284,8 @@ TEXT: dict[str, dict[str, str]] = {
     "footnote_point": {"en": "Each row is a scenario at one design point — one combination of the design's parameter values, named after the scenario; summary.csv numbers the points in its `point` column.",
                        "zh": "每行为一个情景在一个设计点上的结果；设计点即实验设计中参数取值的一种组合，写在情景名之后；summary.csv 的 `point` 列为设计点编号。"},
     # notes
+    "note_single_run": {"en": "This is the folder of a single run (`mutualaid run`), reported as an experiment of one scenario and one replicate: there are no confidence intervals and no comparisons. `mutualaid sweep` runs replicates and scenarios side by side.",
+                        "zh": "这是单次运行（`mutualaid run`）的结果文件夹，按一个情景、一次重复的实验报告：没有置信区间，也没有情景比较。如需重复运行与情景比较，请使用 `mutualaid sweep`。"},
     "note_collapsed": {"en": "Runs that collapsed (active share below 5% for 26 weeks in a row): {runs}.",
                        "zh": "崩溃的运行（活跃参与比例连续26周低于5%）：{runs}。"},
     "note_no_spending": {"en": "No scenario spent money{at}, so there is no cost figure.",
