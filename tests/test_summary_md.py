@@ -95,3 +95,11 @@ def test_numbers_use_a_true_minus_and_never_show_minus_zero():
     assert number(-0.0004, 3) == "0.000" and number(0.0, 3) == "0"
     assert number(-1234.5, 0) == "−1,234"
     assert number(2.5, 1, signed=True) == "+2.5"
+
+
+def test_half_lives_undefined_in_every_run_are_left_out_with_a_sentence_saying_so():
+    runs = runs_table()
+    runs["gain_half_life_activities"] = None
+    summary = summary_table(runs, [], "baseline", SUSTAINABILITY_METRICS)
+    text = summary_markdown(summary, Labels("en"), "demo", "baseline", 4)
+    assert "Half-life" not in text and "No gain half-life is shown" in text

@@ -281,6 +281,8 @@ TEXT: dict[str, dict[str, str]] = {
                     "zh": "¹ 不适用：在所有运行中均无定义。只有当干预在运行期间结束、此前提高了活跃参与比例、且该增益在运行结束前损失一半时，才有效果半衰期。"},
     "footnote_defined_in": {"en": "² Defined in only some runs (a half-life needs a gain that halved before the end, a collapse week a collapse); the mean and interval are over those runs.",
                             "zh": "² 仅在部分运行中有定义（半衰期要求增益在结束前减半，崩溃周要求发生崩溃）；均值与区间只基于这些运行。"},
+    "footnote_no_half_life": {"en": "No gain half-life is shown: interventions ended during some runs, but in none had they raised active share and then lost half of that gain before the run ended.",
+                              "zh": "未列出效果半衰期：部分运行中有干预结束，但没有一次运行在干预提高活跃参与比例后、于运行结束前损失该增益的一半。"},
     "footnote_point": {"en": "Each row is a scenario at one design point — one combination of the design's parameter values, named after the scenario; summary.csv numbers the points in its `point` column.",
                        "zh": "每行为一个情景在一个设计点上的结果；设计点即实验设计中参数取值的一种组合，写在情景名之后；summary.csv 的 `point` 列为设计点编号。"},
     # notes

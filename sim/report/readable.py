@@ -190,6 +190,9 @@ def summary_markdown(summary: pd.DataFrame, labels: Labels, name: str, reference
                       labels.text("summary_differences_intro")]
             lines += _group_tables(compared, metrics, labels, cells, point_text, differences=True)
     notes = [labels.text(key) for key in ("footnote_na", "footnote_defined_in") if key in cells.used]
+    half_lives = [m for m in metrics if m.startswith(HALF_LIFE_PREFIX)]
+    if half_lives and not any(_defined(summary, m) for m in half_lives):
+        notes.append(labels.text("footnote_no_half_life"))
     if point_text is not None and not sampled:
         notes.append(labels.text("footnote_point"))
     if notes:
