@@ -244,6 +244,7 @@ def forest_figure(summary: pd.DataFrame, metrics: list[str], scenarios: list[str
                                     "ci_high": row["difference_ci_high"]})
                 _dot_with_interval(ax, position, paired, scenario, styles)
             ax.axvline(0.0, color="0.4", linewidth=0.8, linestyle="--")
+            ax.margins(x=0.08)
             _scenario_axis(ax, compared, labels, show=i % columns == 0)
             ax.set_title(_wrap(labels.run(metric), 24))
             ax.set_xlabel(labels.unit(metric, difference=True))
@@ -396,7 +397,8 @@ def _sensitivity_figure(indices: pd.DataFrame, outputs: list[str], labels: Label
             _parameter_bars(ax, parameters, [of_output[c].to_numpy(dtype=float) for c, _, _ in bars],
                             [None if e is None else np.nan_to_num(of_output[e].to_numpy(dtype=float)) for _, e, _ in bars],
                             [labels.text(k) for _, _, k in bars], show_names=i % columns == 0)
-            ax.set_title(_wrap(labels.with_unit(labels.run(output), output) if in_units else labels.run(output)))
+            ax.set_title(_wrap(labels.with_unit(labels.run(output), output, difference=True) if in_units
+                               else labels.run(output)))
             ax.set_xlabel(_wrap(xlabel, 44))
         handles, names = fig.axes[0].get_legend_handles_labels()
         fig.legend(handles, names, loc="outside lower center", ncol=len(bars), frameon=False)

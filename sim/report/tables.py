@@ -185,13 +185,14 @@ def _sensitivity_groups(indices: pd.DataFrame, labels: Labels, cells: Callable[[
                         magnitude: Callable[[pd.DataFrame], list[float]],
                         in_units: Sequence[str] = ()) -> list[tuple[str, list[list[str]]]]:
     """Rows per scenario and output; ``in_units`` are the columns in the output's unit
-    (Morris effects), shown in it and named in the heading."""
+    (Morris effects, which are changes: percentage points for a share), shown in it
+    and named in the heading."""
     groups = []
     for (scenario, output), rows in indices.groupby(["scenario", "output"], sort=False):
         if in_units:
             rows = _in_unit(rows, output, in_units)
         d = decimals_for(magnitude(rows))
-        name = labels.with_unit(labels.run(output), output) if in_units else labels.run(output)
+        name = labels.with_unit(labels.run(output), output, difference=True) if in_units else labels.run(output)
         heading = f"{labels.scenario(scenario)} — {name}"
         groups.append((heading, [[_parameter(r["parameter"]), *cells(r, d)] for _, r in rows.iterrows()]))
     return groups
