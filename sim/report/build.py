@@ -134,9 +134,10 @@ def _comparisons(results: Results, report: Report) -> None:
         at_point = summary[summary["point"] == point]
         if bands is not None:
             of_point = bands[bands["point"] == point]
-            drawn = [m for m in TIMESERIES_METRICS if m in set(of_point["metric"])]
-            report.figure(partial(figures.timeseries_figure, of_point, drawn, scenarios, reference, labels, subtitle),
-                          f"timeseries{suffix}", "file_timeseries", extra)
+            drawn = figures.informative_metrics(of_point, [m for m in TIMESERIES_METRICS if m in set(of_point["metric"])])
+            if drawn:
+                report.figure(partial(figures.timeseries_figure, of_point, drawn, scenarios, reference, labels,
+                                      subtitle), f"timeseries{suffix}", "file_timeseries", extra)
         forest_metrics = figures.forest_metrics(at_point, sustainability_metrics, reference)
         if len(scenarios) > 1 and forest_metrics:
             report.figure(partial(figures.forest_figure, at_point, forest_metrics, scenarios, reference, labels,

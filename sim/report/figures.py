@@ -112,6 +112,11 @@ def informative(values: object) -> bool:
     return bool((np.isfinite(values) & (values != 0)).any())
 
 
+def informative_metrics(bands: pd.DataFrame, metrics: list[str]) -> list[str]:
+    """The weekly ``metrics`` whose bands show something (not zero throughout)."""
+    return [m for m in metrics if informative(bands.loc[bands["metric"] == m, "mean"])]
+
+
 def forest_metrics(summary: pd.DataFrame, metrics: list[str], reference: str) -> list[str]:
     """The metrics the forest plot has a panel for.
 
@@ -192,7 +197,7 @@ def timeseries_figure(bands: pd.DataFrame, metrics: list[str], scenarios: list[s
     """Mean and 95% CI band over replicates of each weekly metric, per scenario (metrics
     that are zero throughout are left out)."""
     styles = Styles(scenarios, reference)
-    metrics = [m for m in metrics if informative(bands.loc[bands["metric"] == m, "mean"])]
+    metrics = informative_metrics(bands, metrics)
     with figure_style(labels.lang):
         rows, _ = _grid(len(metrics), 3)
         fig = Figure(figsize=(WIDTH, 2.0 * rows + 1.2), layout="constrained")
