@@ -160,6 +160,8 @@ def _to_quadratic(font: TTFont) -> None:
 
 
 def _rename(font: TTFont, family: str) -> None:
+    """Give the copy a family name of its own, so that matplotlib picks it and not the
+    CFF original of the same name."""
     names = font["name"]
     for record in list(names.names):
         if record.nameID in (1, 3, 4, 6, 16, 17, 21, 22):
@@ -181,7 +183,8 @@ def truetype_family(family: str) -> str:
     characters = _figure_characters()
     copy_family = family + TRUETYPE_SUFFIX
     stat = os.stat(path)
-    key = hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{family}|{CURVE_TOLERANCE}|{characters}".encode()).hexdigest()[:16]
+    source = f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{family}|{CURVE_TOLERANCE}|{characters}"
+    key = hashlib.sha256(source.encode()).hexdigest()[:16]
     target = Path(matplotlib.get_cachedir()) / "mutualaid-fonts" / f"{re.sub(r'[^A-Za-z0-9]', '', family)}-{key}.ttf"
     if not target.is_file():
         options = Options()
