@@ -36,7 +36,7 @@ from sim.report.figures import (
     sobol_figure,
     timeseries_figure,
 )
-from sim.report.labels import RUN, SCENARIOS, TEXT, WEEKLY, Labels
+from sim.report.labels import RUN, SCENARIOS, TEXT, UNITS, WEEKLY, Labels
 from sim.report.results import load_results
 from sim.report.sensitivity import (
     analyse,
@@ -466,7 +466,7 @@ def test_a_design_that_no_longer_matches_its_points_is_refused(morris_results, t
 # -- Chinese ---------------------------------------------------------------------------------
 
 def test_every_label_has_an_english_and_a_chinese_text():
-    for table in (WEEKLY, RUN, SCENARIOS, TEXT):
+    for table in (WEEKLY, RUN, SCENARIOS, UNITS, TEXT):
         for key, entry in table.items():
             assert set(entry) == {"en", "zh"} and all(entry.values()), key
 
