@@ -298,14 +298,17 @@ def equity_figure(gap_bands: pd.DataFrame | None, summary: pd.DataFrame, scenari
 def cost_figure(summary: pd.DataFrame, scenarios: list[str], reference: str, labels: Labels,
                 subtitle: str | None = None) -> Figure:
     """Cost per met need-hour (mean, 95% CI) against mean active share and coverage of
-    the last two years (mean, 95% CI), one point per scenario; beside them the budget
+    the last two years (mean, 95% CI), one point per scenario; below them the budget
     each scenario spent. Only for experiments where some scenario spends money
     (:func:`spends`)."""
     styles = Styles(scenarios, reference)
     cost = summary[summary["metric"] == "cost_per_met_hour"].set_index("scenario")
     with figure_style(labels.lang):
-        fig = Figure(figsize=(WIDTH, 1.6 + 0.22 * len(scenarios) + 1.0), layout="constrained")
-        axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.0, 1.0, 0.8]})
+        budget_height = 0.5 + 0.2 * len(scenarios)
+        fig = Figure(figsize=(WIDTH, 3.2 + budget_height + 0.8), layout="constrained")
+        panels = fig.subplot_mosaic([["active", "coverage"], ["budget", "budget"]],
+                                    height_ratios=[3.2, budget_height])
+        axes = [panels["active"], panels["coverage"], panels["budget"]]
         for ax, metric in zip(axes, ("mean_active_share_last2y", "mean_coverage_last2y")):
             of_metric = _scaled(summary[summary["metric"] == metric], metric).set_index("scenario")
             for scenario in scenarios:
@@ -319,11 +322,10 @@ def cost_figure(summary: pd.DataFrame, scenarios: list[str], reference: str, lab
         budget = summary[summary["metric"] == "budget_spent"].set_index("scenario")
         for position, scenario in enumerate(scenarios):
             _dot_with_interval(budget_axis, position, budget.loc[scenario], scenario, styles)
-        _scenario_axis(budget_axis, scenarios, labels, show=False)
-        budget_axis.tick_params(axis="y", length=0)
-        budget_axis.set_title(_wrap(labels.run("budget_spent"), 24))
+        _scenario_axis(budget_axis, scenarios, labels, show=True)
+        budget_axis.set_title(labels.run("budget_spent"))
         budget_axis.set_xlabel(labels.unit("budget_spent"))
-        budget_axis.set_xlim(left=0)
+        budget_axis.set_xlim(left=-0.02 * max(float(budget["mean"].max()), 1.0))  # the markers of 0 yuan whole
         _money_axis(budget_axis.xaxis, labels.lang)
         _title(fig, labels.text("title_cost"), subtitle)
         _legend(fig, scenarios, styles, labels, kind="marker")
