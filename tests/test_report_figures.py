@@ -65,6 +65,16 @@ def test_pdf_figures_embed_every_font_as_truetype(lang, tmp_path):
     assert non_truetype_fonts(path) == []
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_pdf_figure_of_a_report_embeds_only_truetype_fonts(results, tmp_path, lang):  # noqa: F811
+    if lang == "zh":
+        require_cjk_font()
+    assert report(results, "--lang", lang, "--formats", "pdf", "--out", str(tmp_path), "--quiet") == 0
+    pdfs = sorted((tmp_path / f"report-{lang}" / "figures").glob("*.pdf"))
+    assert len(pdfs) == 5
+    assert {pdf.name: non_truetype_fonts(pdf) for pdf in pdfs} == {pdf.name: [] for pdf in pdfs}
+
+
 def test_postscript_and_pdf_fonts_are_truetype_in_the_report_style():
     style = rc_params("en")
     assert style["pdf.fonttype"] == 42 and style["ps.fonttype"] == 42

@@ -55,7 +55,8 @@ DPI = 300
 """PNG resolution: print quality."""
 TRUETYPE_SUFFIX = " TrueType"
 """Appended to the family name of a CJK font's TrueType copy."""
-EXTRA_CHARACTERS = "−–—‘’“”…·×±≤≥°μσ"
+EXTRA_CHARACTERS = "−–—‘’“”…·×±≤≥°μσ万"
+"""Characters figures draw besides the labels: symbols, and 万 of Chinese money axes."""
 CURVE_TOLERANCE = 1.0
 """Largest distance, in font units (1/1000 em and finer), between a cubic outline and its quadratic copy."""
 
