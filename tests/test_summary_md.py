@@ -103,3 +103,16 @@ def test_half_lives_undefined_in_every_run_are_left_out_with_a_sentence_saying_s
     summary = summary_table(runs, [], "baseline", SUSTAINABILITY_METRICS)
     text = summary_markdown(summary, Labels("en"), "demo", "baseline", 4)
     assert "Half-life" not in text and "No gain half-life is shown" in text
+
+
+def test_latex_tables_count_collapses_mark_na_half_lives_and_leave_out_undefined_ones():
+    from sim.report.tables import effects_latex, sustainability_latex
+    summary = summary_table(runs_table(), [], "baseline", SUSTAINABILITY_METRICS)
+    metrics = list(dict.fromkeys(summary["metric"]))
+    text = sustainability_latex(summary, metrics, Labels("en"), 4, None)
+    assert "Runs that collapsed" in text and "b & 4 & 1 of 4 & -- & --" in text
+    assert "Half-life of the Community activities gain, weeks" in text and "Baseline & 0 & n/a" in text
+    assert "platform" not in text.lower()
+    assert "Coverage of need (last 2 years), \\%" in text
+    effects = effects_latex(summary, metrics, Labels("en"), "baseline", None)
+    assert "collapsed" not in effects and "percentage points" in effects
