@@ -116,3 +116,14 @@ def test_latex_tables_count_collapses_mark_na_half_lives_and_leave_out_undefined
     assert "Coverage of need (last 2 years), \\%" in text
     effects = effects_latex(summary, metrics, Labels("en"), "baseline", None)
     assert "collapsed" not in effects and "percentage points" in effects
+
+
+def test_a_sweep_without_successful_runs_gets_a_summary_without_empty_sections():
+    runs = runs_table()
+    runs["status"] = "failed"
+    for metric in SUSTAINABILITY_METRICS:
+        runs[metric] = None
+    text = summary_markdown(summary_table(runs, [], "baseline", SUSTAINABILITY_METRICS), Labels("en"), "demo",
+                            "baseline", 4)
+    assert "0 runs succeeded and 8 failed" in text
+    assert "###" not in text and "Paired differences" not in text and "half-life" not in text

@@ -262,8 +262,8 @@ TEXT: dict[str, dict[str, str]] = {
                                  "zh": "各情景与输出指标：设计点数、每点平均的重复次数、均值、标准差，以及输出方差中来自重复随机性的比例"},
     # summary.md
     "summary_title": {"en": "Summary: {name}", "zh": "结果摘要：{name}"},
-    "summary_intro": {"en": "{ok} of {total} runs succeeded ({replicates} replicates per scenario; reference scenario: {reference}). Each cell is the mean over runs and, in brackets, its 95% confidence interval (t interval over replicates); shares are in per cent. summary.csv holds the same statistics unrounded, with SDs.",
-                      "zh": "共{total}次运行，成功{ok}次（每个情景{replicates}次重复；参照情景：{reference}）。每格为各次运行的均值，方括号内为其95%置信区间（基于重复运行的t区间）；比例以百分数表示。summary.csv 含未经舍入的相同统计量及标准差。"},
+    "summary_intro": {"en": "{ok} runs succeeded and {failed} failed ({replicates} replicates per scenario; reference scenario: {reference}). Each cell is the mean over runs and, in brackets, its 95% confidence interval (t interval over replicates); shares are in per cent. summary.csv holds the same statistics unrounded, with SDs.",
+                      "zh": "成功运行{ok}次，失败{failed}次（每个情景{replicates}次重复；参照情景：{reference}）。每格为各次运行的均值，方括号内为其95%置信区间（基于重复运行的t区间）；比例以百分数表示。summary.csv 含未经舍入的相同统计量及标准差。"},
     "summary_differences": {"en": "Paired differences from {reference}", "zh": "与{reference}的配对差值"},
     "summary_differences_intro": {"en": "Taken run by run (same seed, same replicate): the mean difference and its 95% confidence interval; differences of shares are in percentage points.",
                                   "zh": "逐次配对（相同随机种子、相同重复序号）计算：差值均值及其95%置信区间；比例之差以百分点表示。"},

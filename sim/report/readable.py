@@ -180,18 +180,17 @@ def summary_markdown(summary: pd.DataFrame, labels: Labels, name: str, reference
         lines += _group_tables(summary, metrics, labels, cells, None, differences=False)
     else:
         first = summary[summary["metric"] == metrics[0]]
-        lines.append(labels.text("summary_intro", ok=int(first["runs_ok"].sum()),
-                                 total=int((first["runs_ok"] + first["runs_failed"]).sum()), replicates=replicates,
-                                 reference=labels.scenario(reference)))
+        lines.append(labels.text("summary_intro", ok=int(first["runs_ok"].sum()), failed=int(first["runs_failed"].sum()),
+                                 replicates=replicates, reference=labels.scenario(reference)))
         lines += _group_tables(summary, metrics, labels, cells, point_text, differences=False)
-        compared = summary[summary["scenario"] != reference]
-        if not compared.empty:
+        differences = _group_tables(summary[summary["scenario"] != reference], metrics, labels, cells, point_text,
+                                    differences=True)
+        if differences:
             lines += ["", f"## {labels.text('summary_differences', reference=labels.scenario(reference))}", "",
-                      labels.text("summary_differences_intro")]
-            lines += _group_tables(compared, metrics, labels, cells, point_text, differences=True)
+                      labels.text("summary_differences_intro"), *differences]
     notes = [labels.text(key) for key in ("footnote_na", "footnote_defined_in") if key in cells.used]
     half_lives = [m for m in metrics if m.startswith(HALF_LIFE_PREFIX)]
-    if half_lives and not any(_defined(summary, m) for m in half_lives):
+    if half_lives and (summary["runs_ok"] > 0).any() and not any(_defined(summary, m) for m in half_lives):
         notes.append(labels.text("footnote_no_half_life"))
     if point_text is not None and not sampled:
         notes.append(labels.text("footnote_point"))
