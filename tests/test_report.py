@@ -36,7 +36,7 @@ from sim.report.figures import (
     sobol_figure,
     timeseries_figure,
 )
-from sim.report.labels import RUN, SCENARIOS, TEXT, WEEKLY, Labels
+from sim.report.labels import RUN, SCENARIOS, TEXT, UNITS, WEEKLY, Labels
 from sim.report.results import load_results
 from sim.report.sensitivity import (
     analyse,
@@ -57,6 +57,7 @@ ACTIVITIES = ROOT / "scenarios" / "interventions" / "activities.toml"
 SCENARIO_NAMES = ["new_estate", "higher_trust", "activities"]
 FORMATS = ["pdf", "png", "svg"]
 FIGURES = ["timeseries", "forest", "equity", "cost", "replicates"]
+"""The fixture's activities scenario spends money, so there is a cost figure."""
 REPLICATES = 3
 
 ISHIGAMI_FIRST = (0.3139, 0.4424, 0.0)
@@ -249,12 +250,14 @@ def test_latex_tables_are_booktabs_longtables_with_a_heading_per_metric_and_a_ro
     assert text.count(r"\begin{longtable}") == 1 and text.count(r"\end{longtable}") == 1
     assert all(rule in text for rule in (r"\toprule", r"\midrule", r"\bottomrule"))
     headings = text.count(r"\multicolumn")
-    assert headings == csv["metric"].nunique()
+    counts = "n_pairs" if stem == "effects" else "n"
+    defined = set(csv.loc[csv[counts] > 0, "metric"]) - ({"collapsed"} if stem == "effects" else set())
+    assert headings == len(defined)
     body = text.split(r"\endfoot")[1]
     rows = [line for line in body.splitlines() if line.endswith(r"\\") and r"\multicolumn" not in line]
     per_metric = len(SCENARIO_NAMES) - (stem == "effects")
     assert len(rows) == headings * per_metric
-    assert r"new\_estate" in text or stem == "effects"
+    assert "New estate" in text or stem == "effects"
 
 
 def test_latex_cells_escape_tex_specials_and_never_show_minus_zero():
@@ -289,13 +292,14 @@ kind = "grid"
     assert report(tmp_path / "results", "--formats", "png") == 0
     folder = tmp_path / "results" / "report-en"
     for point in (0, 1):
-        for figure in ("timeseries", "forest", "equity", "cost"):
+        for figure in ("timeseries", "forest", "equity"):
             assert (folder / "figures" / f"{figure}-p{point}.png").is_file()
     table = pd.read_csv(folder / "tables" / "sustainability.csv")
     assert set(zip(table["scenario"], table["helping.rounds"])) == {("a", 2), ("a", 4), ("b", 2), ("b", 4)}
     assert "helping.rounds=4" in (folder / "tables" / "sustainability.tex").read_text(encoding="utf-8")
     index = (folder / "README.md").read_text(encoding="utf-8")
     assert "`figures/forest-p1.png`" in index and "at least 3 replicates" in index
+    assert not list((folder / "figures").glob("cost*")) and "No scenario spent money" in index
 
 
 # -- figures draw one series per scenario -----------------------------------------------
@@ -350,12 +354,14 @@ def test_equity_figure_shows_the_gap_over_time_and_an_interval_per_scenario(load
         assert series(ax.containers) == SCENARIO_NAMES
 
 
-def test_cost_figure_has_one_point_with_both_intervals_per_scenario(loaded):
+def test_cost_figure_has_one_point_with_both_intervals_per_scenario_and_each_scenarios_budget(loaded):
     data, summary = loaded
     fig = cost_figure(summary, data.scenarios, data.reference, Labels("en"))
-    for ax in visible_axes(fig):
+    *scatter, budget = visible_axes(fig)
+    for ax in scatter:
         assert series(ax.containers) == SCENARIO_NAMES
         assert all(container.has_xerr and container.has_yerr for container in ax.containers)
+    assert series(budget.containers) == SCENARIO_NAMES
 
 
 def test_replicates_figure_has_a_line_per_scenario_for_half_width_and_cv_of_each_main_metric(loaded):
@@ -460,7 +466,7 @@ def test_a_design_that_no_longer_matches_its_points_is_refused(morris_results, t
 # -- Chinese ---------------------------------------------------------------------------------
 
 def test_every_label_has_an_english_and_a_chinese_text():
-    for table in (WEEKLY, RUN, SCENARIOS, TEXT):
+    for table in (WEEKLY, RUN, SCENARIOS, UNITS, TEXT):
         for key, entry in table.items():
             assert set(entry) == {"en", "zh"} and all(entry.values()), key
 

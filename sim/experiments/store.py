@@ -12,6 +12,7 @@ Layout (docs/experiments.md)::
       weekly.parquet   weekly rows of every successful run  } runs/ (and agents/)
       agents.parquet   per-resident rows of every run       } at the end of each
       summary.csv      per scenario × design point stats    } session; rebuildable
+      summary.md       the same for people: names, units    }
 
 Every file is written to a hidden temporary name and moved into place with
 ``os.replace``, which is atomic: a run file exists completely or not at all, so the
@@ -38,7 +39,7 @@ import pyarrow.parquet as pq
 
 from sim.experiments.execute import RunOutcome
 from sim.experiments.plan import Experiment, PlannedRun
-from sim.experiments.summarise import summary_table
+from sim.experiments.summarise import summary_markdown, summary_table
 from sim.metrics import SUSTAINABILITY_METRICS
 from sim.scenario import ScenarioError
 
@@ -251,8 +252,8 @@ class ResultsStore:
         _write_atomically(target, write)
 
     def consolidate(self, experiment: Experiment) -> pd.DataFrame:
-        """(Re)build runs.parquet, weekly.parquet, agents.parquet and summary.csv from
-        the run files; return the runs table."""
+        """(Re)build runs.parquet, weekly.parquet, agents.parquet, summary.csv and
+        summary.md from the run files; return the runs table."""
         table = self.runs_table(experiment)
         _write_atomically(self.path / "runs.parquet", lambda handle: pq.write_table(table, handle))
         runs = table.to_pandas()
@@ -263,4 +264,6 @@ class ResultsStore:
         summary = summary_table(runs, experiment.parameter_names, experiment.reference, SUSTAINABILITY_METRICS)
         text = summary.to_csv(index=False)
         _write_atomically(self.path / "summary.csv", lambda handle: handle.write(text.encode("utf-8")))
+        readable = summary_markdown(summary, experiment).encode("utf-8")
+        _write_atomically(self.path / "summary.md", lambda handle: handle.write(readable))
         return runs

@@ -11,17 +11,28 @@ pairs it is narrower than the difference of two independent means.
 Boolean metrics (``collapsed``) are averaged as 0/1, so their mean is a proportion;
 missing values (a metric undefined for a run) are left out and ``n`` says how many
 values each statistic rests on.
+
+This table, summary.csv, is for programs. :func:`summary_markdown` says the same for
+people — summary.md beside it (sim.report.readable): names, units, rounding, collapses
+counted, half-lives that do not apply marked.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from sim.report.labels import Labels
+from sim.report.readable import describe_point
+from sim.report.readable import summary_markdown as readable_summary
+
+if TYPE_CHECKING:
+    from sim.experiments.plan import Experiment
 
 CONFIDENCE = 0.95
 HALF_LIFE_PREFIX = "gain_half_life_"
@@ -49,9 +60,12 @@ def mean_interval(values: np.ndarray) -> tuple[int, float, float, float, float]:
 def summarised_metrics(columns: Iterable[str], metrics: Iterable[str]) -> list[str]:
     """The metrics to summarise: ``metrics`` and, after them, the half-lives of the
     gains of interventions that ended during some run (sim/metrics.py), which exist
-    only in experiments whose interventions stop."""
+    only in experiments whose interventions stop. Each once: ``metrics`` may already
+    name the half-lives (the report passes every run metric), and a metric listed
+    twice would pair a column with itself."""
     columns = list(columns)
-    return [m for m in metrics if m in columns] + sorted(c for c in columns if c.startswith(HALF_LIFE_PREFIX))
+    chosen = [m for m in metrics if m in columns] + sorted(c for c in columns if c.startswith(HALF_LIFE_PREFIX))
+    return list(dict.fromkeys(chosen))
 
 
 def _numeric(column: pd.Series) -> np.ndarray:
@@ -88,3 +102,18 @@ def summary_table(runs: pd.DataFrame, parameters: list[str], reference: str, met
                         "difference_ci_low": difference_low, "difference_ci_high": difference_high})
             rows.append(row)
     return pd.DataFrame(rows, columns=["scenario", "point", *parameters, *COLUMNS])
+
+
+SAMPLED_DESIGNS = ("lhs", "sobol", "morris")
+"""Designs of many sampled points, summarised over the points in summary.md."""
+
+
+def summary_markdown(summary: pd.DataFrame, experiment: Experiment) -> str:
+    """summary.md (in English) of a sweep's summary table."""
+    kind = experiment.spec.design.kind
+    sampled = kind if kind in SAMPLED_DESIGNS else None
+    names = experiment.parameter_names
+    several = len(experiment.points) > 1 and sampled is None
+    return readable_summary(summary, Labels("en"), experiment.name, experiment.reference, experiment.spec.replicates,
+                            (lambda point: describe_point(names, experiment.points[point])) if several else None,
+                            sampled)

@@ -7,15 +7,21 @@
     odd.md             the model description (copy of docs/odd.md)
     parameters.md      the parameter table (copy of docs/parameters.md)
     figures/           timeseries, forest, equity, cost, replicates; sobol-/morris-<scenario>
-    tables/            sustainability, effects, replicates, sensitivity-* (CSV + LaTeX);
-                       timeseries.csv and runs.csv (data)
+    tables/            summary.md (readable); sustainability, effects, replicates,
+                       sensitivity-* (CSV + LaTeX); timeseries.csv and runs.csv (data)
 
 Which sections appear depends on the experiment. Scenario comparisons (time series,
 forest, equity, cost, replicates and their tables) are drawn for designs with few
-points (none, grid, rows), once per design point; Sobol' and Morris designs get the
+points (none, grid, rows), once per design point, leaving out what would be empty (a
+cost figure where nobody spends); Sobol' and Morris designs get the
 sensitivity section instead. The folder is built under a temporary name and moved
 into place when complete, so a failed report never leaves a half-written folder, and a
 new report replaces the old one of the same language.
+
+Building has two steps: the sections work out the statistics and *queue* each figure
+and table (:class:`Report`), then :meth:`Report.write` draws and writes them one by
+one, reporting progress with :class:`sim.progress.Progress` — drawing and saving the
+figures is what takes the time, and now the number of files is known in advance.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +39,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.metrics import SUSTAINABILITY_METRICS
-from sim.report import figures, tables
+from sim.progress import Progress
+from sim.report import figures, readable, tables
 from sim.report.fonts import DPI
 from sim.report.labels import Labels
 from sim.report.results import Results
@@ -49,7 +58,10 @@ RUN_COLUMNS_LEFT_OUT = ("error", "started", "finished", "host")
 
 @dataclass
 class Report:
-    """What a report wrote: files with their descriptions (label keys), and notes."""
+    """What a report writes: files with their descriptions (label keys), and notes.
+
+    :meth:`figure`, :meth:`csv`, :meth:`text` and :meth:`latex` list a file and queue
+    its writing; :meth:`write` writes the queue."""
 
     folder: Path
     labels: Labels
@@ -57,21 +69,36 @@ class Report:
     files: list[tuple[str, str, str]] = field(default_factory=list)
     """(path relative to the folder, label key of its description, extra text)."""
     notes: list[str] = field(default_factory=list)
+    queued: list[Callable[[], None]] = field(default_factory=list)
 
-    def figure(self, fig: Figure, stem: str, key: str, extra: str = "") -> None:
-        figures.save_figure(fig, self.folder / "figures", stem, self.formats, self.labels.lang)
+    def figure(self, draw: Callable[[], Figure], stem: str, key: str, extra: str = "") -> None:
+        """Queue a figure; ``draw()`` makes it when the queue is written."""
+        self.queued.append(lambda: figures.save_figure(draw(), self.folder / "figures", stem, self.formats,
+                                                       self.labels.lang))
         suffix = self.formats[0] if len(self.formats) == 1 else f"{{{','.join(self.formats)}}}"
         self.files.append((f"figures/{stem}.{suffix}", key, extra))
 
     def csv(self, table: pd.DataFrame, stem: str, key: str) -> None:
-        (self.folder / "tables").mkdir(parents=True, exist_ok=True)
-        table.to_csv(self.folder / "tables" / f"{stem}.csv", index=False)
+        self.queued.append(lambda: table.to_csv(self._table_path(f"{stem}.csv"), index=False))
         self.files.append((f"tables/{stem}.csv", key, ""))
 
+    def text(self, text: str, name: str, key: str) -> None:
+        self.queued.append(lambda: self._table_path(name).write_text(text, encoding="utf-8"))
+        self.files.append((f"tables/{name}", key, ""))
+
     def latex(self, text: str, stem: str, key: str) -> None:
+        self.text(text, f"{stem}.tex", key)
+
+    def _table_path(self, name: str) -> Path:
         (self.folder / "tables").mkdir(parents=True, exist_ok=True)
-        (self.folder / "tables" / f"{stem}.tex").write_text(text, encoding="utf-8")
-        self.files.append((f"tables/{stem}.tex", key, ""))
+        return self.folder / "tables" / name
+
+    def write(self, progress: Progress) -> None:
+        """Write every queued figure and table, one unit of progress each."""
+        for task in self.queued:
+            task()
+            progress.update()
+        self.queued.clear()
 
     def note(self, key: str, **values: Any) -> None:
         self.notes.append(self.labels.text(key, **values))
@@ -93,7 +120,7 @@ def _comparisons(results: Results, report: Report) -> None:
     point_text = results.point_text if several_points else None
     summary = run_summary(results.runs, results.parameters, reference)
     metrics = run_metrics(results.ok)
-    forest_metrics = [m for m in SUSTAINABILITY_METRICS if m in metrics]
+    sustainability_metrics = [m for m in SUSTAINABILITY_METRICS if m in metrics]
     bands = None
     if results.has_weekly():
         bands = weekly_bands(results.weekly([*TIMESERIES_METRICS, EQUITY_WEEKLY]), [*TIMESERIES_METRICS, EQUITY_WEEKLY])
@@ -107,29 +134,41 @@ def _comparisons(results: Results, report: Report) -> None:
         at_point = summary[summary["point"] == point]
         if bands is not None:
             of_point = bands[bands["point"] == point]
-            drawn = [m for m in TIMESERIES_METRICS if m in set(of_point["metric"])]
-            report.figure(figures.timeseries_figure(of_point, drawn, scenarios, reference, labels, subtitle),
-                          f"timeseries{suffix}", "file_timeseries", extra)
-        if len(scenarios) > 1:
-            report.figure(figures.forest_figure(at_point, forest_metrics, scenarios, reference, labels, subtitle),
-                          f"forest{suffix}", "file_forest", extra)
+            drawn = figures.informative_metrics(of_point, [m for m in TIMESERIES_METRICS if m in set(of_point["metric"])])
+            if drawn:
+                report.figure(partial(figures.timeseries_figure, of_point, drawn, scenarios, reference, labels,
+                                      subtitle), f"timeseries{suffix}", "file_timeseries", extra)
+        forest_metrics = figures.forest_metrics(at_point, sustainability_metrics, reference)
+        if len(scenarios) > 1 and forest_metrics:
+            report.figure(partial(figures.forest_figure, at_point, forest_metrics, scenarios, reference, labels,
+                                  subtitle), f"forest{suffix}", "file_forest", extra)
         gap = None if bands is None else bands[(bands["point"] == point) & (bands["metric"] == EQUITY_WEEKLY)]
-        report.figure(figures.equity_figure(gap, at_point, scenarios, reference, labels, subtitle),
+        report.figure(partial(figures.equity_figure, gap, at_point, scenarios, reference, labels, subtitle),
                       f"equity{suffix}", "file_equity", extra)
-        report.figure(figures.cost_figure(at_point, scenarios, reference, labels, subtitle),
-                      f"cost{suffix}", "file_cost", extra)
+        if figures.spends(at_point):
+            report.figure(partial(figures.cost_figure, at_point, scenarios, reference, labels, subtitle),
+                          f"cost{suffix}", "file_cost", extra)
+            if len(scenarios) > 1 and not set(figures.MONEY_METRICS) & set(forest_metrics):
+                report.note("note_money_not_in_forest", reference=labels.scenario(reference))
+        else:
+            report.note("note_no_spending", at=extra)
         if precision is not None and results.replicates >= MIN_REPLICATES_FIGURE:
-            report.figure(figures.replicates_figure(precision[precision["point"] == point], list(PRECISION_METRICS),
-                                                    scenarios, reference, labels, subtitle),
+            report.figure(partial(figures.replicates_figure, precision[precision["point"] == point],
+                                  list(PRECISION_METRICS), scenarios, reference, labels, subtitle),
                           f"replicates{suffix}", "file_replicates", extra)
     report.note("note_equity_data")
+    report.note("note_collapsed", runs=readable.collapse_counts(summary, labels, results.point_text if several_points else None))
     if results.undefined_cost_runs():
         report.note("note_cost_undefined", count=results.undefined_cost_runs())
-    if results.replicates < 2:
+    if results.single_run:
+        report.note("note_single_run")
+    elif results.replicates < 2:
         report.note("note_one_replicate")
     elif results.replicates < MIN_REPLICATES_FIGURE:
         report.note("note_replicates_few", replicates=results.replicates)
 
+    report.text(readable.summary_markdown(summary, labels, results.name, reference, results.replicates, point_text),
+                "summary.md", "file_summary")
     report.csv(tables.with_labels(summary, labels), "sustainability", "file_sustainability")
     report.latex(tables.sustainability_latex(summary, metrics, labels, results.replicates, point_text),
                  "sustainability", "file_sustainability")
@@ -157,7 +196,7 @@ def _sensitivity(results: Results, report: Report) -> None:
         if not outputs:
             continue
         draw = figures.sobol_figure if kind == "sobol" else figures.morris_figure
-        report.figure(draw(of_scenario, outputs, scenario, labels), f"{kind}-{scenario}", f"file_{kind}",
+        report.figure(partial(draw, of_scenario, outputs, scenario, labels), f"{kind}-{scenario}", f"file_{kind}",
                       f" ({labels.scenario(scenario)})")
     if not analysis.indices.empty:
         report.csv(tables.with_labels(analysis.indices, labels, metric_column="output"), f"sensitivity-{kind}",
@@ -249,8 +288,10 @@ def _index(results: Results, report: Report, report_provenance: dict[str, Any]) 
     return "\n".join(lines) + "\n"
 
 
-def build_report(results: Results, lang: str, formats: list[str], parent: Path, command: list[str]) -> Report:
-    """Write ``parent/report-<lang>/`` from ``results`` and return what it holds."""
+def build_report(results: Results, lang: str, formats: list[str], parent: Path, command: list[str],
+                 quiet: bool = False) -> Report:
+    """Write ``parent/report-<lang>/`` from ``results`` and return what it holds;
+    progress (figures and tables written) on stderr unless ``quiet``."""
     parent.mkdir(parents=True, exist_ok=True)
     final = parent / f"report-{lang}"
     staging = parent / f".report-{lang}.tmp-{os.getpid()}"
@@ -268,6 +309,9 @@ def build_report(results: Results, lang: str, formats: list[str], parent: Path, 
         else:
             _comparisons(results, report)
         report.csv(_runs_table(results), "runs", "file_runs")
+        with Progress(len(report.queued), f"report {results.name} ({lang}), figures and tables", unit="file",
+                      quiet=quiet) as progress:
+            report.write(progress)
         _copy_docs(report)
         (staging / "provenance.json").write_text(
             json.dumps(_provenance(results, record), indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

@@ -8,8 +8,10 @@ headers and captions, and the index of the report folder. Three tables hold the 
 - ``TEXT``: every other string, some with ``{placeholders}``.
 
 Scenario names are the experiment's own labels and are shown as written, except the
-names of the model's settings and interventions (and the conventional ``baseline`` and
-``full_package``), which ``SCENARIOS`` translates. Parameter paths
+names of the model's settings and interventions and the scenarios of the shipped
+experiments, which ``SCENARIOS`` names in both languages. Every metric has a unit
+(``METRIC_UNITS``, named in ``UNITS``): figures label their axes with it and the
+readable tables their columns. Parameter paths
 (``trust.gossip_rate``) are shown as written in both languages: they are what a reader
 looks up in parameters.md.
 
@@ -30,8 +32,8 @@ WEEKLY: dict[str, dict[str, str]] = {
     "willing_share": {"en": "Share willing to take part", "zh": "有参与意愿的比例"},
     "member_share": {"en": "Member share", "zh": "会员比例"},
     "active_share": {"en": "Active share", "zh": "活跃参与比例"},
-    "need_hours": {"en": "Need (hours/week)", "zh": "需求（小时/周）"},
-    "met_hours": {"en": "Met need (hours/week)", "zh": "已满足需求（小时/周）"},
+    "need_hours": {"en": "Need", "zh": "需求"},
+    "met_hours": {"en": "Met need", "zh": "已满足需求"},
     "coverage": {"en": "Coverage of need", "zh": "需求覆盖率"},
     "unmet_adl_share": {"en": "ADL-disabled with unmet daily-living need", "zh": "生活照料需求未满足的失能者比例"},
     "generalized_trust": {"en": "Generalized trust", "zh": "社会信任"},
@@ -49,14 +51,14 @@ WEEKLY: dict[str, dict[str, str]] = {
     "help_gini": {"en": "Gini of help received", "zh": "受助基尼系数"},
     "coverage_gap": {"en": "Coverage gap (best- minus least-connected quarter)",
                      "zh": "覆盖率差距（关系最多与最少的四分之一居民之差）"},
-    "hours_per_active_member": {"en": "Hours per active resident (per week)", "zh": "活跃者人均服务时长（小时/周）"},
+    "hours_per_active_member": {"en": "Hours of help per active resident", "zh": "活跃者人均服务时长"},
     "credits_outstanding": {"en": "Time-bank credits outstanding", "zh": "时间银行未兑付积分"},
-    "budget_spent": {"en": "Budget spent, cumulative (yuan)", "zh": "累计支出（元）"},
+    "budget_spent": {"en": "Budget spent, cumulative", "zh": "累计支出"},
     "exchanges": {"en": "Exchanges", "zh": "互助次数"},
     "dispute_rate": {"en": "Disputes per exchange", "zh": "每次互助的纠纷率"},
-    "budget_balance": {"en": "Budget balance (yuan)", "zh": "资金余额（元）"},
+    "budget_balance": {"en": "Budget balance", "zh": "资金余额"},
     "interventions_running": {"en": "Interventions running", "zh": "实施中的干预数"},
-    "redeemed_hours": {"en": "Hours redeemed from the time bank", "zh": "时间银行兑换时长（小时）"},
+    "redeemed_hours": {"en": "Hours redeemed from the time bank", "zh": "时间银行兑换时长"},
 }
 
 RUN: dict[str, dict[str, str]] = {
@@ -66,7 +68,7 @@ RUN: dict[str, dict[str, str]] = {
     "mean_willing_share_last2y": {"en": "Willing share (last 2 years)", "zh": "参与意愿比例（最后两年）"},
     "peak_active_share": {"en": "Peak active share", "zh": "活跃参与比例峰值"},
     "persistence": {"en": "Persistence (last 2 years / peak)", "zh": "持续性（最后两年/峰值）"},
-    "collapsed": {"en": "Share of runs that collapsed", "zh": "崩溃运行的比例"},
+    "collapsed": {"en": "Runs that collapsed", "zh": "崩溃的运行"},
     "collapse_week": {"en": "Week of collapse", "zh": "崩溃发生周"},
     "mean_coverage_gap_last2y": {"en": "Coverage gap (last 2 years)", "zh": "覆盖率差距（最后两年）"},
     "mean_help_gini_last2y": {"en": "Gini of help received (last 2 years)", "zh": "受助基尼系数（最后两年）"},
@@ -74,31 +76,81 @@ RUN: dict[str, dict[str, str]] = {
     "mean_norm_authority_last2y": {"en": "Norm authority (last 2 years)", "zh": "规范权威（最后两年）"},
     "mean_lonely_share_last2y": {"en": "Lonely share (last 2 years)", "zh": "孤独者比例（最后两年）"},
     "mean_isolated_share_last2y": {"en": "Isolated share (last 2 years)", "zh": "社会孤立比例（最后两年）"},
-    "hours_per_active_member_per_year": {"en": "Hours per active resident per year", "zh": "活跃者年人均服务时长（小时）"},
-    "budget_spent": {"en": "Budget spent (yuan)", "zh": "总支出（元）"},
-    "cost_per_met_hour": {"en": "Cost per met need-hour (yuan)", "zh": "每小时已满足需求的成本（元）"},
+    "hours_per_active_member_per_year": {"en": "Hours of help per active resident", "zh": "活跃者年人均服务时长"},
+    "budget_spent": {"en": "Budget spent", "zh": "总支出"},
+    "cost_per_met_hour": {"en": "Cost per met need-hour", "zh": "每小时已满足需求的成本"},
 }
 
 HALF_LIFE_PREFIX = "gain_half_life_"
 """Run metrics named ``gain_half_life_<intervention>`` take their label from ``TEXT["half_life"]``."""
 
 SCENARIOS: dict[str, dict[str, str]] = {
-    "baseline": {"en": "baseline", "zh": "基线"},
-    "full_package": {"en": "full_package", "zh": "综合方案"},
-    "new_estate": {"en": "new_estate", "zh": "新建商品房小区"},
-    "old_estate": {"en": "old_estate", "zh": "老旧小区"},
-    "rural_village": {"en": "rural_village", "zh": "农村社区"},
-    "activities": {"en": "activities", "zh": "社区活动"},
-    "platform": {"en": "platform", "zh": "信息交互平台"},
-    "supervision": {"en": "supervision", "zh": "专业监督机构"},
-    "norm_revision": {"en": "norm_revision", "zh": "规范修订小组"},
-    "infrastructure": {"en": "infrastructure", "zh": "活动中心与适老化改造"},
-    "targeted_support": {"en": "targeted_support", "zh": "一对一帮扶"},
-    "time_bank": {"en": "time_bank", "zh": "时间银行"},
-    "incentives": {"en": "incentives", "zh": "激励措施"},
-    "professional_services": {"en": "professional_services", "zh": "医养结合专业服务"},
-    "funding": {"en": "funding", "zh": "资金"},
+    "baseline": {"en": "Baseline", "zh": "基线"},
+    "full_package": {"en": "Full package", "zh": "综合方案"},
+    "defaults": {"en": "Calibrated defaults", "zh": "校准默认值"},
+    "new_estate": {"en": "New estate", "zh": "新建商品房小区"},
+    "old_estate": {"en": "Old estate", "zh": "老旧小区"},
+    "rural_village": {"en": "Rural village", "zh": "农村社区"},
+    "higher_trust": {"en": "Higher initial trust", "zh": "较高初始信任"},
+    "activities": {"en": "Community activities", "zh": "社区活动"},
+    "platform": {"en": "Information platform", "zh": "信息交互平台"},
+    "supervision": {"en": "Supervision body", "zh": "专业监督机构"},
+    "norm_revision": {"en": "Norm revision group", "zh": "规范修订小组"},
+    "infrastructure": {"en": "Activity centres and adaptations", "zh": "活动中心与适老化改造"},
+    "targeted_support": {"en": "One-to-one support", "zh": "一对一帮扶"},
+    "time_bank": {"en": "Time bank", "zh": "时间银行"},
+    "incentives": {"en": "Incentives", "zh": "激励措施"},
+    "professional_services": {"en": "Professional services", "zh": "医养结合专业服务"},
+    "funding": {"en": "Funding", "zh": "资金"},
+    "stable_funding": {"en": "Stable funding", "zh": "稳定资金"},
+    "project_3y": {"en": "Three-year project grant", "zh": "三年期项目资助"},
 }
+"""The settings, interventions and scenarios of the shipped experiments (experiments/*.toml)."""
+
+UNITS: dict[str, dict[str, str]] = {
+    "percent": {"en": "%", "zh": "%"},
+    "points": {"en": "percentage points", "zh": "百分点"},
+    "ratio": {"en": "ratio", "zh": "比值"},
+    "scale": {"en": "0–1 scale", "zh": "0–1 标度"},
+    "yuan": {"en": "yuan", "zh": "元"},
+    "yuan_per_hour": {"en": "yuan per hour", "zh": "元/小时"},
+    "weeks": {"en": "weeks", "zh": "周"},
+    "hours_per_week": {"en": "hours per week", "zh": "小时/周"},
+    "hours_per_year": {"en": "hours per year", "zh": "小时/年"},
+    "per_week": {"en": "per week", "zh": "次/周"},
+    "per_member": {"en": "per member per week", "zh": "次/会员/周"},
+    "ties": {"en": "ties per resident", "zh": "条/人"},
+    "residents": {"en": "residents", "zh": "人"},
+    "credits": {"en": "credit hours", "zh": "积分小时"},
+    "interventions": {"en": "interventions", "zh": "项"},
+    "runs": {"en": "runs", "zh": "次运行"},
+}
+"""Names of the units; ``METRIC_UNITS`` says which metric is in which."""
+
+SCALES = {"percent": 100.0, "points": 100.0}
+"""Shares are stored as fractions and shown as per cent (differences of shares as
+percentage points)."""
+
+METRIC_UNITS: dict[str, str] = {
+    "week": "weeks", "residents": "residents", "aware_share": "percent", "willing_share": "percent",
+    "member_share": "percent", "active_share": "percent", "need_hours": "hours_per_week",
+    "met_hours": "hours_per_week", "coverage": "percent", "unmet_adl_share": "percent",
+    "generalized_trust": "scale", "tie_trust": "scale", "norm_authority": "scale", "violation_rate": "per_member",
+    "sanctions": "per_week", "disputes": "per_week", "mean_degree": "ties", "clustering": "scale",
+    "isolated_share": "percent", "loneliness": "scale", "lonely_share": "percent", "belonging": "scale",
+    "help_gini": "scale", "coverage_gap": "points", "hours_per_active_member": "hours_per_week",
+    "credits_outstanding": "credits", "budget_spent": "yuan", "exchanges": "per_week", "dispute_rate": "percent",
+    "budget_balance": "yuan", "interventions_running": "interventions", "redeemed_hours": "hours_per_week",
+    "mean_coverage_last2y": "percent", "mean_active_share_last2y": "percent", "mean_member_share_last2y": "percent",
+    "mean_willing_share_last2y": "percent", "peak_active_share": "percent", "persistence": "ratio",
+    "collapsed": "runs", "collapse_week": "weeks", "mean_coverage_gap_last2y": "points",
+    "mean_help_gini_last2y": "scale", "mean_generalized_trust_last2y": "scale",
+    "mean_norm_authority_last2y": "scale", "mean_lonely_share_last2y": "percent",
+    "mean_isolated_share_last2y": "percent", "hours_per_active_member_per_year": "hours_per_year",
+    "cost_per_met_hour": "yuan_per_hour",
+}
+"""The unit of every weekly and per-run metric (``budget_spent`` is yuan in both);
+gain half-lives are in weeks."""
 
 TEXT: dict[str, dict[str, str]] = {
     # axes, legends and table headers
@@ -116,15 +168,18 @@ TEXT: dict[str, dict[str, str]] = {
     "half_width_log": {"en": "95% CI half-width (log scale)", "zh": "95%置信区间半宽（对数坐标）"},
     "first_order": {"en": "First-order S1", "zh": "一阶指数 S1"},
     "total_order": {"en": "Total-order ST", "zh": "总效应指数 ST"},
-    "sobol_index": {"en": "Sobol' index", "zh": "Sobol'指数"},
+    "sobol_index": {"en": "Sobol' index (share of the output's variance)", "zh": "Sobol'指数（占输出方差的比例）"},
     "mu_star": {"en": "μ* (mean |elementary effect|)", "zh": "μ*（基本效应绝对值的均值）"},
     "sigma": {"en": "σ (SD of elementary effects)", "zh": "σ（基本效应的标准差）"},
     "elementary_effect": {"en": "Elementary effect (output change over the parameter's range)",
                           "zh": "基本效应（参数取遍其范围时输出的变化）"},
-    "half_life": {"en": "Half-life of the {intervention} gain (weeks)", "zh": "{intervention}效果半衰期（周）"},
+    "half_life": {"en": "Half-life of the {intervention} gain", "zh": "{intervention}效果半衰期"},
+    "with_unit": {"en": "{name}, {unit}", "zh": "{name}（{unit}）"},
     # figure titles
     "title_timeseries": {"en": "Weekly metrics by scenario: mean and 95% CI over replicates",
                          "zh": "各情景的周指标：重复运行的均值与95%置信区间"},
+    "title_timeseries_one_run": {"en": "Weekly metrics by scenario: one run each, so no confidence band",
+                                 "zh": "各情景的周指标：每个情景仅一次运行，无置信带"},
     "title_forest": {"en": "Paired effects on sustainability relative to {reference} (mean difference, 95% CI)",
                      "zh": "相对于{reference}的配对效应（均值差与95%置信区间）"},
     "title_equity": {"en": "Equity: coverage of the best- versus the least-connected residents",
@@ -205,7 +260,42 @@ TEXT: dict[str, dict[str, str]] = {
     "file_sensitivity_second": {"en": "Sobol' second-order indices per pair of parameters", "zh": "参数两两之间的Sobol'二阶指数"},
     "file_sensitivity_outputs": {"en": "Per scenario and output: design points, replicates averaged per point, mean, SD, and the share of the output's variance that is replicate noise",
                                  "zh": "各情景与输出指标：设计点数、每点平均的重复次数、均值、标准差，以及输出方差中来自重复随机性的比例"},
+    # summary.md
+    "summary_title": {"en": "Summary: {name}", "zh": "结果摘要：{name}"},
+    "summary_intro": {"en": "{ok} runs succeeded and {failed} failed ({replicates} replicates per scenario; reference scenario: {reference}). Each cell is the mean over runs and, in brackets, its 95% confidence interval (t interval over replicates); shares are in per cent. summary.csv holds the same statistics unrounded, with SDs.",
+                      "zh": "成功运行{ok}次，失败{failed}次（每个情景{replicates}次重复；参照情景：{reference}）。每格为各次运行的均值，方括号内为其95%置信区间（基于重复运行的t区间）；比例以百分数表示。summary.csv 含未经舍入的相同统计量及标准差。"},
+    "summary_differences": {"en": "Paired differences from {reference}", "zh": "与{reference}的配对差值"},
+    "summary_differences_intro": {"en": "Taken run by run (same seed, same replicate): the mean difference and its 95% confidence interval; differences of shares are in percentage points.",
+                                  "zh": "逐次配对（相同随机种子、相同重复序号）计算：差值均值及其95%置信区间；比例之差以百分点表示。"},
+    "summary_sampled": {"en": "This is a {kind} design with {points} design points per scenario, so each cell is the mean over design points of each point's mean and, in brackets, the lowest and the highest point mean. summary.csv has every point; `mutualaid report` gives the sensitivity indices.",
+                        "zh": "本实验为{kind}设计，每个情景{points}个设计点，因此每格为各设计点均值的平均，方括号内为设计点均值的最小值与最大值。各设计点的结果见 summary.csv；敏感性指数见 `mutualaid report`。"},
+    "group_participation": {"en": "Participation and coverage", "zh": "参与与需求覆盖"},
+    "group_equity": {"en": "Equity", "zh": "公平性"},
+    "group_cost": {"en": "Cost", "zh": "成本"},
+    "group_social": {"en": "Social capital and wellbeing", "zh": "社会资本与福祉"},
+    "group_half_lives": {"en": "How long gains last after interventions end", "zh": "干预结束后效果的持续时间"},
+    "of_runs": {"en": "{k} of {n}", "zh": "{n}次中{k}次"},
+    "defined_in": {"en": "{n} of {runs} runs", "zh": "{runs}次中{n}次"},
+    "na": {"en": "n/a", "zh": "不适用"},
+    "footnote_na": {"en": "¹ n/a: undefined in every run. A gain half-life exists only where an intervention ended during the run after raising active share, and half of that gain was lost before the run ended.",
+                    "zh": "¹ 不适用：在所有运行中均无定义。只有当干预在运行期间结束、此前提高了活跃参与比例、且该增益在运行结束前损失一半时，才有效果半衰期。"},
+    "footnote_defined_in": {"en": "² Defined in only some runs (a half-life needs a gain that halved before the end, a collapse week a collapse); the mean and interval are over those runs.",
+                            "zh": "² 仅在部分运行中有定义（半衰期要求增益在结束前减半，崩溃周要求发生崩溃）；均值与区间只基于这些运行。"},
+    "footnote_no_half_life": {"en": "No gain half-life is shown: interventions ended during some runs, but in none had they raised active share and then lost half of that gain before the run ended.",
+                              "zh": "未列出效果半衰期：部分运行中有干预结束，但没有一次运行在干预提高活跃参与比例后、于运行结束前损失该增益的一半。"},
+    "footnote_point": {"en": "Each row is a scenario at one design point — one combination of the design's parameter values, named after the scenario; summary.csv numbers the points in its `point` column.",
+                       "zh": "每行为一个情景在一个设计点上的结果；设计点即实验设计中参数取值的一种组合，写在情景名之后；summary.csv 的 `point` 列为设计点编号。"},
     # notes
+    "note_single_run": {"en": "This is the folder of a single run (`mutualaid run`), reported as an experiment of one scenario and one replicate: there are no confidence intervals and no comparisons. `mutualaid sweep` runs replicates and scenarios side by side.",
+                        "zh": "这是单次运行（`mutualaid run`）的结果文件夹，按一个情景、一次重复的实验报告：没有置信区间，也没有情景比较。如需重复运行与情景比较，请使用 `mutualaid sweep`。"},
+    "note_collapsed": {"en": "Runs that collapsed (active share below 5% for 26 weeks in a row): {runs}.",
+                       "zh": "崩溃的运行（活跃参与比例连续26周低于5%）：{runs}。"},
+    "note_no_spending": {"en": "No scenario spent money{at}, so there is no cost figure.",
+                         "zh": "没有情景产生支出{at}，因此不绘制成本图。"},
+    "note_money_not_in_forest": {"en": "{reference} spends nothing, so the forest plot leaves out the budget spent and the cost per met need-hour (their difference from it would be each scenario's own cost); the cost figure shows them.",
+                                 "zh": "{reference}没有支出，因此森林图不含总支出与每小时成本（与其之差即各情景自身的成本）；二者见成本图。"},
+    "file_summary": {"en": "Readable summary: a table per group of metrics with a row per scenario, names, units and rounding; then the paired differences from the reference",
+                     "zh": "可读摘要：每组指标一张表、每个情景一行，含名称、单位与舍入；其后为与参照情景的配对差值"},
     "note_equity_data": {"en": "Equity is measured by the weekly `coverage_gap`: among residents with need that week, ranked by number of ties, the pooled coverage of the best-connected quarter minus that of the least-connected quarter (which holds the isolated). The results folder stores only this difference, not the two quarters' coverages separately, so the report shows the gap; the per-resident tables (`agent_snapshots`) hold degree but not need or help received.",
                          "zh": "公平性以每周的 `coverage_gap` 衡量：在当周有需求的居民中按关系数排序，关系最多的四分之一的合并覆盖率减去关系最少的四分之一（包括社会孤立者）的覆盖率。结果文件夹只保存这一差值，不分别保存两组的覆盖率，因此报告展示的是差距；居民快照（`agent_snapshots`）含关系数，但不含需求与受助量。"},
     "note_cost_undefined": {"en": "{count} run(s) spent money while no help flowed, so their cost per met need-hour is undefined; they are left out of its means.",
@@ -262,7 +352,28 @@ class Labels:
     def scenario(self, name: str) -> str:
         return _pick(SCENARIOS, name, self.lang) if name in SCENARIOS else name
 
+    def unit(self, metric: str, difference: bool = False) -> str:
+        """The unit a metric is shown in (a difference of per cents is in percentage points)."""
+        kind = unit_of(metric)
+        if difference and kind == "percent":
+            kind = "points"
+        return _pick(UNITS, kind, self.lang)
+
+    def with_unit(self, name: str, metric: str, difference: bool = False) -> str:
+        """``name (unit)``: an axis or column label."""
+        return self.text("with_unit", name=name, unit=self.unit(metric, difference))
+
+
+def unit_of(metric: str) -> str:
+    """The unit key of a weekly or per-run metric (a key of ``UNITS``)."""
+    return "weeks" if metric.startswith(HALF_LIFE_PREFIX) else METRIC_UNITS[metric]
+
+
+def scale_of(metric: str) -> float:
+    """What a metric's stored values are multiplied by to be shown in its unit."""
+    return SCALES.get(unit_of(metric), 1.0)
+
 
 def all_strings(lang: str) -> list[str]:
     """Every fixed string of a language (for checking that a font has every glyph)."""
-    return [entry[lang] for table in (WEEKLY, RUN, SCENARIOS, TEXT) for entry in table.values()]
+    return [entry[lang] for table in (WEEKLY, RUN, SCENARIOS, UNITS, TEXT) for entry in table.values()]

@@ -1,10 +1,13 @@
 """The report's tables as LaTeX (booktabs) — the CSVs are the data frames themselves.
 
 Each LaTeX table is a ``longtable`` (sustainability tables of eleven scenarios run over
-a page) with booktabs rules, its rows grouped under a heading per metric or output,
-its header repeated on every page. Numbers are rounded per group to the decimals
-that the group's magnitude needs (3 for shares, fewer for yuan), and every text cell
-is escaped. A Chinese table needs XeLaTeX with ``xeCJK`` or ``ctex``; the file's
+a page) with booktabs rules, its rows grouped under a heading per metric or output
+that names the metric's unit, its header repeated on every page. Values are in that
+unit (shares as per cent, their differences in percentage points), rounded per group
+to the decimals the group's magnitude needs, and every text cell is escaped. As in
+summary.md (sim.report.readable), ``collapsed`` is a count of runs ("3 of 10"), not a
+mean with an interval; a metric undefined in every run (a gain half-life that does not
+apply) has no group, and a scenario where it is undefined shows "n/a". A Chinese table needs XeLaTeX with ``xeCJK`` or ``ctex``; the file's
 first lines say which packages it needs.
 """
 
@@ -15,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from sim.report.labels import Labels
+from sim.report.labels import Labels, scale_of
 
 LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -90,16 +93,38 @@ def _arm_name(row: pd.Series, labels: Labels, point_text: Callable[[int], str] |
     return name
 
 
+def _heading(metric: str, labels: Labels, difference: bool = False) -> str:
+    return labels.run(metric) if metric == "collapsed" else labels.with_unit(labels.run(metric), metric, difference)
+
+
+def _in_unit(rows: pd.DataFrame, metric: str, columns: Sequence[str]) -> pd.DataFrame:
+    rows = rows.copy()
+    rows[list(columns)] = rows[list(columns)].astype(float) * scale_of(metric)
+    return rows
+
+
+def _sustainability_row(r: pd.Series, d: int, labels: Labels, name: str) -> list[str]:
+    n = int(r["n"])
+    if r["metric"] == "collapsed":
+        return [name, str(n), latex_escape(labels.text("of_runs", k=int(round(r["mean"] * n)), n=n)), "--", "--"]
+    if n == 0:
+        return [name, "0", latex_escape(labels.text("na")), "--", "--"]
+    return [name, str(n), number(r["mean"], d), number(r["sd"], d), interval(r["ci_low"], r["ci_high"], d)]
+
+
 def sustainability_latex(summary: pd.DataFrame, metrics: list[str], labels: Labels, replicates: int,
                          point_text: Callable[[int], str] | None) -> str:
-    """n, mean, SD and 95% CI per scenario, grouped by metric."""
+    """n, mean, SD and 95% CI per scenario, grouped by metric (metrics undefined in
+    every run left out)."""
     groups = []
     for metric in metrics:
         rows = summary[summary["metric"] == metric]
+        if not (rows["n"] > 0).any():
+            continue
+        rows = _in_unit(rows, metric, ("mean", "sd", "ci_low", "ci_high"))
         d = decimals_for(rows["mean"].tolist() + rows["ci_high"].tolist())
-        groups.append((labels.run(metric), [
-            [_arm_name(r, labels, point_text), str(int(r["n"])), number(r["mean"], d), number(r["sd"], d),
-             interval(r["ci_low"], r["ci_high"], d)] for _, r in rows.iterrows()]))
+        groups.append((_heading(metric, labels), [
+            _sustainability_row(r, d, labels, _arm_name(r, labels, point_text)) for _, r in rows.iterrows()]))
     header = [labels.text(k) for k in ("scenario", "n", "mean", "sd", "ci95")]
     return longtable([latex_escape(h) for h in header], "lrrrr", groups,
                      labels.text("caption_sustainability", n=replicates), "tab:sustainability", labels.lang)
@@ -107,12 +132,17 @@ def sustainability_latex(summary: pd.DataFrame, metrics: list[str], labels: Labe
 
 def effects_latex(summary: pd.DataFrame, metrics: list[str], labels: Labels, reference: str,
                   point_text: Callable[[int], str] | None) -> str:
-    """Paired difference from the reference (pairs, mean, SD, 95% CI), grouped by metric."""
+    """Paired difference from the reference (pairs, mean, SD, 95% CI), grouped by metric;
+    not for ``collapsed`` (summary.md compares the counts) nor for metrics without a
+    single pair."""
     groups = []
     for metric in metrics:
         rows = summary[(summary["metric"] == metric) & (summary["scenario"] != reference)]
+        if metric == "collapsed" or not (rows["n_pairs"] > 0).any():
+            continue
+        rows = _in_unit(rows, metric, ("difference", "difference_sd", "difference_ci_low", "difference_ci_high"))
         d = decimals_for(rows["difference"].abs().tolist() + rows["difference_ci_high"].abs().tolist())
-        groups.append((labels.run(metric), [
+        groups.append((_heading(metric, labels, difference=True), [
             [_arm_name(r, labels, point_text), str(int(r["n_pairs"])), number(r["difference"], d),
              number(r["difference_sd"], d), interval(r["difference_ci_low"], r["difference_ci_high"], d)]
             for _, r in rows.iterrows()]))
@@ -133,6 +163,7 @@ def replicates_latex(precision: pd.DataFrame, metrics: list[str], labels: Labels
     groups = []
     for metric in metrics:
         rows = precision[(precision["metric"] == metric) & precision["replicates"].isin(checkpoints)]
+        rows = _in_unit(rows, metric, ("half_width",))
         d = decimals_for(rows["half_width"].tolist())
         cells = []
         for (_, _), arm in rows.groupby(["scenario", "point"], sort=False):
@@ -140,7 +171,7 @@ def replicates_latex(precision: pd.DataFrame, metrics: list[str], labels: Labels
             cells.append([_arm_name(arm.iloc[0], labels, point_text)] + [
                 "--" if n not in by_n.index or not np.isfinite(by_n.loc[n, "half_width"]) else
                 f"{number(by_n.loc[n, 'half_width'], d)} ({number(by_n.loc[n, 'cv'], 2)})" for n in checkpoints])
-        groups.append((labels.run(metric), cells))
+        groups.append((_heading(metric, labels), cells))
     header = [latex_escape(labels.text("scenario"))] + [f"$n={n}$" for n in checkpoints]
     return longtable(header, "l" + "r" * len(checkpoints), groups, labels.text("caption_replicates"),
                      "tab:replicates", labels.lang)
@@ -151,11 +182,18 @@ def _parameter(name: str) -> str:
 
 
 def _sensitivity_groups(indices: pd.DataFrame, labels: Labels, cells: Callable[[pd.Series, int], list[str]],
-                        magnitude: Callable[[pd.DataFrame], list[float]]) -> list[tuple[str, list[list[str]]]]:
+                        magnitude: Callable[[pd.DataFrame], list[float]],
+                        in_units: Sequence[str] = ()) -> list[tuple[str, list[list[str]]]]:
+    """Rows per scenario and output; ``in_units`` are the columns in the output's unit
+    (Morris effects, which are changes: percentage points for a share), shown in it
+    and named in the heading."""
     groups = []
     for (scenario, output), rows in indices.groupby(["scenario", "output"], sort=False):
+        if in_units:
+            rows = _in_unit(rows, output, in_units)
         d = decimals_for(magnitude(rows))
-        heading = f"{labels.scenario(scenario)} — {labels.run(output)}"
+        name = labels.with_unit(labels.run(output), output, difference=True) if in_units else labels.run(output)
+        heading = f"{labels.scenario(scenario)} — {name}"
         groups.append((heading, [[_parameter(r["parameter"]), *cells(r, d)] for _, r in rows.iterrows()]))
     return groups
 
@@ -174,7 +212,8 @@ def morris_latex(indices: pd.DataFrame, labels: Labels) -> str:
     """μ*, its 95% CI, σ and μ per parameter, grouped by scenario and output."""
     groups = _sensitivity_groups(indices, labels, lambda r, d: [
         number(r["mu_star"], d), interval(r["mu_star_low"], r["mu_star_high"], d), number(r["sigma"], d),
-        number(r["mu"], d)], lambda rows: rows["mu_star_high"].tolist() + rows["sigma"].tolist())
+        number(r["mu"], d)], lambda rows: rows["mu_star_high"].tolist() + rows["sigma"].tolist(),
+        in_units=("mu_star", "mu_star_low", "mu_star_high", "sigma", "mu"))
     header = [latex_escape(labels.text("parameter")), r"$\mu^*$", latex_escape(labels.text("ci95")), r"$\sigma$", r"$\mu$"]
     return longtable(header, "lrrrr", groups, labels.text("caption_morris"), "tab:morris", labels.lang)
 
