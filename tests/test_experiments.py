@@ -377,3 +377,54 @@ def test_bad_experiment_file_exits_2_without_a_traceback_from_the_command_line(t
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"error: {path}: replicate: unknown key")
+
+
+# -- nonsense that must not run ----------------------------------------------------------
+
+def experiment_text(design: str = "", top: str = "", scenario: Path = NEW_ESTATE, sets: str = "[]") -> str:
+    return (f'name = "bad"\n{top}\n[[scenarios]]\nname = "a"\nfile = "{scenario}"\nset = {sets}\n{design}\n')
+
+
+NONSENSE = {
+    "an infinite grant": (
+        experiment_text(sets='["interventions.funding.grant=inf"]'),
+        "interventions.funding.grant: Input should be a finite number (got inf)",
+    ),
+    "an infinite storage cap as a grid level": (
+        experiment_text('[design]\nkind = "grid"\n[design.levels]\n"interventions.time_bank.storage_cap" = [10.0, inf]\n'),
+        "design.levels.interventions.time_bank.storage_cap[1] = inf in scenario 'a': "
+        "interventions.time_bank.storage_cap: Input should be a finite number",
+    ),
+    "an infinite weekly cost": (
+        experiment_text(sets='["interventions.activities.weekly_cost=inf"]'),
+        "interventions.activities.weekly_cost: Input should be a finite number (got inf)",
+    ),
+    "an infinite LHS bound": (
+        experiment_text('[design]\nkind = "lhs"\nn = 4\n[design.bounds]\n"interventions.funding.grant" = [0.0, inf]\n'),
+        "design.bounds.interventions.funding.grant[1]: Input should be a finite number (got inf)",
+    ),
+    "a NaN Sobol bound": (
+        experiment_text('[design]\nkind = "sobol"\nN = 4\n[design.bounds]\n"trust.gossip_rate" = [nan, 0.5]\n'),
+        "design.bounds.trust.gossip_rate[0]: Input should be a finite number (got nan)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NONSENSE, ids=list(NONSENSE))
+def test_non_finite_money_and_bounds_are_refused_before_anything_runs(case, tmp_path, capsys):
+    text, expected = NONSENSE[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+def test_json_written_by_a_sweep_has_no_nan_or_infinity_literals(tmp_path):
+    from sim.experiments.store import write_json
+
+    write_json(tmp_path / "x.json", {"a": float("nan"), "b": [float("inf"), 1.5], "c": {"d": -float("inf")}})
+    text = (tmp_path / "x.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text) == {"a": None, "b": [None, 1.5], "c": {"d": None}}

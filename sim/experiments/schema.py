@@ -26,8 +26,9 @@ from sim.scenario import ScenarioError, read_toml
 
 DESIGN_KINDS = ("none", "grid", "rows", "lhs", "sobol", "morris")
 
-Scalar = Union[bool, int, float, str]
-"""A parameter value as TOML gives it."""
+Scalar = Union[bool, int, Annotated[float, Field(allow_inf_nan=True)], str]
+"""A parameter value as TOML gives it. A non-finite number is let through here, so
+that the scenario schema refuses it with the parameter's name, once."""
 
 
 def _check_name(value: str) -> str:
