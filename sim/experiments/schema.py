@@ -26,6 +26,27 @@ from sim.scenario import ScenarioError, read_toml
 
 DESIGN_KINDS = ("none", "grid", "rows", "lhs", "sobol", "morris")
 
+SECONDS_PER_RESIDENT_WEEK = 4.4e-6
+"""Model time per resident per simulated week (burn-in included), for the estimate a
+sweep prints and its size limits: the full intervention package at 1,000 residents,
+4.39 ms a week on the 2-core development machine (benchmarks/results.md). Scenarios
+with fewer interventions, and larger communities, take less per resident-week."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest sweep that is started without being asked for explicitly.
+
+    A sweep's size is known from its file before anything is sampled or built, and a
+    typing slip (a grid of ten parameters with ten levels each, ``n = 1e9``) would
+    otherwise fill the memory with design points or run for months. The defaults
+    (docs/experiments.md) are above every experiment in experiments/; the command
+    line raises them (``--max-runs``, ``--max-resident-weeks``)."""
+
+    runs: int = 100_000
+    resident_weeks: int = 10**11  # about 120 hours of computing at SECONDS_PER_RESIDENT_WEEK
+
+
 Scalar = Union[bool, int, Annotated[float, Field(allow_inf_nan=True)], str]
 """A parameter value as TOML gives it. A non-finite number is let through here, so
 that the scenario schema refuses it with the parameter's name, once."""
@@ -93,6 +114,21 @@ class GridDesign(Block):
     @classmethod
     def _dotted_paths(cls, data: Any) -> Any:
         return _flatten_fields(data, "levels")
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_once(cls, levels: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        """A level given twice would run every point that has it twice, as two design
+        points with the same values: replicates are the way to repeat runs."""
+        for name, values in levels.items():
+            seen: list[Any] = []
+            for value in values:
+                key = (isinstance(value, bool), value)  # 1 and 1.0 are one level; True is not 1
+                if key in seen:
+                    raise ValueError(f"{name}: the level {value!r} is given more than once "
+                                     f"(to repeat runs, raise replicates)")
+                seen.append(key)
+        return levels
 
 
 class RowsDesign(Block):
