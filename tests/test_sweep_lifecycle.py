@@ -202,3 +202,47 @@ def test_a_sweep_logging_to_a_file_writes_progress_lines_while_it_runs(tmp_path)
     assert len(lines) >= 10 and lines[-1].startswith("sweep small: 20/20 runs done (0 failed, 0 pending), 100%")
     assert all("elapsed" in line and "ETA" in line for line in lines)
     assert "\r" not in log.read_text()  # no bar drawn into a file
+
+
+def test_the_sweep_loop_wakes_to_report_progress_while_no_run_finishes(monkeypatch, tmp_path):
+    # what lets a long sweep write a progress line every 30 s when runs take longer
+    from concurrent.futures import Executor, Future
+
+    from sim.experiments import execute
+    from sim.experiments.plan import load_experiment
+
+    class Held(Executor):
+        """Runs nothing until told to: every run stays in flight."""
+
+        def __init__(self):
+            self.futures: list[tuple[Future, object]] = []
+
+        def submit(self, fn, /, *args, **kwargs):
+            future: Future = Future()
+            self.futures.append((future, args[0]))
+            return future
+
+    held = Held()
+    wakes = []
+
+    def on_wait():
+        wakes.append(sum(future.done() for future, _ in held.futures))
+        if len(wakes) == 3:  # only now do the runs finish
+            for future, task in held.futures:
+                future.set_result(execute.execute_run(task))
+
+    monkeypatch.setattr(execute, "WAKE_SECONDS", 0.001)
+    experiment = load_experiment(TINY)
+    recorded = []
+    pool = execute.Pool(held, 2, "held", lambda abandon: None)
+    assert execute.run_sweep(experiment, experiment.runs, pool, recorded.append, on_wait=on_wait) == []
+    assert wakes[:3] == [0, 0, 0] and len(recorded) == 4
+
+
+def test_a_folder_being_written_names_the_process_holding_it(tmp_path, capsys):
+    from sim.experiments.store import ResultsStore
+
+    out = tmp_path / "busy"
+    with ResultsStore(out).locked():
+        assert sweep(TINY, "--workers", "1", "--out", out) == 2
+    assert capsys.readouterr().err == f"error: {out}: another sweep (process {os.getpid()}) is writing into this folder\n"
