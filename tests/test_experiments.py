@@ -516,7 +516,7 @@ def test_an_oversized_design_is_refused_with_its_size_and_time_before_it_is_buil
     path.write_text(experiment_text(design), encoding="utf-8")
     with pytest.raises(ScenarioError) as refused:
         load_experiment(path, Limits())
-    line = refused.value.problems[0]  # the second says the same in resident-weeks
+    [line] = refused.value.problems
     assert line.startswith(f"{path}: {runs} (1 scenarios × ")
     assert "of computing at 4.4 µs per resident-week" in line and "raise the limit with --max-runs" in line
 

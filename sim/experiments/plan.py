@@ -413,18 +413,15 @@ def _check_size(path: Path, spec: ExperimentFile, dumps: dict[str, dict[str, Any
     shape = (f"{len(spec.scenarios)} scenarios × {points:,} design points × {spec.replicates:,} replicates")
     estimate = (f"about {format_hours(resident_weeks * SECONDS_PER_RESIDENT_WEEK)} of computing at "
                 f"{SECONDS_PER_RESIDENT_WEEK * 1e6:.1f} µs per resident-week")
-    problems = []
     if runs > limits.runs:
-        problems.append(f"{path}: {runs:,} runs ({shape}), {estimate}: more than the limit of {limits.runs:,} runs; "
-                        f"shrink the design or the replicates, or raise the limit with --max-runs")
+        raise ScenarioError([f"{path}: {runs:,} runs ({shape}), {estimate}: more than the limit of {limits.runs:,} "
+                             f"runs; shrink the design or the replicates, or raise the limit with --max-runs"])
     if resident_weeks > limits.resident_weeks:
         largest = max(_run_size(spec.design, dump) for dump in dumps.values())
-        problems.append(f"{path}: {resident_weeks:,} resident-weeks ({runs:,} runs, the largest {largest:,} "
-                        f"residents × weeks with burn-in), {estimate}: more than the limit of "
-                        f"{limits.resident_weeks:,}; use fewer runs, residents or weeks, or raise the limit with "
-                        f"--max-resident-weeks")
-    if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError([f"{path}: {resident_weeks:,} resident-weeks ({runs:,} runs, the largest {largest:,} "
+                             f"residents × weeks with burn-in), {estimate}: more than the limit of "
+                             f"{limits.resident_weeks:,}; use fewer runs, residents or weeks, or raise the limit "
+                             f"with --max-resident-weeks"])
     return resident_weeks
 
 
