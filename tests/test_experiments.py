@@ -527,7 +527,7 @@ def test_run_and_resident_week_limits_are_set_on_the_command_line(tmp_path, caps
     assert err == (f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 0.3 seconds of "
                    f"computing at 4.4 µs per resident-week: more than the limit of 3 runs; shrink the design or the "
                    f"replicates, or raise the limit with --max-runs\n")
-    assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-resident-weeks", "60000") == 2
+    assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-resident-weeks", "6e4") == 2
     err = capsys.readouterr().err
     assert "67,200 resident-weeks (4 runs, the largest 16,800 residents × weeks with burn-in)" in err
     assert "raise the limit with --max-resident-weeks" in err
