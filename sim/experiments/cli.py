@@ -41,8 +41,12 @@ SHOWN_FAILURES = 5
 
 
 def _positive(text: str) -> int:
+    """A whole number of at least 1, also in exponent form (``1e11``) for the limits."""
     try:
-        value = int(float(text)) if "e" in text.lower() and float(text).is_integer() else int(text)
+        number = float(text) if "e" in text.lower() else int(text)
+        value = int(number)
+        if value != number:
+            raise ValueError(text)
     except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:

@@ -21,6 +21,10 @@ model raises is a result, not a crash: the worker catches the exception and retu
 status "failed" with the traceback, and the sweep goes on. A failure of the executor
 itself (a worker process killed, e.g. out of memory) leaves the run unrecorded, to be
 rerun by ``--resume``.
+
+Pool workers never outlive the sweep: leaving the pool on an exception (Ctrl-C,
+SIGTERM, an error) ends them at once, and a sweep killed outright takes them with it
+(:func:`_end_with_parent`), so its folder's lock is free for ``--resume`` at once.
 """
 
 from __future__ import annotations
@@ -41,8 +45,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -284,6 +288,8 @@ def _process_pool(workers: int, private_fds: tuple[int, ...], on_executor: Calla
 
 
 WORKER_EXIT_SECONDS = 5.0
+"""How long an abandoned pool's workers get to end after SIGTERM (they end at once:
+their SIGTERM is the default one)."""
 
 
 def _close_process_pool(executor: ProcessPoolExecutor, abandon: bool) -> None:

@@ -131,8 +131,7 @@ class ResultsStore:
         for a manifest that is not JSON or lacks what a sweep writes."""
         if not self.manifest_path.is_file():
             return None
-        refuse = (f"choose another --out, or delete {self.manifest_path} to start the sweep again "
-                  f"(its run files are then rerun)")
+        refuse = "choose another --out, or delete the folder to start the sweep again"
         try:
             manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
