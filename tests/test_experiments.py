@@ -477,6 +477,8 @@ def test_design_over_survey_files_runs_each_community_at_its_surveys_size(tmp_pa
     weekly = pd.read_parquet(tmp_path / "out" / "weekly.parquet")
     first_week = weekly[weekly["week"] == 0].set_index("point")["residents"]
     assert first_week[0] <= len(residents) and 0 < first_week[1] <= 30
+    hashed = json.loads((tmp_path / "out" / "manifest.json").read_text())["experiment"]["scenarios"][0]["input_files"]
+    assert {str(tmp_path / "half.csv"), str(tmp_path / "half_edges.csv"), str(source / "residents.csv")} <= set(hashed)
 
 
 def test_a_grid_level_given_twice_is_refused(tmp_path, capsys):

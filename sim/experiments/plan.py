@@ -467,6 +467,11 @@ def load_experiment(path: str | Path, limits: Limits = Limits()) -> Experiment:
     _check_points(path, spec, tables, points, problems)
     if problems:
         raise ScenarioError(problems)
+    for point in points:  # survey files named by the design are inputs too (hashed for the fingerprint)
+        files = anchored(point, path.parent)
+        if any(key in files for key in SURVEY_PATHS):
+            for name, table in tables.items():
+                inputs[name].update(input_files(Scenario.model_validate(with_point(table, files))))
     seeds = replicate_seeds(spec.root_seed, spec.replicates)
     experiment = Experiment(path, spec, tables, dumps, inputs, parameters, points, problem, seeds,
                             resident_weeks=resident_weeks)
