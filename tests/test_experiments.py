@@ -520,18 +520,19 @@ def test_an_oversized_design_is_refused_with_its_size_and_time_before_it_is_buil
         load_experiment(path, Limits())
     [line] = refused.value.problems
     assert line.startswith(f"{path}: {runs} (1 scenarios × ")
-    assert "of computing at 4.4 µs per resident-week" in line and "raise the limit with --max-runs" in line
+    assert " days of model time (docs/experiments.md, Size limits)" in line and "raise the limit with --max-runs" in line
 
 
 def test_run_and_resident_week_limits_are_set_on_the_command_line(tmp_path, capsys):
     assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-runs", "3") == 2
     err = capsys.readouterr().err
-    assert err == (f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 0.3 seconds of "
-                   f"computing at 4.4 µs per resident-week: more than the limit of 3 runs; shrink the design or the "
-                   f"replicates, or raise the limit with --max-runs\n")
+    # 4 runs × 0.22 s + 448 weeks × 2.41 ms + 67,200 resident-weeks × 1.98 µs = 2.1 s
+    assert err == (f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 2.1 seconds of "
+                   f"model time (docs/experiments.md, Size limits): more than the limit of 3 runs; shrink the design "
+                   f"or the replicates, or raise the limit with --max-runs\n")
     assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-resident-weeks", "6e4") == 2
     err = capsys.readouterr().err
-    assert "67,200 resident-weeks (4 runs, the largest 16,800 residents × weeks with burn-in)" in err
+    assert "67,200 resident-weeks (4 runs, the largest 150 residents × 112 weeks with burn-in)" in err
     assert "raise the limit with --max-resident-weeks" in err
     assert not (tmp_path / "out").exists()
 

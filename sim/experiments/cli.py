@@ -212,8 +212,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         try:  # an interruption from here on is recorded, so the manifest never stays "running"
             write_json(store.manifest_path, manifest)
             print(f"{experiment.name}: {len(experiment.runs)} runs ({shape}); in {out} already {done} ok, {failed} "
-                  f"failed; {len(todo)} to run (about {format_hours(experiment.estimated_seconds * share)} of model "
-                  f"time)", file=sys.stderr)
+                  f"failed; {len(todo)} to run (about {format_hours(experiment.size.share(share).estimated_seconds)} "
+                  f"of model time)", file=sys.stderr)
             if todo:
                 _execute(session, experiment, todo, args, store, lock_fd, on_start)
         except KeyboardInterrupt as exc:

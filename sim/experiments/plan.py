@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from sim.experiments.design import Point, design_points
 from sim.experiments.schema import (
-    SECONDS_PER_RESIDENT_WEEK,
+    RUN_COST,
     ExperimentFile,
     GridDesign,
     LatinHypercubeDesign,
@@ -59,6 +59,26 @@ from sim.scenario import (
 MAX_POINT_PROBLEMS = 12
 SEEDED_BY_EXPERIMENT = "simulation.seed"
 SURVEY_PATHS = tuple(f"community.{name}" for name in DATA_FILES)
+
+@dataclass(frozen=True)
+class RunSize:
+    """How much simulating a set of runs is: runs, simulated weeks (burn-in included)
+    and resident-weeks, each summed over the runs."""
+
+    runs: int
+    weeks: int
+    resident_weeks: int
+
+    @property
+    def estimated_seconds(self) -> float:
+        """Model time on one worker at :data:`~sim.experiments.schema.RUN_COST`."""
+        return (self.runs * RUN_COST["run"] + self.weeks * RUN_COST["week"]
+                + self.resident_weeks * RUN_COST["resident_week"])
+
+    def share(self, fraction: float) -> RunSize:
+        """This size scaled (the runs left to do of a resumed sweep, say)."""
+        return RunSize(round(self.runs * fraction), round(self.weeks * fraction), round(self.resident_weeks * fraction))
+
 
 def format_hours(seconds: float) -> str:
     """A duration for the size messages: seconds, minutes, hours or days."""
@@ -98,14 +118,13 @@ class Experiment:
     problem: dict[str, Any] | None
     seeds: list[int]
     runs: list[PlannedRun] = field(default_factory=list)
-    resident_weeks: int = 0
-    """Residents × simulated weeks (burn-in included) summed over the runs, an upper
-    bound where the design varies the size: what the time estimate is made of."""
+    size: RunSize = field(default_factory=lambda: RunSize(0, 0, 0))
+    """Runs, simulated weeks and resident-weeks summed over the runs (upper bounds
+    where the design varies the size): what the time estimate is made of."""
 
     @property
-    def estimated_seconds(self) -> float:
-        """Model time of all runs at :data:`SECONDS_PER_RESIDENT_WEEK` (one worker)."""
-        return self.resident_weeks * SECONDS_PER_RESIDENT_WEEK
+    def resident_weeks(self) -> int:
+        return self.size.resident_weeks
 
     @property
     def name(self) -> str:
@@ -394,35 +413,37 @@ def _largest(design: Any, name: str) -> float | None:
     return max(numbers) if numbers else None
 
 
-def _run_size(design: Any, scenario: dict[str, Any]) -> int:
-    """Residents × simulated weeks (burn-in included) of a scenario's largest run."""
+def _run_size(design: Any, scenario: dict[str, Any]) -> tuple[int, int]:
+    """Residents and simulated weeks (burn-in included) of a scenario's largest run."""
     size = []
     for block, key in (("community", "residents"), ("simulation", "weeks"), ("simulation", "burn_in_weeks")):
         largest = _largest(design, f"{block}.{key}")
         size.append(int(scenario[block][key] if largest is None else largest))
     residents, weeks, burn_in = size
-    return residents * (weeks + burn_in)
+    return residents, weeks + burn_in
 
 
-def _check_size(path: Path, spec: ExperimentFile, dumps: dict[str, dict[str, Any]], limits: Limits) -> int:
-    """Refuse a sweep over ``limits`` before its design is built; return its
-    resident-weeks (an upper bound where the design varies the size)."""
+def _check_size(path: Path, spec: ExperimentFile, dumps: dict[str, dict[str, Any]], limits: Limits) -> RunSize:
+    """Refuse a sweep over ``limits`` before its design is built; return its size (an
+    upper bound where the design varies the size)."""
     points = planned_points(spec.design)
-    runs = len(spec.scenarios) * points * spec.replicates
-    resident_weeks = points * spec.replicates * sum(_run_size(spec.design, dump) for dump in dumps.values())
+    per_scenario = [_run_size(spec.design, dump) for dump in dumps.values()]
+    each = points * spec.replicates
+    size = RunSize(len(spec.scenarios) * each, each * sum(weeks for _, weeks in per_scenario),
+                   each * sum(residents * weeks for residents, weeks in per_scenario))
     shape = (f"{len(spec.scenarios)} scenarios × {points:,} design points × {spec.replicates:,} replicates")
-    estimate = (f"about {format_hours(resident_weeks * SECONDS_PER_RESIDENT_WEEK)} of computing at "
-                f"{SECONDS_PER_RESIDENT_WEEK * 1e6:.1f} µs per resident-week")
-    if runs > limits.runs:
-        raise ScenarioError([f"{path}: {runs:,} runs ({shape}), {estimate}: more than the limit of {limits.runs:,} "
-                             f"runs; shrink the design or the replicates, or raise the limit with --max-runs"])
-    if resident_weeks > limits.resident_weeks:
-        largest = max(_run_size(spec.design, dump) for dump in dumps.values())
-        raise ScenarioError([f"{path}: {resident_weeks:,} resident-weeks ({runs:,} runs, the largest {largest:,} "
-                             f"residents × weeks with burn-in), {estimate}: more than the limit of "
-                             f"{limits.resident_weeks:,}; use fewer runs, residents or weeks, or raise the limit "
-                             f"with --max-resident-weeks"])
-    return resident_weeks
+    estimate = f"about {format_hours(size.estimated_seconds)} of model time (docs/experiments.md, Size limits)"
+    if size.runs > limits.runs:
+        raise ScenarioError([f"{path}: {size.runs:,} runs ({shape}), {estimate}: more than the limit of "
+                             f"{limits.runs:,} runs; shrink the design or the replicates, or raise the limit with "
+                             f"--max-runs"])
+    if size.resident_weeks > limits.resident_weeks:
+        residents, weeks = max(per_scenario, key=lambda rw: rw[0] * rw[1])
+        raise ScenarioError([f"{path}: {size.resident_weeks:,} resident-weeks ({size.runs:,} runs, the largest "
+                             f"{residents:,} residents × {weeks:,} weeks with burn-in), {estimate}: more than the "
+                             f"limit of {limits.resident_weeks:,}; use fewer runs, residents or weeks, or raise the "
+                             f"limit with --max-resident-weeks"])
+    return size
 
 
 def _survey_design_problems(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, Any]],
@@ -461,7 +482,7 @@ def load_experiment(path: str | Path, limits: Limits = Limits()) -> Experiment:
         bounds = _checked_bounds(path, spec.design, parameters, problems)
     if problems:
         raise ScenarioError(problems)
-    resident_weeks = _check_size(path, spec, dumps, limits)
+    size = _check_size(path, spec, dumps, limits)
     sampler_seed = getattr(spec.design, "seed", None)
     points, problem = design_points(spec.design, parameters, bounds, spec.root_seed if sampler_seed is None else sampler_seed)
     _check_points(path, spec, tables, points, problems)
@@ -474,7 +495,7 @@ def load_experiment(path: str | Path, limits: Limits = Limits()) -> Experiment:
                 inputs[name].update(input_files(Scenario.model_validate(with_point(table, files))))
     seeds = replicate_seeds(spec.root_seed, spec.replicates)
     experiment = Experiment(path, spec, tables, dumps, inputs, parameters, points, problem, seeds,
-                            resident_weeks=resident_weeks)
+                            size=size)
     experiment.runs = [
         PlannedRun(run_id(entry.name, j, k, len(points), spec.replicates), entry.name, j, point, k, seeds[k])
         for entry in spec.scenarios

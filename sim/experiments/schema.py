@@ -26,11 +26,13 @@ from sim.scenario import ScenarioError, read_toml
 
 DESIGN_KINDS = ("none", "grid", "rows", "lhs", "sobol", "morris")
 
-SECONDS_PER_RESIDENT_WEEK = 4.4e-6
-"""Model time per resident per simulated week (burn-in included), for the estimate a
-sweep prints and its size limits: the full intervention package at 1,000 residents,
-4.39 ms a week on the 2-core development machine (benchmarks/results.md). Scenarios
-with fewer interventions, and larger communities, take less per resident-week."""
+RUN_COST = {"run": 0.22, "week": 2.41e-3, "resident_week": 1.98e-6}
+"""Model seconds per run (building the community), per simulated week (burn-in
+included) and per resident-week, for the time a sweep estimates: the full
+intervention package on the 2-core development machine (benchmarks/results.md:
+construction 0.22 s; the week's fixed 2.41 ms and 1.98 µs per resident). A run of
+1,000 residents × 572 weeks is then 2.7 s; scenarios with fewer interventions take
+less, so the estimate is an upper one."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Limits:
     line raises them (``--max-runs``, ``--max-resident-weeks``)."""
 
     runs: int = 100_000
-    resident_weeks: int = 10**11  # about 120 hours of computing at SECONDS_PER_RESIDENT_WEEK
+    resident_weeks: int = 10**11  # 55 hours of per-resident work at RUN_COST
 
 
 Scalar = Union[bool, int, Annotated[float, Field(allow_inf_nan=True)], str]
