@@ -246,3 +246,20 @@ def test_a_folder_being_written_names_the_process_holding_it(tmp_path, capsys):
     with ResultsStore(out).locked():
         assert sweep(TINY, "--workers", "1", "--out", out) == 2
     assert capsys.readouterr().err == f"error: {out}: another sweep (process {os.getpid()}) is writing into this folder\n"
+
+
+def test_a_second_ctrl_c_while_results_are_consolidated_leaves_a_finished_manifest(tmp_path, monkeypatch):
+    from sim.experiments.store import ResultsStore
+
+    consolidate = ResultsStore.consolidate
+
+    def interrupted_consolidate(self, experiment):
+        signal.raise_signal(signal.SIGINT)
+        return consolidate(self, experiment)
+
+    monkeypatch.setattr(ResultsStore, "consolidate", interrupted_consolidate)
+    out = tmp_path / "impatient"
+    assert sweep(TINY, "--workers", "1", "--out", out) == 130
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["sessions"][-1]["finished"]
+    assert len(pd.read_parquet(out / "runs.parquet")) == 4

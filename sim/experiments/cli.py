@@ -166,7 +166,7 @@ def _execute(session: Session, experiment: Experiment, todo: list[PlannedRun], a
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.experiments.execute import check_scheduler
+    from sim.experiments.execute import check_scheduler, signals_deferred
     from sim.experiments.plan import format_hours, load_experiment
     from sim.experiments.store import FORMAT, ResultsStore, write_json
     from sim.runner import provenance
@@ -226,17 +226,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             raise
         wall = time.perf_counter() - clock
 
-        runs = store.consolidate(experiment)
-        statuses = runs["status"].value_counts().to_dict()
-        total = {status: int(statuses.get(status, 0)) for status in ("ok", "failed", "pending")}
-        entry.update({"finished": _now(), "wall_seconds": round(wall, 3), "model_seconds": round(session.model_seconds, 3),
-                      "interrupted": session.interrupted is not None, "signal": session.interrupted,
-                      **session.counts})
-        manifest["finished"] = entry["finished"]
-        manifest["counts"] = total
-        manifest["status"] = "complete" if total["ok"] == len(experiment.runs) else (
-            "interrupted" if session.interrupted else "incomplete")
-        write_json(store.manifest_path, manifest)
+        with signals_deferred():  # a second Ctrl-C takes effect once the manifest is written
+            runs = store.consolidate(experiment)
+            statuses = runs["status"].value_counts().to_dict()
+            total = {status: int(statuses.get(status, 0)) for status in ("ok", "failed", "pending")}
+            entry.update({"finished": _now(), "wall_seconds": round(wall, 3),
+                          "model_seconds": round(session.model_seconds, 3),
+                          "interrupted": session.interrupted is not None, "signal": session.interrupted,
+                          **session.counts})
+            manifest["finished"] = entry["finished"]
+            manifest["counts"] = total
+            manifest["status"] = "complete" if total["ok"] == len(experiment.runs) else (
+                "interrupted" if session.interrupted else "incomplete")
+            write_json(store.manifest_path, manifest)
 
     print(f"{experiment.name}: {total['ok']} ok, {total['failed']} failed, {total['pending']} pending of "
           f"{len(experiment.runs)} runs (this session: {session.counts['ok']} ok, {session.counts['failed']} failed "

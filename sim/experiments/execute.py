@@ -233,14 +233,16 @@ def worker_start_method() -> str:
 
 
 @contextmanager
-def _signals_deferred() -> Iterator[None]:
+def signals_deferred() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back until the block ends, then deliver them.
 
     Numba loads compiled kernels through LLVM, which calls back into Python through
     ctypes; an exception raised in such a callback, as a signal handler's
     KeyboardInterrupt would be, is printed and dropped, so a Ctrl-C at that moment
-    was lost and the sweep ran on. Only the main thread can set handlers; elsewhere
-    the block runs as it is."""
+    was lost and the sweep ran on. The sweep's last steps (consolidating, writing the
+    manifest) run so too, so that a second Ctrl-C does not leave the manifest saying
+    "running". Only the main thread can set handlers; elsewhere the block runs as it
+    is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -258,7 +260,7 @@ def _signals_deferred() -> Iterator[None]:
 
 def _warm_up() -> None:
     """Load (or compile) the model's kernels in this process, with signals deferred."""
-    with _signals_deferred():
+    with signals_deferred():
         kernels.warm_up()
 
 
