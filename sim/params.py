@@ -55,9 +55,12 @@ def prob(default: float, description: str, **kw: Any) -> Any:
 
 
 class Block(BaseModel):
-    """Base for every scenario block: strict, unknown keys rejected."""
+    """Base for every scenario block: strict, unknown keys rejected, and every number
+    finite. TOML can spell ``inf`` and ``nan``; an infinite cost or grant would turn
+    the budget's arithmetic into ``nan`` and results files into invalid JSON, and no
+    parameter means "unlimited" by infinity."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=True, allow_inf_nan=False)
 
 
 class Simulation(Block):

@@ -377,3 +377,191 @@ def test_bad_experiment_file_exits_2_without_a_traceback_from_the_command_line(t
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"error: {path}: replicate: unknown key")
+
+
+# -- nonsense that must not run ----------------------------------------------------------
+
+def experiment_text(design: str = "", top: str = "", scenario: Path = NEW_ESTATE, sets: str = "[]") -> str:
+    return (f'name = "bad"\n{top}\n[[scenarios]]\nname = "a"\nfile = "{scenario}"\nset = {sets}\n{design}\n')
+
+
+NONSENSE = {
+    "an infinite grant": (
+        experiment_text(sets='["interventions.funding.grant=inf"]'),
+        "interventions.funding.grant: Input should be a finite number (got inf)",
+    ),
+    "an infinite storage cap as a grid level": (
+        experiment_text('[design]\nkind = "grid"\n[design.levels]\n"interventions.time_bank.storage_cap" = [10.0, inf]\n'),
+        "design.levels.interventions.time_bank.storage_cap[1] = inf in scenario 'a': "
+        "interventions.time_bank.storage_cap: Input should be a finite number",
+    ),
+    "an infinite weekly cost": (
+        experiment_text(sets='["interventions.activities.weekly_cost=inf"]'),
+        "interventions.activities.weekly_cost: Input should be a finite number (got inf)",
+    ),
+    "an infinite LHS bound": (
+        experiment_text('[design]\nkind = "lhs"\nn = 4\n[design.bounds]\n"interventions.funding.grant" = [0.0, inf]\n'),
+        "design.bounds.interventions.funding.grant[1]: Input should be a finite number (got inf)",
+    ),
+    "a NaN Sobol bound": (
+        experiment_text('[design]\nkind = "sobol"\nN = 4\n[design.bounds]\n"trust.gossip_rate" = [nan, 0.5]\n'),
+        "design.bounds.trust.gossip_rate[0]: Input should be a finite number (got nan)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NONSENSE, ids=list(NONSENSE))
+def test_non_finite_money_and_bounds_are_refused_before_anything_runs(case, tmp_path, capsys):
+    text, expected = NONSENSE[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+def test_json_written_by_a_sweep_has_no_nan_or_infinity_literals(tmp_path):
+    from sim.experiments.store import write_json
+
+    write_json(tmp_path / "x.json", {"a": float("nan"), "b": [float("inf"), 1.5], "c": {"d": -float("inf")}})
+    text = (tmp_path / "x.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text) == {"a": None, "b": [None, 1.5], "c": {"d": None}}
+
+
+SURVEY = ROOT / "scenarios" / "survey_example.toml"
+SURVEY_DESIGNS = {
+    "residents varied in a survey scenario": (
+        '[design]\nkind = "grid"\n[design.levels]\n"community.residents" = [50, 100]\n',
+        "design: community.residents cannot vary in scenario 'a': its survey "
+        f"{ROOT / 'scenarios' / 'survey_example' / 'residents.csv'} fixes the number of residents",
+    ),
+    "a residents file that does not exist": (
+        '[design]\nkind = "grid"\n[design.levels]\n"community.residents_file" = ["no_such_survey.csv"]\n',
+        "design.levels.community.residents_file[0] = 'no_such_survey.csv' in scenario 'a': ",
+    ),
+    "a residents file that is not a survey": (
+        '[design]\nkind = "rows"\nparameters = ["community.residents_file"]\nrows = [["bad.toml"]]\n',
+        "design.rows[0] (community.residents_file='bad.toml') in scenario 'a': ",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SURVEY_DESIGNS, ids=list(SURVEY_DESIGNS))
+def test_design_over_survey_fields_is_checked_like_a_scenario_before_anything_runs(case, tmp_path, capsys):
+    design, expected = SURVEY_DESIGNS[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(experiment_text(design, top="weeks = 5", scenario=SURVEY), encoding="utf-8")
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert all(line.startswith(f"error: {path}: ") for line in err.splitlines()), err
+    assert not (tmp_path / "out").exists()
+
+
+def test_design_over_survey_files_runs_each_community_at_its_surveys_size(tmp_path):
+    source = ROOT / "scenarios" / "survey_example"
+    residents = pd.read_csv(source / "residents.csv")
+    edges = pd.read_csv(source / "edges.csv")
+    half = residents.iloc[:30]
+    half.to_csv(tmp_path / "half.csv", index=False)
+    kept = edges.columns[:2]
+    edges[edges[kept[0]].isin(half["id"]) & edges[kept[1]].isin(half["id"])].to_csv(tmp_path / "half_edges.csv",
+                                                                                      index=False)
+    design = ('[design]\nkind = "rows"\nparameters = ["community.residents_file", "community.edges_file"]\n'
+              f'rows = [["{source / "residents.csv"}", "{source / "edges.csv"}"], ["half.csv", "half_edges.csv"]]\n')
+    path = tmp_path / "surveys.toml"
+    path.write_text(experiment_text(design, top="weeks = 5", scenario=SURVEY), encoding="utf-8")
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 0
+    weekly = pd.read_parquet(tmp_path / "out" / "weekly.parquet")
+    first_week = weekly[weekly["week"] == 0].set_index("point")["residents"]
+    assert first_week[0] <= len(residents) and 0 < first_week[1] <= 30
+    hashed = json.loads((tmp_path / "out" / "manifest.json").read_text())["experiment"]["scenarios"][0]["input_files"]
+    assert {str(tmp_path / "half.csv"), str(tmp_path / "half_edges.csv"), str(source / "residents.csv")} <= set(hashed)
+
+
+def test_a_grid_level_given_twice_is_refused(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text(experiment_text('[design]\nkind = "grid"\n[design.levels]\n"trust.gossip_rate" = [0.1, 0.3, 0.1]\n'
+                                    '"helping.rounds" = [2, 2.0]\n'), encoding="utf-8")
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert f"error: {path}: design.levels: trust.gossip_rate: the level 0.1 is given more than once" in err, err
+    assert len(err.strip().splitlines()) == 1
+
+
+# -- size --------------------------------------------------------------------------------------
+
+HUGE = {
+    "grid of 10^9 points": ('[design]\nkind = "grid"\n[design.levels]\n' + "".join(
+        f'"{name}" = [{", ".join(str(0.05 * (i + 1)) for i in range(10))}]\n' for name in (
+            "trust.gossip_rate", "trust.experience_rate", "helping.coordinator_reach", "helping.reluctance_mean",
+            "norms.initial_authority", "norms.authority_rate", "community.infrastructure",
+            "community.family_support", "community.formal_care")), "1,000,000,000 runs"),
+    "LHS of n = 10^9": ('[design]\nkind = "lhs"\nn = 1_000_000_000\n[design.bounds]\n"trust.gossip_rate" = [0.1, 0.3]\n',
+                        "1,000,000,000 runs"),
+    "Sobol of N = 2^30": ('[design]\nkind = "sobol"\nN = 1_073_741_824\n[design.bounds]\n"trust.gossip_rate" = [0.1, 0.3]\n'
+                          '"helping.rounds" = [1, 8]\n', f"{2**30 * 6:,} runs"),
+    "Morris of 10^8 trajectories": ('[design]\nkind = "morris"\ntrajectories = 100_000_000\n[design.bounds]\n'
+                                    '"trust.gossip_rate" = [0.1, 0.3]\n', f"{10**8 * 2:,} runs"),
+}
+
+
+@pytest.mark.parametrize("case", HUGE, ids=list(HUGE))
+def test_an_oversized_design_is_refused_with_its_size_and_time_before_it_is_built(case, tmp_path):
+    from sim.experiments.plan import Limits, load_experiment
+    from sim.scenario import ScenarioError
+
+    design, runs = HUGE[case]
+    path = tmp_path / "huge.toml"
+    path.write_text(experiment_text(design), encoding="utf-8")
+    with pytest.raises(ScenarioError) as refused:
+        load_experiment(path, Limits())
+    [line] = refused.value.problems
+    assert line.startswith(f"{path}: {runs} (1 scenarios × ")
+    assert " days of model time (docs/experiments.md, Size limits)" in line and "raise the limit with --max-runs" in line
+
+
+def test_run_and_resident_week_limits_are_set_on_the_command_line(tmp_path, capsys):
+    assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-runs", "3") == 2
+    err = capsys.readouterr().err
+    # 4 runs × 0.22 s + 448 weeks × 2.41 ms + 67,200 resident-weeks × 1.98 µs = 2.1 s
+    assert err == (f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 2.1 seconds of "
+                   f"model time (docs/experiments.md, Size limits): more than the limit of 3 runs; shrink the design "
+                   f"or the replicates, or raise the limit with --max-runs\n")
+    assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-resident-weeks", "6e4") == 2
+    err = capsys.readouterr().err
+    assert "67,200 resident-weeks (4 runs, the largest 150 residents × 112 weeks with burn-in)" in err
+    assert "raise the limit with --max-resident-weeks" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_size_a_design_varies_counts_at_its_largest(tmp_path):
+    from sim.experiments.plan import load_experiment
+
+    path = tmp_path / "sizes.toml"
+    path.write_text(experiment_text('[design]\nkind = "grid"\n[design.levels]\n"community.residents" = [100, 300]\n',
+                                    top="weeks = 48"), encoding="utf-8")
+    burn_in = 52
+    assert load_experiment(path).resident_weeks == 2 * 300 * (48 + burn_in)
+
+
+# -- the results folder's manifest ----------------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["sessions", "fingerprint", "not json"])
+def test_a_damaged_manifest_is_refused_with_one_line(damage, in_process, tmp_path, capsys):
+    out = tmp_path / "damaged"
+    shutil.copytree(in_process, out)
+    manifest = out / "manifest.json"
+    if damage == "not json":
+        manifest.write_text(manifest.read_text()[:100])
+    else:
+        data = json.loads(manifest.read_text())
+        del data[damage]
+        manifest.write_text(json.dumps(data))
+    assert sweep(TINY, "--workers", "1", "--out", out, "--resume") == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {manifest}: ") and len(err.strip().splitlines()) == 1, err
+    assert (f"{damage} (missing)" if damage != "not json" else "cannot be read as JSON") in err
+    assert len(run_files(out)) == 4

@@ -1,39 +1,66 @@
 """``mutualaid sweep``: run an experiment file and keep its results folder.
 
-    mutualaid sweep EXPERIMENT [--workers N] [--scheduler ADDRESS|local] [--out DIR]
-                               [--resume] [--retry-failed] [--quiet]
+    mutualaid sweep EXPERIMENT [--workers N] [--scheduler ADDRESS|local] [--scheduler-timeout S]
+                               [--out DIR] [--resume] [--retry-failed] [--quiet]
+                               [--max-runs N] [--max-resident-weeks N]
 
 Exit status: 0 when every run succeeded, 1 when some failed or are still missing,
-2 for an invalid experiment or a results folder that is not this experiment's,
-130 when interrupted (what finished is kept; ``--resume`` continues).
+2 for an invalid or oversized experiment, a results folder that is not this
+experiment's, or a Dask scheduler that cannot be used; 130 when interrupted by Ctrl-C
+(SIGINT), 143 by SIGTERM (what finished is kept and consolidated; ``--resume``
+continues).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from sim.experiments.schema import Limits  # light: pydantic and the parameter schema, as sim.cli imports
+from sim.scenario import ScenarioError
+
 if TYPE_CHECKING:  # the command line imports the heavy modules only when a sweep runs
     from sim.experiments.plan import Experiment, PlannedRun
     from sim.experiments.store import ResultsStore
 
-EXIT_OK, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 130
+DEFAULT_SCHEDULER_TIMEOUT = 60.0
+"""Seconds a sweep waits for a Dask scheduler to answer and to have a worker."""
+EXIT_OK, EXIT_INCOMPLETE = 0, 1
+EXIT_INTERRUPTED = {"SIGINT": 130, "SIGTERM": 143}  # 128 + the signal's number, as shells report it
 SHOWN_FAILURES = 5
 
 
 def _positive(text: str) -> int:
+    """A whole number of at least 1, also in exponent form (``1e11``) for the limits."""
     try:
-        value = int(text)
-    except ValueError:
+        number = float(text) if "e" in text.lower() else int(text)
+        value = int(number)
+        if value != number:
+            raise ValueError(text)
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
     return value
 
 
@@ -49,12 +76,20 @@ def register_sweep(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--scheduler", metavar="ADDRESS|local",
                        help="run on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a "
                             "LocalCluster of --workers single-threaded workers")
+    sweep.add_argument("--scheduler-timeout", type=_seconds, metavar="S", default=DEFAULT_SCHEDULER_TIMEOUT,
+                       help="seconds to wait for a --scheduler ADDRESS to answer and to have a worker "
+                            f"(default {DEFAULT_SCHEDULER_TIMEOUT:g})")
     sweep.add_argument("--out", metavar="DIR", help="results folder (default: results/<experiment name>)")
     sweep.add_argument("--resume", action="store_true",
                        help="continue a sweep in its results folder: run only the runs it does not have")
     sweep.add_argument("--retry-failed", action="store_true",
                        help="with --resume (implied): also rerun the runs that failed")
-    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+    sweep.add_argument("--max-runs", type=_positive, metavar="N", default=Limits.runs,
+                       help=f"refuse a sweep of more runs (default {Limits.runs:,}; see docs/experiments.md)")
+    sweep.add_argument("--max-resident-weeks", type=_positive, metavar="N", default=Limits.resident_weeks,
+                       help=f"refuse a sweep of more residents × simulated weeks summed over its runs "
+                            f"(default {Limits.resident_weeks:.0e})")
     sweep.set_defaults(func=cmd_sweep)
 
 
@@ -75,57 +110,76 @@ class Session:
     lost: list[tuple[str, str]] = field(default_factory=list)
     model_seconds: float = 0.0
     executor: str | None = None
-    interrupted: bool = False
+    interrupted: str | None = None
+    """The signal that ended the session early (SIGINT or SIGTERM), if one did."""
 
 
-def _execute(experiment: Experiment, todo: list[PlannedRun], args: argparse.Namespace, store: ResultsStore,
-             on_start: Callable[[str], None]) -> Session:
-    """Run ``todo`` on the chosen executor with a progress bar; Ctrl-C ends it early."""
-    from tqdm import tqdm
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's or the system's request to stop), raised in the main
+    thread so it ends the sweep exactly as Ctrl-C does."""
 
-    from sim.experiments.execute import RunOutcome, open_pool, run_sweep
 
-    # tqdm's monitor thread would outlive the bar, and a process with a second thread
-    # starts its next sweep's workers with spawn instead of fork (see open_pool)
-    tqdm.monitor_interval = 0
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While a sweep runs, SIGTERM raises :class:`Terminated` like Ctrl-C raises
+    KeyboardInterrupt: finished runs are kept, the results consolidated and the
+    manifest marked interrupted. Only the main thread can set signal handlers; from
+    another thread (a notebook's worker) SIGTERM keeps its meaning."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
-    session = Session()
-    workers = args.workers or os.cpu_count() or 1
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        with open_pool(workers, args.scheduler) as pool:
-            session.executor = pool.description
-            on_start(pool.description)
-            with tqdm(total=len(todo), unit="run", desc=experiment.name, disable=args.quiet or None,
-                      dynamic_ncols=True) as bar:
-                def on_done(outcome: RunOutcome | None) -> None:
-                    if outcome is None:
-                        session.counts["lost"] += 1
-                    else:
-                        session.counts[outcome.status] += 1
-                        session.model_seconds += outcome.model_seconds
-                    bar.set_postfix(session.counts, refresh=False)
-                    bar.update(1)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
-                session.lost = run_sweep(experiment, todo, pool, store.write_run, on_done)
-    except KeyboardInterrupt:
-        session.interrupted = True
-        print("interrupted: finished runs are kept; --resume continues", file=sys.stderr)
-    return session
+
+def _execute(session: Session, experiment: Experiment, todo: list[PlannedRun], args: argparse.Namespace,
+             store: ResultsStore, lock_fd: int | None, on_start: Callable[[str], None]) -> None:
+    """Run ``todo`` on the chosen executor, counting into ``session`` and reporting
+    progress (sim/progress.py). Ctrl-C and SIGTERM propagate, after the pool is
+    closed, also from its start-up."""
+    from sim.experiments.execute import RunOutcome, open_pool, run_sweep
+    from sim.progress import Progress
+
+    workers = args.workers or os.cpu_count() or 1
+    private = () if lock_fd is None else (lock_fd,)
+    with open_pool(workers, args.scheduler, private, scheduler_timeout=args.scheduler_timeout) as pool:
+        session.executor = pool.description
+        on_start(pool.description)
+        # created after the pool: a forked pool must start before any thread
+        with Progress(len(todo), f"sweep {experiment.name}", quiet=args.quiet) as progress:
+            def on_done(outcome: RunOutcome | None) -> None:
+                if outcome is None:
+                    session.counts["lost"] += 1
+                else:
+                    session.counts[outcome.status] += 1
+                    session.model_seconds += outcome.model_seconds
+                progress.update(1, failed=int(outcome is None or outcome.status == "failed"))
+
+            session.lost = run_sweep(experiment, todo, pool, store.write_run, on_done, progress.tick)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.experiments.plan import load_experiment
+    from sim.experiments.execute import check_scheduler, signals_deferred
+    from sim.experiments.plan import format_hours, load_experiment
     from sim.experiments.store import FORMAT, ResultsStore, write_json
     from sim.runner import provenance
 
-    experiment = load_experiment(args.experiment)
+    check_scheduler(args.scheduler)
+    experiment = load_experiment(args.experiment, Limits(args.max_runs, args.max_resident_weeks))
     out = Path(args.out) if args.out else Path("results") / experiment.name
     resume = args.resume or args.retry_failed
     store = ResultsStore(out)
     command = ["mutualaid", *sys.argv[1:]]
 
     store.check_owner(experiment, resume)  # before the lock file is created in someone else's folder
-    with store.locked():
+    with store.locked() as lock_fd, sigterm_interrupts():
         manifest = store.check_owner(experiment, resume)
         store.prepare()
         recorded = store.recorded() if manifest is not None else {}
@@ -143,33 +197,48 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                   f"started at {manifest['provenance'].get('git_commit')} (both are in the manifest)", file=sys.stderr)
         manifest["sessions"].append(entry)
         manifest["status"] = "running"
-        write_json(store.manifest_path, manifest)
-
-        spec = experiment.spec
-        shape = f"{len(spec.scenarios)} scenarios × {len(experiment.points)} design points × {spec.replicates} replicates"
-        done = sum(status == "ok" for status in recorded.values())
-        failed = sum(status == "failed" for status in recorded.values())
-        print(f"{experiment.name}: {len(experiment.runs)} runs ({shape}); in {out} already {done} ok, {failed} failed; "
-              f"{len(todo)} to run", file=sys.stderr)
+        session = Session()
 
         def on_start(executor: str) -> None:
             entry["executor"] = executor
             write_json(store.manifest_path, manifest)
 
+        spec = experiment.spec
+        shape = f"{len(spec.scenarios)} scenarios × {len(experiment.points)} design points × {spec.replicates} replicates"
+        done = sum(status == "ok" for status in recorded.values())
+        failed = sum(status == "failed" for status in recorded.values())
+        share = len(todo) / len(experiment.runs)
         clock = time.perf_counter()
-        session = _execute(experiment, todo, args, store, on_start) if todo else Session()
+        try:  # an interruption from here on is recorded, so the manifest never stays "running"
+            write_json(store.manifest_path, manifest)
+            print(f"{experiment.name}: {len(experiment.runs)} runs ({shape}); in {out} already {done} ok, {failed} "
+                  f"failed; {len(todo)} to run (about {format_hours(experiment.size.share(share).estimated_seconds)} "
+                  f"of model time)", file=sys.stderr)
+            if todo:
+                _execute(session, experiment, todo, args, store, lock_fd, on_start)
+        except KeyboardInterrupt as exc:
+            session.interrupted = "SIGTERM" if isinstance(exc, Terminated) else "SIGINT"
+            print(f"interrupted ({session.interrupted}): finished runs are kept; --resume continues", file=sys.stderr)
+        except ScenarioError as exc:  # the executor could not be used (e.g. a Dask scheduler without workers)
+            entry.update({"finished": _now(), "error": exc.problems[0] if exc.problems else None})
+            manifest["status"] = "incomplete"
+            write_json(store.manifest_path, manifest)
+            raise
         wall = time.perf_counter() - clock
 
-        runs = store.consolidate(experiment)
-        statuses = runs["status"].value_counts().to_dict()
-        total = {status: int(statuses.get(status, 0)) for status in ("ok", "failed", "pending")}
-        entry.update({"finished": _now(), "wall_seconds": round(wall, 3), "model_seconds": round(session.model_seconds, 3),
-                      "interrupted": session.interrupted, **session.counts})
-        manifest["finished"] = entry["finished"]
-        manifest["counts"] = total
-        manifest["status"] = "complete" if total["ok"] == len(experiment.runs) else (
-            "interrupted" if session.interrupted else "incomplete")
-        write_json(store.manifest_path, manifest)
+        with signals_deferred():  # a second Ctrl-C takes effect once the manifest is written
+            runs = store.consolidate(experiment)
+            statuses = runs["status"].value_counts().to_dict()
+            total = {status: int(statuses.get(status, 0)) for status in ("ok", "failed", "pending")}
+            entry.update({"finished": _now(), "wall_seconds": round(wall, 3),
+                          "model_seconds": round(session.model_seconds, 3),
+                          "interrupted": session.interrupted is not None, "signal": session.interrupted,
+                          **session.counts})
+            manifest["finished"] = entry["finished"]
+            manifest["counts"] = total
+            manifest["status"] = "complete" if total["ok"] == len(experiment.runs) else (
+                "interrupted" if session.interrupted else "incomplete")
+            write_json(store.manifest_path, manifest)
 
     print(f"{experiment.name}: {total['ok']} ok, {total['failed']} failed, {total['pending']} pending of "
           f"{len(experiment.runs)} runs (this session: {session.counts['ok']} ok, {session.counts['failed']} failed "
@@ -191,5 +260,5 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           f"{', weekly.parquet' if (out / 'weekly.parquet').exists() else ''}"
           f"{', agents.parquet' if (out / 'agents.parquet').exists() else ''})")
     if session.interrupted:
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED[session.interrupted]
     return EXIT_OK if total["ok"] == len(experiment.runs) else EXIT_INCOMPLETE

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,11 @@ from pydantic import ValidationError
 
 from sim.experiments.design import Point, design_points
 from sim.experiments.schema import (
+    RUN_COST,
     ExperimentFile,
     GridDesign,
     LatinHypercubeDesign,
+    Limits,
     MorrisDesign,
     Parameter,
     RowsDesign,
@@ -55,6 +58,34 @@ from sim.scenario import (
 
 MAX_POINT_PROBLEMS = 12
 SEEDED_BY_EXPERIMENT = "simulation.seed"
+SURVEY_PATHS = tuple(f"community.{name}" for name in DATA_FILES)
+
+@dataclass(frozen=True)
+class RunSize:
+    """How much simulating a set of runs is: runs, simulated weeks (burn-in included)
+    and resident-weeks, each summed over the runs."""
+
+    runs: int
+    weeks: int
+    resident_weeks: int
+
+    @property
+    def estimated_seconds(self) -> float:
+        """Model time on one worker at :data:`~sim.experiments.schema.RUN_COST`."""
+        return (self.runs * RUN_COST["run"] + self.weeks * RUN_COST["week"]
+                + self.resident_weeks * RUN_COST["resident_week"])
+
+    def share(self, fraction: float) -> RunSize:
+        """This size scaled (the runs left to do of a resumed sweep, say)."""
+        return RunSize(round(self.runs * fraction), round(self.weeks * fraction), round(self.resident_weeks * fraction))
+
+
+def format_hours(seconds: float) -> str:
+    """A duration for the size messages: seconds, minutes, hours or days."""
+    for unit, size in (("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:,.0f} {unit}"
+    return f"{seconds:.1f} seconds" if seconds < 10 else f"{seconds:.0f} seconds"
 
 
 @dataclass(frozen=True)
@@ -87,6 +118,13 @@ class Experiment:
     problem: dict[str, Any] | None
     seeds: list[int]
     runs: list[PlannedRun] = field(default_factory=list)
+    size: RunSize = field(default_factory=lambda: RunSize(0, 0, 0))
+    """Runs, simulated weeks and resident-weeks summed over the runs (upper bounds
+    where the design varies the size): what the time estimate is made of."""
+
+    @property
+    def resident_weeks(self) -> int:
+        return self.size.resident_weeks
 
     @property
     def name(self) -> str:
@@ -102,9 +140,11 @@ class Experiment:
 
     def scenario_for(self, run: PlannedRun) -> Scenario:
         """The validated scenario of one run (design values and seed applied)."""
-        data = with_point(self.scenario_tables[run.scenario], run.parameters)
+        point = anchored(run.parameters, self.path.parent)
+        data = with_point(self.scenario_tables[run.scenario], point)
         _set_path(data, SEEDED_BY_EXPERIMENT, run.seed)
-        return validate_data(data, f"{self.path}: run {run.run_id}")
+        scenario = validate_data(data, f"{self.path}: run {run.run_id}")
+        return check_survey(scenario) if any(name in point for name in SURVEY_PATHS) else scenario
 
     def resolved(self) -> dict[str, Any]:
         """The experiment as resolved, for the manifest (JSON-ready; a copy)."""
@@ -174,6 +214,18 @@ def with_point(table: dict[str, Any], point: Point) -> dict[str, Any]:
     for path, value in point.items():
         _set_path(data, path, value)
     return data
+
+
+def anchored(point: Point, base: Path) -> Point:
+    """A design point whose survey file values (``community.residents_file``,
+    ``community.edges_file``) are made absolute, relative to ``base`` (the experiment
+    file's folder), as a scenario's own survey paths are relative to its file."""
+    out = dict(point)
+    for name in SURVEY_PATHS:
+        value = out.get(name)
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            out[name] = str((base / value).resolve())
+    return out
 
 
 def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str]) -> tuple[dict, dict, dict]:
@@ -282,14 +334,29 @@ def _scenario_problems(source: str, exc: ValidationError) -> list[str]:
 
 
 def _invalid_points(path: Path, tables: dict[str, dict[str, Any]], checks: list[tuple[str, Point]]) -> list[str]:
-    """Validate every scenario with each (label, point) of ``checks``."""
+    """Validate every scenario with each (label, point) of ``checks``, as the scenario
+    loader would: the schema, and the survey files a point names (each pair of files
+    read once)."""
     found: list[str] = []
+    surveys: dict[tuple[str | None, str | None], list[str]] = {}
     for where, point in checks:
+        point = anchored(point, path.parent)
         for name, table in tables.items():
             try:
-                Scenario.model_validate(with_point(table, point))
+                scenario = Scenario.model_validate(with_point(table, point))
             except ValidationError as exc:
                 found.extend(_scenario_problems(f"{path}: {where} in scenario {name!r}", exc))
+                continue
+            if not any(key in point for key in SURVEY_PATHS):
+                continue
+            files = (scenario.community.residents_file, scenario.community.edges_file)
+            if files not in surveys:
+                try:
+                    check_survey(scenario)
+                    surveys[files] = []
+                except ScenarioError as exc:
+                    surveys[files] = exc.problems
+            found.extend(f"{path}: {where} in scenario {name!r}: {line}" for line in surveys[files])
     return found
 
 
@@ -314,9 +381,93 @@ def _check_points(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, 
     problems.extend(found)
 
 
-def load_experiment(path: str | Path) -> Experiment:
+def planned_points(design: Any) -> int:
+    """The number of points a design will have, from its definition alone (nothing is
+    sampled): ∏ levels, the rows, ``n``, ``N·(2D+2)`` or ``N·(D+2)``, ``r·(D+1)``."""
+    if isinstance(design, GridDesign):
+        return math.prod(len(levels) for levels in design.levels.values())
+    if isinstance(design, RowsDesign):
+        return len(design.rows)
+    if isinstance(design, LatinHypercubeDesign):
+        return design.n
+    if isinstance(design, SobolDesign):
+        dimensions = len(design.bounds)
+        return design.N * (2 * dimensions + 2 if design.calc_second_order else dimensions + 2)
+    if isinstance(design, MorrisDesign):
+        return design.trajectories * (len(design.bounds) + 1)
+    return 1
+
+
+def _largest(design: Any, name: str) -> float | None:
+    """The largest number a design gives parameter ``name``; ``None`` if it does not vary it."""
+    if isinstance(design, GridDesign):
+        values = design.levels.get(name, [])
+    elif isinstance(design, RowsDesign):
+        column = design.parameters.index(name) if name in design.parameters else None
+        values = [] if column is None else [row[column] for row in design.rows if len(row) > column]
+    elif isinstance(design, (LatinHypercubeDesign, SobolDesign, MorrisDesign)):
+        values = design.bounds.get(name, [])[1:]
+    else:
+        values = []
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return max(numbers) if numbers else None
+
+
+def _run_size(design: Any, scenario: dict[str, Any]) -> tuple[int, int]:
+    """Residents and simulated weeks (burn-in included) of a scenario's largest run."""
+    size = []
+    for block, key in (("community", "residents"), ("simulation", "weeks"), ("simulation", "burn_in_weeks")):
+        largest = _largest(design, f"{block}.{key}")
+        size.append(int(scenario[block][key] if largest is None else largest))
+    residents, weeks, burn_in = size
+    return residents, weeks + burn_in
+
+
+def _check_size(path: Path, spec: ExperimentFile, dumps: dict[str, dict[str, Any]], limits: Limits) -> RunSize:
+    """Refuse a sweep over ``limits`` before its design is built; return its size (an
+    upper bound where the design varies the size)."""
+    points = planned_points(spec.design)
+    per_scenario = [_run_size(spec.design, dump) for dump in dumps.values()]
+    each = points * spec.replicates
+    size = RunSize(len(spec.scenarios) * each, each * sum(weeks for _, weeks in per_scenario),
+                   each * sum(residents * weeks for residents, weeks in per_scenario))
+    shape = (f"{len(spec.scenarios)} scenarios × {points:,} design points × {spec.replicates:,} replicates")
+    estimate = f"about {format_hours(size.estimated_seconds)} of model time (docs/experiments.md, Size limits)"
+    if size.runs > limits.runs:
+        raise ScenarioError([f"{path}: {size.runs:,} runs ({shape}), {estimate}: more than the limit of "
+                             f"{limits.runs:,} runs; shrink the design or the replicates, or raise the limit with "
+                             f"--max-runs"])
+    if size.resident_weeks > limits.resident_weeks:
+        residents, weeks = max(per_scenario, key=lambda rw: rw[0] * rw[1])
+        raise ScenarioError([f"{path}: {size.resident_weeks:,} resident-weeks ({size.runs:,} runs, the largest "
+                             f"{residents:,} residents × {weeks:,} weeks with burn-in), {estimate}: more than the "
+                             f"limit of {limits.resident_weeks:,}; use fewer runs, residents or weeks, or raise the "
+                             f"limit with --max-resident-weeks"])
+    return size
+
+
+def _survey_design_problems(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, Any]],
+                            parameters: list[Parameter]) -> list[str]:
+    """A survey fixes the community's size: a design may not vary it there, nor may an
+    experiment's ``residents`` be combined with a design over survey files."""
+    varied = {p.path for p in parameters}
+    problems = []
+    if "community.residents" in varied:
+        for name, table in tables.items():
+            survey = table.get("community", {}).get("residents_file")
+            if survey is not None:
+                problems.append(f"{path}: design: community.residents cannot vary in scenario {name!r}: its survey "
+                                f"{survey} fixes the number of residents (one per surveyed resident)")
+    if spec.residents is not None and "community.residents_file" in varied:
+        problems.append(f"{path}: residents: the design varies community.residents_file, and each survey fixes the "
+                        f"number of residents; drop the experiment's residents")
+    return problems
+
+
+def load_experiment(path: str | Path, limits: Limits = Limits()) -> Experiment:
     """Read, validate and resolve an experiment file; raise :class:`ScenarioError`
-    with every problem found."""
+    with every problem found. A sweep larger than ``limits`` is refused before its
+    design is sampled."""
     path = Path(path)
     spec = read_experiment_file(path)
     problems: list[str] = []
@@ -325,18 +476,26 @@ def load_experiment(path: str | Path) -> Experiment:
         problems.append(f"{path}: reference: {spec.reference!r} is not one of the scenarios ({', '.join(names)})")
     tables, dumps, inputs = _scenario_tables(path, spec, problems)
     parameters = _design_parameters(path, spec, problems)
+    problems.extend(_survey_design_problems(path, spec, tables, parameters))
     bounds = None
     if isinstance(spec.design, (LatinHypercubeDesign, SobolDesign, MorrisDesign)):
         bounds = _checked_bounds(path, spec.design, parameters, problems)
     if problems:
         raise ScenarioError(problems)
+    size = _check_size(path, spec, dumps, limits)
     sampler_seed = getattr(spec.design, "seed", None)
     points, problem = design_points(spec.design, parameters, bounds, spec.root_seed if sampler_seed is None else sampler_seed)
     _check_points(path, spec, tables, points, problems)
     if problems:
         raise ScenarioError(problems)
+    for point in points:  # survey files named by the design are inputs too (hashed for the fingerprint)
+        files = anchored(point, path.parent)
+        if any(key in files for key in SURVEY_PATHS):
+            for name, table in tables.items():
+                inputs[name].update(input_files(Scenario.model_validate(with_point(table, files))))
     seeds = replicate_seeds(spec.root_seed, spec.replicates)
-    experiment = Experiment(path, spec, tables, dumps, inputs, parameters, points, problem, seeds)
+    experiment = Experiment(path, spec, tables, dumps, inputs, parameters, points, problem, seeds,
+                            size=size)
     experiment.runs = [
         PlannedRun(run_id(entry.name, j, k, len(points), spec.replicates), entry.name, j, point, k, seeds[k])
         for entry in spec.scenarios

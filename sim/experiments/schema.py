@@ -26,8 +26,32 @@ from sim.scenario import ScenarioError, read_toml
 
 DESIGN_KINDS = ("none", "grid", "rows", "lhs", "sobol", "morris")
 
-Scalar = Union[bool, int, float, str]
-"""A parameter value as TOML gives it."""
+RUN_COST = {"run": 0.22, "week": 2.41e-3, "resident_week": 1.98e-6}
+"""Model seconds per run (building the community), per simulated week (burn-in
+included) and per resident-week, for the time a sweep estimates: the full
+intervention package on the 2-core development machine (benchmarks/results.md:
+construction 0.22 s; the week's fixed 2.41 ms and 1.98 µs per resident). A run of
+1,000 residents × 572 weeks is then 2.7 s; scenarios with fewer interventions take
+less, so the estimate is an upper one."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest sweep that is started without being asked for explicitly.
+
+    A sweep's size is known from its file before anything is sampled or built, and a
+    typing slip (a grid of ten parameters with ten levels each, ``n = 1e9``) would
+    otherwise fill the memory with design points or run for months. The defaults
+    (docs/experiments.md) are above every experiment in experiments/; the command
+    line raises them (``--max-runs``, ``--max-resident-weeks``)."""
+
+    runs: int = 100_000
+    resident_weeks: int = 10**11  # 55 hours of per-resident work at RUN_COST
+
+
+Scalar = Union[bool, int, Annotated[float, Field(allow_inf_nan=True)], str]
+"""A parameter value as TOML gives it. A non-finite number is let through here, so
+that the scenario schema refuses it with the parameter's name, once."""
 
 
 def _check_name(value: str) -> str:
@@ -92,6 +116,21 @@ class GridDesign(Block):
     @classmethod
     def _dotted_paths(cls, data: Any) -> Any:
         return _flatten_fields(data, "levels")
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_once(cls, levels: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        """A level given twice would run every point that has it twice, as two design
+        points with the same values: replicates are the way to repeat runs."""
+        for name, values in levels.items():
+            seen: list[Any] = []
+            for value in values:
+                key = (isinstance(value, bool), value)  # 1 and 1.0 are one level; True is not 1
+                if key in seen:
+                    raise ValueError(f"{name}: the level {value!r} is given more than once "
+                                     f"(to repeat runs, raise replicates)")
+                seen.append(key)
+        return levels
 
 
 class RowsDesign(Block):

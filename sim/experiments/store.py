@@ -41,12 +41,17 @@ from sim.experiments.execute import RunOutcome
 from sim.experiments.plan import Experiment, PlannedRun
 from sim.experiments.summarise import summary_markdown, summary_table
 from sim.metrics import SUSTAINABILITY_METRICS
+from sim.runner import _json_safe
 from sim.scenario import ScenarioError
 
 RECORD_KEY = b"mutualaid.run"
 TAG_COLUMNS = ("run_id", "scenario", "point", "replicate")
 TEMPORARY_PREFIX = ".tmp-"
 FORMAT = "mutualaid-sweep/1"
+MANIFEST_KEYS: dict[str, type] = {"format": str, "fingerprint": str, "experiment": dict, "runs": list,
+                                  "provenance": dict, "sessions": list}
+"""What every manifest a sweep writes has, with its JSON type; a manifest that lacks
+one was not written by a sweep (or was damaged since)."""
 
 
 def _temporary(path: Path) -> Path:
@@ -64,7 +69,9 @@ def _write_atomically(path: Path, write: Any) -> None:
 
 
 def write_json(path: Path, data: Any) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """Write ``data`` as JSON; a non-finite number is written as ``null`` (JSON has no
+    ``NaN`` or ``Infinity``, and readers other than Python's refuse them)."""
+    text = json.dumps(_json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     _write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
@@ -90,28 +97,55 @@ class ResultsStore:
 
     # -- opening -----------------------------------------------------------------
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the folder's lock, or refuse if another sweep holds it."""
+    def locked(self) -> Iterator[int | None]:
+        """Hold the folder's lock, or refuse if another sweep holds it. Yields the lock
+        file's descriptor, which forked pool workers close (the lock is held while any
+        copy of it is open), or ``None`` where there are no advisory locks.
+
+        The holder writes its pid into the lock file, so a refusal can say which
+        process holds it."""
         self.path.mkdir(parents=True, exist_ok=True)
         try:
             import fcntl
         except ImportError:  # no advisory locks on this platform: trust the user
-            yield
+            yield None
             return
-        with open(self.path / ".lock", "w") as handle:
+        with open(self.path / ".lock", "a+", encoding="utf-8") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                raise ScenarioError([f"{self.path}: another sweep is writing into this folder"]) from None
+                handle.seek(0)
+                holder = handle.read().strip()
+                who = f"another sweep (process {holder})" if holder.isdigit() else "another sweep"
+                raise ScenarioError([f"{self.path}: {who} is writing into this folder"]) from None
             try:
-                yield
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"{os.getpid()}\n")
+                handle.flush()
+                yield handle.fileno()
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def read_manifest(self) -> dict[str, Any] | None:
+        """The folder's manifest, ``None`` if there is none; one line (ScenarioError)
+        for a manifest that is not JSON or lacks what a sweep writes."""
         if not self.manifest_path.is_file():
             return None
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        refuse = "choose another --out, or delete the folder to start the sweep again"
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ScenarioError([f"{self.manifest_path}: cannot be read as JSON ({exc}); {refuse}"]) from None
+        if not isinstance(manifest, dict):
+            raise ScenarioError([f"{self.manifest_path}: is not a sweep manifest (a JSON object); {refuse}"])
+        wrong = [key for key, kind in MANIFEST_KEYS.items() if not isinstance(manifest.get(key), kind)]
+        if wrong:
+            described = ", ".join(f"{key} ({'missing' if key not in manifest else 'not ' + MANIFEST_KEYS[key].__name__})"
+                                  for key in wrong)
+            raise ScenarioError([f"{self.manifest_path}: is not a complete sweep manifest ({FORMAT}): {described}; "
+                                 f"{refuse}"])
+        return manifest
 
     def check_owner(self, experiment: Experiment, resume: bool) -> dict[str, Any] | None:
         """The folder's manifest if it holds this experiment and we may continue it.
@@ -202,7 +236,8 @@ class ResultsStore:
             "pid": outcome.pid,
         }
         weekly = _tagged(outcome.weekly, run)
-        weekly = weekly.replace_schema_metadata({RECORD_KEY: json.dumps(record).encode("utf-8")})
+        text = json.dumps(_json_safe(record), allow_nan=False)
+        weekly = weekly.replace_schema_metadata({RECORD_KEY: text.encode("utf-8")})
         _write_atomically(self.run_path(run.run_id), lambda handle: pq.write_table(weekly, handle))
 
     # -- consolidation ---------------------------------------------------------------
