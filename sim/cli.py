@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from sim.dashboard_cli import register_dashboard
-from sim.experiments.cli import _positive, register_sweep
+from sim.experiments.cli import _data_root_option, _positive, register_sweep
 from sim.report.cli import register_report
 from sim.scenario import ScenarioError, load_scenario, read_toml
 
@@ -129,7 +129,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in scenario_files(args.files):
         try:
             if is_experiment_file(path):
-                load_experiment(path)
+                load_experiment(path, data_roots=args.data_root)
                 print(f"{path}: valid experiment file (run it with `mutualaid sweep {path}`)")
                 continue
             load_scenario(path, data_roots=args.data_root)
@@ -161,7 +161,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if is_experiment_file(args.file):
         from sim.experiments.plan import load_experiment
 
-        experiment = load_experiment(args.file)
+        experiment = load_experiment(args.file, data_roots=args.data_root)
         with Progress(len(experiment.runs), f"calibrate {experiment.name}", quiet=args.quiet) as bar:
             results = calibrate_experiment(experiment, progress=bar.update)
     else:
@@ -194,12 +194,6 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     else:
         print(text)
     return 0
-
-
-def _data_root_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-root", action="append", type=Path, default=[], metavar="DIR",
-                        help="a folder whose files scenarios may use as survey data files, besides the scenario "
-                             "file's own folder (repeatable; see docs/scenarios.md)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -124,13 +124,15 @@ def input_files(scenario: Scenario) -> dict[str, str]:
     return out
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float (NaN, ±infinity) replaced by ``None``, so
+    JSON written from it is valid (no ``NaN``/``Infinity`` literals)."""
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -180,14 +182,14 @@ def write_run(result: RunResult, out_dir: Path, command: list[str] | None = None
         "input_files": input_files(result.scenario),
         "seed": result.seed,
         "weeks": int(len(result.weekly)),
-        "sustainability": _json_safe(result.summary),
+        "sustainability": json_safe(result.summary),
         "scenario": result.scenario.model_dump(mode="json"),
         "provenance": provenance(command),
     }
     try:
         result.weekly.to_parquet(temps["parquet"], index=False)
         result.weekly.to_csv(temps["csv"], index=False)
-        text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False)
         temps["summary"].write_text(text + "\n", encoding="utf-8")
         paths["summary"].unlink(missing_ok=True)  # an earlier result stops claiming to be complete
         for key in ("parquet", "csv", "summary"):

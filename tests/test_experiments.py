@@ -473,12 +473,45 @@ def test_design_over_survey_files_runs_each_community_at_its_surveys_size(tmp_pa
               f'rows = [["{source / "residents.csv"}", "{source / "edges.csv"}"], ["half.csv", "half_edges.csv"]]\n')
     path = tmp_path / "surveys.toml"
     path.write_text(experiment_text(design, top="weeks = 5", scenario=SURVEY), encoding="utf-8")
-    assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 0
+    assert sweep(path, "--workers", "1", "--out", tmp_path / "out", "--data-root", source) == 0
     weekly = pd.read_parquet(tmp_path / "out" / "weekly.parquet")
     first_week = weekly[weekly["week"] == 0].set_index("point")["residents"]
     assert first_week[0] <= len(residents) and 0 < first_week[1] <= 30
     hashed = json.loads((tmp_path / "out" / "manifest.json").read_text())["experiment"]["scenarios"][0]["input_files"]
     assert {str(tmp_path / "half.csv"), str(tmp_path / "half_edges.csv"), str(source / "residents.csv")} <= set(hashed)
+
+
+def test_survey_files_named_by_a_design_or_set_stay_in_the_experiments_sandbox(tmp_path, capsys):
+    """A design value or a ``set`` override naming a survey file outside the experiment
+    file's folder tree is refused before anything is read, unless --data-root names
+    its folder; nothing of the file appears in the message."""
+    secret = tmp_path / "elsewhere"
+    secret.mkdir()
+    (secret / "residents.csv").write_text("TOP-SECRET-HEADER\n1\n", encoding="utf-8")
+    folder = tmp_path / "exp"
+    folder.mkdir()
+    outside = folder / "design.toml"
+    outside.write_text(experiment_text('[design]\nkind = "rows"\nparameters = ["community.residents_file"]\n'
+                                       f'rows = [["{secret / 'residents.csv'}"]]\n', top="weeks = 5",
+                                       scenario=SURVEY), encoding="utf-8")
+    assert sweep(outside, "--workers", "1", "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert "design community.residents_file: " in err and "lies outside" in err and "--data-root" in err, err
+    assert "TOP-SECRET" not in err
+    assert not (tmp_path / "out").exists()
+
+    by_set = folder / "set.toml"
+    by_set.write_text(experiment_text(top="weeks = 5", scenario=SURVEY,
+                                      sets='["community.residents_file=../elsewhere/residents.csv"]'), encoding="utf-8")
+    assert sweep(by_set, "--workers", "1", "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert "set community.residents_file: ../elsewhere/residents.csv lies outside" in err, err
+    assert "TOP-SECRET" not in err
+
+    # with its folder named as a data root the file is read, and refused as no survey, still without its content
+    assert sweep(outside, "--workers", "1", "--out", tmp_path / "out", "--data-root", secret) == 2
+    err = capsys.readouterr().err
+    assert "lies outside" not in err and "TOP-SECRET" not in err, err
 
 
 def test_a_grid_level_given_twice_is_refused(tmp_path, capsys):

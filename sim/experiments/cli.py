@@ -64,6 +64,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _data_root_option(parser: argparse.ArgumentParser) -> None:
+    """``--data-root DIR``: where survey data files may lie besides the folder of the file naming them."""
+    parser.add_argument("--data-root", action="append", type=Path, default=[], metavar="DIR",
+                        help="a folder whose files scenarios may use as survey data files, besides the folder of "
+                             "the file naming them (repeatable; see docs/scenarios.md)")
+
+
 def register_sweep(sub: argparse._SubParsersAction) -> None:
     """Add the ``sweep`` subcommand to the ``mutualaid`` parser."""
     sweep = sub.add_parser(
@@ -85,6 +92,7 @@ def register_sweep(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--retry-failed", action="store_true",
                        help="with --resume (implied): also rerun the runs that failed")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+    _data_root_option(sweep)
     sweep.add_argument("--max-runs", type=_positive, metavar="N", default=Limits.runs,
                        help=f"refuse a sweep of more runs (default {Limits.runs:,}; see docs/experiments.md)")
     sweep.add_argument("--max-resident-weeks", type=_positive, metavar="N", default=Limits.resident_weeks,
@@ -172,7 +180,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.runner import provenance
 
     check_scheduler(args.scheduler)
-    experiment = load_experiment(args.experiment, Limits(args.max_runs, args.max_resident_weeks))
+    experiment = load_experiment(args.experiment, Limits(args.max_runs, args.max_resident_weeks),
+                                 data_roots=args.data_root)
     out = Path(args.out) if args.out else Path("results") / experiment.name
     resume = args.resume or args.retry_failed
     store = ResultsStore(out)
@@ -256,7 +265,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"  … and {len(session.lost) - SHOWN_FAILURES} more not recorded")
     if total["pending"]:
         print("  some runs are still pending: --resume runs them")
-    print(f"results: {out}/ (manifest.json, runs.parquet, summary.csv"
+    print(f"results: {out}/ (manifest.json, runs.parquet, summary.csv, summary.md"
           f"{', weekly.parquet' if (out / 'weekly.parquet').exists() else ''}"
           f"{', agents.parquet' if (out / 'agents.parquet').exists() else ''})")
     if session.interrupted:

@@ -349,7 +349,7 @@ def check_scheduler(scheduler: str | None) -> None:
     try:
         from distributed.comm import get_address_host_port
     except ImportError:
-        raise ScenarioError(["--scheduler needs Dask distributed: pip install 'mutualaid-sim[dask]'"]) from None
+        raise ScenarioError(["--scheduler needs Dask distributed: from the repository root, .venv/bin/pip install -c constraints.txt -e '.[dask]'"]) from None
     if scheduler == "local":
         return
     try:

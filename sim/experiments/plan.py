@@ -25,6 +25,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -52,7 +53,9 @@ from sim.scenario import (
     apply_overrides,
     check_survey,
     format_validation_error,
+    parse_override,
     resolve_extends,
+    sandboxed,
     validate_data,
 )
 
@@ -121,6 +124,9 @@ class Experiment:
     size: RunSize = field(default_factory=lambda: RunSize(0, 0, 0))
     """Runs, simulated weeks and resident-weeks summed over the runs (upper bounds
     where the design varies the size): what the time estimate is made of."""
+    data_roots: tuple[Path, ...] = ()
+    """Folders besides the experiment file's own whose files may be survey data
+    (``--data-root``)."""
 
     @property
     def resident_weeks(self) -> int:
@@ -140,7 +146,7 @@ class Experiment:
 
     def scenario_for(self, run: PlannedRun) -> Scenario:
         """The validated scenario of one run (design values and seed applied)."""
-        point = anchored(run.parameters, self.path.parent)
+        point = anchored(run.parameters, self.path.parent, self.data_roots)
         data = with_point(self.scenario_tables[run.scenario], point)
         _set_path(data, SEEDED_BY_EXPERIMENT, run.seed)
         scenario = validate_data(data, f"{self.path}: run {run.run_id}")
@@ -216,19 +222,22 @@ def with_point(table: dict[str, Any], point: Point) -> dict[str, Any]:
     return data
 
 
-def anchored(point: Point, base: Path) -> Point:
+def anchored(point: Point, base: Path, data_roots: Sequence[Path] = ()) -> Point:
     """A design point whose survey file values (``community.residents_file``,
     ``community.edges_file``) are made absolute, relative to ``base`` (the experiment
-    file's folder), as a scenario's own survey paths are relative to its file."""
+    file's folder), as a scenario's own survey paths are relative to its file. They
+    must lie in that folder's tree or under a data root (:func:`sim.scenario.sandboxed`,
+    which raises :class:`ScenarioError` without opening the file otherwise)."""
     out = dict(point)
     for name in SURVEY_PATHS:
         value = out.get(name)
-        if isinstance(value, str) and value and not Path(value).is_absolute():
-            out[name] = str((base / value).resolve())
+        if isinstance(value, str) and value:
+            out[name] = sandboxed(value, base, data_roots, f"design {name}", "the experiment file's folder")
     return out
 
 
-def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str]) -> tuple[dict, dict, dict]:
+def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str],
+                     data_roots: Sequence[Path] = ()) -> tuple[dict, dict, dict]:
     """Each scenario's table (file, set, weeks, residents), its validated dump and the
     hashes of the survey files it reads."""
     tables: dict[str, dict[str, Any]] = {}
@@ -242,12 +251,13 @@ def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str]) -> t
                             f"paths are relative to the experiment file)")
             continue
         try:
-            data = resolve_extends(file)
+            data = resolve_extends(file, data_roots=data_roots)
         except ScenarioError as exc:
             problems.extend(f"{where} ({entry.name}): {line}" for line in exc.problems)
             continue
         try:
             data = apply_overrides(data, entry.set)
+            data = _sandboxed_set(data, entry.set, path.parent, data_roots, f"{where}.set")
         except ScenarioError as exc:
             problems.extend(f"{where}.set: {line.removeprefix('--set ')}" for line in exc.problems)
             continue
@@ -333,14 +343,33 @@ def _scenario_problems(source: str, exc: ValidationError) -> list[str]:
     return [line.replace(": Value error, ", ": ") for line in format_validation_error(source, exc)]
 
 
-def _invalid_points(path: Path, tables: dict[str, dict[str, Any]], checks: list[tuple[str, Point]]) -> list[str]:
+def _sandboxed_set(data: dict[str, Any], overrides: list[str], base: Path, data_roots: Sequence[Path],
+                   where: str) -> dict[str, Any]:
+    """Survey file paths an experiment's ``set`` names are relative to the experiment
+    file and must lie in its folder tree or under a data root, like a design's."""
+    named = {tuple(parse_override(text)[0]) for text in overrides}
+    community = data.get("community")
+    for key in DATA_FILES:
+        value = community.get(key) if isinstance(community, dict) else None
+        if ("community", key) in named and isinstance(value, str) and value:
+            community[key] = sandboxed(value, base, data_roots, f"{where} community.{key}",
+                                       "the experiment file's folder")
+    return data
+
+
+def _invalid_points(path: Path, tables: dict[str, dict[str, Any]], checks: list[tuple[str, Point]],
+                    data_roots: Sequence[Path] = ()) -> list[str]:
     """Validate every scenario with each (label, point) of ``checks``, as the scenario
     loader would: the schema, and the survey files a point names (each pair of files
     read once)."""
     found: list[str] = []
     surveys: dict[tuple[str | None, str | None], list[str]] = {}
     for where, point in checks:
-        point = anchored(point, path.parent)
+        try:
+            point = anchored(point, path.parent, data_roots)
+        except ScenarioError as exc:
+            found.extend(f"{path}: {where}: {line}" for line in exc.problems)
+            continue
         for name, table in tables.items():
             try:
                 scenario = Scenario.model_validate(with_point(table, point))
@@ -361,7 +390,7 @@ def _invalid_points(path: Path, tables: dict[str, dict[str, Any]], checks: list[
 
 
 def _check_points(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, Any]], points: list[Point],
-                  problems: list[str]) -> None:
+                  problems: list[str], data_roots: Sequence[Path] = ()) -> None:
     """Validate every scenario at every design point before anything runs.
 
     A grid's levels are checked one by one first, so a bad level is reported once,
@@ -371,11 +400,12 @@ def _check_points(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, 
     if isinstance(design, GridDesign):
         found = _invalid_points(path, tables, [
             (f"design.levels.{name}[{i}] = {level!r}", {name: level})
-            for name, levels in design.levels.items() for i, level in enumerate(levels)])
+            for name, levels in design.levels.items() for i, level in enumerate(levels)], data_roots)
     if not found:
         label = "design.rows[{j}]" if isinstance(design, RowsDesign) else "design point {j}"
         found = _invalid_points(path, tables, [
-            (f"{label.format(j=j)} ({_describe(point)})", point) for j, point in enumerate(points) if point])
+            (f"{label.format(j=j)} ({_describe(point)})", point) for j, point in enumerate(points) if point],
+            data_roots)
     if len(found) > MAX_POINT_PROBLEMS:
         found = found[:MAX_POINT_PROBLEMS] + [f"{path}: … and {len(found) - MAX_POINT_PROBLEMS} more problems with design points"]
     problems.extend(found)
@@ -464,17 +494,20 @@ def _survey_design_problems(path: Path, spec: ExperimentFile, tables: dict[str, 
     return problems
 
 
-def load_experiment(path: str | Path, limits: Limits = Limits()) -> Experiment:
+def load_experiment(path: str | Path, limits: Limits = Limits(), *, data_roots: Sequence[str | Path] = ()) -> Experiment:
     """Read, validate and resolve an experiment file; raise :class:`ScenarioError`
     with every problem found. A sweep larger than ``limits`` is refused before its
-    design is sampled."""
+    design is sampled. Survey data files must lie beside the file that names them (a
+    scenario, or the experiment for its ``set`` and design values) or under one of
+    ``data_roots``."""
     path = Path(path)
+    roots = tuple(Path(root) for root in data_roots)
     spec = read_experiment_file(path)
     problems: list[str] = []
     names = [entry.name for entry in spec.scenarios]
     if spec.reference is not None and spec.reference not in names:
         problems.append(f"{path}: reference: {spec.reference!r} is not one of the scenarios ({', '.join(names)})")
-    tables, dumps, inputs = _scenario_tables(path, spec, problems)
+    tables, dumps, inputs = _scenario_tables(path, spec, problems, roots)
     parameters = _design_parameters(path, spec, problems)
     problems.extend(_survey_design_problems(path, spec, tables, parameters))
     bounds = None
@@ -485,17 +518,17 @@ def load_experiment(path: str | Path, limits: Limits = Limits()) -> Experiment:
     size = _check_size(path, spec, dumps, limits)
     sampler_seed = getattr(spec.design, "seed", None)
     points, problem = design_points(spec.design, parameters, bounds, spec.root_seed if sampler_seed is None else sampler_seed)
-    _check_points(path, spec, tables, points, problems)
+    _check_points(path, spec, tables, points, problems, roots)
     if problems:
         raise ScenarioError(problems)
     for point in points:  # survey files named by the design are inputs too (hashed for the fingerprint)
-        files = anchored(point, path.parent)
+        files = anchored(point, path.parent, roots)
         if any(key in files for key in SURVEY_PATHS):
             for name, table in tables.items():
                 inputs[name].update(input_files(Scenario.model_validate(with_point(table, files))))
     seeds = replicate_seeds(spec.root_seed, spec.replicates)
     experiment = Experiment(path, spec, tables, dumps, inputs, parameters, points, problem, seeds,
-                            size=size)
+                            size=size, data_roots=roots)
     experiment.runs = [
         PlannedRun(run_id(entry.name, j, k, len(points), spec.replicates), entry.name, j, point, k, seeds[k])
         for entry in spec.scenarios

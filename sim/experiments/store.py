@@ -41,7 +41,7 @@ from sim.experiments.execute import RunOutcome
 from sim.experiments.plan import Experiment, PlannedRun
 from sim.experiments.summarise import summary_markdown, summary_table
 from sim.metrics import SUSTAINABILITY_METRICS
-from sim.runner import _json_safe
+from sim.runner import json_safe
 from sim.scenario import ScenarioError
 
 RECORD_KEY = b"mutualaid.run"
@@ -71,7 +71,7 @@ def _write_atomically(path: Path, write: Any) -> None:
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as JSON; a non-finite number is written as ``null`` (JSON has no
     ``NaN`` or ``Infinity``, and readers other than Python's refuse them)."""
-    text = json.dumps(_json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     _write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
@@ -236,7 +236,7 @@ class ResultsStore:
             "pid": outcome.pid,
         }
         weekly = _tagged(outcome.weekly, run)
-        text = json.dumps(_json_safe(record), allow_nan=False)
+        text = json.dumps(json_safe(record), allow_nan=False)
         weekly = weekly.replace_schema_metadata({RECORD_KEY: text.encode("utf-8")})
         _write_atomically(self.run_path(run.run_id), lambda handle: pq.write_table(weekly, handle))
 
