@@ -461,6 +461,7 @@ def test_run_refuses_to_overwrite_earlier_results_without_overwrite(tmp_path, mo
     assert main(["run", scenario, *TINY]) == 0
     summary = tmp_path / "results" / "rural_village-seed1" / "summary.json"
     first = summary.read_text()
+    capsys.readouterr()  # the first run's own output (its short-run warning) is not the refusal's
     ran = []
     monkeypatch.setattr("sim.runner.simulate", lambda *a, **k: ran.append(1))
     assert main(["run", scenario, *TINY, "--set", "trust.gossip_rate=0.3"]) == 2
