@@ -54,6 +54,7 @@ from sim.dashboard_cli import INITIAL_SCENARIO_ENV  # noqa: E402 - set by `mutua
 from sim.model import CommunityModel  # noqa: E402
 from sim.network import TIE_KINDS  # noqa: E402
 from sim.params import NEED_TYPES, Interventions, Scenario  # noqa: E402
+from sim.runner import safe_filename  # noqa: E402,F401 - the dashboard's download names follow run's rule
 from sim.scenario import (  # noqa: E402
     ScenarioError,
     check_survey,
@@ -361,12 +362,6 @@ def scenario_toml(scenario: Scenario) -> str:
         "reproduces the run even if a default changes. Check it with: mutualaid validate <file>"
     )
     return to_toml(scenario.model_dump(), header)
-
-
-def safe_filename(name: str) -> str:
-    """A file name made of the scenario name's letters, digits, '-' and '_'."""
-    kept = "".join(c if c.isalnum() or c in "-_" else "_" for c in name).strip("_")
-    return kept or "scenario"
 
 
 # -- drawing the community ---------------------------------------------------------

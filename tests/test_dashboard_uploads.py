@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an 
 from dashboards import logic  # noqa: E402
 from sim import scenario as scenario_module  # noqa: E402
 from sim.params import Scenario  # noqa: E402
+from sim.runner import safe_filename  # noqa: E402
 from sim.scenario import ScenarioError, load_scenario  # noqa: E402
 
 SURVEY = SCENARIOS / "survey_example"
@@ -250,3 +251,6 @@ def test_uploaded_data_kept_by_the_server_are_bounded(monkeypatch):
     text = problems_of({"up.toml": toml, "residents.csv": second})
     assert "restart the dashboard" in text
 
+
+def test_download_names_follow_the_same_safe_name_rule_as_run_output_folders():
+    assert logic.safe_filename is safe_filename
