@@ -266,7 +266,7 @@ _kept_bytes = 0
 _kept_lock = threading.Lock()  # the dashboard serves its sessions from several threads
 
 
-def _shown(value: str) -> str:
+def _shown(value: Any) -> str:
     """An uploaded name or path as a problem quotes it: at most 80 characters."""
     return repr(value[:80] if isinstance(value, str) else value)
 
