@@ -3,8 +3,9 @@
 ``dashboards/app.py`` only wires Solara components to what is here:
 
 * finding and reading scenarios: the picker's list (files under ``scenarios/``), and
-  uploads, which are taken apart without trusting the browser and may use no file
-  of the server but shipped scenarios;
+  uploads, which are taken apart without trusting the browser and read by
+  :func:`sim.scenario.load_uploaded_scenario`, so they may use no file of the server
+  but shipped scenarios;
 * the settings draft: the scenario as a nested dict that the controls edit, turned
   into a validated :class:`sim.params.Scenario` on reset, and written back out as a
   scenario TOML file that ``mutualaid validate`` accepts;
@@ -25,14 +26,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
-import hashlib
 import io
 import math
-import re
-import tempfile
 import threading
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -58,15 +54,15 @@ from sim.dashboard_cli import INITIAL_SCENARIO_ENV  # noqa: E402 - set by `mutua
 from sim.model import CommunityModel  # noqa: E402
 from sim.network import TIE_KINDS  # noqa: E402
 from sim.params import NEED_TYPES, Interventions, Scenario  # noqa: E402
+from sim.runner import safe_filename  # noqa: E402,F401 - the dashboard's download names follow run's rule
 from sim.scenario import (  # noqa: E402
-    DATA_FILES,
     ScenarioError,
     check_survey,
-    deep_merge,
+    check_upload_name,
     load_scenario,
-    resolve_extends,
+    load_uploaded_scenario,
     scenario_from_dict,
-    validate_data,
+    uploaded_parent,
 )
 from sim.submodels.observation import METRICS  # noqa: E402
 
@@ -153,7 +149,7 @@ def received_files(payload: Any, limit: int = MAX_UPLOAD_BYTES) -> dict[str, byt
         data = file.get("data") if isinstance(file, Mapping) else None
         if not isinstance(name, str) or not isinstance(data, str):
             raise ScenarioError(["upload: each file must come with a name and its content"])
-        _check_file_name(name)
+        check_upload_name(name)
         if name in out:
             raise ScenarioError([f"upload: {name!r} was sent twice"])
         received += len(data) * 3 // 4  # base64: 4 characters for 3 bytes
@@ -168,124 +164,27 @@ def received_files(payload: Any, limit: int = MAX_UPLOAD_BYTES) -> dict[str, byt
     return out
 
 
-def _check_file_name(name: str) -> None:
-    """A browser sends a file's bare name; anything with a folder in it is refused."""
-    if not name or len(name) > 255 or name in (".", "..") or any(c in name for c in "/\\\0"):
-        raise ScenarioError([f"{name[:80]!r}: an uploaded file needs a plain file name (no folder)"])
-
-
 def scenario_from_upload(files: Mapping[str, bytes], folder: Path = SCENARIO_DIR) -> Scenario:
     """Validate an uploaded scenario: one TOML file, with the TOML files it extends
     and the survey CSVs it names uploaded beside it.
 
-    Nothing on the server is opened on an upload's say-so: its ``extends`` may name a
-    file uploaded with it or a shipped scenario by its picker label (e.g.
-    ``old_estate.toml``, ``interventions/activities.toml``), and its
-    ``residents_file``/``edges_file`` only a file uploaded with it (by its name, or a
-    relative path ending in it: ``survey/residents.csv`` finds the uploaded
-    ``residents.csv``). Uploaded data are kept in a folder private to the server
-    process for the model to read. Raises :class:`ScenarioError` (one line per problem)."""
+    The upload is one scenario: the TOML file no other uploaded TOML file extends. It
+    is read by :func:`sim.scenario.load_uploaded_scenario`, which opens nothing on the
+    server but the uploads and the shipped scenarios of ``folder`` and keeps uploaded
+    data in a folder private to the server process for the model to read. Raises
+    :class:`ScenarioError` (one line per problem)."""
     for name in files:
-        _check_file_name(name)
+        check_upload_name(name)
     scenarios = [name for name in files if name.lower().endswith(".toml")]
-    data_files = {name: content for name, content in files.items() if name not in scenarios}
     if not scenarios:
         raise ScenarioError([f"upload: no scenario file (.toml) among {', '.join(sorted(files)) or 'no files'}"])
-    tables = {name: _parse_upload(name, files[name]) for name in scenarios}
-    extended = {table.get("extends") for table in tables.values() if isinstance(table.get("extends"), str)}
+    parents = {name: uploaded_parent(name, files, folder) for name in scenarios}
+    extended = {parent for name, parent in parents.items() if parent != name}  # extending itself: a cycle, reported
     roots = [name for name in scenarios if name not in extended]
     if len(roots) != 1:
         listed = ", ".join(sorted(roots or scenarios))
         raise ScenarioError([f"upload: {listed}: upload one scenario, with only the files it extends"])
-    root = roots[0]
-    shipped = shipped_scenarios(folder)
-    try:
-        data = _uploaded_table(root, tables, data_files, shipped, ())
-        scenario = validate_data(data, root)
-    except RecursionError:
-        raise ScenarioError([f"{root}: tables nested too deeply"]) from None
-    if scenario.name == "unnamed":
-        scenario = scenario.model_copy(update={"name": Path(root).stem})
-    try:
-        return check_survey(scenario)
-    except ScenarioError as exc:  # name the uploaded files as the uploader knows them
-        raise ScenarioError([_KEPT_COPY.sub("", problem) for problem in exc.problems]) from None
-
-
-def _parse_upload(name: str, content: bytes) -> dict[str, Any]:
-    try:
-        return tomllib.loads(content.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ScenarioError([f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{name}: malformed TOML: {exc}"]) from None
-    except RecursionError:
-        raise ScenarioError([f"{name}: malformed TOML: nested too deeply"]) from None
-
-
-def _uploaded_table(name: str, tables: Mapping[str, dict[str, Any]], data_files: Mapping[str, bytes],
-                    shipped: Mapping[str, Path], chain: tuple[str, ...]) -> dict[str, Any]:
-    """The uploaded ``name``'s table with its ``extends`` chain merged underneath and
-    its data file names replaced by the private copies of the uploaded files."""
-    if name in chain:
-        raise ScenarioError([f"{name}: extends: cycle of extends ({' -> '.join((*chain, name))})"])
-    data = copy.deepcopy(tables[name])
-    community = data.get("community")
-    for key in DATA_FILES if isinstance(community, dict) else ():
-        value = community.get(key)
-        if isinstance(value, str):
-            community[key] = str(_stored(name, f"community.{key}", value, data_files))
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if isinstance(parent, str) and parent in tables:
-        base = _uploaded_table(parent, tables, data_files, shipped, (*chain, name))
-    elif isinstance(parent, str) and parent in shipped:
-        base = resolve_extends(shipped[parent])
-    else:
-        raise ScenarioError([f"{name}: extends: {str(parent)[:80]!r} is neither an uploaded file nor a shipped "
-                             "scenario (one of the picker's list)"])
-    return deep_merge(base, data)
-
-
-def _stored(name: str, field: str, value: str, data_files: Mapping[str, bytes]) -> Path:
-    """The private copy of the uploaded data file ``value`` names."""
-    wanted = value if value in data_files else value.replace("\\", "/").rsplit("/", 1)[-1]
-    if wanted not in data_files:
-        raise ScenarioError([f"{name}: {field}: {value[:80]!r} is not among the uploaded files; upload the data "
-                             "file together with the scenario"])
-    return _keep(data_files[wanted], wanted)
-
-
-MAX_KEPT_UPLOAD_BYTES = 500_000_000
-"""Bytes of uploaded data files one server process keeps, so that uploads cannot
-fill its disk; past it, uploads with new data are refused until it restarts."""
-
-KEPT_PREFIX = "mutualaid-uploads-"
-_KEPT_COPY = re.compile(r"\S*/" + KEPT_PREFIX + r"[^/\s]+/[0-9a-f]{32}/")  # the folder part of a kept copy's path
-_kept: tempfile.TemporaryDirectory | None = None
-_kept_bytes = 0
-_kept_lock = threading.Lock()
-
-
-def _keep(content: bytes, name: str) -> Path:
-    """A copy of an uploaded data file in a folder private to this server process
-    (the model reads its survey data from files), removed when the process ends.
-    Copies are kept under their content's hash, so uploading a file again adds nothing."""
-    global _kept, _kept_bytes
-    with _kept_lock:
-        if _kept is None:
-            _kept = tempfile.TemporaryDirectory(prefix=KEPT_PREFIX)
-        folder = Path(_kept.name) / hashlib.sha256(content).hexdigest()[:32]
-        path = folder / name
-        if not path.is_file():
-            if _kept_bytes + len(content) > MAX_KEPT_UPLOAD_BYTES:
-                raise ScenarioError([f"upload: the server keeps {_kept_bytes:,} bytes of uploaded data already, at "
-                                     f"most {MAX_KEPT_UPLOAD_BYTES:,}; restart the dashboard to clear them"])
-            folder.mkdir(exist_ok=True)
-            path.write_bytes(content)
-            _kept_bytes += len(content)
-        return path
+    return load_uploaded_scenario(roots[0], files, folder)
 
 
 # -- the settings draft ------------------------------------------------------------
@@ -463,12 +362,6 @@ def scenario_toml(scenario: Scenario) -> str:
         "reproduces the run even if a default changes. Check it with: mutualaid validate <file>"
     )
     return to_toml(scenario.model_dump(), header)
-
-
-def safe_filename(name: str) -> str:
-    """A file name made of the scenario name's letters, digits, '-' and '_'."""
-    kept = "".join(c if c.isalnum() or c in "-_" else "_" for c in name).strip("_")
-    return kept or "scenario"
 
 
 # -- drawing the community ---------------------------------------------------------

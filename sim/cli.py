@@ -89,11 +89,9 @@ def _overrides(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from sim.runner import check_out_dir, default_out_dir, run_scenario, write_run
-
     from sim.metrics import LAST_WEEKS
+    from sim.progress import Progress
+    from sim.runner import check_out_dir, default_out_dir, run_scenario, write_run
 
     _refuse_experiment_file(args.scenario)
     scenario = load_scenario(args.scenario, _overrides(args), data_roots=args.data_root)
@@ -101,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out_dir(scenario)
     check_out_dir(out, args.overwrite)  # before the run, so a refused folder wastes no time
     started = time.perf_counter()
-    with tqdm(total=sim_cfg.weeks, unit="week", desc=scenario.name, disable=args.quiet or None, leave=False) as bar:
+    with Progress(sim_cfg.weeks, f"run {scenario.name}", unit="week", quiet=args.quiet) as bar:
         result = run_scenario(scenario, progress=bar.update)
     elapsed = time.perf_counter() - started
     paths = write_run(result, out, command=["mutualaid", *sys.argv[1:]], overwrite=args.overwrite)

@@ -138,8 +138,8 @@ def json_safe(value: Any) -> Any:
 
 def safe_filename(name: str) -> str:
     """A file or folder name made of the scenario name's letters, digits, '-' and '_'
-    (anything else becomes '_'), so a name never holds a separator or ``..``; the same
-    rule as the dashboard's download names (dashboards.logic.safe_filename)."""
+    (anything else becomes '_'), so a name never holds a separator or ``..``; the
+    dashboard names its downloads by it too."""
     kept = "".join(c if c.isalnum() or c in "-_" else "_" for c in name).strip("_")
     return kept or "scenario"
 

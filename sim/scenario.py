@@ -29,8 +29,10 @@ its path inside that folder; a shipped scenario's ``extends`` stays inside it. A
 uploaded file's data files must be uploaded files (a path is matched by its last
 part, as browsers upload files without their folders); a shipped scenario's data files
 lie in its own folder tree. Nothing else on the server is ever opened. Uploaded data
-files are copied into a private folder (``store``) so the model can read them, and
-problems in them are reported under their upload names.
+files are copied into a private folder (``store``; by default one of the process's own,
+removed when it ends) so the model can read them, one copy per content, at most
+:data:`MAX_KEPT_UPLOAD_BYTES` in all per process; problems in them are reported under
+their upload names.
 
 Under both, only regular files are read — no FIFO, device, directory or anything
 under /proc, /sys or /dev — at most :data:`MAX_SCENARIO_BYTES` for a scenario file
@@ -49,6 +51,7 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -68,6 +71,10 @@ MAX_EXTENDS_DEPTH = 32
 MAX_TOML_DEPTH = 32
 """Deepest nesting of tables and arrays in a TOML file (the scenario schema needs 3, the
 shipped experiment files 6)."""
+MAX_KEPT_UPLOAD_BYTES = 500_000_000
+"""Bytes of uploaded data files one process stores (the dashboard's server keeps every
+upload's data for its sessions), so that uploads cannot fill its disk; past it, uploads
+with new data are refused until it restarts."""
 SYSTEM_TREES = (Path("/proc"), Path("/sys"), Path("/dev"))
 """Kernel and device file systems: their 'regular' files are not data."""
 DATA_FILES = ("residents_file", "edges_file")
@@ -248,8 +255,28 @@ class _Upload:
 
 
 @functools.cache
-def _private_store() -> Path:
-    return Path(tempfile.mkdtemp(prefix="mutualaid-uploads-"))
+def _private_store() -> tempfile.TemporaryDirectory:
+    """This process's folder for uploaded data, removed when the process ends (the
+    directory object lives as long as the cache, and its finalizer removes it)."""
+    return tempfile.TemporaryDirectory(prefix="mutualaid-uploads-")
+
+
+_kept_bytes = 0
+"""Bytes of uploaded data this process has stored (see :data:`MAX_KEPT_UPLOAD_BYTES`)."""
+_kept_lock = threading.Lock()  # the dashboard serves its sessions from several threads
+
+
+def _shown(value: Any) -> str:
+    """An uploaded name or path as a problem quotes it: at most 80 characters."""
+    return repr(value[:80] if isinstance(value, str) else value)
+
+
+def check_upload_name(name: Any) -> None:
+    """An upload is named by its bare file name (a browser sends no folder); anything
+    else is refused, so no name can point elsewhere on the server."""
+    if (not isinstance(name, str) or name in ("", ".", "..") or len(name) > 255
+            or any(c in name for c in "/\\\0")):
+        raise ScenarioError([f"{_shown(name)}: an uploaded file needs a plain file name (no folder)"])
 
 
 class _Uploads:
@@ -257,9 +284,7 @@ class _Uploads:
 
     def __init__(self, files: Mapping[str, bytes], shipped: str | Path, store: str | Path | None):
         for name in files:
-            if (not isinstance(name, str) or name in ("", ".", "..") or len(name) > 255
-                    or any(c in name for c in "/\\\0")):
-                raise ScenarioError([f"{name!r}: an uploaded file needs a plain file name (no folder)"])
+            check_upload_name(name)
         self.files = dict(files)
         self.shipped = Path(shipped).resolve()
         self.store = Path(store) if store is not None else None
@@ -293,7 +318,7 @@ class _Uploads:
             return path
         if isinstance(ref, _Upload) and (upload := self.uploaded(name)):
             return _Upload(upload)
-        raise ScenarioError([f"{source}: extends: {name!r} is neither an uploaded file nor a shipped scenario "
+        raise ScenarioError([f"{source}: extends: {_shown(name)} is neither an uploaded file nor a shipped scenario "
                              f"(a file under {self.shipped.name}/)"])
 
     def data_file(self, ref: _Upload | Path, key: str, value: str, source: str) -> str:
@@ -301,26 +326,35 @@ class _Uploads:
             return sandboxed(value, ref.parent, (), f"{source}: community.{key}")
         upload = self.uploaded(value)
         if upload is None:
-            raise ScenarioError([f"{source}: community.{key}: {value!r} is not among the uploaded files; "
+            raise ScenarioError([f"{source}: community.{key}: {_shown(value)} is not among the uploaded files; "
                                  "upload the data file together with the scenario"])
         return self._copy(upload)
 
     def _copy(self, name: str) -> str:
         """Store an uploaded data file where the model can read it (under a folder
-        named by its hash, so the same upload is stored once)."""
+        named by its hash, so the same upload is stored, and counted against
+        :data:`MAX_KEPT_UPLOAD_BYTES`, once)."""
+        global _kept_bytes
         raw = self.files[name]
         if len(raw) > MAX_DATA_BYTES:
             raise ScenarioError([f"{name}: larger than the {_size(MAX_DATA_BYTES)} limit"])
-        folder = (self.store or _private_store()) / hashlib.sha256(raw).hexdigest()[:16]
-        path = folder / name
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if not path.is_file() or path.read_bytes() != raw:
-                temp = folder / f".{name}.{os.getpid()}.tmp"
-                temp.write_bytes(raw)
-                os.replace(temp, path)
-        except OSError as exc:
-            raise ScenarioError([f"{name}: cannot store the upload ({exc.strerror or exc})"]) from None
+        with _kept_lock:
+            store = self.store or Path(_private_store().name)
+            folder = store / hashlib.sha256(raw).hexdigest()[:16]
+            path = folder / name
+            try:
+                if not path.is_file() or path.read_bytes() != raw:
+                    if _kept_bytes + len(raw) > MAX_KEPT_UPLOAD_BYTES:
+                        raise ScenarioError([f"{name}: not stored: this server keeps {_kept_bytes:,} bytes of "
+                                             f"uploaded data already, at most {MAX_KEPT_UPLOAD_BYTES:,}; restart "
+                                             "the dashboard to clear them"])
+                    folder.mkdir(parents=True, exist_ok=True)
+                    temp = folder / f".{name}.{os.getpid()}.tmp"
+                    temp.write_bytes(raw)
+                    os.replace(temp, path)
+                    _kept_bytes += len(raw)
+            except OSError as exc:
+                raise ScenarioError([f"{name}: cannot store the upload ({exc.strerror or exc})"]) from None
         self.copies[str(path)] = name
         return str(path)
 
@@ -330,6 +364,22 @@ class _Uploads:
         for path, name in self.copies.items():
             problem = problem.replace(path, name)
         return problem.replace(str(self.shipped), self.shipped.name)
+
+
+def uploaded_parent(name: str, files: Mapping[str, bytes], shipped: str | Path) -> str | None:
+    """The uploaded file that the uploaded scenario ``files[name]`` extends, by the rule
+    :func:`load_uploaded_scenario` follows; None when it extends a shipped scenario,
+    nothing, or nothing valid (loading it says why). A caller given several uploads
+    tells by it which one is the scenario and which ones that scenario extends."""
+    uploads = _Uploads(files, shipped, None)
+    parent = parse_toml(uploads.read(_Upload(name)), name).get("extends")
+    if not isinstance(parent, str) or not parent or "\0" in parent:
+        return None
+    try:
+        ref = uploads.extends(_Upload(name), parent, name)
+    except ScenarioError:
+        return None
+    return ref.name if isinstance(ref, _Upload) else None
 
 
 def _resolve(files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), origin: str = "") -> dict[str, Any]:

@@ -3,6 +3,8 @@ impossible counts, help for every option, the version, whole folders validated, 
 hint for mistyped keys, experiment files recognised, and honest labels on short runs."""
 
 import re
+import subprocess
+import sys
 from importlib import metadata
 
 import pytest
@@ -33,6 +35,30 @@ def test_calibrate_reports_progress_as_its_replicates_finish():
 def test_quiet_calibrate_shows_no_progress():
     result = mutualaid("calibrate", SCENARIOS / "defaults.toml", "--replicates", "1", "--weeks", "13", "--quiet", *TINY)
     assert "runs done" not in result.stderr
+
+
+def run_with_stderr_to_a_file(tmp_path, *args) -> tuple[int, str]:
+    """`mutualaid run` as under nohup or in CI: stderr goes to a log file, not a terminal."""
+    log = tmp_path / "run.log"
+    with open(log, "w", encoding="utf-8") as stderr:
+        code = subprocess.run([sys.executable, "-m", "sim", "run", str(SCENARIOS / "rural_village.toml"), "--weeks",
+                               "20", "--residents", "80", "--out", str(tmp_path / "out"), *args],
+                              stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT, timeout=300).returncode
+    return code, log.read_text(encoding="utf-8")
+
+
+def test_run_with_stderr_to_a_file_reports_progress_in_plain_lines(tmp_path):
+    code, log = run_with_stderr_to_a_file(tmp_path)
+    assert code == 0, log
+    lines = [line for line in log.splitlines() if line.startswith("run rural_village:")]
+    assert lines and lines[0].startswith("run rural_village: 0/20 weeks done")
+    assert lines[-1].startswith("run rural_village: 20/20 weeks done (0 failed, 0 pending), 100%")
+
+
+def test_quiet_run_shows_no_progress(tmp_path):
+    code, log = run_with_stderr_to_a_file(tmp_path, "--quiet")
+    assert code == 0, log
+    assert "weeks done" not in log
 
 
 @pytest.mark.parametrize("args, option, allowed", [

@@ -18,7 +18,9 @@ if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an 
     sys.path.insert(0, str(ROOT))
 
 from dashboards import logic  # noqa: E402
+from sim import scenario as scenario_module  # noqa: E402
 from sim.params import Scenario  # noqa: E402
+from sim.runner import safe_filename  # noqa: E402
 from sim.scenario import ScenarioError, load_scenario  # noqa: E402
 
 SURVEY = SCENARIOS / "survey_example"
@@ -97,6 +99,21 @@ def test_an_upload_may_extend_a_file_uploaded_with_it():
     scenario = logic.scenario_from_upload({"top.toml": top, "base.toml": base})
     assert (scenario.name, scenario.community.residents, scenario.simulation.seed) == ("top", 77, 9)
     assert scenario.community.setting == "old_estate"
+
+
+def test_an_upload_extends_an_uploaded_file_named_by_a_path_ending_in_it():
+    files = {"mine.toml": b'extends = "lib/base.toml"\nname = "mine"\n', "base.toml": b"[community]\nresidents = 7\n"}
+    scenario = logic.scenario_from_upload(files)
+    assert (scenario.name, scenario.community.residents) == ("mine", 7)
+
+
+def test_an_upload_extending_itself_is_reported_as_a_cycle():
+    assert "up.toml: extends: cycle of extends" in problems_of({"up.toml": b'extends = "up.toml"\n'})
+
+
+def test_a_shipped_survey_problem_under_an_upload_names_no_server_path():
+    text = problems_of({"mine.toml": b'extends = "survey_example.toml"\n[demography]\nmax_age = 80.0\n'})
+    assert "scenarios/survey_example/residents.csv: row" in text and str(SCENARIOS) not in text
 
 
 def test_an_uploaded_extends_cycle_is_reported():
@@ -223,7 +240,7 @@ def test_an_uploaded_community_past_the_dashboards_size_is_refused():
 
 
 def test_uploaded_data_kept_by_the_server_are_bounded(monkeypatch):
-    monkeypatch.setattr(logic, "MAX_KEPT_UPLOAD_BYTES", logic._kept_bytes + 2_500)
+    monkeypatch.setattr(scenario_module, "MAX_KEPT_UPLOAD_BYTES", scenario_module._kept_bytes + 2_500)
     toml = b'[community]\nresidents_file = "residents.csv"\n'
     rows = "".join(f"{i},{70 + i % 20}\n" for i in range(200))
     first = ("id,age\n" + rows).encode()
@@ -233,3 +250,7 @@ def test_uploaded_data_kept_by_the_server_are_bounded(monkeypatch):
     second = ("id , age\n" + rows).encode()
     text = problems_of({"up.toml": toml, "residents.csv": second})
     assert "restart the dashboard" in text
+
+
+def test_download_names_follow_the_same_safe_name_rule_as_run_output_folders():
+    assert logic.safe_filename is safe_filename

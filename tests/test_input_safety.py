@@ -8,6 +8,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -362,6 +364,33 @@ def test_an_oversized_upload_is_refused(tmp_path):
     assert "larger than" in refused(load_uploaded_scenario, "mine.toml", files, SCENARIOS, store=tmp_path)
 
 
+def test_uploaded_data_kept_by_one_process_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(scenario_module, "MAX_KEPT_UPLOAD_BYTES", scenario_module._kept_bytes + 2_500)
+    toml = b'[community]\nresidents_file = "res.csv"\n'
+    rows = "".join(f"r{i},{70 + i % 20}\n" for i in range(200))
+    first = ("id,age\n" + rows).encode()
+    assert len(first) < 2_500 < 2 * len(first)
+    for _ in range(2):  # the same data again: stored once, counted once
+        load_uploaded_scenario("mine.toml", {"mine.toml": toml, "res.csv": first}, SCENARIOS, store=tmp_path)
+    second = ("id , age\n" + rows).encode()
+    text = refused(load_uploaded_scenario, "mine.toml", {"mine.toml": toml, "res.csv": second}, SCENARIOS,
+                   store=tmp_path / "elsewhere")
+    assert text.startswith("res.csv: ") and f"at most {scenario_module.MAX_KEPT_UPLOAD_BYTES:,}" in text
+    assert str(tmp_path) not in text
+
+
+def test_the_private_copies_of_uploads_are_removed_when_the_process_ends(tmp_path):
+    script = ("import sys\nfrom sim.scenario import load_uploaded_scenario\n"
+              "files = {'mine.toml': b'[community]\\nresidents_file = \"res.csv\"\\n', 'res.csv': sys.argv[2].encode()}\n"
+              "print(load_uploaded_scenario('mine.toml', files, sys.argv[1]).community.residents_file)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(SCENARIOS), GOOD_RESIDENTS], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    copy = Path(done.stdout.strip())
+    assert copy.is_relative_to(tmp_path) and copy.name == "res.csv"
+    assert not copy.exists() and list(tmp_path.iterdir()) == []
+
+
 # -- property: anything either loads or raises one-line ScenarioErrors -------------------
 def toml_values(depth: int = 6):
     scalars = st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.text(max_size=8))
@@ -461,6 +490,7 @@ def test_run_refuses_to_overwrite_earlier_results_without_overwrite(tmp_path, mo
     assert main(["run", scenario, *TINY]) == 0
     summary = tmp_path / "results" / "rural_village-seed1" / "summary.json"
     first = summary.read_text()
+    capsys.readouterr()  # the first run's own output (its short-run warning) is not the refusal's
     ran = []
     monkeypatch.setattr("sim.runner.simulate", lambda *a, **k: ran.append(1))
     assert main(["run", scenario, *TINY, "--set", "trust.gossip_rate=0.3"]) == 2
