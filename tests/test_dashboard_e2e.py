@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an 
 from dashboards import app, logic  # noqa: E402
 from sim.cli import main as mutualaid  # noqa: E402
 from sim.dashboard_cli import INITIAL_SCENARIO_ENV  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from sim.scenario import MAX_SCENARIO_BYTES, load_scenario  # noqa: E402
 
 APP = ROOT / "dashboards" / "app.py"
 SCENARIO = ROOT / "scenarios" / "old_estate.toml"  # 1,000 residents, no intervention
@@ -250,10 +250,18 @@ def test_a_scenario_uploaded_with_its_survey_csvs_runs_that_community(dashboard,
 def test_an_upload_near_the_limit_arrives_whole_and_one_past_it_is_refused(dashboard, tmp_path):
     page = dashboard
     padding = "#" + "x" * 99 + "\n"
-    near = tmp_path / "padded.toml"
-    near.write_text('name = "padded"\n' + padding * ((logic.MAX_UPLOAD_BYTES - 200) // len(padding))
-                    + "[community]\nresidents = 150\n")
-    page.locator(".scenario-upload input[type=file]").set_input_files(near)
+    # each scenario file is at most MAX_SCENARIO_BYTES, so the upload nears its own limit
+    # as a chain of files that extend one another, each just under the file limit
+    parts = logic.MAX_UPLOAD_BYTES // MAX_SCENARIO_BYTES
+    lines = (min(MAX_SCENARIO_BYTES, logic.MAX_UPLOAD_BYTES // parts) - 200) // len(padding)
+    chain = [tmp_path / ("padded.toml" if i == 0 else f"part{i}.toml") for i in range(parts)]
+    for i, file in enumerate(chain):
+        head = 'name = "padded"\n' if i == 0 else ""
+        extends = f'extends = "{chain[i + 1].name}"\n' if i + 1 < parts else ""
+        tail = "[community]\nresidents = 150\n" if i + 1 == parts else ""
+        file.write_text(extends + head + padding * lines + tail)
+    assert logic.MAX_UPLOAD_BYTES - 2_000 * parts < sum(f.stat().st_size for f in chain) < logic.MAX_UPLOAD_BYTES
+    page.locator(".scenario-upload input[type=file]").set_input_files(chain)
     expect(page.locator(".running-scenario")).to_contain_text("padded — 150 residents", timeout=STEP_TIMEOUT_MS)
     past = tmp_path / "past.toml"
     past.write_text(padding * (logic.MAX_UPLOAD_BYTES // len(padding) + 1))
