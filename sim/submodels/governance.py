@@ -12,8 +12,9 @@ good from that week on — when the money runs out, the interventions it pays fo
 Variable costs during the week (points, rewards, guaranteed redemption, professional
 hours) are paid as far as the balance allows; an intervention that could not pay
 them in full stops from the next week. The balance never goes negative.
-Running interventions act at their place in the schedule (``run_phase``) and through
-hooks the other submodels call (``hook_sum``, ``get``).
+Running interventions act at their place in the schedule (``run_phase``, called by the
+phase steps of ``sim.schedule.WEEK``) and through hooks the other submodels call
+(``hook_sum``, ``get``).
 """
 
 from __future__ import annotations
@@ -120,4 +121,3 @@ def step(model: "CommunityModel") -> None:
             gov.started[name] = week
         if was and not runs:
             gov.stopped.setdefault(name, week)
-    gov.run_phase("governance")
