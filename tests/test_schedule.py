@@ -195,3 +195,41 @@ def test_regenerating_a_file_without_the_markers_is_a_one_line_input_error(tmp_p
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(odd) in err and "schedule:begin" in err
     assert odd.read_text(encoding="utf-8") == "no tables here\n"
+
+
+# -- hooks: declared by the Hooks protocol, so a misspelt one is refused, not ignored --
+def test_an_intervention_with_a_misspelt_hook_is_refused_when_its_class_is_defined():
+    with pytest.raises(TypeError, match="acceptence_bonus.*acceptance_bonus"):
+        class Misspelt(Intervention):  # noqa: F841
+            name = "misspelt"
+
+            def acceptence_bonus(self, model, helpers, need_type):
+                return 1.0
+
+
+def test_a_hook_with_the_wrong_parameters_is_refused_when_its_class_is_defined():
+    with pytest.raises(TypeError, match="willingness_bonus"):
+        class Wrong(Intervention):  # noqa: F841
+            name = "wrong"
+
+            def willingness_bonus(self, model, helpers):
+                return 1.0
+
+
+def test_a_submodel_asking_for_a_hook_that_does_not_exist_is_refused():
+    model = _model()
+    with pytest.raises(ValueError, match="acceptence_bonus"):
+        model.governance.hook_sum("acceptence_bonus")
+    with pytest.raises(ValueError, match="resident_left"):
+        model.governance.notify("resident_left", np.zeros(0, dtype=np.int64))
+
+
+def test_each_intervention_offers_exactly_the_hooks_it_defines():
+    from sim.interventions import REGISTRY
+    offered = {name: set(cls.hooks) for name, cls in REGISTRY.items() if cls.hooks}
+    assert offered == {
+        "platform": {"awareness_probability"},
+        "time_bank": {"acceptance_bonus", "willingness_bonus", "residents_left"},
+        "incentives": {"acceptance_bonus", "willingness_bonus", "self_worth_events"},
+        "professional_services": {"loneliness_relief"},
+    }
