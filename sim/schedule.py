@@ -167,7 +167,7 @@ WEEK: tuple[Step, ...] = (
                 "resident.generalized_trust", "resident.reluctance", "resident.capacity_left",
                 "resident.willingness", "resident.norm_internalization", "resident.self_worth", "resident.health",
                 "resident.reputation_good", "resident.reputation_bad", "resident.digital_literacy",
-                "resident.skill", "resident.block", "tie.*", "time_bank.credibility"),
+                "resident.skill", "model.block_slots", "tie.*", "time_bank.credibility"),
          writes=("resident.capacity_left", "resident.backlog", "resident.ask_success", "resident.ask_failure",
                  "resident.hours_given", "resident.hours_received", "resident.given_total",
                  "resident.received_total", "resident.last_active", "resident.last_gave", "tie.*",
@@ -227,8 +227,8 @@ WEEK: tuple[Step, ...] = (
          summary="awareness (+ `platform` outreach hook), willingness (+ incentive hooks), joining, "
                  "dissatisfaction, quitting"),
     Step("network_dynamics", "15", "7.9", "Network dynamics", Call(network_dynamics, "step"),
-         reads=("model.week", "model.infrastructure", "resident.occupied", "resident.sociability",
-                "resident.education", "resident.health", "resident.age", "tie.*"),
+         reads=("model.week", "model.infrastructure", "model.building_slots", "resident.occupied",
+                "resident.generalized_trust", "resident.sociability", "resident.education", "resident.health", "resident.age", "tie.*"),
          writes=("tie.*",),
          streams=("network",),
          summary="pruning (every `network.prune_interval` weeks), everyday contact, neighbour meetings, "

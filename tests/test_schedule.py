@@ -233,3 +233,50 @@ def test_each_intervention_offers_exactly_the_hooks_it_defines():
         "incentives": {"acceptance_bonus", "willingness_bonus", "self_worth_events"},
         "professional_services": {"loneliness_relief"},
     }
+
+
+class _Reading:
+    """A view of the residents' columns (or the week's tally) that notes each one read."""
+
+    def __init__(self, target, prefix, columns, log):
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_seen", (prefix, columns, log))
+
+    def __getattr__(self, attr):
+        prefix, columns, log = self._seen
+        if attr in columns:
+            log.add(f"{prefix}.{attr}")
+        return getattr(self._target, attr)
+
+    def __setattr__(self, attr, value):
+        setattr(self._target, attr, value)
+
+
+def test_every_step_reads_the_resident_and_tally_state_it_declares_and_no_other():
+    """Residents' columns and the tally are read through views that note each access
+    (ties and governance are read inside their own methods, so they are not checked
+    here). A column a step writes counts as named: an update reads the old value."""
+    model = _model()
+    columns = set(Population.FLOAT + Population.INT + Population.BOOL + Population.MATRIX)
+    tally_fields = {f.name for f in fields(WeekTally)}
+    read: dict[str, set[str]] = defaultdict(set)
+    real = {}
+
+    def before(step):
+        real["pop"], real["tally"] = model.pop, model.tally
+        model.pop = _Reading(model.pop, "resident", columns, read[step.name])
+        model.tally = _Reading(model.tally, "tally", tally_fields, read[step.name])
+
+    def after(step):
+        model.pop, model.tally = real["pop"], real["tally"]
+
+    _instrument(model, before, after)
+    model.run(30)
+    undeclared, unread = {}, {}
+    for step in WEEK:
+        named = tuple(n for n in step.reads + step.writes if n.split(".")[0] in ("resident", "tally"))
+        undeclared[step.name] = sorted(n for n in read[step.name] if not _declared(n, named))
+        unread[step.name] = sorted(n for n in step.reads if n.split(".")[0] in ("resident", "tally")
+                                   and not n.endswith(".*") and n not in read[step.name])
+    assert not any(undeclared.values()), f"read without being named: {undeclared}"
+    assert not any(unread.values()), f"named as read but never read: {unread}"
