@@ -145,7 +145,7 @@ WEEK: tuple[Step, ...] = (
          summary="new need by type; family, formal care and (if running) professional health services cover "
                  "shares; backlog update; weekly capacity"),
     Step("activities", "4", "7.12", "Community activities", Phase("activities"),
-         reads=("model.week", "model.infrastructure", "resident.occupied", "resident.health",
+         reads=("model.week", "model.infrastructure_level", "resident.occupied", "resident.health",
                 "resident.belonging", "resident.age", "resident.education", "resident.generalized_trust",
                 "resident.aware", "tie.*"),
          writes=("resident.generalized_trust", "resident.aware", "tally.attendees", "tally.interactions",
@@ -227,7 +227,7 @@ WEEK: tuple[Step, ...] = (
          summary="awareness (+ `platform` outreach hook), willingness (+ incentive hooks), joining, "
                  "dissatisfaction, quitting"),
     Step("network_dynamics", "15", "7.9", "Network dynamics", Call(network_dynamics, "step"),
-         reads=("model.week", "model.infrastructure", "model.building_slots", "resident.occupied",
+         reads=("model.week", "model.infrastructure_level", "model.building_slots", "resident.occupied",
                 "resident.generalized_trust", "resident.sociability", "resident.education", "resident.health", "resident.age", "tie.*"),
          writes=("tie.*",),
          streams=("network",),
