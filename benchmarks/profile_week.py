@@ -5,9 +5,10 @@
 
 For each size, a model is built and run through the burn-in and 60 recorded weeks
 (so the network and the interventions are in their running state), then timed for
-``--weeks`` more weeks with a stopwatch around each submodel of the schedule and
-each intervention's weekly action. "other" is the rest of ``CommunityModel.step``
-(the week's tally, the loop itself).
+``--weeks`` more weeks with a stopwatch around each step of the week
+(``sim.schedule.WEEK``: the submodels and the intervention phases, named as there).
+Interventions that act only through hooks are timed inside the steps that call them.
+"other" is the rest of ``CommunityModel.step`` (the week's tally, the loop itself).
 
 With two or more sizes it also fits, per step, time = fixed + per-resident × residents
 between the smallest and the largest size: the fixed part is what a step costs
@@ -23,34 +24,19 @@ import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# (label, module, function) in schedule order; the model calls them as module attributes
-SCHEDULE = (
-    ("governance", "governance", "step"),
-    ("demography", "demography", "step"),
-    ("needs", "needs", "step"),
-    ("helping", "helping", "step"),
-    ("trust", "trust", "step"),
-    ("norms", "norms", "step"),
-    ("motives", "motives", "step"),
-    ("participation", "participation", "step"),
-    ("network dynamics", "network_dynamics", "step"),
-    ("observation", "observation", "observe"),
-)
-
-
-MISSING = object()  # an intervention without an ``act`` of its own (the class's is used)
-
 
 @contextmanager
 def stopwatches(model, spent: Counter):
-    """Time each step of the schedule, and the weekly action of each intervention
-    that has a place in it, into ``spent`` (seconds by label)."""
-    import sim.submodels as submodels
+    """Time each step of the week (``sim.schedule.WEEK``, intervention phases
+    included) into ``spent`` (seconds by step name), by giving ``model`` timed copies
+    of the steps; the model gets the shared schedule back afterwards."""
+    from sim.schedule import WEEK
 
     def timed(label, f):
         def run(*args, **kwargs):
@@ -61,24 +47,11 @@ def stopwatches(model, spent: Counter):
                 spent[label] += time.perf_counter() - t
         return run
 
-    restore = []
-    for label, module_name, attr in SCHEDULE:
-        module = getattr(submodels, module_name)
-        restore.append((module, attr, getattr(module, attr)))
-        setattr(module, attr, timed(label, getattr(module, attr)))
-    for name, iv in model.governance.interventions.items():
-        if iv.phase is None:  # acts only through hooks, inside the submodels' time
-            continue
-        restore.append((iv, "act", vars(iv).get("act", MISSING)))
-        iv.act = timed(f"intervention: {name}", iv.act)
+    model.week_schedule = tuple(replace(step, run=timed(step.name, step.run)) for step in WEEK)
     try:
         yield
     finally:
-        for owner, attr, original in restore:
-            if original is MISSING:
-                delattr(owner, attr)  # back to the class's method
-            else:
-                setattr(owner, attr, original)
+        del model.week_schedule
 
 
 def profile(scenario: Path, residents: int, weeks: int, seed: int = 1, warm_weeks: int = 60) -> dict[str, float]:

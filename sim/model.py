@@ -1,17 +1,14 @@
 """The community model: a :class:`mesa.Model` whose residents are columnar state.
 
-Schedule of one week (ODD: Process overview), each submodel updating all residents
-synchronously:
-
- 1 governance · 2 demography · 3 needs · 4 activities · 5 targeted support ·
- 6-8 help seeking, matching and service outcome · 9 trust and reputation ·
- 10-11 reciprocity norms, supervision and service modes · 12 incentives ·
- 13 motives · 14 participation · 15 network dynamics · 16 observation
+One week is the schedule ``sim.schedule.WEEK`` (ODD: Process overview), each step
+updating all residents synchronously: governance, norm revision reviews, demography,
+needs, activities, targeted support, helping, trust, norms, incentives, motives,
+participation, network dynamics, observation.
 
 Randomness: every submodel draws from its own stream, spawned from the run's seed by
-``numpy.random.SeedSequence``. Switching an intervention on therefore leaves the
-random numbers of the submodels it does not touch unchanged (common random numbers
-across scenarios that share a seed).
+``numpy.random.SeedSequence`` (``sim.schedule.STREAMS``). Switching an intervention on
+therefore leaves the random numbers of the submodels it does not touch unchanged
+(common random numbers across scenarios that share a seed).
 """
 
 from __future__ import annotations
@@ -23,30 +20,12 @@ from sim.agents import Resident
 from sim.network import EdgeStore
 from sim.params import Scenario
 from sim.population import Population, fill_residents, group_ranges
+from sim.schedule import STREAMS, WEEK, Step
 from sim.survey import apply_edges, apply_participation, apply_residents, load_survey
 from sim.tally import WeekTally
-from sim.submodels import (
-    demography,
-    governance,
-    helping,
-    initial_network,
-    motives,
-    needs,
-    network_dynamics,
-    norms,
-    observation,
-    participation,
-    trust,
-)
+from sim.submodels import governance, initial_network, norms, participation
 
-STREAMS = (
-    "population", "newcomers", "demography", "helping", "outcome", "norms",
-    "participation", "network", "observation",
-    # interventions draw from streams of their own, so switching one on does not
-    # shift the numbers any other submodel sees
-    "activities", "targeted_support", "platform", "supervision", "norm_revision",
-    "incentives", "professional_services",
-)
+__all__ = ["CommunityModel", "STREAMS", "WEEK"]
 
 
 class CommunityModel(mesa.Model):
@@ -60,6 +39,9 @@ class CommunityModel(mesa.Model):
     recorded) to ``weeks - 1``; ``records`` holds one dict of metrics per recorded
     week (model.md §6).
     """
+
+    # the week's steps; the profiler puts timed copies on an instance
+    week_schedule: tuple[Step, ...] = WEEK
 
     def __init__(self, scenario: Scenario | None = None, rng: int | None = None):
         scenario = scenario if scenario is not None else Scenario()
@@ -116,22 +98,10 @@ class CommunityModel(mesa.Model):
 
     # -- schedule -------------------------------------------------------------------
     def step(self) -> None:
-        """Advance the community by one week."""
+        """Advance the community by one week: the steps of ``week_schedule`` in order."""
         self.tally = WeekTally(self.pop.n)
-        governance.step(self)
-        demography.step(self)
-        needs.step(self)
-        self.governance.run_phase("activities")
-        self.governance.run_phase("targeted_support")
-        helping.step(self)
-        trust.step(self)
-        norms.step(self)
-        self.governance.run_phase("incentives")
-        motives.step(self)
-        participation.step(self)
-        network_dynamics.step(self)
-        if self.week >= 0:
-            self.records.append(observation.observe(self))
+        for step in self.week_schedule:
+            step.run(self)
         self.week += 1
 
     def add_ties(self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray) -> np.ndarray:

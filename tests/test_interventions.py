@@ -94,6 +94,7 @@ def test_the_norm_revision_group_regulates_modes_at_its_reviews_after_the_lag():
     for week in range(0, 17):
         model.week = week
         start_week(model)
+        model.governance.run_phase("norm_revision")
     # the mode appears at week 10; reviews at 0, 4, 8, 12, 16; at week 12 it is only
     # 2 weeks old (< lag 3), so the review of week 16 regulates it
     assert mode.regulated_week == 16

@@ -14,7 +14,7 @@ from sim.interventions.base import Intervention
 
 class NormRevision(Intervention):
     name = "norm_revision"
-    phase = "governance"
+    phase = "norm_revision"
 
     def act(self, model) -> None:
         week = model.week

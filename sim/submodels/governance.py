@@ -12,8 +12,9 @@ good from that week on — when the money runs out, the interventions it pays fo
 Variable costs during the week (points, rewards, guaranteed redemption, professional
 hours) are paid as far as the balance allows; an intervention that could not pay
 them in full stops from the next week. The balance never goes negative.
-Running interventions act at their place in the schedule (``run_phase``) and through
-hooks the other submodels call (``hook_sum``, ``get``).
+Running interventions act at their place in the schedule (``run_phase``, called by the
+phase steps of ``sim.schedule.WEEK``) and through hooks the other submodels call
+(``hook_sum``, ``get``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.interventions import REGISTRY
+from sim.interventions.base import check_hook
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -69,19 +71,22 @@ class Governance:
         return paid
 
     def hook_sum(self, hook: str, *args: Any) -> Any:
-        """Sum of ``hook(model, *args)`` over the running interventions that define it
-        (0 if none does): additive terms such as incentives or outreach."""
+        """Sum of ``hook(model, *args)`` over the running interventions that offer it
+        (0 if none does): additive terms such as incentives or outreach. ``hook`` must
+        be one of ``sim.interventions.base.Hooks``."""
+        check_hook(hook)
         total: Any = 0.0
         for name, iv in self.interventions.items():
-            if self.running.get(name) and hasattr(iv, hook):
+            if self.running.get(name) and hook in iv.hooks:
                 total = total + getattr(iv, hook)(self.model, *args)
         return total
 
     def notify(self, event: str, *args: Any) -> None:
-        """Tell every enabled intervention that defines ``event`` (e.g. residents_left),
-        running or not, so ledgers stay whole."""
+        """Tell every enabled intervention that offers the hook ``event`` (e.g.
+        residents_left), running or not, so ledgers stay whole."""
+        check_hook(event)
         for iv in self.interventions.values():
-            if hasattr(iv, event):
+            if event in iv.hooks:
                 getattr(iv, event)(self.model, *args)
 
     def run_phase(self, phase: str) -> None:
@@ -120,4 +125,3 @@ def step(model: "CommunityModel") -> None:
             gov.started[name] = week
         if was and not runs:
             gov.stopped.setdefault(name, week)
-    gov.run_phase("governance")

@@ -1,0 +1,376 @@
+"""The week as data: the one schedule that the model runs, the profiler times and the
+ODD describes.
+
+Each :class:`Step` names the function that runs it, the ODD subsection that
+describes it, the state it reads and writes, and the random streams it draws from.
+``CommunityModel.step`` loops over :data:`WEEK`; ``benchmarks/profile_week.py`` times
+its steps; the schedule table of docs/odd.md §3.1 and the stream table of §3.3 are
+rendered from it (``python -m sim.schedule --odd`` rewrites them, and
+``tests/test_schedule.py`` fails when the ODD and this module disagree).
+
+State names: ``resident.<field>`` (a column of ``sim.population.Population``),
+``tie.<field>`` (a half-edge field of ``sim.network.EdgeStore``; ``tie.*`` when ties are
+added or removed), ``tally.<field>`` (the week's ``sim.tally.WeekTally``),
+``model.<name>`` (model-level state), ``governance.<name>`` (the interventions'
+on/off state and the budget) and ``<intervention>.<name>`` (an intervention's own
+state). ``resident.*`` means every column (newcomers get fresh state).
+
+Intervention phases are steps too: a :class:`Phase` runs the running interventions
+whose ``phase`` names it, in the order of ``sim.interventions.REGISTRY``. An
+intervention whose ``phase`` names no phase step is refused when this module is
+imported, so a misspelt phase cannot silently never run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Callable
+
+from sim.interventions import REGISTRY
+from sim.submodels import (
+    demography,
+    governance,
+    helping,
+    motives,
+    needs,
+    network_dynamics,
+    norms,
+    observation,
+    participation,
+    trust,
+)
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+# The random streams, in the order SeedSequence.spawn gives them out. The order is
+# positional — child i gets the same numbers whatever comes after it — so a new stream
+# is appended, never inserted (inserting would shift every stream after it).
+STREAMS = (
+    "population", "newcomers", "demography", "helping", "outcome", "norms",
+    "participation", "network", "observation",
+    # interventions draw from streams of their own, so switching one on does not
+    # shift the numbers any other submodel sees
+    "activities", "targeted_support", "platform", "supervision", "norm_revision",
+    "incentives", "professional_services",
+)
+
+# streams drawn before the first week rather than by a step of it
+INITIALIZATION_STREAMS = {"population": "initialization (§5): residents, initial network, initial membership"}
+
+
+@dataclass(frozen=True)
+class Call:
+    """A submodel's function, looked up in its module when the step runs, so that a
+    test or profiler that replaces ``module.function`` sees its replacement called."""
+
+    module: ModuleType
+    function: str
+
+    def __call__(self, model: "CommunityModel") -> None:
+        getattr(self.module, self.function)(model)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """The point of the week at which running interventions with ``phase == name`` act."""
+
+    name: str
+
+    def __call__(self, model: "CommunityModel") -> None:
+        model.governance.run_phase(self.name)
+
+
+def record(model: "CommunityModel") -> None:
+    """Observe the week into ``records`` — recorded weeks only (``week ≥ 0``), so the
+    burn-in draws nothing from the observation stream."""
+    if model.week >= 0:
+        model.records.append(observation.observe(model))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the week.
+
+    ``brief`` is the number(s) of the design brief's step(s) it carries out (the
+    numbering the docs use: "step 6", "step 11"); ``odd_section`` the ODD §7
+    subsection that gives its formulas; ``streams`` the random streams it may draw
+    from, hooks included (empty if it draws none)."""
+
+    name: str
+    brief: str
+    odd_section: str
+    title: str
+    run: Callable[["CommunityModel"], None]
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    streams: tuple[str, ...]
+    summary: str
+
+
+BUDGET = ("governance.balance", "governance.spent", "governance.out_of_money")
+
+WEEK: tuple[Step, ...] = (
+    Step("governance", "1", "7.1", "Governance", Call(governance, "step"),
+         reads=("model.week", "governance.running", "governance.started", "governance.out_of_money",
+                "governance.balance"),
+         writes=(*BUDGET, "governance.running", "governance.started", "governance.stopped"),
+         streams=(),
+         summary="funding arrives; each enabled intervention is switched on or off by its schedule and budget "
+                 "and pays its fixed costs"),
+    Step("norm_revision", "11", "7.15", "Norm revision reviews", Phase("norm_revision"),
+         reads=("model.week", "model.modes"),
+         writes=("model.modes",),
+         streams=(),
+         summary="the norm revision group, if running, reviews the service modes and regulates those old enough"),
+    Step("demography", "2", "7.2", "Demography", Call(demography, "step"),
+         reads=("model.week", "resident.occupied", "resident.age", "resident.health",
+                "resident.health_deviation", "resident.acute_deficit", "resident.lives_alone", "resident.credits"),
+         writes=("resident.*", "tie.*", "tally.deaths", "tally.moves", "tally.newcomers", "model.residents",
+                 "time_bank.expired"),
+         streams=("demography", "newcomers"),
+         summary="ageing, health (AR(1) deviation, shocks, partial recovery), deaths, moving out "
+                 "(the time bank expires the leavers' credits), newcomers into vacant dwellings"),
+    Step("needs", "3", "7.3", "Needs and capacity", Call(needs, "step"),
+         reads=("resident.occupied", "resident.health", "resident.age", "resident.loneliness",
+                "resident.digital_literacy", "resident.lives_alone", "resident.family_duty", "resident.backlog",
+                "governance.running"),
+         writes=("resident.need", "resident.backlog", "resident.capacity", "resident.capacity_left",
+                 "tally.need_by_resident", "tally.need_hours", *BUDGET),
+         streams=(),
+         summary="new need by type; family, formal care and (if running) professional health services cover "
+                 "shares; backlog update; weekly capacity"),
+    Step("activities", "4", "7.12", "Community activities", Phase("activities"),
+         reads=("model.week", "model.infrastructure_level", "resident.occupied", "resident.health",
+                "resident.belonging", "resident.age", "resident.education", "resident.generalized_trust",
+                "resident.aware", "tie.*"),
+         writes=("resident.generalized_trust", "resident.aware", "tally.attendees", "tally.interactions",
+                 "tally.belonging_events", "tie.*"),
+         streams=("activities",),
+         summary="events, attendance, co-attendance ties, trust, belonging, awareness"),
+    Step("targeted_support", "5", "7.17", "Targeted support", Phase("targeted_support"),
+         reads=("model.week", "resident.occupied", "resident.person_id", "resident.health",
+                "resident.lives_alone", "resident.member", "resident.excluded_until", "resident.willingness",
+                "resident.capacity", "resident.block", "resident.generalized_trust", "tie.strength",
+                "tie.last_contact", "targeted_support.pairings"),
+         writes=("resident.aware", "resident.generalized_trust", "tally.interactions", "tally.belonging_events",
+                 "tie.*", "targeted_support.pairings", *BUDGET),
+         streams=("targeted_support",),
+         summary="new one-to-one pairings, visits"),
+    Step("helping", "6–8", "7.4", "Help seeking, matching, help giving and service outcome", Call(helping, "step"),
+         reads=("model.week", "model.modes", "governance.running", "resident.occupied", "resident.member",
+                "resident.excluded_until", "resident.backlog", "resident.ask_success", "resident.ask_failure",
+                "resident.generalized_trust", "resident.reluctance", "resident.capacity_left",
+                "resident.willingness", "resident.norm_internalization", "resident.self_worth", "resident.health",
+                "resident.reputation_good", "resident.reputation_bad", "resident.digital_literacy",
+                "resident.skill", "model.block_slots", "tie.*", "time_bank.credibility"),
+         writes=("resident.capacity_left", "resident.backlog", "resident.ask_success", "resident.ask_failure",
+                 "resident.hours_given", "resident.hours_received", "resident.given_total",
+                 "resident.received_total", "resident.last_active", "resident.last_gave", "tie.*",
+                 "tally.asked", "tally.requests_made", "tally.requests_accepted", "tally.unanswered",
+                 "tally.violators", "tally.victims", "tally.violation_kind", "tally.interactions",
+                 "tally.exchanges"),
+         streams=("helping", "outcome", "platform"),
+         summary="members with backlog decide whether to ask; `helping.rounds` rounds of matching (ties, else "
+                 "`platform` hook, else coordinator), acceptance, hours granted within capacity, free riding "
+                 "recorded; ledger and obligations; success by hidden skill; new service modes assigned; "
+                 "disputes"),
+    Step("trust", "9", "7.5", "Trust and reputation", Call(trust, "step"),
+         reads=("model.week", "governance.running", "tally.exchanges", "resident.generalized_trust",
+                "tie.*"),
+         writes=("tie.trust_success", "tie.trust_failure", "tie.trust_week", "resident.generalized_trust",
+                 "resident.reputation_good", "resident.reputation_bad"),
+         streams=(),
+         summary="Beta counts on both ends, generalized trust from experience, public reputation (public or "
+                 "gossip-weighted)"),
+    Step("norms", "10–11", "7.6", "Reciprocity norms, supervision and service modes", Call(norms, "step"),
+         reads=("model.week", "model.norm_authority", "governance.running", "tally.violators",
+                "tally.victims", "tally.violation_kind", "tally.requests_made", "tally.requests_accepted",
+                "resident.occupied", "resident.aware", "resident.generalized_trust",
+                "resident.norm_internalization", "resident.credits", "tie.*"),
+         writes=("tally.sanctions", "resident.reputation_bad", "resident.excluded_until", "resident.credits",
+                 "resident.generalized_trust", "resident.norm_internalization", "model.norm_authority",
+                 "tie.*", "time_bank.fined", *BUDGET),
+         streams=("norms", "supervision"),
+         summary="detection (informal, and formal through the `supervision` hook if running), sanctions, tie "
+                 "cuts, trust response, norm authority, internalization; service modes appear on schedule and "
+                 "are regulated by custom or by the revision group's reviews"),
+    Step("incentives", "12", "7.18, 7.19", "Incentives", Phase("incentives"),
+         reads=("tally.exchanges", "tally.asked", "tally.unanswered", "resident.occupied", "resident.credits",
+                "resident.backlog", "time_bank.credibility"),
+         writes=("resident.credits", "resident.backlog", "resident.points", "tally.redeemed_hours",
+                 "time_bank.issued", "time_bank.spent", "time_bank.expired", "time_bank.redeemed_hours",
+                 "time_bank.credibility", *BUDGET),
+         streams=(),
+         summary="credits issued, spent, capped, credibility, guaranteed redemption; points paid"),
+    Step("motives", "13", "7.7", "Motives", Call(motives, "step"),
+         reads=("model.week", "governance.running", "tally.exchanges", "tally.interactions",
+                "tally.belonging_events", "resident.occupied", "resident.self_worth", "resident.loneliness",
+                "resident.lives_alone", "resident.belonging", "tie.strength", "tie.last_contact", "tie.kind"),
+         writes=("resident.self_worth", "resident.loneliness", "resident.belonging"),
+         streams=(),
+         summary="self-worth (+ `incentives` recognition hook), loneliness (+ `professional_services` relief "
+                 "hook), belonging"),
+    Step("participation", "14", "7.8", "Participation", Call(participation, "step"),
+         reads=("model.week", "governance.running", "tally.victims", "tally.unanswered", "resident.occupied",
+                "resident.member", "resident.aware", "resident.generalized_trust",
+                "resident.norm_internalization", "resident.self_worth", "resident.loneliness",
+                "resident.belonging", "resident.quit_week", "resident.dissatisfaction",
+                "resident.digital_literacy", "tie.other"),
+         writes=("resident.aware", "resident.willingness", "resident.member", "resident.dissatisfaction",
+                 "resident.quit_week"),
+         streams=("participation",),
+         summary="awareness (+ `platform` outreach hook), willingness (+ incentive hooks), joining, "
+                 "dissatisfaction, quitting"),
+    Step("network_dynamics", "15", "7.9", "Network dynamics", Call(network_dynamics, "step"),
+         reads=("model.week", "model.infrastructure_level", "model.building_slots", "resident.occupied",
+                "resident.generalized_trust", "resident.sociability", "resident.education", "resident.health", "resident.age", "tie.*"),
+         writes=("tie.*",),
+         streams=("network",),
+         summary="pruning (every `network.prune_interval` weeks), everyday contact, neighbour meetings, "
+                 "triadic closure"),
+    Step("observation", "16", "7.11", "Observation", record,
+         reads=("model.week", "model.norm_authority", "model.clustering", "governance.*",
+                "tally.*", "resident.*", "tie.*"),
+         writes=("model.records", "model.clustering"),
+         streams=("observation",),
+         summary="weekly metrics appended to `records` (recorded weeks only, `week ≥ 0`)"),
+)
+
+
+def phase_names() -> tuple[str, ...]:
+    """The names of the week's intervention phases, in schedule order."""
+    return tuple(s.name for s in WEEK if isinstance(s.run, Phase))
+
+
+def check_phases(registry: dict[str, type]) -> None:
+    """Refuse an intervention whose ``phase`` is no phase of the week: it would never act."""
+    known = phase_names()
+    for name, cls in registry.items():
+        if cls.phase is not None and cls.phase not in known:
+            raise TypeError(f"intervention {name!r} has phase {cls.phase!r}, which is no phase of the week "
+                            f"(sim/schedule.py WEEK); allowed: {', '.join(known)} or None")
+
+
+check_phases(REGISTRY)
+
+
+def code_of(step: Step) -> str:
+    """Where a step's code lives, for the ODD table."""
+    if isinstance(step.run, Phase):
+        files = [f"`{Path(*cls.__module__.split('.'))}.py`" for cls in REGISTRY.values()
+                 if cls.phase == step.run.name]
+        return ", ".join(files) + f" (phase `{step.run.name}`)"
+    if isinstance(step.run, Call):
+        module, function = step.run.module.__name__, step.run.function
+    else:
+        module, function = step.run.__module__, step.run.__name__
+    return f"`{Path(*module.split('.'))}.py` `{function}`"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(f"`{n}`" for n in names) if names else "—"
+
+
+def schedule_table_markdown() -> str:
+    """The schedule table of docs/odd.md §3.1."""
+    lines = ["| # | brief step | step | code | ODD | reads | writes | streams | what happens |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for i, s in enumerate(WEEK, start=1):
+        lines.append(f"| {i} | {s.brief} | {s.title} | {code_of(s)} | §{s.odd_section} | {_names(s.reads)} | "
+                     f"{_names(s.writes)} | {_names(s.streams)} | {s.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def streams() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each stream in spawn order (STREAMS) with what draws from it: the steps of the
+    week that declare it, or initialization; empty if nothing does yet (the stream is
+    reserved for its intervention, so adding draws later shifts no other stream)."""
+    out = []
+    for name in STREAMS:
+        users = tuple(s.name for s in WEEK if name in s.streams)
+        if name in INITIALIZATION_STREAMS:
+            users = ("initialization",) + users
+        out.append((name, users))
+    return tuple(out)
+
+
+def stream_table_markdown() -> str:
+    """The stream table of docs/odd.md §3.3."""
+    lines = ["| child | stream | drawn by |", "|---|---|---|"]
+    for i, (name, users) in enumerate(streams()):
+        drawn = []
+        for user in users:
+            if user == "initialization":
+                drawn.append(INITIALIZATION_STREAMS[name])
+            else:
+                step = next(s for s in WEEK if s.name == user)
+                drawn.append(f"{step.title.lower()} (step {WEEK.index(step) + 1}, §{step.odd_section})")
+        lines.append(f"| {i} | `{name}` | {'; '.join(drawn) if drawn else 'nothing yet (reserved)'} |")
+    return "\n".join(lines) + "\n"
+
+
+BLOCKS = {"schedule": schedule_table_markdown, "streams": stream_table_markdown}
+
+
+def _span(text: str, block: str) -> tuple[int, int]:
+    begin, end = f"<!-- {block}:begin -->\n", f"<!-- {block}:end -->"
+    start = text.find(begin)
+    stop = text.find(end, start + len(begin)) if start >= 0 else -1
+    if stop < 0:
+        raise ValueError(f"no `{begin.strip()}` … `{end}` block")
+    return start + len(begin), stop
+
+
+def generated_block(text: str, block: str) -> str:
+    """The text between ``<!-- block:begin -->`` and ``<!-- block:end -->`` in ``text``."""
+    start, stop = _span(text, block)
+    return text[start:stop]
+
+
+def render_odd(text: str) -> str:
+    """``text`` (docs/odd.md) with every generated block replaced by its current rendering."""
+    for block, render in BLOCKS.items():
+        start, stop = _span(text, block)
+        text = text[:start] + render() + text[stop:]
+    return text
+
+
+ODD = Path(__file__).resolve().parent.parent / "docs" / "odd.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.schedule",
+                                     description="print the weekly schedule, or rewrite its tables in docs/odd.md")
+    parser.add_argument("--odd", nargs="?", const=str(ODD), metavar="FILE",
+                        help="rewrite the generated schedule and stream tables of FILE (default docs/odd.md)")
+    args = parser.parse_args(argv)
+    if args.odd is None:
+        from sim.schedule import schedule_table_markdown as table, stream_table_markdown as stream_table
+        sys.stdout.write(table() + "\n" + stream_table())
+        return 0
+    path = Path(args.odd)
+    # the module as imported by the model, not this ``python -m`` copy of it, whose
+    # functions would name their module ``__main__``
+    from sim.schedule import render_odd as render
+    try:
+        text = path.read_text(encoding="utf-8")
+        updated = render(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"error: {path}: {reason}; the schedule and stream tables go between "
+              "<!-- schedule:begin -->/<!-- schedule:end --> and <!-- streams:begin -->/<!-- streams:end -->",
+              file=sys.stderr)
+        return 2
+    if updated != text:
+        path.write_text(updated, encoding="utf-8")
+    print(f"{path}: schedule and stream tables {'rewritten' if updated != text else 'already up to date'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
