@@ -14,9 +14,9 @@ these as `[block] name = value`. Provenance: *literature* (source named),
 *calibrated* (pattern named; the targets are in [targets.md](targets.md), the model's
 values in [calibration.md](calibration.md)) or *assumed* (a modelling assumption to
 explore in sensitivity analysis). "model.md" is the design brief, [model.md](model.md);
-"seed 000" is the social-capital paper and "seed 004" Liu et al. (2025), the two papers
-the model is built from ([references.bib](references.bib): `socialcapital_mutualaid`,
-`liu2025`).
+sources are cited as `[@key, §section]` with the keys of [references.bib](references.bib):
+`socialcapital_mutualaid` is the social-capital paper and `liu2025` Liu et al. (2025),
+the two papers the model is built from.
 
 | parameter | meaning | unit | default | range | provenance |
 |---|---|---|---|---|---|

@@ -86,7 +86,7 @@ class Community(Block):
     education_high: float = prob(0.12, "Share with high education (senior high or more); the rest is middle", provenance="literature: 7th census, 60+ cohort")
     dwellings_per_building: int = param(24, "Dwellings per building (neighbour ties form within buildings)", unit="dwellings", ge=1, le=1000)
     buildings_per_block: int = param(8, "Buildings per block (friendship ties form mostly within blocks)", unit="buildings", ge=1, le=1000)
-    infrastructure: float = prob(0.4, "Level of activity space and ageing-friendly facilities 活动中心/适老化 (raises activity access for the frail)", provenance="assumed: seed 000 §3.3.2, §4.3")
+    infrastructure: float = prob(0.4, "Level of activity space and ageing-friendly facilities 活动中心/适老化 (raises activity access for the frail)", provenance="assumed: [@socialcapital_mutualaid, §3.3.2, §4.3]")
     family_support: float = prob(0.45, "Share of a co-resident older adult's need covered by family", provenance="assumed")
     family_support_alone: float = prob(0.15, "Share of need covered by family for residents living alone", provenance="assumed")
     formal_care: float = prob(0.20, "Share of remaining daily-living and health need covered by formal (paid or insured) care: the substitute level", provenance="assumed; varied in the formal-care substitution pattern (targets.md)")
@@ -121,7 +121,7 @@ class Demography(Block):
     mortality_gompertz: float = param(0.095, "Gompertz slope of mortality in age", unit="1/year", ge=0, le=0.5, provenance="literature: typical human Gompertz slope 0.08-0.11")
     mortality_frailty: float = param(5.0, "Log-hazard increase per unit of health below age-expected", ge=0, le=50, provenance="assumed")
     max_age: float = param(105.0, "Age at which a resident is removed", unit="years", ge=70, le=120)
-    move_out_rate: float = param(0.03, "Annual probability of moving out (urban mobility)", unit="1/year", ge=0, le=1, provenance="assumed: seed 000 §3.1.1 (high mobility in urban estates)")
+    move_out_rate: float = param(0.03, "Annual probability of moving out (urban mobility)", unit="1/year", ge=0, le=1, provenance="assumed: [@socialcapital_mutualaid, §3.1.1] (high mobility in urban estates)")
     institution_rate: float = param(0.08, "Extra annual probability that an ADL-disabled resident living alone moves to an institution", unit="1/year", ge=0, le=1)
     vacancy_fill_rate: float = prob(0.10, "Weekly probability that a vacant dwelling receives a newcomer", unit="1/week")
 
@@ -140,7 +140,7 @@ class Helping(Block):
     max_capacity: float = param(6.0, "Weekly hours a fully healthy young-old resident with no family duties can give", unit="hours/week", ge=0, le=168, provenance="assumed; hours per active member is an output (targets.md)")
     family_duty_mean: float = prob(0.3, "Mean share of capacity taken by family duties (grandchildren, spouse)")
     capacity_age_decline: float = param(0.03, "Share of capacity lost per year over 70", unit="1/year", ge=0, le=1)
-    skill_alpha: float = param(4.0, "Beta(α, β) of hidden skill per need type: α", gt=0, le=100, provenance="assumed: seed 000 §3.1.2 information asymmetry")
+    skill_alpha: float = param(4.0, "Beta(α, β) of hidden skill per need type: α", gt=0, le=100, provenance="assumed: [@socialcapital_mutualaid, §3.1.2] information asymmetry")
     skill_beta: float = param(1.5, "Beta(α, β) of hidden skill: β", gt=0, le=100)
     ask_intercept: float = param(-0.5, "Log-odds of asking for help at zero trust and zero expected success", unit="log-odds", ge=-20, le=20)
     ask_trust: float = param(2.0, "Log-odds per unit generalized trust when deciding to ask", unit="log-odds", ge=-20, le=20)
@@ -148,7 +148,7 @@ class Helping(Block):
     reluctance_mean: float = prob(0.3, "Mean reluctance to ask (面子), in [0, 1]")
     ask_reluctance: float = param(3.0, "Log-odds of asking lost per unit of reluctance", unit="log-odds", ge=0, le=20)
     rounds: int = param(4, "Matching rounds per week", ge=1, le=20)
-    coordinator_reach: float = prob(0.3, "Probability that the community's part-time coordinator relays a request with no tie to ask to a random available member of the same block", provenance="assumed: community workers run schemes alongside other duties (cf. seed 000 §3.2.1, §4)")
+    coordinator_reach: float = prob(0.3, "Probability that the community's part-time coordinator relays a request with no tie to ask to a random available member of the same block", provenance="assumed: community workers run schemes alongside other duties (cf. [@socialcapital_mutualaid, §3.2.1, §4])")
     accept_intercept: float = param(-0.5, "Log-odds of accepting a request at zero for every factor", unit="log-odds", ge=-20, le=20)
     accept_trust: float = param(2.5, "Log-odds per unit trust in the requester (particularized if tied, else generalized)", unit="log-odds", ge=-20, le=20)
     accept_obligation: float = param(2.0, "Log-odds per unit reciprocity obligation (what is owed × norm internalization)", unit="log-odds", ge=-20, le=20)
@@ -159,7 +159,7 @@ class Helping(Block):
     accept_bad_reputation: float = param(3.0, "Log-odds lost per unit of the requester's known bad-reputation share", unit="log-odds", ge=0, le=50)
     obligation_scale: float = param(4.0, "Hours owed at which the obligation term reaches 1 - e⁻¹", unit="hours", gt=0, le=1000)
     free_ride_balance: float = param(2.0, "Hours owed to the requester beyond which declining while able counts as free riding", unit="hours", ge=0, le=1000)
-    dispute_on_failure: float = prob(0.25, "Probability that a failed service becomes a dispute", provenance="assumed: seed 000 §3.2")
+    dispute_on_failure: float = prob(0.25, "Probability that a failed service becomes a dispute", provenance="assumed: [@socialcapital_mutualaid, §3.2]")
 
 
 class Trust(Block):
@@ -169,23 +169,23 @@ class Trust(Block):
     sanction_signal: float = param(0.5, "Rise of generalized trust (share of the gap to 1) per visible sanction per resident", ge=0, le=1000)
     violation_signal: float = param(0.5, "Fall of generalized trust (share of its level) per unpunished violation per resident", ge=0, le=1000)
     forgetting: float = param(0.99, "Weekly retention λ of Beta-reputation counts (forgetting)", gt=0, le=1, provenance="literature: Jøsang & Ismail 2002, Beta reputation with forgetting")
-    gossip_rate: float = prob(0.15, "Probability that a feedback event is passed on along one of the rater's ties (gossip reach)", provenance="assumed: seed 000 §2.2.2 informal social exclusion")
+    gossip_rate: float = prob(0.15, "Probability that a feedback event is passed on along one of the rater's ties (gossip reach)", provenance="assumed: [@socialcapital_mutualaid, §2.2.2] informal social exclusion")
     new_tie_trust_weight: float = param(2.0, "Pseudo-observations of generalized trust seeding the particularized trust of a new tie", ge=0, le=100)
 
 
 class Norms(Block):
     initial_authority: float = prob(0.4, "Initial norm authority 规范权威 (perceived probability that violations are sanctioned)")
-    authority_rate: float = prob(0.05, "Speed at which norm authority moves toward the observed enforcement ratio", unit="1/week", provenance="assumed: seed 000 §3.2.1")
+    authority_rate: float = prob(0.05, "Speed at which norm authority moves toward the observed enforcement ratio", unit="1/week", provenance="assumed: [@socialcapital_mutualaid, §3.2.1]")
     initial_internalization_mean: float = prob(0.5, "Mean initial reciprocity-norm internalization 互惠规范")
     internalization_rate: float = prob(0.02, "Speed at which internalization moves toward authority and observed reciprocity", unit="1/week")
     authority_weight: float = prob(0.5, "Weight of norm authority (vs observed reciprocity) in the internalization target")
-    informal_detection: float = prob(0.15, "Probability an informal violation is noticed and sanctioned by gossip and exclusion", provenance="assumed: seed 000 §3.2.1 (part-time staff, weak supervision)")
+    informal_detection: float = prob(0.15, "Probability an informal violation is noticed and sanctioned by gossip and exclusion", provenance="assumed: [@socialcapital_mutualaid, §3.2.1] (part-time staff, weak supervision)")
     sanction_reputation: float = param(1.0, "Bad-feedback count added to an offender's public reputation per sanction", unit="reports", ge=0, le=100)
     informal_tie_cut: float = prob(0.5, "Probability that an informally sanctioned violation cuts the victim's tie to the offender")
-    mode_interval: int = param(104, "Weeks between the appearance of new service modes (online companionship, smart devices, telehealth)", unit="weeks", ge=1, le=10000, provenance="assumed: seed 000 §3.2.2")
+    mode_interval: int = param(104, "Weeks between the appearance of new service modes (online companionship, smart devices, telehealth)", unit="weeks", ge=1, le=10000, provenance="assumed: [@socialcapital_mutualaid, §3.2.2]")
     max_modes: int = param(3, "Number of new service modes that appear over the run", ge=0, le=20)
     mode_uptake: float = prob(0.3, "Share of requests of the mode's need type made through a new mode once it exists")
-    unregulated_dispute_factor: float = param(2.5, "Multiplier of failure-to-dispute risk in unregulated modes", ge=1, le=100, provenance="assumed: seed 000 §3.2.2")
+    unregulated_dispute_factor: float = param(2.5, "Multiplier of failure-to-dispute risk in unregulated modes", ge=1, le=100, provenance="assumed: [@socialcapital_mutualaid, §3.2.2]")
     unregulated_uptake_factor: float = prob(0.5, "Uptake multiplier while a mode is unregulated")
     informal_regulation_weeks: int = param(520, "Weeks after which an unreviewed mode becomes regulated by custom alone", unit="weeks", ge=1, le=100000)
 
@@ -214,9 +214,9 @@ class Participation(Block):
     willingness_intercept: float = param(-2.5, "Log-odds of stated willingness at zero for every factor", unit="log-odds", ge=-20, le=20)
     willingness_trust: float = param(2.5, "Log-odds per unit generalized trust", unit="log-odds", ge=-20, le=20, provenance="assumed; which trust drives willingness is an output (targets.md)")
     willingness_norm: float = param(1.0, "Log-odds per unit norm internalization", unit="log-odds", ge=-20, le=20)
-    willingness_self_worth: float = param(1.0, "Log-odds per unit self-worth motive", unit="log-odds", ge=-20, le=20, provenance="assumed: seed 004 §2.3(1)")
-    willingness_loneliness: float = param(1.0, "Log-odds per unit loneliness (emotional-connection motive)", unit="log-odds", ge=-20, le=20, provenance="assumed: seed 004 §2.3(2)")
-    willingness_belonging: float = param(1.5, "Log-odds per unit belonging", unit="log-odds", ge=-20, le=20, provenance="assumed: seed 004 §2.3(3)")
+    willingness_self_worth: float = param(1.0, "Log-odds per unit self-worth motive", unit="log-odds", ge=-20, le=20, provenance="assumed: [@liu2025, §2.3 (1)]")
+    willingness_loneliness: float = param(1.0, "Log-odds per unit loneliness (emotional-connection motive)", unit="log-odds", ge=-20, le=20, provenance="assumed: [@liu2025, §2.3 (2)]")
+    willingness_belonging: float = param(1.5, "Log-odds per unit belonging", unit="log-odds", ge=-20, le=20, provenance="assumed: [@liu2025, §2.3 (3)]")
     willing_threshold: float = prob(0.5, "Willingness at or above which a resident states they are willing")
     join_rate: float = prob(0.02, "Weekly probability that an aware, willing non-member joins", unit="1/week")
     dissatisfaction_memory: float = prob(0.9, "Weekly retention of accumulated dissatisfaction", unit="1/week")
@@ -230,12 +230,12 @@ class Participation(Block):
 class Network(Block):
     neighbour_ties: float = param(3.5, "Mean neighbour ties per resident at start (within building)", unit="ties", ge=0, le=100, provenance="calibrated: social isolation ≈ 24% (targets.md)")
     friend_ties: float = param(3.5, "Mean friendship ties per resident at start (within block, homophilous)", unit="ties", ge=0, le=100, provenance="calibrated: social isolation ≈ 24%")
-    sociability_weight: float = param(1.0, "Exponent of sociability in tie-formation propensity", ge=0, le=10, provenance="seed 000 §3.3.2")
-    education_weight: float = param(0.3, "Tie-formation propensity gain per education level", ge=0, le=10, provenance="seed 000 §3.3.2")
-    frailty_weight: float = param(1.0, "Exponent of mobility (health) in tie-formation propensity", ge=0, le=10, provenance="seed 000 §3.3.2")
+    sociability_weight: float = param(1.0, "Exponent of sociability in tie-formation propensity", ge=0, le=10, provenance="[@socialcapital_mutualaid, §3.3.2]")
+    education_weight: float = param(0.3, "Tie-formation propensity gain per education level", ge=0, le=10, provenance="[@socialcapital_mutualaid, §3.3.2]")
+    frailty_weight: float = param(1.0, "Exponent of mobility (health) in tie-formation propensity", ge=0, le=10, provenance="[@socialcapital_mutualaid, §3.3.2]")
     homophily: float = param(2.0, "Homophily h: a friend tie between residents at distance d (age per 20 years + education per 2 levels) forms with probability × exp(−h·d)", ge=0, le=50)
     neighbour_meeting: float = prob(0.0107, "Weekly base probability of forming a neighbour acquaintance in one's building, at zero infrastructure", unit="1/week")
-    public_space_gain: float = param(1.0, "Relative rise of neighbour meetings per unit of infrastructure level (squares, activity rooms: seed 000 §4.3)", ge=0, le=10, provenance="assumed: seed 000 §4.3")
+    public_space_gain: float = param(1.0, "Relative rise of neighbour meetings per unit of infrastructure level (squares, activity rooms: [@socialcapital_mutualaid, §4.3])", ge=0, le=10, provenance="assumed: [@socialcapital_mutualaid, §4.3]")
     triadic_closure: float = prob(0.01, "Weekly base probability of befriending a friend's friend", unit="1/week")
     decay_neighbour: float = param(0.004, "Weekly decay of a neighbour tie's strength without contact", unit="1/week", ge=0, le=1)
     decay_friend: float = param(0.008, "Weekly decay of other ties' strength without contact", unit="1/week", ge=0, le=1)
@@ -267,7 +267,7 @@ class Intervention(Block):
 
 
 class Activities(Intervention):
-    """组织社区活动: interest groups, lectures, festivals (seed 000 §4.1, §4.3)."""
+    """组织社区活动: interest groups, lectures, festivals ([@socialcapital_mutualaid, §4.1, §4.3])."""
 
     weekly_cost: float = param(800.0, "Running cost per week (organiser, materials)", unit="yuan/week", ge=0)
     events_per_week: int = param(2, "Events held per week", unit="events/week", ge=0, le=100)
@@ -275,26 +275,26 @@ class Activities(Intervention):
     attendance: float = prob(0.10, "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend")
     attendance_floor: float = prob(0.3, "Share of the attendance propensity that does not depend on belonging (the rest scales with it)")
     meetings: int = param(3, "Co-attendees each attendee talks with per event", ge=0, le=50)
-    tie_formation: float = prob(0.08, "Probability that two co-attendees who talk and are not tied form a tie (× homophily)", provenance="assumed: seed 000 §4.1")
-    trust_gain: float = prob(0.03, "Share of the gap to 1 in generalized trust closed by attending", provenance="assumed: seed 000 §4.1")
+    tie_formation: float = prob(0.08, "Probability that two co-attendees who talk and are not tied form a tie (× homophily)", provenance="assumed: [@socialcapital_mutualaid, §4.1]")
+    trust_gain: float = prob(0.03, "Share of the gap to 1 in generalized trust closed by attending", provenance="assumed: [@socialcapital_mutualaid, §4.1]")
     awareness: float = prob(0.5, "Probability that an attendee who does not know the scheme hears of it")
 
 
 class Platform(Intervention):
-    """信息交互平台 with a feedback channel (seed 000 §4.1; seed 004 §3.2.4, §5.1)."""
+    """信息交互平台 with a feedback channel ([@socialcapital_mutualaid, §4.1]; [@liu2025, §3.2.4, §5.1])."""
 
     weekly_cost: float = param(500.0, "Running cost per week (hosting, staff)", unit="yuan/week", ge=0)
     setup_cost: float = param(20000.0, "Development and launch", unit="yuan", ge=0)
     literacy_threshold: float = prob(0.4, "Digital literacy from which a resident can use the platform unaided")
     assistance: float = prob(0.3, "Probability that a resident below the threshold gets staff help to use it in a week (digital assistance)")
     candidates: int = param(5, "Available members the platform shows for a request", ge=1, le=1000)
-    pre_service_info: bool = Field(True, description="Helpers' service records (public ratings) are shown, so requesters pick the best-rated candidate (reduces information asymmetry, seed 000 §3.1.2)")
+    pre_service_info: bool = Field(True, description="Helpers' service records (public ratings) are shown, so requesters pick the best-rated candidate (reduces information asymmetry, [@socialcapital_mutualaid, §3.1.2])")
     public_feedback: bool = Field(True, description="Ratings are public: every rating counts fully in reputation (otherwise only gossip spreads them)")
     awareness: float = prob(0.02, "Weekly probability that a resident who can use the platform hears of the scheme through it", unit="1/week")
 
 
 class Supervision(Intervention):
-    """专业监督机构: inspection, reporting rewards, sanctions (seed 000 §4.2)."""
+    """专业监督机构: inspection, reporting rewards, sanctions ([@socialcapital_mutualaid, §4.2])."""
 
     weekly_cost: float = param(1500.0, "Staff cost per week", unit="yuan/week", ge=0)
     cases_per_week: int = param(5, "Violations the body can investigate per week (capacity)", unit="cases/week", ge=0, le=100000)
@@ -307,7 +307,7 @@ class Supervision(Intervention):
 
 
 class NormRevision(Intervention):
-    """规范修订小组: reviews new service modes and brings them under the norms (seed 000 §3.2.2, §4.2)."""
+    """规范修订小组: reviews new service modes and brings them under the norms ([@socialcapital_mutualaid, §3.2.2, §4.2])."""
 
     weekly_cost: float = param(200.0, "Meeting and secretariat cost per week", unit="yuan/week", ge=0)
     review_interval: int = param(26, "Weeks between reviews", unit="weeks", ge=1, le=520)
@@ -315,7 +315,7 @@ class NormRevision(Intervention):
 
 
 class Infrastructure(Intervention):
-    """活动中心, 适老化改造: activity space and ageing-friendly retrofit (seed 000 §4.3; seed 004 §5.3)."""
+    """活动中心, 适老化改造: activity space and ageing-friendly retrofit ([@socialcapital_mutualaid, §4.3]; [@liu2025, §5.3])."""
 
     weekly_cost: float = param(300.0, "Maintenance per week", unit="yuan/week", ge=0)
     setup_cost: float = param(200000.0, "Construction and retrofit", unit="yuan", ge=0)
@@ -323,7 +323,7 @@ class Infrastructure(Intervention):
 
 
 class TargetedSupport(Intervention):
-    """一对一帮扶: outreach pairs isolated or vulnerable residents with volunteers (seed 000 §4.3)."""
+    """一对一帮扶: outreach pairs isolated or vulnerable residents with volunteers ([@socialcapital_mutualaid, §4.3])."""
 
     weekly_cost: float = param(300.0, "Outreach worker cost per week", unit="yuan/week", ge=0)
     pairs_per_week: int = param(3, "New pairings the outreach team can make per week", unit="pairs/week", ge=0, le=100000)
@@ -336,7 +336,7 @@ class TargetedSupport(Intervention):
 
 
 class TimeBank(Intervention):
-    """时间银行/积分互助: hours given are banked as credits and spent when receiving (seed 004 §3.2.1-3.2.2)."""
+    """时间银行/积分互助: hours given are banked as credits and spent when receiving ([@liu2025, §3.2.1-3.2.2])."""
 
     weekly_cost: float = param(300.0, "Bookkeeping cost per week", unit="yuan/week", ge=0)
     credit_per_hour: float = param(1.0, "Credits issued per hour given", unit="credits/hour", ge=0, le=100)
@@ -349,7 +349,7 @@ class TimeBank(Intervention):
 
 
 class Incentives(Intervention):
-    """Material points, recognition, and crowding-out (seed 004 §3.2.2)."""
+    """Material points, recognition, and crowding-out ([@liu2025, §3.2.2])."""
 
     weekly_cost: float = param(100.0, "Administration per week", unit="yuan/week", ge=0)
     points_per_hour: float = param(1.0, "Material points per hour given (exchangeable for goods)", unit="points/hour", ge=0, le=100)
@@ -361,7 +361,7 @@ class Incentives(Intervention):
 
 
 class ProfessionalServices(Intervention):
-    """医养结合, psychological support (seed 004 §3.2.3)."""
+    """医养结合, psychological support ([@liu2025, §3.2.3])."""
 
     weekly_cost: float = param(1000.0, "Fixed cost per week (clinic hours, counsellor)", unit="yuan/week", ge=0)
     health_cover: float = prob(0.3, "Share of residual health-support need met by professional services")
@@ -371,7 +371,7 @@ class ProfessionalServices(Intervention):
 
 
 class Funding(Block):
-    """Where the money comes from (seed 004 §3.3.1: one-off or project grants vs stable finance)."""
+    """Where the money comes from ([@liu2025, §3.3.1]: one-off or project grants vs stable finance)."""
 
     enabled: bool = Field(False, description="Budget-limit the funded interventions (otherwise their costs are only recorded)")
     kind: Literal["stable", "project"] = Field("stable", description="stable: a weekly income; project: a one-off grant that is spent down")

@@ -121,7 +121,7 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
 
 def tie_propensity(pop: Population, sc: Scenario) -> np.ndarray:
     """How readily each resident forms ties: sociable, educated and mobile residents
-    gain ties faster; the frail and poorly educated stay isolated (seed 000 §3.3.2)."""
+    gain ties faster; the frail and poorly educated stay isolated ([@socialcapital_mutualaid, §3.3.2])."""
     nw = sc.network
     return (
         pop.sociability ** nw.sociability_weight

@@ -1,4 +1,4 @@
-"""Community activities 组织社区活动 (seed 000 §4.1, §4.3): interest groups, lectures,
+"""Community activities 组织社区活动 ([@socialcapital_mutualaid, §4.1, §4.3]): interest groups, lectures,
 festivals.
 
 Each week ``events_per_week`` events offer capacity·(1 + infrastructure) places in

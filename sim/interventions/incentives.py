@@ -1,4 +1,4 @@
-"""Incentives: material points, recognition, and motivation crowding-out (seed 004
+"""Incentives: material points, recognition, and motivation crowding-out ([@liu2025]
 §3.2.2: material, emotional and value/psychological incentives).
 
 Material points: a helper earns ``points_per_hour`` points per hour given; each point

@@ -1,5 +1,5 @@
-"""Activity centres and ageing-friendly retrofit 活动中心, 适老化改造 (seed 000 §4.3;
-seed 004 §5.3).
+"""Activity centres and ageing-friendly retrofit 活动中心, 适老化改造 ([@socialcapital_mutualaid, §4.3];
+[@liu2025, §5.3]).
 
 While it runs, the community's infrastructure level is I = min(1, I0 +
 ``level_increase``) instead of the setting's I0. The level sets activity capacity

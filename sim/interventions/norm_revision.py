@@ -1,4 +1,4 @@
-"""The norm revision group 规范修订小组 (seed 000 §3.2.2, §4.2).
+"""The norm revision group 规范修订小组 ([@socialcapital_mutualaid, §3.2.2, §4.2]).
 
 Every ``review_interval`` weeks from its start the group reviews the service modes:
 each mode that has existed for at least ``review_lag`` weeks and is not yet

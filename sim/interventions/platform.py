@@ -1,5 +1,5 @@
-"""The information platform 信息交互平台 with a feedback channel (seed 000 §4.1;
-seed 004 §3.2.4, §5.1).
+"""The information platform 信息交互平台 with a feedback channel ([@socialcapital_mutualaid, §4.1];
+[@liu2025, §3.2.4, §5.1]).
 
 Matching beyond one's ties: a requester with no tie left to ask can post the request
 if they can use the platform — digital literacy ≥ ``literacy_threshold``, or staff

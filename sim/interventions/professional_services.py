@@ -1,4 +1,4 @@
-"""Professional services 医养结合 and psychological support (seed 004 §3.2.3).
+"""Professional services 医养结合 and psychological support ([@liu2025, §3.2.3]).
 
 Health: professional services meet a share ``health_cover`` of the residual
 health-support need (needs submodel), at ``health_hour_cost`` per hour from the

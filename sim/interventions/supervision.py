@@ -1,4 +1,4 @@
-"""The professional supervision body 专业监督机构 (seed 000 §4.2; Axelrod's 1986
+"""The professional supervision body 专业监督机构 ([@socialcapital_mutualaid, §4.2]; Axelrod's 1986
 norms game is the classic form of punishing defectors at a cost).
 
 A victim reports a violation with probability min(1, report_rate +

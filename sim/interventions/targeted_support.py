@@ -1,4 +1,4 @@
-"""One-to-one support 一对一帮扶 for isolated and vulnerable residents (seed 000 §4.3).
+"""One-to-one support 一对一帮扶 for isolated and vulnerable residents ([@socialcapital_mutualaid, §4.3]).
 
 Each week the outreach team makes up to ``pairs_per_week`` new pairings. Candidates
 are socially isolated residents (fewer than ``network.isolation_ties`` ties of

@@ -1,4 +1,4 @@
-"""The time bank 时间银行/积分互助 (seed 004 §3.2.1-3.2.2).
+"""The time bank 时间银行/积分互助 ([@liu2025, §3.2.1-3.2.2]).
 
 Ledger (every hour of help passes through it while the bank runs):
 - issued: a helper earns ``credit_per_hour`` credits per hour given;

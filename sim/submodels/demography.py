@@ -15,7 +15,7 @@ defaults are calibrated to disability prevalence by age among older Chinese
 
 Mortality: annual Gompertz hazard m60 · e^{g(a−60)} · e^{k(μ(a)−h)}, so residents
 frailer than their age-peers die sooner (China life tables: q(60) ≈ 0.6%).
-Moving out: annual rate (urban mobility, seed 000 §3.1.1) plus an institutional
+Moving out: annual rate (urban mobility, [@socialcapital_mutualaid, §3.1.1]) plus an institutional
 rate for ADL-disabled residents living alone. A vacant dwelling receives a newcomer
 with weekly probability ``vacancy_fill_rate``; the newcomer has fresh state and no
 personal ties (model.md §2).

@@ -2,7 +2,7 @@
 
 An intervention runs in week t when it is enabled, start_week ≤ t < end_week (if
 set), t ≥ 0 (never during burn-in), and it has not run out of money. Funding
-(seed 004 §3.3.1): when ``funding.enabled`` is false the costs of interventions are
+([@liu2025, §3.3.1]): when ``funding.enabled`` is false the costs of interventions are
 only recorded (paid from outside the model). When it is true the scheme has a
 balance: a stable income arrives every week (kind ``stable``), or a one-off grant at
 ``grant_week`` (kind ``project``). Each week, in the budget priority order of

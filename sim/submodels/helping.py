@@ -16,7 +16,7 @@ largest remaining need type to one helper:
 - otherwise, with probability ``coordinator_reach``, through the community's
   part-time coordinator, who relays the request to one random member of the
   requester's block (accepted only if that member can help; an assumption: community
-  workers run schemes alongside their other duties, cf. seed 000 §3.2.1, §4).
+  workers run schemes alongside their other duties, cf. [@socialcapital_mutualaid, §3.2.1, §4]).
 The helper accepts with probability
     p = willingness_h · σ(a0 + a_T·T + a_O·O + a_N·n_h + a_S·s_h + incentive
                           − a_C·hours − a_F·(1 − h_h) − a_R·R_q)
@@ -29,12 +29,12 @@ exchanges. Helpers facing several requests in a round serve them in random order
 until their capacity is spent: hours delivered never exceed capacity or need.
 Declining while able (capacity ≥ hours asked) a request from someone one owes more
 than ``free_ride_balance`` hours is free riding, a violation of the reciprocity norm
-(seed 000 §2.2.2).
+([@socialcapital_mutualaid, §2.2.2]).
 
 Service outcome. A service succeeds with probability equal to the helper's hidden
-skill for that need type (the information asymmetry of seed 000 §3.1.2); a failed
+skill for that need type (the information asymmetry of [@socialcapital_mutualaid, §3.1.2]); a failed
 service becomes a dispute with probability ``dispute_on_failure``, multiplied in
-service modes that norms do not yet regulate (seed 000 §3.2.2).
+service modes that norms do not yet regulate ([@socialcapital_mutualaid, §3.2.2]).
 
 Ledger: hours given by the helper equal hours received by the requester, by type;
 the tie's obligation is netted (what the helper owed the requester is paid off first,

@@ -2,7 +2,7 @@
 
 Neighbour ties form within buildings and friendship ties within blocks, both more
 readily for residents with a high tie propensity π (sociable, educated, healthy;
-seed 000 §3.3.2). Resident i starts Poisson(k·π_i / (2·mean π)) ties of each kind
+[@socialcapital_mutualaid, §3.3.2]). Resident i starts Poisson(k·π_i / (2·mean π)) ties of each kind
 (k = ``neighbour_ties`` or ``friend_ties``) to uniformly drawn building- or
 block-mates j, each accepted with probability min(1, π_j / mean π) (friend ties
 also with exp(−homophily·distance)). Initial strengths are uniform on [0.2, 0.8]; each end's

@@ -1,5 +1,5 @@
 """Step 13, motives: self-worth 自我价值实现, loneliness (the inverse of emotional
-connection 情感联结) and belonging 社会归属感 (seed 004 §2.3).
+connection 情感联结) and belonging 社会归属感 ([@liu2025, §2.3]).
 
 Self-worth (feeling needed): decays toward the floor that other roles sustain (role
 loss) and rises with each successful help given (k this week):

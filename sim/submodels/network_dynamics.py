@@ -10,12 +10,12 @@
 - Neighbour acquaintance: each resident meets a random occupant of their building
   with weekly probability ``neighbour_meeting``·(1 + ``public_space_gain``·I)·π_i,
   forming a neighbour tie; I is the infrastructure level (public space: squares,
-  activity rooms — seed 000 §4.3).
+  activity rooms — [@socialcapital_mutualaid, §4.3]).
 - Triadic closure: with weekly probability ``triadic_closure``·π_i a resident meets a
   random friend's random friend, and they befriend with probability
   exp(−homophily·distance) (age, education).
 π_i is the tie propensity: sociability^a·(1 + b·education)·health^c — sociable and
-educated residents gain ties faster, the frail stay isolated (seed 000 §3.3.2).
+educated residents gain ties faster, the frail stay isolated ([@socialcapital_mutualaid, §3.3.2]).
 Ties of residents who leave go with them (demography step).
 """
 

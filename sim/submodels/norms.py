@@ -6,7 +6,7 @@ conflict); the helping step lists them with their victims.
 
 Detection and sanction. Without a supervision body a violation is noticed and
 sanctioned informally (gossip, exclusion) with probability ``informal_detection``; a
-professional supervision body (intervention, seed 000 §4.2) adds capacity-limited
+professional supervision body (intervention, [@socialcapital_mutualaid, §4.2]) adds capacity-limited
 formal detection. Every sanction adds ``sanction_reputation`` bad reports to the
 offender's public reputation; an informal sanction also cuts the victim's tie to the
 offender with probability ``informal_tie_cut`` (social exclusion).
@@ -14,7 +14,7 @@ offender with probability ``informal_tie_cut`` (social exclusion).
 Norm authority A ∈ [0, 1] is the community's perceived probability that a violation
 is sanctioned. In a week with V > 0 violations of which S were sanctioned it moves
 toward the enforcement ratio:  A ← A + κ·(S/V − A). It therefore rises with
-consistent enforcement and decays with unpunished violations (seed 000 §3.2.1; the
+consistent enforcement and decays with unpunished violations ([@socialcapital_mutualaid, §3.2.1]; the
 community-level counterpart of vengefulness in Axelrod's 1986 norms game).
 
 Individual internalization n_i moves toward a mix of authority and observed
@@ -32,7 +32,7 @@ companionship, smart devices (errands), telehealth — up to ``max_modes``. A sh
 ``unregulated_uptake_factor`` while norms do not regulate it; in an unregulated mode
 a failed service becomes a dispute ``unregulated_dispute_factor`` times as often. A
 mode becomes regulated by custom after ``informal_regulation_weeks``, or earlier when
-the norm revision group (intervention) reviews it (seed 000 §3.2.2, §4.2).
+the norm revision group (intervention) reviews it ([@socialcapital_mutualaid, §3.2.2, §4.2]).
 """
 
 from __future__ import annotations
