@@ -454,6 +454,58 @@ def test_arbitrary_survey_bytes_load_or_give_one_line_problems(tmp_path, content
         one_line_problems(exc)
 
 
+def experiment_tables():
+    """Experiment files of every shape the schema knows, with values of every type:
+    most are invalid, some are huge (10⁹ replicates), a few load."""
+    names = st.sampled_from(["a", "b", "a", "b", "", "a b", "名", "../x"])  # mostly valid, so loading goes deep
+    numbers = st.one_of(st.integers(-3, 10**9), st.floats(allow_nan=True, allow_infinity=True), names)
+    bounds = st.dictionaries(st.sampled_from(["trust.gossip_rate", "helping.rounds", "x.y", "community.residents_file"]),
+                             st.lists(numbers, max_size=3), max_size=2)
+    design = st.fixed_dictionaries({"kind": st.sampled_from(["grid", "rows", "lhs", "sobol", "morris", "other"])},
+                                   optional={"levels": bounds, "bounds": bounds, "n": numbers, "N": numbers,
+                                             "trajectories": numbers,
+                                             "parameters": st.lists(st.sampled_from(["trust.gossip_rate", "x"]),
+                                                                    max_size=2),
+                                             "rows": st.lists(st.lists(numbers, max_size=2), max_size=2)})
+    scenario = st.fixed_dictionaries({"name": names, "file": st.sampled_from(
+        [str(SCENARIOS / "new_estate.toml"), "nope.toml", "/dev/zero", str(SCENARIOS)])},
+        optional={"set": st.lists(st.sampled_from(["trust.gossip_rate=0.3", "community.residents_file=/etc/passwd",
+                                                   "x=1", "=", "helping.rounds=inf"]), max_size=2)})
+    return st.fixed_dictionaries({"name": names, "scenarios": st.lists(scenario, max_size=2)},
+                                 optional={"design": design, "replicates": numbers, "weeks": numbers,
+                                           "residents": numbers, "root_seed": numbers, "reference": names})
+
+
+def experiment_toml(table: dict) -> str:
+    lines = [f"{k} = {json.dumps(v)}" for k, v in table.items() if k not in ("scenarios", "design")]
+    for entry in table["scenarios"]:
+        lines += ["[[scenarios]]", *(f"{k} = {json.dumps(v)}" for k, v in entry.items())]
+    design = table.get("design")
+    if design is not None:
+        lines += ["[design]", *(f"{key} = {toml_text(value)}" for key, value in design.items()
+                                if not isinstance(value, dict))]
+        for key, value in design.items():
+            if isinstance(value, dict):
+                lines += [f"[design.{key}]", *(f"{json.dumps(k)} = {toml_text(v)}" for k, v in value.items())]
+    return "\n".join(lines).replace("NaN", "nan").replace("Infinity", "inf")
+
+
+@FUZZ
+@given(content=st.one_of(st.binary(max_size=300), experiment_tables().map(lambda t: experiment_toml(t).encode())))
+def test_arbitrary_experiment_files_load_or_give_one_line_problems(tmp_path, content):
+    """The experiment loader (what `mutualaid sweep` and `validate` call) either loads a
+    file or refuses it with one-line problems — never a traceback, never a huge design
+    built in memory."""
+    from sim.experiments.plan import load_experiment
+
+    path = tmp_path / "fuzz_experiment.toml"
+    path.write_bytes(content)
+    try:
+        load_experiment(path)
+    except ScenarioError as exc:
+        one_line_problems(exc)
+
+
 # -- where `run` writes ----------------------------------------------------------------
 TINY = ["--weeks", "2", "--residents", "30", "--set", "simulation.burn_in_weeks=0", "--quiet"]
 
