@@ -271,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stdout = open(os.devnull, "w")
         return 0
+    except OSError as exc:  # a folder that cannot be made or written, a full disk: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}cannot read or write ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":

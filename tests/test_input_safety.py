@@ -22,7 +22,7 @@ from sim.cli import main
 from sim.scenario import MAX_EXTENDS_DEPTH, ScenarioError, load_scenario, load_uploaded_scenario, parse_toml
 from sim.survey import load_survey
 
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 from test_scenarios_cli import mutualaid
 
 SECRET = "S3CRET-MARKER-41"
@@ -598,3 +598,37 @@ def test_an_overwrite_that_fails_leaves_no_summary_claiming_the_old_result(tmp_p
                  "--seed", "2"]) != 0
     assert not (out / "summary.json").exists() or json.loads((out / "summary.json").read_text())["seed"] == 1
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("kind", ["file", "proc"])
+def test_a_sweep_into_a_place_that_cannot_be_written_is_one_line(tmp_path, capsys, kind):
+    """Before: `sweep --out /proc/x` ended in a FileNotFoundError traceback."""
+    (tmp_path / "a_file").write_text("keep")
+    out = {"file": tmp_path / "a_file" / "out", "proc": Path("/proc/mutualaid-sweep")}[kind]
+    tiny = ROOT / "experiments" / "tiny.toml"
+    assert main(["sweep", str(tiny), "--workers", "1", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: ") and "Traceback" not in err, err
+    assert (tmp_path / "a_file").read_text() == "keep"
+
+
+def test_a_disk_that_fills_during_a_sweep_is_one_line_and_keeps_what_finished(tmp_path, monkeypatch, capsys):
+    from sim.experiments import store
+
+    written = []
+    real = store.ResultsStore.write_run
+
+    def fill_after_two(self, *args, **kwargs):
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(real(self, *args, **kwargs))
+        return written[-1]
+
+    monkeypatch.setattr(store.ResultsStore, "write_run", fill_after_two)
+    out = tmp_path / "out"
+    code = main(["sweep", str(ROOT / "experiments" / "tiny.toml"), "--workers", "1", "--quiet", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err and "No space left on device" in err, err
+    monkeypatch.undo()
+    assert main(["sweep", str(ROOT / "experiments" / "tiny.toml"), "--workers", "1", "--quiet", "--out", str(out),
+                 "--resume"]) == 0
