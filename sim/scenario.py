@@ -382,16 +382,24 @@ def uploaded_parent(name: str, files: Mapping[str, bytes], shipped: str | Path) 
     return ref.name if isinstance(ref, _Upload) else None
 
 
-def _resolve(files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), origin: str = "") -> dict[str, Any]:
+def _resolve(files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), origin: str = "",
+             via: str = "") -> dict[str, Any]:
     """The table of ``ref`` with its ``extends`` chain merged underneath it and its data
     files made absolute, each file opened under the policy ``files``; ``origin`` is
-    the file the chain started from."""
+    the file the chain started from, ``via`` the file whose ``extends`` named ``ref``
+    (a file that cannot be read is reported as that file's ``extends`` problem)."""
     source, key = files.label(ref), files.key(ref)
     origin = origin or source
     if key in chain:
         cycle = " -> ".join(str(p.name if isinstance(p, _Upload) else p) for p in (*chain, key))
         raise ScenarioError([f"{source}: extends: cycle of extends ({cycle})"])
-    data = parse_toml(files.read(ref), source)
+    try:
+        text = files.read(ref)
+    except ScenarioError as exc:
+        if not via:
+            raise
+        raise ScenarioError([f"{via}: extends: {problem}" for problem in exc.problems]) from None
+    data = parse_toml(text, source)
     community = data.get("community")
     if isinstance(community, dict):
         for field in DATA_FILES:
@@ -405,7 +413,7 @@ def _resolve(files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), ori
     if len(chain) + 1 >= MAX_EXTENDS_DEPTH:
         raise ScenarioError([f"{origin}: extends: the chain of extends is more than {MAX_EXTENDS_DEPTH} files deep "
                              f"(at {source})"])
-    base = _resolve(files, files.extends(ref, parent, source), (*chain, key), origin)
+    base = _resolve(files, files.extends(ref, parent, source), (*chain, key), origin, source)
     return deep_merge(base, data)
 
 

@@ -159,6 +159,7 @@ def test_extends_reads_only_regular_files(tmp_path, kind):
     path.write_text(f'extends = "{target}"\n')
     text = refused(load_scenario, path)
     assert "not a regular file" in text
+    assert text.startswith(f"{path}: extends: "), text  # the file and the field that named it
 
 
 @pytest.mark.parametrize("kind", ["fifo", "directory", "dev_zero", "proc"])
