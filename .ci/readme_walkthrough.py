@@ -79,13 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-tests", action="store_true", help="leave out the README's test command")
     parser.add_argument("--skip", action="append", default=[], metavar="SUBSTRING",
                         help="leave out commands containing this text (repeatable)")
-    parser.add_argument("--log", type=Path, default=ROOT / "readme_walkthrough.log")
+    parser.add_argument("--log", type=Path, default=ROOT / "results" / "readme_walkthrough.log")
     args = parser.parse_args(argv)
 
     commands = readme_commands((ROOT / "README.md").read_text(encoding="utf-8"))
     if args.skip_tests:
         args.skip.append("-m pytest")
     failures: list[str] = []
+    args.log.parent.mkdir(parents=True, exist_ok=True)
     with args.log.open("w", encoding="utf-8") as log:
         def run(command: str) -> None:
             if any(text in command for text in args.skip):
