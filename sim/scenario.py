@@ -473,6 +473,21 @@ def _data_file_values(data: dict[str, Any]) -> dict[str, Any]:
     return {key: community.get(key) for key in DATA_FILES} if isinstance(community, dict) else {}
 
 
+def apply_sandboxed_overrides(data: dict[str, Any], overrides: list[str] | None, base: Path,
+                              data_roots: Sequence[str | Path], where: str, base_is: str) -> dict[str, Any]:
+    """:func:`apply_overrides`, with each data file path an override changes taken
+    relative to ``base`` and held to its folder tree or a data root (:func:`sandboxed`):
+    ``--set`` paths are relative to the working directory, an experiment's ``set``
+    paths to the experiment file."""
+    from_files = _data_file_values(data)
+    out = apply_overrides(data, overrides)
+    community = out.get("community")
+    for key, value in _data_file_values(out).items():
+        if isinstance(value, str) and value != from_files.get(key):
+            community[key] = sandboxed(value, base, data_roots, f"{where} community.{key}", base_is)
+    return out
+
+
 def format_validation_error(source: str, exc: ValidationError) -> list[str]:
     """One readable line per pydantic error: ``source: field.path: message``."""
     lines = []
@@ -506,13 +521,7 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None, *,
     is relative to the working directory and must lie under it or a data root."""
     path = Path(path)
     data = resolve_extends(path, data_roots=data_roots)
-    from_files = _data_file_values(data)
-    data = apply_overrides(data, overrides)
-    community = data.get("community")
-    for key, value in _data_file_values(data).items():
-        if isinstance(value, str) and value != from_files.get(key):
-            community[key] = sandboxed(value, Path.cwd(), data_roots, f"--set community.{key}",
-                                       "the working directory")
+    data = apply_sandboxed_overrides(data, overrides, Path.cwd(), data_roots, "--set", "the working directory")
     source = str(path) + (" (with --set overrides)" if overrides else "")
     scenario = validate_data(data, source)
     if scenario.name == "unnamed":

@@ -50,10 +50,9 @@ from sim.runner import input_files
 from sim.scenario import (
     DATA_FILES,
     ScenarioError,
-    apply_overrides,
+    apply_sandboxed_overrides,
     check_survey,
     format_validation_error,
-    parse_override,
     resolve_extends,
     sandboxed,
     validate_data,
@@ -256,8 +255,8 @@ def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str],
             problems.extend(f"{where} ({entry.name}): {line}" for line in exc.problems)
             continue
         try:
-            data = apply_overrides(data, entry.set)
-            data = _sandboxed_set(data, entry.set, path.parent, data_roots, f"{where}.set")
+            data = apply_sandboxed_overrides(data, entry.set, path.parent, data_roots, f"{where}.set",
+                                             "the experiment file's folder")
         except ScenarioError as exc:
             problems.extend(f"{where}.set: {line.removeprefix('--set ')}" for line in exc.problems)
             continue
@@ -341,20 +340,6 @@ def _describe(point: Point) -> str:
 
 def _scenario_problems(source: str, exc: ValidationError) -> list[str]:
     return [line.replace(": Value error, ", ": ") for line in format_validation_error(source, exc)]
-
-
-def _sandboxed_set(data: dict[str, Any], overrides: list[str], base: Path, data_roots: Sequence[Path],
-                   where: str) -> dict[str, Any]:
-    """Survey file paths an experiment's ``set`` names are relative to the experiment
-    file and must lie in its folder tree or under a data root, like a design's."""
-    named = {tuple(parse_override(text)[0]) for text in overrides}
-    community = data.get("community")
-    for key in DATA_FILES:
-        value = community.get(key) if isinstance(community, dict) else None
-        if ("community", key) in named and isinstance(value, str) and value:
-            community[key] = sandboxed(value, base, data_roots, f"{where} community.{key}",
-                                       "the experiment file's folder")
-    return data
 
 
 def _invalid_points(path: Path, tables: dict[str, dict[str, Any]], checks: list[tuple[str, Point]],
