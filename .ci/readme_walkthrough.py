@@ -77,8 +77,13 @@ def run_dashboard(command: str, log) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-tests", action="store_true", help="leave out the README's test command")
-    parser.add_argument("--skip", action="append", default=[], metavar="SUBSTRING",
-                        help="leave out commands containing this text (repeatable)")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="SUBSTRING",
+        help="leave out commands containing this text (repeatable)",
+    )
     parser.add_argument("--log", type=Path, default=ROOT / "results" / "readme_walkthrough.log")
     args = parser.parse_args(argv)
 
@@ -88,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     args.log.parent.mkdir(parents=True, exist_ok=True)
     with args.log.open("w", encoding="utf-8") as log:
+
         def run(command: str) -> None:
             if any(text in command for text in args.skip):
                 print(f"skip  {command}", flush=True)
@@ -102,11 +108,14 @@ def main(argv: list[str] | None = None) -> int:
                 done = subprocess.run(in_venv(command), shell=True, cwd=ROOT, capture_output=True, text=True)
                 status, output = done.returncode, done.stdout + done.stderr
                 log.write(output)
-            allowed = next((codes for prefix, codes in ALLOWED_EXIT.items()
-                            if in_venv(command).startswith(in_venv(prefix))), {0})
+            allowed = next(
+                (codes for prefix, codes in ALLOWED_EXIT.items() if in_venv(command).startswith(in_venv(prefix))), {0}
+            )
             bad = "Traceback (most recent call last)" in output or status not in allowed
-            print(f"{'FAIL' if bad else 'ok  '}  {time.monotonic() - started:6.0f} s  exit {status}  {command}",
-                  flush=True)
+            print(
+                f"{'FAIL' if bad else 'ok  '}  {time.monotonic() - started:6.0f} s  exit {status}  {command}",
+                flush=True,
+            )
             if bad:
                 failures.append(command)
 
@@ -114,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             run(command)
         for folder in sorted((ROOT / "results").glob("*/manifest.json")):
             run(f".venv/bin/mutualaid report {folder.parent.relative_to(ROOT)} --lang en,zh")
-    print(f"{len(failures)} of the README's commands failed" if failures else "every README command worked",
-          f"(log: {args.log})")
+    print(
+        f"{len(failures)} of the README's commands failed" if failures else "every README command worked",
+        f"(log: {args.log})",
+    )
     return 1 if failures else 0
 
 

@@ -22,7 +22,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -125,8 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"page timing skipped: {args.scenario.name} has {file_residents} residents, not {args.residents}")
 
-    print(f"{args.scenario.name}, {args.residents} residents, {args.frames} frames of one week "
-          f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores)")
+    print(
+        f"{args.scenario.name}, {args.residents} residents, {args.frames} frames of one week "
+        f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores)"
+    )
     for setup, parts in results.items():
         print(f"\n{setup}")
         for part, stats in parts.items():
@@ -134,16 +136,25 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.record:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps({
-            "benchmark": "dashboard_step",
-            "scenario": str(args.scenario.relative_to(ROOT)) if args.scenario.is_relative_to(ROOT) else str(args.scenario),
-            "residents": args.residents,
-            "frames": args.frames,
-            "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-            "versions": versions(),
-            "results": results,
-        }, indent=2) + "\n", encoding="utf-8")
+        RESULTS.write_text(
+            json.dumps(
+                {
+                    "benchmark": "dashboard_step",
+                    "scenario": str(args.scenario.relative_to(ROOT))
+                    if args.scenario.is_relative_to(ROOT)
+                    else str(args.scenario),
+                    "residents": args.residents,
+                    "frames": args.frames,
+                    "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+                    "versions": versions(),
+                    "results": results,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         print(f"\nrecorded in {RESULTS.relative_to(ROOT)}")
     return 0
 

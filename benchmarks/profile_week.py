@@ -45,6 +45,7 @@ def stopwatches(model, spent: Counter):
                 return f(*args, **kwargs)
             finally:
                 spent[label] += time.perf_counter() - t
+
         return run
 
     model.week_schedule = tuple(replace(step, run=timed(step.name, step.run)) for step in WEEK)

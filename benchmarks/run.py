@@ -36,7 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +61,13 @@ print(json.dumps({"construct": t1 - t0, "run": t2 - t1, "weeks": steps,
 
 
 def measure(scenario: Path, residents: int, weeks: int, seed: int = 1) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(scenario), str(residents), str(weeks), str(seed)],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(scenario), str(residents), str(weeks), str(seed)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     r = json.loads(out.stdout)
     r["agent_steps_per_s"] = residents * r["weeks"] / r["run"]
     r["us_per_agent_step"] = 1e6 * r["run"] / (residents * r["weeks"])
@@ -85,8 +90,9 @@ def kernel_start_up() -> tuple[float, float]:
     import tempfile
 
     def warm(env: dict) -> float:
-        out = subprocess.run([sys.executable, "-c", WARM], capture_output=True, text=True, check=True,
-                             cwd=ROOT, env=env)
+        out = subprocess.run(
+            [sys.executable, "-c", WARM], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+        )
         return json.loads(out.stdout)["warm_up"]
 
     with tempfile.TemporaryDirectory() as cache:
@@ -116,25 +122,37 @@ def sweep_section(replicates: int) -> tuple[list[str], dict[str, float]]:
     from sweep_scaling import experiment_text, timed_sweep
 
     weeks, residents = 520, 1000
-    out = ["", f"## Sweep throughput: 2 settings × {replicates} replicates, {residents:,} residents × {weeks} weeks", "",
-           "| executor | workers | runs | wall s | model s | speed-up | overhead share | overhead per run s | start-up s |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "",
+        f"## Sweep throughput: 2 settings × {replicates} replicates, {residents:,} residents × {weeks} weeks",
+        "",
+        "| executor | workers | runs | wall s | model s | speed-up | overhead share | overhead per run s | start-up s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     with tempfile.TemporaryDirectory() as folder:
         experiment = Path(folder) / "sweep.toml"
         experiment.write_text(experiment_text(replicates, weeks, residents), encoding="utf-8")
-        results = [(label, timed_sweep(experiment, Path(folder) / label, workers, dask=False))
-                   for label, workers in (("in-process", 1), ("process pool", 2))]
+        results = [
+            (label, timed_sweep(experiment, Path(folder) / label, workers, dask=False))
+            for label, workers in (("in-process", 1), ("process pool", 2))
+        ]
     serial = results[0][1]["wall_seconds"]
     measured = {}
     for label, r in results:
         share = 1.0 - r["model_seconds"] / (r["workers"] * r["wall_seconds"])
         measured[label] = {"speed_up": serial / r["wall_seconds"], "overhead_share": share}
-        out.append(f"| {label} | {r['workers']} | {r['runs']} | {r['wall_seconds']:.1f} | {r['model_seconds']:.1f} | "
-                   f"{serial / r['wall_seconds']:.2f}× | {100 * share:.1f}% | {r['overhead_per_run_seconds']:.3f} | "
-                   f"{r['start_up_seconds']:.2f} |")
+        out.append(
+            f"| {label} | {r['workers']} | {r['runs']} | {r['wall_seconds']:.1f} | {r['model_seconds']:.1f} | "
+            f"{serial / r['wall_seconds']:.2f}× | {100 * share:.1f}% | {r['overhead_per_run_seconds']:.3f} | "
+            f"{r['start_up_seconds']:.2f} |"
+        )
         print(out[-1], flush=True)
-    out += ["", "model s: time inside the models, summed over runs (on the pool it includes the slow-down of two "
-            "models sharing memory bandwidth). Overhead share: 1 − model s / (workers × wall s).", ""]
+    out += [
+        "",
+        "model s: time inside the models, summed over runs (on the pool it includes the slow-down of two "
+        "models sharing memory bandwidth). Overhead share: 1 − model s / (workers × wall s).",
+        "",
+    ]
     return out, measured
 
 
@@ -147,11 +165,18 @@ def profile_section(package: Path, boltzmann: float) -> list[str]:
     rows, runs = table(package, [1000, 10_000], weeks=150)
     fixed, per_resident = linear_parts(runs, "total")  # ms, ms per resident
     print("\n".join(rows), flush=True)
-    return ["", "## Where the full package's week goes (ms per week; benchmarks/profile_week.py)", "", *rows, "",
-            "Fixed and per-resident parts: the straight line through the two sizes. Ten times this run's "
-            f"Boltzmann rate at 1,000 agents allows {1e3 * 1000 / (10 * boltzmann):.2f} ms per week for 1,000 "
-            f"residents; the full package's week there is {1000 * per_resident:.2f} ms of per-resident work "
-            f"and {fixed:.2f} ms fixed.", ""]
+    return [
+        "",
+        "## Where the full package's week goes (ms per week; benchmarks/profile_week.py)",
+        "",
+        *rows,
+        "",
+        "Fixed and per-resident parts: the straight line through the two sizes. Ten times this run's "
+        f"Boltzmann rate at 1,000 agents allows {1e3 * 1000 / (10 * boltzmann):.2f} ms per week for 1,000 "
+        f"residents; the full package's week there is {1000 * per_resident:.2f} ms of per-resident work "
+        f"and {fixed:.2f} ms fixed.",
+        "",
+    ]
 
 
 def bars_section(got: dict[str, float]) -> list[str]:
@@ -167,7 +192,9 @@ def bars_section(got: dict[str, float]) -> list[str]:
     ]
     out = ["## Against the targets", "", "| measure | target | this run | met |", "|---|---|---|---|"]
     for label, target, value, fmt, ok in rows:
-        shown, met = ("not measured (add --full)", "–") if value is None else (fmt.format(value), "yes" if ok(value) else "no")
+        shown, met = (
+            ("not measured (add --full)", "–") if value is None else (fmt.format(value), "yes" if ok(value) else "no")
+        )
         out.append(f"| {label} | {target} | {shown} | {met} |")
     return out + [""]
 
@@ -188,32 +215,49 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="include 100,000 residents × 520 weeks")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--sweep-replicates", type=int, default=0,
-                        help="replicates per setting in the sweep (default 8, 20 with --full)")
+    parser.add_argument(
+        "--sweep-replicates",
+        type=int,
+        default=0,
+        help="replicates per setting in the sweep (default 8, 20 with --full)",
+    )
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
     args = parser.parse_args()
 
     baseline = ROOT / "scenarios" / "new_estate.toml"
     package = ROOT / "scenarios" / "full_package.toml"
-    lines = ["# Benchmark results", "", f"- machine: {machine()}",
-             f"- date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
-             f"- command: `python benchmarks/run.py{' --full' if args.full else ''} --repeat {args.repeat}`",
-             f"- 1-minute load average at the start: {os.getloadavg()[0]:.2f}", ""]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- machine: {machine()}",
+        f"- date: {datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"- command: `python benchmarks/run.py{' --full' if args.full else ''} --repeat {args.repeat}`",
+        f"- 1-minute load average at the start: {os.getloadavg()[0]:.2f}",
+        "",
+    ]
 
     cold, cached = kernel_start_up()
-    lines.insert(-1, f"- compiled loops (sim/kernels.py): {cold:.1f} s to compile once per machine "
-                     f"(numba caches them on disk), {cached:.2f} s to load in a fresh process")
+    lines.insert(
+        -1,
+        f"- compiled loops (sim/kernels.py): {cold:.1f} s to compile once per machine "
+        f"(numba caches them on disk), {cached:.2f} s to load in a fresh process",
+    )
     print(lines[-2], flush=True)
 
     got: dict[str, float] = {}
-    body = ["## Reference run: 1,000 residents, 520 recorded weeks (+52 burn-in)", "",
-            "| scenario | construction s | run s | agent-steps/s | Mesa Boltzmann agent-steps/s | ratio |",
-            "|---|---|---|---|---|---|"]
+    body = [
+        "## Reference run: 1,000 residents, 520 recorded weeks (+52 burn-in)",
+        "",
+        "| scenario | construction s | run s | agent-steps/s | Mesa Boltzmann agent-steps/s | ratio |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, path in (("baseline (new estate)", baseline), ("full package", package)):
         r = median_of([measure(path, 1000, 520, seed) for seed in range(1, args.repeat + 1)])
         boltzmann = statistics.median(boltzmann_agent_steps_per_s(1000, 100) for _ in range(args.repeat))
-        body.append(f"| {name} | {r['construct']:.2f} | {r['run']:.2f} | {r['agent_steps_per_s']:,.0f} | "
-                    f"{boltzmann:,.0f} | {r['agent_steps_per_s'] / boltzmann:.1f}× |")
+        body.append(
+            f"| {name} | {r['construct']:.2f} | {r['run']:.2f} | {r['agent_steps_per_s']:,.0f} | "
+            f"{boltzmann:,.0f} | {r['agent_steps_per_s'] / boltzmann:.1f}× |"
+        )
         got["ratio"] = r["agent_steps_per_s"] / boltzmann  # the full package's, the last row
         got["construct"] = max(got.get("construct", 0.0), r["construct"])
         print(body[-1], flush=True)
@@ -221,15 +265,21 @@ def main() -> int:
     body += profile_section(package, boltzmann)
 
     sizes = [1000, 10_000] + ([100_000] if args.full else [])
-    body += ["", "## Scaling (baseline new estate, 520 recorded weeks)", "",
-             "| residents | construction s | run s | agent-steps/s | µs per agent-step | peak MB |",
-             "|---|---|---|---|---|---|"]
+    body += [
+        "",
+        "## Scaling (baseline new estate, 520 recorded weeks)",
+        "",
+        "| residents | construction s | run s | agent-steps/s | µs per agent-step | peak MB |",
+        "|---|---|---|---|---|---|",
+    ]
     cost = {}
     for n in sizes:
         repeats = args.repeat if n <= 10_000 else 1
         r = median_of([measure(baseline, n, 520, seed) for seed in range(1, repeats + 1)])
-        body.append(f"| {n:,} | {r['construct']:.2f} | {r['run']:.1f} | {r['agent_steps_per_s']:,.0f} | "
-                    f"{r['us_per_agent_step']:.2f} | {r['peak_mb']:.0f} |")
+        body.append(
+            f"| {n:,} | {r['construct']:.2f} | {r['run']:.1f} | {r['agent_steps_per_s']:,.0f} | "
+            f"{r['us_per_agent_step']:.2f} | {r['peak_mb']:.0f} |"
+        )
         cost[n] = r["us_per_agent_step"]
         got["construct"] = max(got["construct"], r["construct"])
         if n == 100_000:

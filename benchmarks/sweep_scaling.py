@@ -39,7 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -55,8 +55,10 @@ def experiment_text(replicates: int, weeks: int, residents: int) -> str:
         f'[[scenarios]]\nname = "{name}"\nfile = "{ROOT / "scenarios" / f"{name}.toml"}"\n\n'
         for name in ("new_estate", "old_estate")
     )
-    return (f'name = "sweep_scaling"\nreplicates = {replicates}\nroot_seed = 1\nweeks = {weeks}\n'
-            f'residents = {residents}\n\n{scenarios}')
+    return (
+        f'name = "sweep_scaling"\nreplicates = {replicates}\nroot_seed = 1\nweeks = {weeks}\n'
+        f"residents = {residents}\n\n{scenarios}"
+    )
 
 
 def timed_sweep(experiment: Path, out: Path, workers: int, dask: bool) -> dict[str, float]:
@@ -64,7 +66,7 @@ def timed_sweep(experiment: Path, out: Path, workers: int, dask: bool) -> dict[s
     argv = ["sweep", str(experiment), "--workers", str(workers), "--out", str(out), "--quiet"]
     if dask:
         argv += ["--scheduler", "local"]
-    called = datetime.now(timezone.utc)
+    called = datetime.now(UTC)
     clock = time.perf_counter()
     code = main(argv)
     wall = time.perf_counter() - clock
@@ -81,11 +83,16 @@ def timed_sweep(experiment: Path, out: Path, workers: int, dask: bool) -> dict[s
         for pid in {r["pid"] for r in records}
         for i, j in pairwise([k for k, r in enumerate(records) if r["pid"] == pid])
     ]
-    return {"workers": workers, "runs": runs, "wall_seconds": wall, "model_seconds": session["model_seconds"],
-            "overhead_per_run_seconds": (wall - session["model_seconds"] / workers) / runs,
-            "start_up_seconds": (min(started) - called).total_seconds(),
-            "dispatch_gap_median_seconds": statistics.median(gaps) if gaps else 0.0,
-            "executor": session["executor"]}
+    return {
+        "workers": workers,
+        "runs": runs,
+        "wall_seconds": wall,
+        "model_seconds": session["model_seconds"],
+        "overhead_per_run_seconds": (wall - session["model_seconds"] / workers) / runs,
+        "start_up_seconds": (min(started) - called).total_seconds(),
+        "dispatch_gap_median_seconds": statistics.median(gaps) if gaps else 0.0,
+        "executor": session["executor"],
+    }
 
 
 def main_benchmark() -> None:
@@ -93,7 +100,9 @@ def main_benchmark() -> None:
     parser.add_argument("--replicates", type=int, default=6)
     parser.add_argument("--weeks", type=int, default=156)
     parser.add_argument("--residents", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=1, help="time each configuration this many times, keep the fastest")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="time each configuration this many times, keep the fastest"
+    )
     parser.add_argument("--dask", action="store_true", help="also time a local Dask cluster of 2 workers")
     parser.add_argument("--record", type=Path, help="write the measurements to this JSON file")
     args = parser.parse_args()
@@ -107,28 +116,48 @@ def main_benchmark() -> None:
             configurations.append(("dask local", 2, True))
         results = []
         for label, workers, dask in configurations:
-            trials = [timed_sweep(experiment, Path(folder) / f"{label.replace(' ', '_')}-{trial}", workers, dask)
-                      for trial in range(args.repeat)]
+            trials = [
+                timed_sweep(experiment, Path(folder) / f"{label.replace(' ', '_')}-{trial}", workers, dask)
+                for trial in range(args.repeat)
+            ]
             results.append({"label": label, **min(trials, key=lambda t: t["wall_seconds"])})
 
     load_after = os.getloadavg()
     serial = results[0]["wall_seconds"]
-    print(f"{results[0]['runs']} runs: 2 settings × {args.replicates} replicates, {args.residents} residents, "
-          f"{args.weeks} weeks; {os.cpu_count()} CPUs; 1-minute load average {load_before[0]:.1f} before, "
-          f"{load_after[0]:.1f} after (other work on the machine slows the parallel runs)")
-    print(f"{'executor':<14}{'workers':>8}{'wall s':>9}{'model s':>9}{'speed-up':>10}{'overhead/run s':>16}"
-          f"{'start-up s':>12}{'gap/run ms':>12}")
+    print(
+        f"{results[0]['runs']} runs: 2 settings × {args.replicates} replicates, {args.residents} residents, "
+        f"{args.weeks} weeks; {os.cpu_count()} CPUs; 1-minute load average {load_before[0]:.1f} before, "
+        f"{load_after[0]:.1f} after (other work on the machine slows the parallel runs)"
+    )
+    print(
+        f"{'executor':<14}{'workers':>8}{'wall s':>9}{'model s':>9}{'speed-up':>10}{'overhead/run s':>16}"
+        f"{'start-up s':>12}{'gap/run ms':>12}"
+    )
     for r in results:
-        print(f"{r['label']:<14}{r['workers']:>8}{r['wall_seconds']:>9.2f}{r['model_seconds']:>9.2f}"
-              f"{serial / r['wall_seconds']:>10.2f}{r['overhead_per_run_seconds']:>16.3f}"
-              f"{r['start_up_seconds']:>12.2f}{1000 * r['dispatch_gap_median_seconds']:>12.1f}")
+        print(
+            f"{r['label']:<14}{r['workers']:>8}{r['wall_seconds']:>9.2f}{r['model_seconds']:>9.2f}"
+            f"{serial / r['wall_seconds']:>10.2f}{r['overhead_per_run_seconds']:>16.3f}"
+            f"{r['start_up_seconds']:>12.2f}{1000 * r['dispatch_gap_median_seconds']:>12.1f}"
+        )
     if args.record:
-        record = {"experiment": {"replicates": args.replicates, "weeks": args.weeks, "residents": args.residents,
-                                 "settings": ["new_estate", "old_estate"]}, "repeat": args.repeat,
-                  "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                              "load_average_before": load_before, "load_average_after": load_after},
-                  "measured": time.strftime("%Y-%m-%d"),
-                  "results": [{**r, "speed_up": serial / r["wall_seconds"]} for r in results]}
+        record = {
+            "experiment": {
+                "replicates": args.replicates,
+                "weeks": args.weeks,
+                "residents": args.residents,
+                "settings": ["new_estate", "old_estate"],
+            },
+            "repeat": args.repeat,
+            "machine": {
+                "cpus": os.cpu_count(),
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+                "load_average_before": load_before,
+                "load_average_after": load_after,
+            },
+            "measured": time.strftime("%Y-%m-%d"),
+            "results": [{**r, "speed_up": serial / r["wall_seconds"]} for r in results],
+        }
         args.record.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         print(f"recorded in {args.record}")
 

@@ -93,30 +93,62 @@ def InterventionControl(name: str, block: dict[str, Any], on_change: Callable[[s
     """Switch, main intensity and schedule of one intervention."""
     knob = logic.INTENSITY[name]
     # the raw vuetify checkbox, for its dense form: nine of them must fit the sidebar
-    rv.Checkbox(label=name.replace("_", " "), v_model=block["enabled"], on_v_model=lambda on: on_change("enabled", on),
-                dense=True, hide_details=True, class_="mt-1")
+    rv.Checkbox(
+        label=name.replace("_", " "),
+        v_model=block["enabled"],
+        on_v_model=lambda on: on_change("enabled", on),
+        dense=True,
+        hide_details=True,
+        class_="mt-1",
+    )
     if not block["enabled"]:
         return
     with solara.Column(style={"padding-left": "32px", "margin-top": "-12px"}, gap="0px"):
         current = block[knob.field]
         label = f"{knob.label}: {current:g}"  # vuetify shows a slider's value only while dragging
         if knob.is_integer(name):
-            solara.SliderInt(label, value=int(current), min=int(knob.minimum), max=int(max(knob.maximum, current)),
-                             step=int(knob.step), on_value=lambda x: on_change(knob.field, x))
+            solara.SliderInt(
+                label,
+                value=int(current),
+                min=int(knob.minimum),
+                max=int(max(knob.maximum, current)),
+                step=int(knob.step),
+                on_value=lambda x: on_change(knob.field, x),
+            )
         else:
-            solara.SliderFloat(label, value=float(current), min=knob.minimum, max=max(knob.maximum, current),
-                               step=knob.step, on_value=lambda x: on_change(knob.field, x))
+            solara.SliderFloat(
+                label,
+                value=float(current),
+                min=knob.minimum,
+                max=max(knob.maximum, current),
+                step=knob.step,
+                on_value=lambda x: on_change(knob.field, x),
+            )
         with solara.Row(gap="8px"):
-            solara.InputInt("start week", value=block["start_week"], dense=True,
-                            on_value=lambda w: on_change("start_week", w))
-            solara.InputInt("end week (empty: never)", value=block["end_week"], optional=True, dense=True,
-                            on_value=lambda w: on_change("end_week", w))
+            solara.InputInt(
+                "start week", value=block["start_week"], dense=True, on_value=lambda w: on_change("start_week", w)
+            )
+            solara.InputInt(
+                "end week (empty: never)",
+                value=block["end_week"],
+                optional=True,
+                dense=True,
+                on_value=lambda w: on_change("end_week", w),
+            )
 
 
 @solara.component
-def Settings(draft: solara.Reactive, source: solara.Reactive, compare: bool, compare_with: str,
-             on_open: Callable[[str, dict[str, Any]], None], on_compare: Callable[[bool, str], None],
-             session: logic.DashboardSession, error: solara.Reactive, initial_entry: dict[str, Path]):
+def Settings(
+    draft: solara.Reactive,
+    source: solara.Reactive,
+    compare: bool,
+    compare_with: str,
+    on_open: Callable[[str, dict[str, Any]], None],
+    on_compare: Callable[[bool, str], None],
+    session: logic.DashboardSession,
+    error: solara.Reactive,
+    initial_entry: dict[str, Path],
+):
     """The sidebar: scenario, community, interventions, compare, save and download."""
     uploads = solara.use_reactive({})  # label → draft of each scenario uploaded in this tab
     listed: dict[str, Path | dict[str, Any]] = {**logic.shipped_scenarios(), **initial_entry, **uploads.value}
@@ -149,21 +181,35 @@ def Settings(draft: solara.Reactive, source: solara.Reactive, compare: bool, com
 
     solara.Text("Scenario", style={"font-weight": "bold"})
     solara.Select("scenario file", values=labels, value=source.value, on_value=open_file)
-    ScenarioUpload(label="Upload a scenario TOML (and its CSVs)…", max_bytes=logic.MAX_UPLOAD_BYTES,
-                   event_upload=open_upload)
+    ScenarioUpload(
+        label="Upload a scenario TOML (and its CSVs)…", max_bytes=logic.MAX_UPLOAD_BYTES, event_upload=open_upload
+    )
 
     d = draft.value
     solara.Text("Community and run", style={"font-weight": "bold", "margin-top": "12px"})
     with solara.Row(gap="8px"):
-        solara.InputInt("residents", value=d["community"]["residents"], dense=True,
-                        on_value=lambda n: draft.set(logic.with_value(draft.value, "community.residents", n)))
-        solara.InputInt("seed", value=d["simulation"]["seed"], dense=True,
-                        on_value=lambda s: draft.set(logic.with_value(draft.value, "simulation.seed", s)))
-        solara.InputInt("weeks", value=d["simulation"]["weeks"], dense=True,
-                        on_value=lambda w: draft.set(logic.with_value(draft.value, "simulation.weeks", w)))
+        solara.InputInt(
+            "residents",
+            value=d["community"]["residents"],
+            dense=True,
+            on_value=lambda n: draft.set(logic.with_value(draft.value, "community.residents", n)),
+        )
+        solara.InputInt(
+            "seed",
+            value=d["simulation"]["seed"],
+            dense=True,
+            on_value=lambda s: draft.set(logic.with_value(draft.value, "simulation.seed", s)),
+        )
+        solara.InputInt(
+            "weeks",
+            value=d["simulation"]["weeks"],
+            dense=True,
+            on_value=lambda w: draft.set(logic.with_value(draft.value, "simulation.weeks", w)),
+        )
 
     solara.Text("Interventions", style={"font-weight": "bold", "margin-top": "12px"})
     for name in logic.INTERVENTIONS:
+
         def change(field: str, value: Any, name: str = name) -> None:
             if field == logic.INTENSITY[name].field:
                 draft.set(logic.set_intensity(draft.value, name, value))
@@ -174,8 +220,12 @@ def Settings(draft: solara.Reactive, source: solara.Reactive, compare: bool, com
 
     solara.Text("Compare", style={"font-weight": "bold", "margin-top": "12px"})
     solara.Switch(label="run setup B beside A", value=compare, on_value=lambda on: on_compare(on, compare_with))
-    solara.Select("B = A with this intervention switched", values=list(logic.INTERVENTIONS), value=compare_with,
-                  on_value=lambda name: on_compare(compare, name))
+    solara.Select(
+        "B = A with this intervention switched",
+        values=list(logic.INTERVENTIONS),
+        value=compare_with,
+        on_value=lambda name: on_compare(compare, name),
+    )
 
     solara.Text("Save and download", style={"font-weight": "bold", "margin-top": "12px"})
 
@@ -188,12 +238,20 @@ def Settings(draft: solara.Reactive, source: solara.Reactive, compare: bool, com
 
     toml_text, toml_problem = solara.use_memo(scenario_file, [draft.value])
     if toml_text is not None:
-        solara.FileDownload(toml_text, filename=f"{logic.safe_filename(d['name'])}.toml",
-                            label="Save settings as scenario TOML", mime_type="application/toml")
+        solara.FileDownload(
+            toml_text,
+            filename=f"{logic.safe_filename(d['name'])}.toml",
+            label="Save settings as scenario TOML",
+            mime_type="application/toml",
+        )
     else:
         solara.Warning(f"The settings are not a valid scenario:\n{toml_problem}")
-    solara.FileDownload(session.weekly_csv, filename=f"{logic.safe_filename(d['name'])}-weekly.csv",
-                        label="Download weekly data (CSV)", mime_type="text/csv")
+    solara.FileDownload(
+        session.weekly_csv,
+        filename=f"{logic.safe_filename(d['name'])}-weekly.csv",
+        label="Download weekly data (CSV)",
+        mime_type="text/csv",
+    )
 
 
 @solara.component
@@ -207,19 +265,30 @@ def Inspector(session: logic.DashboardSession, slot: int | None, setup: str, fra
     if state is None:
         solara.Info(f"Dwelling #{slot} is vacant.")
         return
-    rows = "".join(f"<tr><th style='text-align:left;padding-right:12px'>{html.escape(key)}</th>"
-                   f"<td>{html.escape(str(value))}</td></tr>" for key, value in state.items())
+    rows = "".join(
+        f"<tr><th style='text-align:left;padding-right:12px'>{html.escape(key)}</th>"
+        f"<td>{html.escape(str(value))}</td></tr>"
+        for key, value in state.items()
+    )
     solara.HTML(tag="div", unsafe_innerHTML=f"<table class='resident-state'>{rows}</table>")
     ties = session.ties(slot, setup)
     solara.Text(f"{len(ties)} ties (strongest first)", style={"font-weight": "bold"})
     if len(ties):
-        solara.HTML(tag="div", unsafe_innerHTML=ties.head(30).to_html(index=False, classes="resident-ties", border=0),
-                    style="max-height: 280px; overflow-y: auto; font-size: 0.85em")
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=ties.head(30).to_html(index=False, classes="resident-ties", border=0),
+            style="max-height: 280px; overflow-y: auto; font-size: 0.85em",
+        )
 
 
 @solara.component
-def LiveView(session: logic.DashboardSession, frame: solara.Reactive, selected: solara.Reactive,
-             error: solara.Reactive, drawn: threading.Event):
+def LiveView(
+    session: logic.DashboardSession,
+    frame: solara.Reactive,
+    selected: solara.Reactive,
+    error: solara.Reactive,
+    drawn: threading.Event,
+):
     """Network, inspector, this week's metrics and the charts; redrawn every frame.
     Sets ``drawn`` once a frame is on the page."""
     colour_by = solara.use_reactive(DEFAULT_COLOUR)
@@ -256,29 +325,44 @@ def LiveView(session: logic.DashboardSession, frame: solara.Reactive, selected: 
             with solara.Div(classes=["network-view"]):
                 NetworkImage(src=network_src, alt="network of residents", event_node_click=click)
         with solara.Column(style={"flex": "1 1 300px", "min-width": "280px"}, gap="4px"):
-            solara.InputInt("inspect resident (dwelling slot)", value=selected.value, optional=True,
-                            on_value=inspect, dense=True)
+            solara.InputInt(
+                "inspect resident (dwelling slot)", value=selected.value, optional=True, on_value=inspect, dense=True
+            )
             Inspector(session, selected.value, setup, tick)
 
     with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
         with solara.Column(style={"flex": "0 0 auto"}):
             solara.Text("This week", style={"font-weight": "bold"})
             table = session.latest()
-            shown = table.to_html(float_format=lambda x: f"{x:.3f}", classes="latest-metrics", border=0) \
-                if not table.empty else "<p>No week recorded yet: Step or Run.</p>"
-            solara.HTML(tag="div", unsafe_innerHTML=shown, style="font-size: 0.85em; max-height: 460px; overflow-y: auto")
+            shown = (
+                table.to_html(float_format=lambda x: f"{x:.3f}", classes="latest-metrics", border=0)
+                if not table.empty
+                else "<p>No week recorded yet: Step or Run.</p>"
+            )
+            solara.HTML(
+                tag="div", unsafe_innerHTML=shown, style="font-size: 0.85em; max-height: 460px; overflow-y: auto"
+            )
         with solara.Column(style={"flex": "1 1 700px"}):
-            solara.SelectMultiple("charted metrics", values=chart_metrics.value,
-                                  all_values=[m for m in METRICS if m != "week"],
-                                  on_value=lambda ms: chart_metrics.set(ms or list(logic.DEFAULT_CHART_METRICS)))
+            solara.SelectMultiple(
+                "charted metrics",
+                values=chart_metrics.value,
+                all_values=[m for m in METRICS if m != "week"],
+                on_value=lambda ms: chart_metrics.set(ms or list(logic.DEFAULT_CHART_METRICS)),
+            )
             with solara.Div(classes=["charts-view"]):
                 solara.Image(charts, format="png")
 
 
 @solara.component
-def Controls(session: logic.DashboardSession, frame: solara.Reactive, running: solara.Reactive,
-             weeks_per_frame: solara.Reactive, on_reset: Callable[[], None], error: solara.Reactive,
-             pending: bool):
+def Controls(
+    session: logic.DashboardSession,
+    frame: solara.Reactive,
+    running: solara.Reactive,
+    weeks_per_frame: solara.Reactive,
+    on_reset: Callable[[], None],
+    error: solara.Reactive,
+    pending: bool,
+):
     """Step, Run/Pause, Reset and the week reached."""
     frame.value  # noqa: B018 - re-render with every frame to show the week
 
@@ -291,17 +375,28 @@ def Controls(session: logic.DashboardSession, frame: solara.Reactive, running: s
 
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button("Step", on_click=step, disabled=running.value or session.finished, color="primary")
-        solara.Button("Pause" if running.value else "Run", on_click=lambda: running.set(not running.value),
-                      disabled=session.finished and not running.value, color="primary", outlined=True)
+        solara.Button(
+            "Pause" if running.value else "Run",
+            on_click=lambda: running.set(not running.value),
+            disabled=session.finished and not running.value,
+            color="primary",
+            outlined=True,
+        )
         solara.Button("Reset", on_click=on_reset, outlined=True)
         with solara.Div(style={"width": "220px"}):
             solara.SliderInt(f"weeks per frame: {weeks_per_frame.value}", value=weeks_per_frame, min=1, max=26)
-        solara.Text(f"Week {session.week} of {session.horizon}", classes=["week-label"],
-                    style={"font-size": "1.2em", "font-weight": "bold"})
+        solara.Text(
+            f"Week {session.week} of {session.horizon}",
+            classes=["week-label"],
+            style={"font-size": "1.2em", "font-weight": "bold"},
+        )
     a = session.scenarios["A"]
     running_now = f"A: {a.name}  ·  B: {session.scenarios['B'].name}" if session.comparing else a.name
-    solara.Text(f"{running_now} — {a.community.residents} residents, seed {a.simulation.seed}. {a.description}",
-                classes=["running-scenario"], style={"color": "#555"})
+    solara.Text(
+        f"{running_now} — {a.community.residents} residents, seed {a.simulation.seed}. {a.description}",
+        classes=["running-scenario"],
+        style={"color": "#555"},
+    )
     if pending:
         solara.Warning("Settings changed: press Reset to run them.", dense=True)
 
@@ -403,11 +498,19 @@ def Page():
 
     solara.Title("mutualaid dashboard")
     with solara.Sidebar():
-        Settings(draft, source, compare.value, compare_with.value, open_scenario, set_compare, session, error,
-                 initial[3])
+        Settings(
+            draft, source, compare.value, compare_with.value, open_scenario, set_compare, session, error, initial[3]
+        )
     with solara.Column(gap="8px", style={"padding-bottom": "48px"}):  # clear of Solara's corner badge
-        Controls(session, frame, running, weeks_per_frame, lambda: rebuild(draft.value), error,
-                 pending=draft.value != applied.value)
+        Controls(
+            session,
+            frame,
+            running,
+            weeks_per_frame,
+            lambda: rebuild(draft.value),
+            error,
+            pending=draft.value != applied.value,
+        )
         if error.value:
             solara.Error(error.value, style={"white-space": "pre-wrap"})
         LiveView(session, frame, selected, error, drawn)

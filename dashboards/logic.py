@@ -42,8 +42,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import colormaps  # noqa: E402
-from matplotlib.cm import ScalarMappable  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.cm import ScalarMappable  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import Normalize  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -266,8 +266,12 @@ def check_size(scenario: Scenario, source: str) -> Scenario:
     """``scenario`` if the dashboard can run it, else :class:`ScenarioError`."""
     residents = scenario.community.residents
     if residents > MAX_RESIDENTS:
-        raise ScenarioError([f"{source}: community.residents: {residents} residents; the dashboard runs at most "
-                             f"{MAX_RESIDENTS:,} (run bigger communities with `mutualaid run`)"])
+        raise ScenarioError(
+            [
+                f"{source}: community.residents: {residents} residents; the dashboard runs at most "
+                f"{MAX_RESIDENTS:,} (run bigger communities with `mutualaid run`)"
+            ]
+        )
     return scenario
 
 
@@ -526,8 +530,9 @@ class NetworkPainter:
         self.focus_ties = LineCollection([], linewidths=1.6, colors=[(0.1, 0.1, 0.1, 0.9)], zorder=3)
         ax.add_collection(self.focus_ties)
         self.nodes = ax.scatter(positions[:, 0], positions[:, 1], s=self.node_area, linewidths=0, zorder=2)
-        self.focus = ax.scatter([], [], s=self.node_area * 6, facecolors="none", edgecolors="black",
-                                linewidths=1.8, zorder=4)
+        self.focus = ax.scatter(
+            [], [], s=self.node_area * 6, facecolors="none", edgecolors="black", linewidths=1.8, zorder=4
+        )
         self.title = ax.set_title("", fontsize=10)
         self._state: str | None = None
         self._legend = None
@@ -543,11 +548,27 @@ class NetworkPainter:
         scale = colour_scale(state, scenario)
         if scale is None:
             cax.set_axis_off()
-            handles = [Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=tuple(c),
-                              markeredgewidth=0, label=label)
-                       for c, label in zip(_PARTICIPATION_COLOURS, PARTICIPATION)]
-            self._legend = self.figure.legend(handles=handles, loc="lower center", ncols=len(handles),
-                                              fontsize=8, frameon=False, bbox_to_anchor=(0.5, 0.0))
+            handles = [
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markersize=6,
+                    markerfacecolor=tuple(c),
+                    markeredgewidth=0,
+                    label=label,
+                )
+                for c, label in zip(_PARTICIPATION_COLOURS, PARTICIPATION)
+            ]
+            self._legend = self.figure.legend(
+                handles=handles,
+                loc="lower center",
+                ncols=len(handles),
+                fontsize=8,
+                frameon=False,
+                bbox_to_anchor=(0.5, 0.0),
+            )
         else:
             cax.set_axis_on()
             mappable = ScalarMappable(Normalize(scale.low, scale.high), colormaps[scale.cmap])
@@ -594,8 +615,9 @@ class NetworkPainter:
         x, y = self._display[slot]
         return float(x / width), float(1.0 - y / height)
 
-    def slot_at(self, x_fraction: float, y_fraction: float, occupied: np.ndarray | None = None,
-                radius_px: float = 12.0) -> int | None:
+    def slot_at(
+        self, x_fraction: float, y_fraction: float, occupied: np.ndarray | None = None, radius_px: float = 12.0
+    ) -> int | None:
         """The slot drawn nearest to a point of the last painted image, given as
         fractions of the image's width and height from its top left corner; None if
         no (occupied) node is within ``radius_px`` pixels."""
@@ -611,14 +633,32 @@ class NetworkPainter:
 
 
 SHARE_LIKE = {
-    "aware_share", "willing_share", "member_share", "active_share", "coverage", "unmet_adl_share",
-    "generalized_trust", "tie_trust", "norm_authority", "violation_rate", "isolated_share",
-    "loneliness", "lonely_share", "belonging", "help_gini",
+    "aware_share",
+    "willing_share",
+    "member_share",
+    "active_share",
+    "coverage",
+    "unmet_adl_share",
+    "generalized_trust",
+    "tie_trust",
+    "norm_authority",
+    "violation_rate",
+    "isolated_share",
+    "loneliness",
+    "lonely_share",
+    "belonging",
+    "help_gini",
 }
 """Metrics that live in [0, 1]: charted on a fixed 0-1 axis, the rest autoscale."""
 
-DEFAULT_CHART_METRICS = ("active_share", "member_share", "coverage", "generalized_trust", "lonely_share",
-                         "norm_authority")
+DEFAULT_CHART_METRICS = (
+    "active_share",
+    "member_share",
+    "coverage",
+    "generalized_trust",
+    "lonely_share",
+    "norm_authority",
+)
 SETUP_STYLES = {"A": {"color": "tab:blue", "linestyle": "-"}, "B": {"color": "tab:orange", "linestyle": "--"}}
 
 
@@ -633,8 +673,14 @@ class ChartPainter:
 
     HEADROOM = 1.25  # an autoscaled axis grows to this multiple of the data's range
 
-    def __init__(self, metrics: Sequence[str], horizon: int, labels: Mapping[str, str] | None = None,
-                 width_px: int = 1080, dpi: int = 100):
+    def __init__(
+        self,
+        metrics: Sequence[str],
+        horizon: int,
+        labels: Mapping[str, str] | None = None,
+        width_px: int = 1080,
+        dpi: int = 100,
+    ):
         unknown = [m for m in metrics if m not in METRICS or m == "week"]
         if unknown:
             raise ValueError(f"unknown metrics {unknown}")
@@ -646,8 +692,9 @@ class ChartPainter:
         self.figure = Figure(figsize=(width_px / dpi, height), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
         # a fixed layout: constrained layout would measure every tick label each frame
-        self.figure.subplots_adjust(left=0.05, right=0.99, bottom=0.35 / height, top=1 - 0.6 / height,
-                                    wspace=0.22, hspace=0.45)
+        self.figure.subplots_adjust(
+            left=0.05, right=0.99, bottom=0.35 / height, top=1 - 0.6 / height, wspace=0.22, hspace=0.45
+        )
         axes = self.figure.subplots(rows, columns, squeeze=False).ravel()
         self.lines: dict[tuple[str, str], Line2D] = {}
         self.axes = {}
@@ -660,10 +707,13 @@ class ChartPainter:
             ax.set_ylim(0.0, 1.0)
             for setup, style in SETUP_STYLES.items():
                 (self.lines[metric, setup],) = ax.plot([], [], linewidth=1.5, animated=True, **style)
-        for ax in axes[len(self.metrics):]:
+        for ax in axes[len(self.metrics) :]:
             ax.set_axis_off()
-        handles = [Line2D([], [], linewidth=1.5, label=labels.get(setup, f"setup {setup}"), **style)
-                   for setup, style in SETUP_STYLES.items() if setup in labels or not labels]
+        handles = [
+            Line2D([], [], linewidth=1.5, label=labels.get(setup, f"setup {setup}"), **style)
+            for setup, style in SETUP_STYLES.items()
+            if setup in labels or not labels
+        ]
         self.figure.legend(handles=handles, loc="upper center", ncols=len(handles), fontsize=8, frameon=False)
         self._background = None
 
@@ -794,8 +844,10 @@ class DashboardSession:
     def weekly(self) -> dict[str, pd.DataFrame]:
         """The weekly metrics of each setup so far."""
         with self.lock:
-            return {key: pd.DataFrame.from_records(model.records, columns=list(METRICS))
-                    for key, model in self.models.items()}
+            return {
+                key: pd.DataFrame.from_records(model.records, columns=list(METRICS))
+                for key, model in self.models.items()
+            }
 
     def weekly_csv(self) -> str:
         """The weekly metrics of all setups as CSV, with columns setup and scenario first."""
@@ -888,10 +940,12 @@ def resident_ties(model: CommunityModel, slot: int) -> pd.DataFrame:
     net = model.net
     idx = np.arange(net.indptr[slot], net.indptr[slot + 1])
     trust = model.config.trust.forgetting
-    return pd.DataFrame({
-        "with slot": net.other[idx],
-        "kind": [TIE_KINDS[k] for k in net.kind[idx]],
-        "strength": np.round(net.strength_now(model.week, model.decay_by_kind, idx), 3),
-        "trust in them": np.round(net.trust_expectation(model.week, trust, idx), 3),
-        "hours owed": np.round(net.owed[idx], 2),
-    }).sort_values("strength", ascending=False, ignore_index=True)
+    return pd.DataFrame(
+        {
+            "with slot": net.other[idx],
+            "kind": [TIE_KINDS[k] for k in net.kind[idx]],
+            "strength": np.round(net.strength_now(model.week, model.decay_by_kind, idx), 3),
+            "trust in them": np.round(net.trust_expectation(model.week, trust, idx), 3),
+            "hours owed": np.round(net.owed[idx], 2),
+        }
+    ).sort_values("strength", ascending=False, ignore_index=True)

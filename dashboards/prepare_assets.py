@@ -125,9 +125,7 @@ def template_refs(template: Path, vue3: bool) -> list[tuple[str, str]]:
             if stack:
                 stack.pop()
         else:
-            active = all(
-                (not in_else) == vue3 for is_vue3_if, in_else in stack if is_vue3_if
-            )
+            active = all((not in_else) == vue3 for is_vue3_if, in_else in stack if is_vue3_if)
             if active:
                 refs.append((m.group("spec"), m.group("path")))
     return refs
@@ -241,8 +239,12 @@ def check_files(pkg: Package, dest: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--dest", type=Path, default=Path(os.environ.get(ENV_VAR) or DEFAULT_DEST),
-                    help=f"cache folder (default: ${ENV_VAR} or {DEFAULT_DEST})")
+    ap.add_argument(
+        "--dest",
+        type=Path,
+        default=Path(os.environ.get(ENV_VAR) or DEFAULT_DEST),
+        help=f"cache folder (default: ${ENV_VAR} or {DEFAULT_DEST})",
+    )
     ap.add_argument("--core-only", action="store_true", help="only the packages every page needs")
     ap.add_argument("--list", action="store_true", help="print the derived package list and exit")
     ap.add_argument("--force", action="store_true", help="re-fetch packages already in the cache")
@@ -250,8 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     dest: Path = args.dest.resolve()
 
     packages, skipped = collect_packages(args.core_only)
-    _log(f"solara {importlib.metadata.version('solara')}, ipyvue {importlib.metadata.version('ipyvue')}"
-         f" (vue3={is_vue3()}), ipywidgets {importlib.metadata.version('ipywidgets')}")
+    _log(
+        f"solara {importlib.metadata.version('solara')}, ipyvue {importlib.metadata.version('ipyvue')}"
+        f" (vue3={is_vue3()}), ipywidgets {importlib.metadata.version('ipywidgets')}"
+    )
     for pkg in sorted(packages.values(), key=lambda p: (not p.core, p.spec)):
         _log(f"{'core' if pkg.core else 'comp'} {pkg.spec:45s} <- {', '.join(sorted(pkg.sources))}")
     for s in skipped:

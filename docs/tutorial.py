@@ -58,8 +58,14 @@ SMALL = ["community.residents=200", "simulation.weeks=104", "simulation.burn_in_
 # %%
 baseline = load_scenario(ROOT / "scenarios" / "new_estate.toml", SMALL)
 print(baseline.name, "-", baseline.description)
-print("residents:", baseline.community.residents, "| recorded weeks:", baseline.simulation.weeks,
-      "| initial generalized trust (mean):", baseline.trust.initial_generalized_mean)
+print(
+    "residents:",
+    baseline.community.residents,
+    "| recorded weeks:",
+    baseline.simulation.weeks,
+    "| initial generalized trust (mean):",
+    baseline.trust.initial_generalized_mean,
+)
 
 # %% [markdown]
 # ## 2. Run it once
@@ -69,7 +75,9 @@ print("residents:", baseline.community.residents, "| recorded weeks:", baseline.
 
 # %%
 result = run_scenario(baseline, seed=1)
-print(result.weekly[["week", "member_share", "active_share", "coverage", "lonely_share"]].tail(3).to_string(index=False))
+print(
+    result.weekly[["week", "member_share", "active_share", "coverage", "lonely_share"]].tail(3).to_string(index=False)
+)
 print(f"mean coverage of need over the last two years: {result.summary['mean_coverage_last2y']:.3f}")
 print(f"mean active share over the last two years:     {result.summary['mean_active_share_last2y']:.3f}")
 
@@ -97,8 +105,14 @@ rows = []
 for name in ("activities", "platform"):
     diff = np.array([r.summary[metric] - b.summary[metric] for r, b in zip(runs[name], runs["baseline"])])
     half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff))
-    rows.append({"intervention": name, "paired difference": diff.mean(),
-                 "95% CI low": diff.mean() - half, "95% CI high": diff.mean() + half})
+    rows.append(
+        {
+            "intervention": name,
+            "paired difference": diff.mean(),
+            "95% CI low": diff.mean() - half,
+            "95% CI high": diff.mean() + half,
+        }
+    )
 effects = pd.DataFrame(rows)
 print(f"{metric}: intervention minus baseline, {len(seeds)} paired replicates")
 print(effects.to_string(index=False, float_format=lambda v: f"{v:+.3f}"))
@@ -118,9 +132,13 @@ for name, results in runs.items():
 left.set_xlabel("week")
 left.set_ylabel("active share")
 left.legend()
-right.errorbar(effects["intervention"], effects["paired difference"],
-               yerr=[effects["paired difference"] - effects["95% CI low"],
-                     effects["95% CI high"] - effects["paired difference"]], fmt="o", capsize=4)
+right.errorbar(
+    effects["intervention"],
+    effects["paired difference"],
+    yerr=[effects["paired difference"] - effects["95% CI low"], effects["95% CI high"] - effects["paired difference"]],
+    fmt="o",
+    capsize=4,
+)
 right.axhline(0, color="grey", linewidth=0.8)
 right.set_ylabel("active share, difference from baseline")
 fig.tight_layout()
@@ -141,6 +159,9 @@ print("figure:", figure)
 # %%
 summary = sweep(ROOT / "experiments" / "tiny.toml", out=OUT / "tiny", workers=1)
 active = summary[summary["metric"] == "mean_active_share_last2y"]
-print(active[["scenario", "n", "mean", "ci_low", "ci_high", "difference", "difference_ci_low", "difference_ci_high"]]
-      .to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+print(
+    active[
+        ["scenario", "n", "mean", "ci_low", "ci_high", "difference", "difference_ci_low", "difference_ci_high"]
+    ].to_string(index=False, float_format=lambda v: f"{v:.3f}")
+)
 print("results folder:", OUT / "tiny", "- `mutualaid report` makes figures and tables from it")

@@ -66,8 +66,15 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def sweep(experiment: str | Path, out: str | Path | None = None, *, workers: int | None = 1,
-          scheduler: str | None = None, resume: bool = False, quiet: bool = True) -> pd.DataFrame:
+def sweep(
+    experiment: str | Path,
+    out: str | Path | None = None,
+    *,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    resume: bool = False,
+    quiet: bool = True,
+) -> pd.DataFrame:
     """Run an experiment file as ``mutualaid sweep`` does and return its summary table.
 
     The results folder (``out``, default ``results/<experiment name>``) is the same as
@@ -99,6 +106,8 @@ def sweep(experiment: str | Path, out: str | Path | None = None, *, workers: int
     args = build_parser().parse_args(argv)
     status = args.func(args)
     if status != 0:
-        raise RuntimeError(f"sweep {experiment}: not every run finished (exit status {status}); see "
-                           f"{folder}/runs.parquet, and sweep(..., resume=True) runs what is missing")
+        raise RuntimeError(
+            f"sweep {experiment}: not every run finished (exit status {status}); see "
+            f"{folder}/runs.parquet, and sweep(..., resume=True) runs what is missing"
+        )
     return pd.read_csv(folder / "summary.csv")

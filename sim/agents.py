@@ -18,18 +18,36 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 _SCALARS = (
-    "age", "health", "lives_alone", "education", "digital_literacy", "sociability",
-    "capacity", "generalized_trust", "norm_internalization", "self_worth", "loneliness",
-    "belonging", "aware", "willingness", "member", "credits", "points", "reputation_good",
-    "reputation_bad", "person_id", "building", "block",
+    "age",
+    "health",
+    "lives_alone",
+    "education",
+    "digital_literacy",
+    "sociability",
+    "capacity",
+    "generalized_trust",
+    "norm_internalization",
+    "self_worth",
+    "loneliness",
+    "belonging",
+    "aware",
+    "willingness",
+    "member",
+    "credits",
+    "points",
+    "reputation_good",
+    "reputation_bad",
+    "person_id",
+    "building",
+    "block",
 )
 
 
 def _array_property(name: str) -> property:
-    def getter(self: "Resident"):
+    def getter(self: Resident):
         return getattr(self.model.pop, name)[self.slot].item()
 
-    def setter(self: "Resident", value) -> None:
+    def setter(self: Resident, value) -> None:
         getattr(self.model.pop, name)[self.slot] = value
 
     return property(getter, setter, doc=f"``{name}`` of this resident (a view onto the model's array).")
@@ -38,7 +56,7 @@ def _array_property(name: str) -> property:
 class Resident(mesa.Agent):
     """An older resident (60+) living in dwelling ``slot``."""
 
-    def __init__(self, model: "CommunityModel", slot: int):
+    def __init__(self, model: CommunityModel, slot: int):
         super().__init__(model)
         self.slot = int(slot)
 

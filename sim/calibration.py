@@ -11,9 +11,9 @@ defaults stay in band.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -22,8 +22,10 @@ from sim.params import Scenario
 
 # What was tuned, and to what (docs/calibration.md; provenance "calibrated" in docs/parameters.md)
 TUNED = (
-    ("demography.health_at_60, demography.health_slope, demography.health_curvature, demography.frailty_sd",
-     "disability (IADL or ADL limitation) by age band"),
+    (
+        "demography.health_at_60, demography.health_slope, demography.health_curvature, demography.frailty_sd",
+        "disability (IADL or ADL limitation) by age band",
+    ),
     ("motives.loneliness_rise, motives.loneliness_relief", "share lonely"),
     ("network.neighbour_ties, network.friend_ties, network.casual_contact", "share socially isolated"),
 )
@@ -39,10 +41,22 @@ class Target:
 
 
 TARGETS = (
-    Target("disability_60_69", 0.108, 0.078, 0.138, "Chen et al. 2023 meta-analysis (ADL or IADL limitation), ±3 points [@chen2023]"),
+    Target(
+        "disability_60_69",
+        0.108,
+        0.078,
+        0.138,
+        "Chen et al. 2023 meta-analysis (ADL or IADL limitation), ±3 points [@chen2023]",
+    ),
     Target("disability_70_79", 0.212, 0.182, 0.242, "Chen et al. 2023 meta-analysis, ±3 points [@chen2023]"),
     Target("disability_80_plus", 0.470, 0.440, 0.500, "Chen et al. 2023 meta-analysis, ±3 points [@chen2023]"),
-    Target("lonely_share", 0.30, 0.25, 0.35, "CHARLS ≈30%, CLHLS ≈28%, national survey 36.6% (use 30% ±5) [@charls; @clhls; @loneliness_national_survey]"),
+    Target(
+        "lonely_share",
+        0.30,
+        0.25,
+        0.35,
+        "CHARLS ≈30%, CLHLS ≈28%, national survey 36.6% (use 30% ±5) [@charls; @clhls; @loneliness_national_survey]",
+    ),
     Target("isolated_share", 0.24, 0.19, 0.29, "CHARLS-based studies ≈24% [@charls]"),
 )
 
@@ -77,8 +91,13 @@ def run_replicate(scenario: Scenario, seed: int, weeks: int | None = None) -> di
     return {k: float(np.nanmean([s[k] for s in samples])) for k in samples[0]}
 
 
-def calibrate(scenario: Scenario, replicates: int = 5, weeks: int | None = None, root_seed: int = 2024,
-              progress: Callable[[int], None] | None = None) -> list[dict]:
+def calibrate(
+    scenario: Scenario,
+    replicates: int = 5,
+    weeks: int | None = None,
+    root_seed: int = 2024,
+    progress: Callable[[int], None] | None = None,
+) -> list[dict]:
     """Target versus model, one row per pattern. ``progress(1)`` is called after each
     replicate, so a caller can show how far a long calibration is."""
     seeds = np.random.SeedSequence(root_seed).generate_state(replicates)
@@ -97,11 +116,19 @@ def compare_with_targets(runs: list[dict[str, float]]) -> list[dict]:
         values = np.array([r[t.name] for r in runs])
         mean = float(values.mean())
         half = float(1.96 * values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else float("nan")
-        rows.append({
-            "pattern": t.name, "target": t.value, "band_low": t.low, "band_high": t.high,
-            "model_mean": mean, "ci_low": mean - half, "ci_high": mean + half,
-            "in_band": bool(t.low <= mean <= t.high), "source": t.source,
-        })
+        rows.append(
+            {
+                "pattern": t.name,
+                "target": t.value,
+                "band_low": t.low,
+                "band_high": t.high,
+                "model_mean": mean,
+                "ci_low": mean - half,
+                "ci_high": mean + half,
+                "in_band": bool(t.low <= mean <= t.high),
+                "source": t.source,
+            }
+        )
     return rows
 
 
@@ -154,11 +181,17 @@ def markdown_report(results: dict[str, list[dict]], command: str) -> str:
         "",
     ]
     for name, rows in results.items():
-        lines += [f"## {name}", "", "| pattern | target | band | model (95% CI) | result | source |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {name}",
+            "",
+            "| pattern | target | band | model (95% CI) | result | source |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in rows:
-            lines.append(f"| {r['pattern']} | {r['target']:.3f} | {r['band_low']:.3f}-{r['band_high']:.3f} | "
-                         f"{r['model_mean']:.3f} ({r['ci_low']:.3f}-{r['ci_high']:.3f}) | "
-                         f"{'pass' if r['in_band'] else 'out of band'} | {r['source']} |")
+            lines.append(
+                f"| {r['pattern']} | {r['target']:.3f} | {r['band_low']:.3f}-{r['band_high']:.3f} | "
+                f"{r['model_mean']:.3f} ({r['ci_low']:.3f}-{r['ci_high']:.3f}) | "
+                f"{'pass' if r['in_band'] else 'out of band'} | {r['source']} |"
+            )
         lines.append("")
     return "\n".join(lines)

@@ -41,8 +41,9 @@ def _pattern_weeks(text: str) -> int:
     except ValueError:
         return _positive(text)  # refuses it with the shared "expected a whole number" message
     if value < PATTERN_WEEKS:
-        raise argparse.ArgumentTypeError(f"must be at least {PATTERN_WEEKS} (the patterns are measured over the "
-                                         f"last year of the run), got {value}")
+        raise argparse.ArgumentTypeError(
+            f"must be at least {PATTERN_WEEKS} (the patterns are measured over the last year of the run), got {value}"
+        )
     return value
 
 
@@ -57,8 +58,12 @@ def is_experiment_file(path: str | Path) -> bool:
 
 def _refuse_experiment_file(path: str | Path) -> None:
     if is_experiment_file(path):
-        raise ScenarioError([f"{path}: this is an experiment file (it has a top-level `scenarios` list), not a "
-                             f"scenario: run it with `mutualaid sweep {path}`"])
+        raise ScenarioError(
+            [
+                f"{path}: this is an experiment file (it has a top-level `scenarios` list), not a "
+                f"scenario: run it with `mutualaid sweep {path}`"
+            ]
+        )
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
@@ -106,13 +111,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     s = result.summary
     window = "last 2 years" if sim_cfg.weeks >= LAST_WEEKS else f"all {sim_cfg.weeks} weeks"
     if sim_cfg.weeks < LAST_WEEKS:
-        print(f"warning: the run is shorter than the {LAST_WEEKS}-week window of the sustainability metrics; "
-              f"they are means over all {sim_cfg.weeks} weeks", file=sys.stderr)
-    print(f"{scenario.name}: {scenario.community.residents} residents, {sim_cfg.weeks} weeks, seed {result.seed} "
-          f"({elapsed:.1f} s)")
+        print(
+            f"warning: the run is shorter than the {LAST_WEEKS}-week window of the sustainability metrics; "
+            f"they are means over all {sim_cfg.weeks} weeks",
+            file=sys.stderr,
+        )
+    print(
+        f"{scenario.name}: {scenario.community.residents} residents, {sim_cfg.weeks} weeks, seed {result.seed} "
+        f"({elapsed:.1f} s)"
+    )
     print(f"  {f'coverage of need ({window})':<33} {s['mean_coverage_last2y']:.3f}")
-    print(f"  {f'active share ({window})':<33} {s['mean_active_share_last2y']:.3f}  (peak {s['peak_active_share']:.3f}, "
-          f"persistence {s['persistence']:.2f})")
+    print(
+        f"  {f'active share ({window})':<33} {s['mean_active_share_last2y']:.3f}  (peak {s['peak_active_share']:.3f}, "
+        f"persistence {s['persistence']:.2f})"
+    )
     print(f"  collapsed                         {'week ' + str(s['collapse_week']) if s['collapsed'] else 'no'}")
     print(f"  coverage gap (connected-isolated) {s['mean_coverage_gap_last2y']:.3f}")
     print(f"  budget spent                      {s['budget_spent']:.0f}")
@@ -165,15 +177,24 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     else:
         scenario = load_scenario(args.file, _overrides(args), data_roots=args.data_root)
         if scenario.simulation.weeks < SAMPLE_EVERY:
-            raise ScenarioError([f"{args.file}: simulation.weeks: the calibration samples every {SAMPLE_EVERY} weeks, "
-                                 f"so it needs at least {SAMPLE_EVERY}, got {scenario.simulation.weeks}"])
+            raise ScenarioError(
+                [
+                    f"{args.file}: simulation.weeks: the calibration samples every {SAMPLE_EVERY} weeks, "
+                    f"so it needs at least {SAMPLE_EVERY}, got {scenario.simulation.weeks}"
+                ]
+            )
         with Progress(args.replicates, f"calibrate {scenario.name}", quiet=args.quiet) as bar:
-            results = {scenario.name: calibrate(scenario, replicates=args.replicates,
-                                                weeks=scenario.simulation.weeks, progress=bar.update)}
+            results = {
+                scenario.name: calibrate(
+                    scenario, replicates=args.replicates, weeks=scenario.simulation.weeks, progress=bar.update
+                )
+            }
     for name, rows in results.items():
         print(f"{name}\n{format_rows(rows)}\n")
     if args.write:
-        command = "mutualaid calibrate " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["calibrate"] else "mutualaid calibrate"
+        command = (
+            "mutualaid calibrate " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["calibrate"] else "mutualaid calibrate"
+        )
         Path(args.write).write_text(markdown_report(results, command), encoding="utf-8")
         print(f"wrote {args.write}")
     first = next(iter(results.values()))
@@ -195,7 +216,9 @@ def cmd_patterns(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mutualaid", description="Agent-based simulator of community mutual-aid eldercare (互助养老).")
+    parser = argparse.ArgumentParser(
+        prog="mutualaid", description="Agent-based simulator of community mutual-aid eldercare (互助养老)."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -204,19 +227,34 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="random seed (default: the scenario's simulation.seed)")
     run.add_argument("--weeks", type=int, help="recorded weeks (default: the scenario's simulation.weeks)")
     run.add_argument("--residents", type=int, help="number of residents (default: the scenario's community.residents)")
-    run.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter, e.g. --set trust.gossip_rate=0.3 (repeatable)")
-    run.add_argument("--out", help="output folder (default: results/<scenario name>-seed<N>); refused if it holds "
-                                   "anything, unless --overwrite")
-    run.add_argument("--overwrite", action="store_true",
-                     help="replace the results in a folder that holds some (never a sweep's folder)")
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="PATH=VALUE",
+        help="override a parameter, e.g. --set trust.gossip_rate=0.3 (repeatable)",
+    )
+    run.add_argument(
+        "--out",
+        help="output folder (default: results/<scenario name>-seed<N>); refused if it holds "
+        "anything, unless --overwrite",
+    )
+    run.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the results in a folder that holds some (never a sweep's folder)",
+    )
     _data_root_option(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
     val = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 2 otherwise")
-    val.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER",
-                     help="scenario files, or folders whose .toml files (recursively) are checked; "
-                          "an experiment file is checked as one")
+    val.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE_OR_FOLDER",
+        help="scenario files, or folders whose .toml files (recursively) are checked; "
+        "an experiment file is checked as one",
+    )
     _data_root_option(val)
     val.set_defaults(func=cmd_validate)
 
@@ -224,28 +262,55 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument("--out", help="write to this file (e.g. docs/parameters.md)")
     params.set_defaults(func=cmd_params)
 
-    cal = sub.add_parser("calibrate", help="compare a scenario (or every scenario of an experiment file) with the "
-                                           "calibration targets over replicates; exit 1 if the first is out of band")
+    cal = sub.add_parser(
+        "calibrate",
+        help="compare a scenario (or every scenario of an experiment file) with the "
+        "calibration targets over replicates; exit 1 if the first is out of band",
+    )
     cal.add_argument("file", help="scenario file, or an experiment file such as experiments/calibration.toml")
-    cal.add_argument("--replicates", type=_positive, default=5, metavar="N",
-                     help="replicates of a scenario file (default 5; an experiment file sets its own)")
-    cal.add_argument("--weeks", type=_positive, metavar="N",
-                     help="recorded weeks of each replicate of a scenario file, at least 13 "
-                          "(default: the scenario's simulation.weeks)")
-    cal.add_argument("--set", action="append", metavar="PATH=VALUE",
-                     help="override a parameter of a scenario file, e.g. --set trust.gossip_rate=0.3 (repeatable)")
+    cal.add_argument(
+        "--replicates",
+        type=_positive,
+        default=5,
+        metavar="N",
+        help="replicates of a scenario file (default 5; an experiment file sets its own)",
+    )
+    cal.add_argument(
+        "--weeks",
+        type=_positive,
+        metavar="N",
+        help="recorded weeks of each replicate of a scenario file, at least 13 "
+        "(default: the scenario's simulation.weeks)",
+    )
+    cal.add_argument(
+        "--set",
+        action="append",
+        metavar="PATH=VALUE",
+        help="override a parameter of a scenario file, e.g. --set trust.gossip_rate=0.3 (repeatable)",
+    )
     _data_root_option(cal)
     cal.add_argument("--write", metavar="FILE", help="write the calibration report (e.g. docs/calibration.md)")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
     cal.set_defaults(func=cmd_calibrate)
 
     pat = sub.add_parser("patterns", help="report the patterns the model was not tuned to (docs/patterns.md)")
-    pat.add_argument("--replicates", type=_positive, default=5, metavar="N",
-                     help="replicates of each configuration (default 5)")
-    pat.add_argument("--weeks", type=_pattern_weeks, default=520, metavar="N",
-                     help=f"recorded weeks of each run, at least {PATTERN_WEEKS} (default 520)")
-    pat.add_argument("--residents", type=_positive, default=1000, metavar="N",
-                     help="residents of the calibrated default community (default 1000)")
+    pat.add_argument(
+        "--replicates", type=_positive, default=5, metavar="N", help="replicates of each configuration (default 5)"
+    )
+    pat.add_argument(
+        "--weeks",
+        type=_pattern_weeks,
+        default=520,
+        metavar="N",
+        help=f"recorded weeks of each run, at least {PATTERN_WEEKS} (default 520)",
+    )
+    pat.add_argument(
+        "--residents",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="residents of the calibrated default community (default 1000)",
+    )
     pat.add_argument("--out", help="write to this file (e.g. docs/patterns.md)")
     pat.add_argument("--quiet", action="store_true", help="no progress bar")
     pat.set_defaults(func=cmd_patterns)

@@ -34,11 +34,15 @@ EXIT_SETUP = 1
 
 def register_dashboard(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``dashboard`` command to the ``mutualaid`` parser's subcommands."""
-    p = subparsers.add_parser("dashboard",
-                              help="serve the interactive dashboard (Solara; offline once its asset cache is made)")
+    p = subparsers.add_parser(
+        "dashboard", help="serve the interactive dashboard (Solara; offline once its asset cache is made)"
+    )
     p.add_argument("scenario", nargs="?", help="scenario file to open with (default: scenarios/old_estate.toml)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="interface to listen on (default 127.0.0.1; the dashboard has no login, bind others with care)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1; the dashboard has no login, bind others with care)",
+    )
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--dev", action="store_true", help="Solara's development mode: reload when a source file changes")
     p.set_defaults(func=cmd_dashboard)
@@ -60,12 +64,15 @@ def online_note(cache: Path, environ: dict[str, str] | os._Environ) -> str:
     prepare = f"{sys.executable} {ROOT / 'dashboards' / 'prepare_assets.py'}"
     if cache != ASSETS.resolve():
         prepare += f" --dest {cache}"
-    return (f"note: no offline asset cache in {cache}: the page loads its front end from {cdn}, so the browser "
-            f"needs internet access; to serve it offline, make the cache once (needs npm): {prepare}")
+    return (
+        f"note: no offline asset cache in {cache}: the page loads its front end from {cdn}, so the browser "
+        f"needs internet access; to serve it offline, make the cache once (needs npm): {prepare}"
+    )
 
 
-def dashboard_command(args: argparse.Namespace, environ: dict[str, str] | os._Environ,
-                      offline: bool) -> tuple[list[str], dict[str, str]]:
+def dashboard_command(
+    args: argparse.Namespace, environ: dict[str, str] | os._Environ, offline: bool
+) -> tuple[list[str], dict[str, str]]:
     """The ``solara run`` command line and its environment: serving the front end from
     the asset cache (``offline``), or letting the browser load it from the CDN."""
     env = dict(environ)
@@ -82,8 +89,19 @@ def dashboard_command(args: argparse.Namespace, environ: dict[str, str] | os._En
         env[INITIAL_SCENARIO_ENV] = str(Path(args.scenario).resolve())
     else:
         env.pop(INITIAL_SCENARIO_ENV, None)
-    argv = [sys.executable, "-m", "solara", "run", str(APP), "--host", args.host, "--port", str(args.port),
-            "--no-open", "--no-check-version"]
+    argv = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(APP),
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--no-open",
+        "--no-check-version",
+    ]
     if not args.dev:
         argv.append("--production")
     return argv, env

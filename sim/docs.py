@@ -38,7 +38,13 @@ def parameter_table() -> str:
             default = str(default).lower()
         elif isinstance(default, float):
             default = f"{default:g}"
-        lines.append("| " + " | ".join(_cell(x) for x in (f"`{r['name']}`", r["meaning"], r["unit"], default, r["range"], r["provenance"])) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(x) for x in (f"`{r['name']}`", r["meaning"], r["unit"], default, r["range"], r["provenance"])
+            )
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 

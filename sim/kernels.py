@@ -238,8 +238,26 @@ def _shift_rows(indptr, owners, sign):
 
 
 @_jit
-def insert_ties(owner, other, kind, strength, last_contact, trust_success, trust_failure, trust_week, owed,
-                length, indptr, new_owner, new_other, new_kind, new_strength, week, owner_trust, prior_weight):
+def insert_ties(
+    owner,
+    other,
+    kind,
+    strength,
+    last_contact,
+    trust_success,
+    trust_failure,
+    trust_week,
+    owed,
+    length,
+    indptr,
+    new_owner,
+    new_other,
+    new_kind,
+    new_strength,
+    week,
+    owner_trust,
+    prior_weight,
+):
     """Insert new half-edges (``new_owner``/``new_other`` sorted by owner then other,
     none present yet) into the nine field buffers, in place, and update the row index.
 
@@ -282,12 +300,13 @@ def _delete_sorted(buf, length, gone):
     k = len(gone)
     for j in range(k):
         end = gone[j + 1] if j + 1 < k else length
-        buf[gone[j] - j:end - j - 1] = buf[gone[j] + 1:end]
+        buf[gone[j] - j : end - j - 1] = buf[gone[j] + 1 : end]
 
 
 @_jit
-def remove_ties(owner, other, kind, strength, last_contact, trust_success, trust_failure, trust_week, owed,
-                length, indptr, gone):
+def remove_ties(
+    owner, other, kind, strength, last_contact, trust_success, trust_failure, trust_week, owed, length, indptr, gone
+):
     """Remove half-edges at positions ``gone`` (increasing, distinct) from the nine
     field buffers, in place, and update the row index."""
     k = len(gone)
@@ -484,8 +503,7 @@ def warm_up() -> None:
     from sim.util import add_at
 
     net = EdgeStore(4)
-    net.add(np.array([0, 1, 2]), np.array([1, 2, 0]), np.int8(0), 0.5, 0,
-            owner_trust=np.full(4, 0.5), prior_weight=1.0)
+    net.add(np.array([0, 1, 2]), np.array([1, 2, 0]), np.int8(0), 0.5, 0, owner_trust=np.full(4, 0.5), prior_weight=1.0)
     decay = np.full(4, 0.1)
     edges = net.find(np.array([0, 1]), np.array([1, 2]))
     net.strength_now(1, decay)

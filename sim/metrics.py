@@ -40,6 +40,7 @@ def gain_half_life(weeks: np.ndarray, active: np.ndarray, start: int, end: int) 
     """Weeks after ``end`` until half the gain in active share made since ``start`` is
     lost (levels are 4-week means before start and end; the first week if the
     intervention started with the record)."""
+
     def mean_before(w: int) -> float | None:
         window = active[(weeks >= w - 4) & (weeks < w)]
         return float(window.mean()) if len(window) else None
@@ -53,7 +54,9 @@ def gain_half_life(weeks: np.ndarray, active: np.ndarray, start: int, end: int) 
     return float(weeks[after[0]] - end) if len(after) else None
 
 
-def sustainability(weekly: pd.DataFrame, ended: dict[str, tuple[int, int]] | None = None) -> dict[str, float | int | bool | None]:
+def sustainability(
+    weekly: pd.DataFrame, ended: dict[str, tuple[int, int]] | None = None
+) -> dict[str, float | int | bool | None]:
     """Sustainability, equity and cost metrics of one run.
 
     ``ended`` maps an intervention name to (start_week, end_week) for interventions
@@ -91,6 +94,12 @@ def sustainability(weekly: pd.DataFrame, ended: dict[str, tuple[int, int]] | Non
 
 
 SUSTAINABILITY_METRICS = (
-    "mean_coverage_last2y", "mean_active_share_last2y", "persistence", "collapsed",
-    "mean_coverage_gap_last2y", "mean_help_gini_last2y", "budget_spent", "cost_per_met_hour",
+    "mean_coverage_last2y",
+    "mean_active_share_last2y",
+    "persistence",
+    "collapsed",
+    "mean_coverage_gap_last2y",
+    "mean_help_gini_last2y",
+    "budget_spent",
+    "cost_per_met_hour",
 )

@@ -21,9 +21,9 @@ from sim.network import EdgeStore
 from sim.params import Scenario
 from sim.population import Population, fill_residents, group_ranges
 from sim.schedule import STREAMS, WEEK, Step
+from sim.submodels import governance, initial_network, norms, participation
 from sim.survey import apply_edges, apply_participation, apply_residents, load_survey
 from sim.tally import WeekTally
-from sim.submodels import governance, initial_network, norms, participation
 
 __all__ = ["CommunityModel", "STREAMS", "WEEK"]
 
@@ -104,11 +104,14 @@ class CommunityModel(mesa.Model):
             step.run(self)
         self.week += 1
 
-    def add_ties(self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray) -> np.ndarray:
+    def add_ties(
+        self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray
+    ) -> np.ndarray:
         """Form ties {a_k, b_k}; each end's particularized trust starts from its own
         generalized trust (``trust.new_tie_trust_weight`` pseudo-observations)."""
-        return self.net.add(a, b, kind, strength, self.week, self.pop.generalized_trust,
-                            self.config.trust.new_tie_trust_weight)
+        return self.net.add(
+            a, b, kind, strength, self.week, self.pop.generalized_trust, self.config.trust.new_tie_trust_weight
+        )
 
     @property
     def budget_spent(self) -> float:

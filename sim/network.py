@@ -161,8 +161,16 @@ class EdgeStore:
         found = kernels.find_in_rows(self.indptr, self.other, owner.ravel(), other.ravel())
         return found.reshape(owner.shape)
 
-    def add(self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray,
-            week: int, owner_trust: np.ndarray | None = None, prior_weight: float = 0.0) -> np.ndarray:
+    def add(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        kind: int | np.ndarray,
+        strength: float | np.ndarray,
+        week: int,
+        owner_trust: np.ndarray | None = None,
+        prior_weight: float = 0.0,
+    ) -> np.ndarray:
         """Add undirected ties {a_k, b_k} that do not exist yet (self-ties and
         duplicates are dropped). Returns a boolean mask of the pairs that were added.
 
@@ -193,8 +201,18 @@ class EdgeStore:
             raise ValueError(f"owner_trust has {len(trust)} values for {self.n} slots")
         used = len(self)
         self._reserve(used + len(order))
-        kernels.insert_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, owners[order],
-                            others[order], kind[pair], strength[pair], week, trust, float(prior_weight))
+        kernels.insert_ties(
+            *(self._buffers[name] for name in _FIELDS),
+            used,
+            self.indptr,
+            owners[order],
+            others[order],
+            kind[pair],
+            strength[pair],
+            week,
+            trust,
+            float(prior_weight),
+        )
         self._set_length(used + len(order))
         self._stamped(week)
         return added
@@ -232,8 +250,9 @@ class EdgeStore:
         """Beta counts (successes, failures) after forgetting up to ``week``."""
         factor = self._forgetting(forgetting, week)
         edges, every, shape = self._edges(idx)
-        r, s = kernels.forgotten_counts(self.trust_success, self.trust_failure, self.trust_week, factor, week,
-                                        edges, every)
+        r, s = kernels.forgotten_counts(
+            self.trust_success, self.trust_failure, self.trust_week, factor, week, edges, every
+        )
         return r.reshape(shape), s.reshape(shape)
 
     def trust_expectation(self, week: int, forgetting: float, idx: np.ndarray | slice) -> np.ndarray:
@@ -241,12 +260,14 @@ class EdgeStore:
         forgetting (Jøsang & Ismail 2002)."""
         factor = self._forgetting(forgetting, week)
         edges, every, shape = self._edges(idx)
-        out = kernels.trust_expectation(self.trust_success, self.trust_failure, self.trust_week, factor, week,
-                                        edges, every)
+        out = kernels.trust_expectation(
+            self.trust_success, self.trust_failure, self.trust_week, factor, week, edges, every
+        )
         return out.reshape(shape)
 
-    def views_of(self, owner: np.ndarray, other: np.ndarray, week: int, forgetting: float,
-                 default_trust: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def views_of(
+        self, owner: np.ndarray, other: np.ndarray, week: int, forgetting: float, default_trust: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """For each pair (owner_k, other_k): the owner's particularized trust in the
         other at ``week`` (``default_trust[k]`` without a tie) and the hours the owner
         owes the other (0 without a tie); one compiled pass."""
@@ -256,8 +277,19 @@ class EdgeStore:
         if not len(owner) == len(other) == len(default_trust):
             raise ValueError("views_of: owner, other and default_trust must have the same length")
         factor = self._forgetting(forgetting, week)
-        return kernels.views_of(self.indptr, self.other, self.trust_success, self.trust_failure, self.trust_week,
-                                self.owed, factor, week, owner, other, default_trust)
+        return kernels.views_of(
+            self.indptr,
+            self.other,
+            self.trust_success,
+            self.trust_failure,
+            self.trust_week,
+            self.owed,
+            factor,
+            week,
+            owner,
+            other,
+            default_trust,
+        )
 
     def record_trust(self, week: int, forgetting: float, idx: np.ndarray, success: np.ndarray) -> None:
         """Apply forgetting up to ``week`` then add one observation per half-edge.
@@ -269,11 +301,19 @@ class EdgeStore:
         if len(success) != len(idx):
             raise ValueError(f"record_trust: {len(success)} outcomes for {len(idx)} half-edges")
         self._stamped(week)
-        kernels.record_observations(self.trust_success, self.trust_failure, self.trust_week,
-                                    self._forgetting(forgetting, week), week, idx, success)
+        kernels.record_observations(
+            self.trust_success,
+            self.trust_failure,
+            self.trust_week,
+            self._forgetting(forgetting, week),
+            week,
+            idx,
+            success,
+        )
 
-    def touch(self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray, boost: float,
-              twins: np.ndarray | None = None) -> None:
+    def touch(
+        self, week: int, decay_by_kind: np.ndarray, idx: np.ndarray, boost: float, twins: np.ndarray | None = None
+    ) -> None:
         """A contact on half-edges ``idx`` and their twins: decay to now, then close
         ``boost`` of the gap to 1, once per half-edge however many contacts.
         ``twins`` (the twin of each ``idx``) saves the look-up when the caller has them."""
@@ -284,8 +324,16 @@ class EdgeStore:
         if twins is None:
             twins = self.find(self.other[idx], self.owner[idx])
         table = self._decay(decay_by_kind, week)
-        kernels.touch_edges(self.strength, self.last_contact, self.kind, table, week, idx,
-                            np.asarray(twins, dtype=np.int64).ravel(), boost)
+        kernels.touch_edges(
+            self.strength,
+            self.last_contact,
+            self.kind,
+            table,
+            week,
+            idx,
+            np.asarray(twins, dtype=np.int64).ravel(),
+            boost,
+        )
 
     def edges_of(self, slots: np.ndarray) -> np.ndarray:
         """Indices of the half-edges owned by ``slots`` (row by row, in the order
@@ -295,4 +343,4 @@ class EdgeStore:
 
     def neighbours(self, i: int) -> np.ndarray:
         """Slots tied to slot ``i``."""
-        return self.other[self.indptr[i]:self.indptr[i + 1]]
+        return self.other[self.indptr[i] : self.indptr[i + 1]]

@@ -64,38 +64,109 @@ class Block(BaseModel):
 
 
 class Simulation(Block):
-    weeks: int = param(520, "Recorded horizon (after burn-in)", unit="weeks", ge=1, le=5200, provenance="assumed: 10 years, model.md §2")
-    burn_in_weeks: int = param(52, "Weeks simulated before recording starts, so the initial network and motives settle", unit="weeks", ge=0, le=1040)
+    weeks: int = param(
+        520,
+        "Recorded horizon (after burn-in)",
+        unit="weeks",
+        ge=1,
+        le=5200,
+        provenance="assumed: 10 years, model.md §2",
+    )
+    burn_in_weeks: int = param(
+        52,
+        "Weeks simulated before recording starts, so the initial network and motives settle",
+        unit="weeks",
+        ge=0,
+        le=1040,
+    )
     seed: int = param(1, "Root random seed of the run", ge=0, provenance="-")
-    clustering_interval: int = param(4, "Weeks between recomputations of the clustering coefficient (carried forward in between)", unit="weeks", ge=1, le=520, provenance="-")
-    clustering_sample: int = param(2000, "Residents sampled (with an observation-only random stream) to estimate the clustering coefficient; exact when the community is smaller", unit="residents", ge=10, provenance="-")
+    clustering_interval: int = param(
+        4,
+        "Weeks between recomputations of the clustering coefficient (carried forward in between)",
+        unit="weeks",
+        ge=1,
+        le=520,
+        provenance="-",
+    )
+    clustering_sample: int = param(
+        2000,
+        "Residents sampled (with an observation-only random stream) to estimate the clustering coefficient; exact when the community is smaller",
+        unit="residents",
+        ge=10,
+        provenance="-",
+    )
 
 
 class Community(Block):
     setting: Literal["new_estate", "old_estate", "rural_village", "custom"] = Field(
-        "custom", description="Kind of community: new commodity-housing estate, old estate, rural village (labels only; the parameters carry the differences)"
+        "custom",
+        description="Kind of community: new commodity-housing estate, old estate, rural village (labels only; the parameters carry the differences)",
     )
-    residents: int = param(1000, "Dwellings (one older resident each) in the community (set by residents_file when given)", unit="residents", ge=1, le=2_000_000, provenance="assumed: model.md §2")
-    residents_file: str | None = Field(None, description="CSV table of the community's own residents from a survey (path relative to the scenario file; see docs/survey-data.md)")
-    edges_file: str | None = Field(None, description="CSV edge list of ties between the surveyed residents (path relative to the scenario file)")
-    age_share_60_69: float = prob(0.56, "Share of residents aged 60-69 at initialization and among newcomers", provenance="literature: China 7th census 2020, 60+ age structure (≈56/30/14)")
+    residents: int = param(
+        1000,
+        "Dwellings (one older resident each) in the community (set by residents_file when given)",
+        unit="residents",
+        ge=1,
+        le=2_000_000,
+        provenance="assumed: model.md §2",
+    )
+    residents_file: str | None = Field(
+        None,
+        description="CSV table of the community's own residents from a survey (path relative to the scenario file; see docs/survey-data.md)",
+    )
+    edges_file: str | None = Field(
+        None, description="CSV edge list of ties between the surveyed residents (path relative to the scenario file)"
+    )
+    age_share_60_69: float = prob(
+        0.56,
+        "Share of residents aged 60-69 at initialization and among newcomers",
+        provenance="literature: China 7th census 2020, 60+ age structure (≈56/30/14)",
+    )
     age_share_70_79: float = prob(0.30, "Share aged 70-79", provenance="literature: China 7th census 2020")
     age_share_80_plus: float = prob(0.14, "Share aged 80-99", provenance="literature: China 7th census 2020")
-    lives_alone_share: float = prob(0.20, "Share of residents living alone", provenance="literature: CHARLS/CLHLS living-alone share among 60+ ≈ 15-20%")
-    education_low: float = prob(0.55, "Share with low education (primary or less)", provenance="literature: 7th census, 60+ cohort")
-    education_high: float = prob(0.12, "Share with high education (senior high or more); the rest is middle", provenance="literature: 7th census, 60+ cohort")
-    dwellings_per_building: int = param(24, "Dwellings per building (neighbour ties form within buildings)", unit="dwellings", ge=1, le=1000)
-    buildings_per_block: int = param(8, "Buildings per block (friendship ties form mostly within blocks)", unit="buildings", ge=1, le=1000)
-    infrastructure: float = prob(0.4, "Level of activity space and ageing-friendly facilities 活动中心/适老化 (raises activity access for the frail)", provenance="assumed: [@socialcapital_mutualaid, §3.3.2, §4.3]")
-    family_support: float = prob(0.45, "Share of a co-resident older adult's need covered by family", provenance="assumed")
-    family_support_alone: float = prob(0.15, "Share of need covered by family for residents living alone", provenance="assumed")
-    formal_care: float = prob(0.20, "Share of remaining daily-living and health need covered by formal (paid or insured) care: the substitute level", provenance="assumed; varied in the formal-care substitution pattern (targets.md)")
+    lives_alone_share: float = prob(
+        0.20,
+        "Share of residents living alone",
+        provenance="literature: CHARLS/CLHLS living-alone share among 60+ ≈ 15-20%",
+    )
+    education_low: float = prob(
+        0.55, "Share with low education (primary or less)", provenance="literature: 7th census, 60+ cohort"
+    )
+    education_high: float = prob(
+        0.12,
+        "Share with high education (senior high or more); the rest is middle",
+        provenance="literature: 7th census, 60+ cohort",
+    )
+    dwellings_per_building: int = param(
+        24, "Dwellings per building (neighbour ties form within buildings)", unit="dwellings", ge=1, le=1000
+    )
+    buildings_per_block: int = param(
+        8, "Buildings per block (friendship ties form mostly within blocks)", unit="buildings", ge=1, le=1000
+    )
+    infrastructure: float = prob(
+        0.4,
+        "Level of activity space and ageing-friendly facilities 活动中心/适老化 (raises activity access for the frail)",
+        provenance="assumed: [@socialcapital_mutualaid, §3.3.2, §4.3]",
+    )
+    family_support: float = prob(
+        0.45, "Share of a co-resident older adult's need covered by family", provenance="assumed"
+    )
+    family_support_alone: float = prob(
+        0.15, "Share of need covered by family for residents living alone", provenance="assumed"
+    )
+    formal_care: float = prob(
+        0.20,
+        "Share of remaining daily-living and health need covered by formal (paid or insured) care: the substitute level",
+        provenance="assumed; varied in the formal-care substitution pattern (targets.md)",
+    )
 
     @model_validator(mode="after")
-    def _shares_sum_to_one(self) -> "Community":
+    def _shares_sum_to_one(self) -> Community:
         total = self.age_share_60_69 + self.age_share_70_79 + self.age_share_80_plus
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"age_share_60_69 + age_share_70_79 + age_share_80_plus must sum to 1 (they sum to {total:.4g})")
+            raise ValueError(
+                f"age_share_60_69 + age_share_70_79 + age_share_80_plus must sum to 1 (they sum to {total:.4g})"
+            )
         if self.education_low + self.education_high > 1.0 + 1e-9:
             raise ValueError("education_low + education_high must not exceed 1")
         if self.edges_file is not None and self.residents_file is None:
@@ -104,90 +175,281 @@ class Community(Block):
 
 
 class Demography(Block):
-    health_at_60: float = prob(0.701, "Age-expected latent health at 60", provenance="calibrated: disability prevalence by age (targets.md)")
-    health_slope: float = param(0.0034, "Linear decline of age-expected health per year over 60", unit="1/year", ge=0, le=0.1, provenance="calibrated: disability prevalence by age")
-    health_curvature: float = param(0.0002, "Quadratic decline of age-expected health per year² over 60", unit="1/year²", ge=0, le=0.01, provenance="calibrated: disability prevalence by age")
-    frailty_sd: float = param(0.17, "Stationary SD of a resident's persistent deviation from age-expected health", ge=0, le=1, provenance="calibrated: disability prevalence by age")
-    frailty_persistence: float = param(0.995, "Weekly autocorrelation of the health deviation (AR(1))", ge=0, lt=1, provenance="assumed")
-    shock_rate_at_60: float = param(0.06, "Annual probability of an acute health shock (fall, stroke, illness) at 60", unit="1/year", ge=0, le=5, provenance="assumed")
+    health_at_60: float = prob(
+        0.701, "Age-expected latent health at 60", provenance="calibrated: disability prevalence by age (targets.md)"
+    )
+    health_slope: float = param(
+        0.0034,
+        "Linear decline of age-expected health per year over 60",
+        unit="1/year",
+        ge=0,
+        le=0.1,
+        provenance="calibrated: disability prevalence by age",
+    )
+    health_curvature: float = param(
+        0.0002,
+        "Quadratic decline of age-expected health per year² over 60",
+        unit="1/year²",
+        ge=0,
+        le=0.01,
+        provenance="calibrated: disability prevalence by age",
+    )
+    frailty_sd: float = param(
+        0.17,
+        "Stationary SD of a resident's persistent deviation from age-expected health",
+        ge=0,
+        le=1,
+        provenance="calibrated: disability prevalence by age",
+    )
+    frailty_persistence: float = param(
+        0.995, "Weekly autocorrelation of the health deviation (AR(1))", ge=0, lt=1, provenance="assumed"
+    )
+    shock_rate_at_60: float = param(
+        0.06,
+        "Annual probability of an acute health shock (fall, stroke, illness) at 60",
+        unit="1/year",
+        ge=0,
+        le=5,
+        provenance="assumed",
+    )
     shock_rate_doubling: float = param(10.0, "Years over which the shock rate doubles", unit="years", gt=0, le=100)
     shock_size_min: float = prob(0.10, "Smallest acute health loss of a shock")
     shock_size_max: float = prob(0.40, "Largest acute health loss of a shock")
-    shock_recovery: float = prob(0.06, "Share of the acute deficit recovered each week (partial recovery)", unit="1/week")
-    shock_permanent: float = prob(0.25, "Share of a shock that is never recovered (moves into the persistent deviation)")
-    iadl_threshold: float = prob(0.45, "Health below which a resident is IADL-limited (disabled in the calibration sense)", provenance="assumed: a point on the latent health scale; the health parameters are calibrated around it")
+    shock_recovery: float = prob(
+        0.06, "Share of the acute deficit recovered each week (partial recovery)", unit="1/week"
+    )
+    shock_permanent: float = prob(
+        0.25, "Share of a shock that is never recovered (moves into the persistent deviation)"
+    )
+    iadl_threshold: float = prob(
+        0.45,
+        "Health below which a resident is IADL-limited (disabled in the calibration sense)",
+        provenance="assumed: a point on the latent health scale; the health parameters are calibrated around it",
+    )
     adl_threshold: float = prob(0.25, "Health below which a resident is ADL-disabled")
-    mortality_at_60: float = param(0.0065, "Annual mortality at 60 at age-expected health (Gompertz level)", unit="1/year", ge=0, le=1, provenance="literature: China life tables 2020, q(60)≈0.6%")
-    mortality_gompertz: float = param(0.095, "Gompertz slope of mortality in age", unit="1/year", ge=0, le=0.5, provenance="literature: typical human Gompertz slope 0.08-0.11")
-    mortality_frailty: float = param(5.0, "Log-hazard increase per unit of health below age-expected", ge=0, le=50, provenance="assumed")
+    mortality_at_60: float = param(
+        0.0065,
+        "Annual mortality at 60 at age-expected health (Gompertz level)",
+        unit="1/year",
+        ge=0,
+        le=1,
+        provenance="literature: China life tables 2020, q(60)≈0.6%",
+    )
+    mortality_gompertz: float = param(
+        0.095,
+        "Gompertz slope of mortality in age",
+        unit="1/year",
+        ge=0,
+        le=0.5,
+        provenance="literature: typical human Gompertz slope 0.08-0.11",
+    )
+    mortality_frailty: float = param(
+        5.0, "Log-hazard increase per unit of health below age-expected", ge=0, le=50, provenance="assumed"
+    )
     max_age: float = param(105.0, "Age at which a resident is removed", unit="years", ge=70, le=120)
-    move_out_rate: float = param(0.03, "Annual probability of moving out (urban mobility)", unit="1/year", ge=0, le=1, provenance="assumed: [@socialcapital_mutualaid, §3.1.1] (high mobility in urban estates)")
-    institution_rate: float = param(0.08, "Extra annual probability that an ADL-disabled resident living alone moves to an institution", unit="1/year", ge=0, le=1)
-    vacancy_fill_rate: float = prob(0.10, "Weekly probability that a vacant dwelling receives a newcomer", unit="1/week")
+    move_out_rate: float = param(
+        0.03,
+        "Annual probability of moving out (urban mobility)",
+        unit="1/year",
+        ge=0,
+        le=1,
+        provenance="assumed: [@socialcapital_mutualaid, §3.1.1] (high mobility in urban estates)",
+    )
+    institution_rate: float = param(
+        0.08,
+        "Extra annual probability that an ADL-disabled resident living alone moves to an institution",
+        unit="1/year",
+        ge=0,
+        le=1,
+    )
+    vacancy_fill_rate: float = prob(
+        0.10, "Weekly probability that a vacant dwelling receives a newcomer", unit="1/week"
+    )
 
 
 class Needs(Block):
-    daily_living_iadl: float = param(4.0, "Weekly daily-living need of an IADL-limited resident", unit="hours/week", ge=0, le=168)
-    daily_living_adl: float = param(12.0, "Weekly daily-living need of an ADL-disabled resident", unit="hours/week", ge=0, le=168)
+    daily_living_iadl: float = param(
+        4.0, "Weekly daily-living need of an IADL-limited resident", unit="hours/week", ge=0, le=168
+    )
+    daily_living_adl: float = param(
+        12.0, "Weekly daily-living need of an ADL-disabled resident", unit="hours/week", ge=0, le=168
+    )
     companionship: float = param(3.0, "Weekly companionship need at full loneliness", unit="hours/week", ge=0, le=168)
-    health_support: float = param(2.0, "Weekly health-support need at zero health (scaled by 1 - health)", unit="hours/week", ge=0, le=168)
-    errands: float = param(1.5, "Weekly errands/digital need at zero digital literacy and full limitation", unit="hours/week", ge=0, le=168)
-    backlog_carryover: float = prob(0.5, "Share of unmet need that carries over to the next week (the rest is lost unmet)")
+    health_support: float = param(
+        2.0, "Weekly health-support need at zero health (scaled by 1 - health)", unit="hours/week", ge=0, le=168
+    )
+    errands: float = param(
+        1.5, "Weekly errands/digital need at zero digital literacy and full limitation", unit="hours/week", ge=0, le=168
+    )
+    backlog_carryover: float = prob(
+        0.5, "Share of unmet need that carries over to the next week (the rest is lost unmet)"
+    )
     min_request_hours: float = param(0.25, "Smallest backlog worth a request", unit="hours", ge=0, le=24)
 
 
 class Helping(Block):
-    max_capacity: float = param(6.0, "Weekly hours a fully healthy young-old resident with no family duties can give", unit="hours/week", ge=0, le=168, provenance="assumed; hours per active member is an output (targets.md)")
+    max_capacity: float = param(
+        6.0,
+        "Weekly hours a fully healthy young-old resident with no family duties can give",
+        unit="hours/week",
+        ge=0,
+        le=168,
+        provenance="assumed; hours per active member is an output (targets.md)",
+    )
     family_duty_mean: float = prob(0.3, "Mean share of capacity taken by family duties (grandchildren, spouse)")
     capacity_age_decline: float = param(0.03, "Share of capacity lost per year over 70", unit="1/year", ge=0, le=1)
-    skill_alpha: float = param(4.0, "Beta(α, β) of hidden skill per need type: α", gt=0, le=100, provenance="assumed: [@socialcapital_mutualaid, §3.1.2] information asymmetry")
+    skill_alpha: float = param(
+        4.0,
+        "Beta(α, β) of hidden skill per need type: α",
+        gt=0,
+        le=100,
+        provenance="assumed: [@socialcapital_mutualaid, §3.1.2] information asymmetry",
+    )
     skill_beta: float = param(1.5, "Beta(α, β) of hidden skill: β", gt=0, le=100)
-    ask_intercept: float = param(-0.5, "Log-odds of asking for help at zero trust and zero expected success", unit="log-odds", ge=-20, le=20)
-    ask_trust: float = param(2.0, "Log-odds per unit generalized trust when deciding to ask", unit="log-odds", ge=-20, le=20)
-    ask_expected_success: float = param(1.5, "Log-odds per unit expected success of own past requests", unit="log-odds", ge=-20, le=20)
+    ask_intercept: float = param(
+        -0.5, "Log-odds of asking for help at zero trust and zero expected success", unit="log-odds", ge=-20, le=20
+    )
+    ask_trust: float = param(
+        2.0, "Log-odds per unit generalized trust when deciding to ask", unit="log-odds", ge=-20, le=20
+    )
+    ask_expected_success: float = param(
+        1.5, "Log-odds per unit expected success of own past requests", unit="log-odds", ge=-20, le=20
+    )
     reluctance_mean: float = prob(0.3, "Mean reluctance to ask (面子), in [0, 1]")
     ask_reluctance: float = param(3.0, "Log-odds of asking lost per unit of reluctance", unit="log-odds", ge=0, le=20)
     rounds: int = param(4, "Matching rounds per week", ge=1, le=20)
-    coordinator_reach: float = prob(0.3, "Probability that the community's part-time coordinator relays a request with no tie to ask to a random available member of the same block", provenance="assumed: community workers run schemes alongside other duties (cf. [@socialcapital_mutualaid, §3.2.1, §4])")
-    accept_intercept: float = param(-0.5, "Log-odds of accepting a request at zero for every factor", unit="log-odds", ge=-20, le=20)
-    accept_trust: float = param(2.5, "Log-odds per unit trust in the requester (particularized if tied, else generalized)", unit="log-odds", ge=-20, le=20)
-    accept_obligation: float = param(2.0, "Log-odds per unit reciprocity obligation (what is owed × norm internalization)", unit="log-odds", ge=-20, le=20)
-    accept_norm: float = param(1.0, "Log-odds per unit reciprocity-norm internalization", unit="log-odds", ge=-20, le=20)
+    coordinator_reach: float = prob(
+        0.3,
+        "Probability that the community's part-time coordinator relays a request with no tie to ask to a random available member of the same block",
+        provenance="assumed: community workers run schemes alongside other duties (cf. [@socialcapital_mutualaid, §3.2.1, §4])",
+    )
+    accept_intercept: float = param(
+        -0.5, "Log-odds of accepting a request at zero for every factor", unit="log-odds", ge=-20, le=20
+    )
+    accept_trust: float = param(
+        2.5,
+        "Log-odds per unit trust in the requester (particularized if tied, else generalized)",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+    )
+    accept_obligation: float = param(
+        2.0,
+        "Log-odds per unit reciprocity obligation (what is owed × norm internalization)",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+    )
+    accept_norm: float = param(
+        1.0, "Log-odds per unit reciprocity-norm internalization", unit="log-odds", ge=-20, le=20
+    )
     accept_self_worth: float = param(1.0, "Log-odds per unit self-worth motive", unit="log-odds", ge=-20, le=20)
     accept_cost: float = param(0.15, "Log-odds lost per hour requested", unit="log-odds/hour", ge=0, le=20)
-    accept_frailty: float = param(2.0, "Log-odds lost per unit of own poor health (1 - health)", unit="log-odds", ge=0, le=20)
-    accept_bad_reputation: float = param(3.0, "Log-odds lost per unit of the requester's known bad-reputation share", unit="log-odds", ge=0, le=50)
-    obligation_scale: float = param(4.0, "Hours owed at which the obligation term reaches 1 - e⁻¹", unit="hours", gt=0, le=1000)
-    free_ride_balance: float = param(2.0, "Hours owed to the requester beyond which declining while able counts as free riding", unit="hours", ge=0, le=1000)
-    dispute_on_failure: float = prob(0.25, "Probability that a failed service becomes a dispute", provenance="assumed: [@socialcapital_mutualaid, §3.2]")
+    accept_frailty: float = param(
+        2.0, "Log-odds lost per unit of own poor health (1 - health)", unit="log-odds", ge=0, le=20
+    )
+    accept_bad_reputation: float = param(
+        3.0, "Log-odds lost per unit of the requester's known bad-reputation share", unit="log-odds", ge=0, le=50
+    )
+    obligation_scale: float = param(
+        4.0, "Hours owed at which the obligation term reaches 1 - e⁻¹", unit="hours", gt=0, le=1000
+    )
+    free_ride_balance: float = param(
+        2.0,
+        "Hours owed to the requester beyond which declining while able counts as free riding",
+        unit="hours",
+        ge=0,
+        le=1000,
+    )
+    dispute_on_failure: float = prob(
+        0.25,
+        "Probability that a failed service becomes a dispute",
+        provenance="assumed: [@socialcapital_mutualaid, §3.2]",
+    )
 
 
 class Trust(Block):
-    initial_generalized_mean: float = prob(0.45, "Mean initial generalized trust 社会信任", provenance="assumed: CGSS generalized trust in neighbours is moderate")
+    initial_generalized_mean: float = prob(
+        0.45,
+        "Mean initial generalized trust 社会信任",
+        provenance="assumed: CGSS generalized trust in neighbours is moderate",
+    )
     initial_generalized_sd: float = param(0.15, "SD of initial generalized trust", ge=0, le=1)
-    experience_rate: float = prob(0.08, "Weight of one exchange outcome in generalized trust (drift toward recent experience)")
-    sanction_signal: float = param(0.5, "Rise of generalized trust (share of the gap to 1) per visible sanction per resident", ge=0, le=1000)
-    violation_signal: float = param(0.5, "Fall of generalized trust (share of its level) per unpunished violation per resident", ge=0, le=1000)
-    forgetting: float = param(0.99, "Weekly retention λ of Beta-reputation counts (forgetting)", gt=0, le=1, provenance="literature: Jøsang & Ismail 2002, Beta reputation with forgetting")
-    gossip_rate: float = prob(0.15, "Probability that a feedback event is passed on along one of the rater's ties (gossip reach)", provenance="assumed: [@socialcapital_mutualaid, §2.2.2] informal social exclusion")
-    new_tie_trust_weight: float = param(2.0, "Pseudo-observations of generalized trust seeding the particularized trust of a new tie", ge=0, le=100)
+    experience_rate: float = prob(
+        0.08, "Weight of one exchange outcome in generalized trust (drift toward recent experience)"
+    )
+    sanction_signal: float = param(
+        0.5, "Rise of generalized trust (share of the gap to 1) per visible sanction per resident", ge=0, le=1000
+    )
+    violation_signal: float = param(
+        0.5, "Fall of generalized trust (share of its level) per unpunished violation per resident", ge=0, le=1000
+    )
+    forgetting: float = param(
+        0.99,
+        "Weekly retention λ of Beta-reputation counts (forgetting)",
+        gt=0,
+        le=1,
+        provenance="literature: Jøsang & Ismail 2002, Beta reputation with forgetting",
+    )
+    gossip_rate: float = prob(
+        0.15,
+        "Probability that a feedback event is passed on along one of the rater's ties (gossip reach)",
+        provenance="assumed: [@socialcapital_mutualaid, §2.2.2] informal social exclusion",
+    )
+    new_tie_trust_weight: float = param(
+        2.0, "Pseudo-observations of generalized trust seeding the particularized trust of a new tie", ge=0, le=100
+    )
 
 
 class Norms(Block):
-    initial_authority: float = prob(0.4, "Initial norm authority 规范权威 (perceived probability that violations are sanctioned)")
-    authority_rate: float = prob(0.05, "Speed at which norm authority moves toward the observed enforcement ratio", unit="1/week", provenance="assumed: [@socialcapital_mutualaid, §3.2.1]")
+    initial_authority: float = prob(
+        0.4, "Initial norm authority 规范权威 (perceived probability that violations are sanctioned)"
+    )
+    authority_rate: float = prob(
+        0.05,
+        "Speed at which norm authority moves toward the observed enforcement ratio",
+        unit="1/week",
+        provenance="assumed: [@socialcapital_mutualaid, §3.2.1]",
+    )
     initial_internalization_mean: float = prob(0.5, "Mean initial reciprocity-norm internalization 互惠规范")
-    internalization_rate: float = prob(0.02, "Speed at which internalization moves toward authority and observed reciprocity", unit="1/week")
-    authority_weight: float = prob(0.5, "Weight of norm authority (vs observed reciprocity) in the internalization target")
-    informal_detection: float = prob(0.15, "Probability an informal violation is noticed and sanctioned by gossip and exclusion", provenance="assumed: [@socialcapital_mutualaid, §3.2.1] (part-time staff, weak supervision)")
-    sanction_reputation: float = param(1.0, "Bad-feedback count added to an offender's public reputation per sanction", unit="reports", ge=0, le=100)
-    informal_tie_cut: float = prob(0.5, "Probability that an informally sanctioned violation cuts the victim's tie to the offender")
-    mode_interval: int = param(104, "Weeks between the appearance of new service modes (online companionship, smart devices, telehealth)", unit="weeks", ge=1, le=10000, provenance="assumed: [@socialcapital_mutualaid, §3.2.2]")
+    internalization_rate: float = prob(
+        0.02, "Speed at which internalization moves toward authority and observed reciprocity", unit="1/week"
+    )
+    authority_weight: float = prob(
+        0.5, "Weight of norm authority (vs observed reciprocity) in the internalization target"
+    )
+    informal_detection: float = prob(
+        0.15,
+        "Probability an informal violation is noticed and sanctioned by gossip and exclusion",
+        provenance="assumed: [@socialcapital_mutualaid, §3.2.1] (part-time staff, weak supervision)",
+    )
+    sanction_reputation: float = param(
+        1.0, "Bad-feedback count added to an offender's public reputation per sanction", unit="reports", ge=0, le=100
+    )
+    informal_tie_cut: float = prob(
+        0.5, "Probability that an informally sanctioned violation cuts the victim's tie to the offender"
+    )
+    mode_interval: int = param(
+        104,
+        "Weeks between the appearance of new service modes (online companionship, smart devices, telehealth)",
+        unit="weeks",
+        ge=1,
+        le=10000,
+        provenance="assumed: [@socialcapital_mutualaid, §3.2.2]",
+    )
     max_modes: int = param(3, "Number of new service modes that appear over the run", ge=0, le=20)
     mode_uptake: float = prob(0.3, "Share of requests of the mode's need type made through a new mode once it exists")
-    unregulated_dispute_factor: float = param(2.5, "Multiplier of failure-to-dispute risk in unregulated modes", ge=1, le=100, provenance="assumed: [@socialcapital_mutualaid, §3.2.2]")
+    unregulated_dispute_factor: float = param(
+        2.5,
+        "Multiplier of failure-to-dispute risk in unregulated modes",
+        ge=1,
+        le=100,
+        provenance="assumed: [@socialcapital_mutualaid, §3.2.2]",
+    )
     unregulated_uptake_factor: float = prob(0.5, "Uptake multiplier while a mode is unregulated")
-    informal_regulation_weeks: int = param(520, "Weeks after which an unreviewed mode becomes regulated by custom alone", unit="weeks", ge=1, le=100000)
+    informal_regulation_weeks: int = param(
+        520, "Weeks after which an unreviewed mode becomes regulated by custom alone", unit="weeks", ge=1, le=100000
+    )
 
 
 class Motives(Block):
@@ -195,28 +457,76 @@ class Motives(Block):
     self_worth_gain: float = prob(0.12, "Share of the gap to 1 closed by one successful help given")
     self_worth_decay: float = prob(0.01, "Weekly decay of self-worth toward its floor (role loss)", unit="1/week")
     self_worth_floor: float = prob(0.3, "Self-worth that other roles sustain without helping")
-    loneliness_rise: float = prob(0.06, "Weekly rise of loneliness toward 1 with no contact", unit="1/week", provenance="calibrated: loneliness ≈ 30% (targets.md)")
-    loneliness_relief: float = param(0.1, "Weekly fall of loneliness per unit of contact (tie strength in touch plus interactions)", unit="1/week", ge=0, le=1, provenance="calibrated: loneliness ≈ 30%")
+    loneliness_rise: float = prob(
+        0.06,
+        "Weekly rise of loneliness toward 1 with no contact",
+        unit="1/week",
+        provenance="calibrated: loneliness ≈ 30% (targets.md)",
+    )
+    loneliness_relief: float = param(
+        0.1,
+        "Weekly fall of loneliness per unit of contact (tie strength in touch plus interactions)",
+        unit="1/week",
+        ge=0,
+        le=1,
+        provenance="calibrated: loneliness ≈ 30%",
+    )
     lonely_threshold: float = prob(0.5, "Loneliness above which a resident counts as lonely")
-    belonging_gain: float = prob(0.05, "Share of the gap to 1 closed by one belonging event (activity, successful exchange)")
+    belonging_gain: float = prob(
+        0.05, "Share of the gap to 1 closed by one belonging event (activity, successful exchange)"
+    )
     belonging_decay: float = prob(0.01, "Weekly relative decay of belonging", unit="1/week")
-    belonging_contact_weight: float = param(0.25, "Belonging events per unit of everyday contact with one's ties", ge=0, le=10)
+    belonging_contact_weight: float = param(
+        0.25, "Belonging events per unit of everyday contact with one's ties", ge=0, le=10
+    )
     initial_belonging_mean: float = prob(0.4, "Mean initial belonging 社会归属感")
-    initial_loneliness_mean: float = prob(0.35, "Mean initial loneliness (normal, SD initial_loneliness_sd, clipped to [0, 1]); the burn-in lets it settle")
+    initial_loneliness_mean: float = prob(
+        0.35,
+        "Mean initial loneliness (normal, SD initial_loneliness_sd, clipped to [0, 1]); the burn-in lets it settle",
+    )
     initial_loneliness_sd: float = param(0.2, "SD of initial loneliness", ge=0, le=1)
 
 
 class Participation(Block):
     initial_aware: float = prob(0.3, "Share aware of the scheme at start")
     initial_member_share: float = prob(0.25, "Share of aware and willing residents who are members at start")
-    awareness_base: float = param(0.002, "Weekly probability of becoming aware from community notices", unit="1/week", ge=0, le=1)
-    awareness_per_member_tie: float = prob(0.02, "Weekly probability of hearing of the scheme from each tie who is a member", unit="1/week")
-    willingness_intercept: float = param(-2.5, "Log-odds of stated willingness at zero for every factor", unit="log-odds", ge=-20, le=20)
-    willingness_trust: float = param(2.5, "Log-odds per unit generalized trust", unit="log-odds", ge=-20, le=20, provenance="assumed; which trust drives willingness is an output (targets.md)")
+    awareness_base: float = param(
+        0.002, "Weekly probability of becoming aware from community notices", unit="1/week", ge=0, le=1
+    )
+    awareness_per_member_tie: float = prob(
+        0.02, "Weekly probability of hearing of the scheme from each tie who is a member", unit="1/week"
+    )
+    willingness_intercept: float = param(
+        -2.5, "Log-odds of stated willingness at zero for every factor", unit="log-odds", ge=-20, le=20
+    )
+    willingness_trust: float = param(
+        2.5,
+        "Log-odds per unit generalized trust",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="assumed; which trust drives willingness is an output (targets.md)",
+    )
     willingness_norm: float = param(1.0, "Log-odds per unit norm internalization", unit="log-odds", ge=-20, le=20)
-    willingness_self_worth: float = param(1.0, "Log-odds per unit self-worth motive", unit="log-odds", ge=-20, le=20, provenance="assumed: [@liu2025, §2.3 (1)]")
-    willingness_loneliness: float = param(1.0, "Log-odds per unit loneliness (emotional-connection motive)", unit="log-odds", ge=-20, le=20, provenance="assumed: [@liu2025, §2.3 (2)]")
-    willingness_belonging: float = param(1.5, "Log-odds per unit belonging", unit="log-odds", ge=-20, le=20, provenance="assumed: [@liu2025, §2.3 (3)]")
+    willingness_self_worth: float = param(
+        1.0,
+        "Log-odds per unit self-worth motive",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="assumed: [@liu2025, §2.3 (1)]",
+    )
+    willingness_loneliness: float = param(
+        1.0,
+        "Log-odds per unit loneliness (emotional-connection motive)",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="assumed: [@liu2025, §2.3 (2)]",
+    )
+    willingness_belonging: float = param(
+        1.5, "Log-odds per unit belonging", unit="log-odds", ge=-20, le=20, provenance="assumed: [@liu2025, §2.3 (3)]"
+    )
     willing_threshold: float = prob(0.5, "Willingness at or above which a resident states they are willing")
     join_rate: float = prob(0.02, "Weekly probability that an aware, willing non-member joins", unit="1/week")
     dissatisfaction_memory: float = prob(0.9, "Weekly retention of accumulated dissatisfaction", unit="1/week")
@@ -224,29 +534,105 @@ class Participation(Block):
     low_belonging: float = prob(0.2, "Belonging below which a member's dissatisfaction grows by one a week")
     quit_rate: float = prob(0.05, "Weekly probability that a dissatisfied member quits", unit="1/week")
     rejoin_delay: int = param(26, "Weeks after quitting before a resident may rejoin", unit="weeks", ge=0, le=10000)
-    active_window: int = param(13, "Weeks after the last exchange (given or received) during which a resident counts as active", unit="weeks", ge=1, le=520, provenance="model.md §2 (13 weeks)")
+    active_window: int = param(
+        13,
+        "Weeks after the last exchange (given or received) during which a resident counts as active",
+        unit="weeks",
+        ge=1,
+        le=520,
+        provenance="model.md §2 (13 weeks)",
+    )
 
 
 class Network(Block):
-    neighbour_ties: float = param(3.5, "Mean neighbour ties per resident at start (within building)", unit="ties", ge=0, le=100, provenance="calibrated: social isolation ≈ 24% (targets.md)")
-    friend_ties: float = param(3.5, "Mean friendship ties per resident at start (within block, homophilous)", unit="ties", ge=0, le=100, provenance="calibrated: social isolation ≈ 24%")
-    sociability_weight: float = param(1.0, "Exponent of sociability in tie-formation propensity", ge=0, le=10, provenance="[@socialcapital_mutualaid, §3.3.2]")
-    education_weight: float = param(0.3, "Tie-formation propensity gain per education level", ge=0, le=10, provenance="[@socialcapital_mutualaid, §3.3.2]")
-    frailty_weight: float = param(1.0, "Exponent of mobility (health) in tie-formation propensity", ge=0, le=10, provenance="[@socialcapital_mutualaid, §3.3.2]")
-    homophily: float = param(2.0, "Homophily h: a friend tie between residents at distance d (age per 20 years + education per 2 levels) forms with probability × exp(−h·d)", ge=0, le=50)
-    neighbour_meeting: float = prob(0.0107, "Weekly base probability of forming a neighbour acquaintance in one's building, at zero infrastructure", unit="1/week")
-    public_space_gain: float = param(1.0, "Relative rise of neighbour meetings per unit of infrastructure level (squares, activity rooms: [@socialcapital_mutualaid, §4.3])", ge=0, le=10, provenance="assumed: [@socialcapital_mutualaid, §4.3]")
+    neighbour_ties: float = param(
+        3.5,
+        "Mean neighbour ties per resident at start (within building)",
+        unit="ties",
+        ge=0,
+        le=100,
+        provenance="calibrated: social isolation ≈ 24% (targets.md)",
+    )
+    friend_ties: float = param(
+        3.5,
+        "Mean friendship ties per resident at start (within block, homophilous)",
+        unit="ties",
+        ge=0,
+        le=100,
+        provenance="calibrated: social isolation ≈ 24%",
+    )
+    sociability_weight: float = param(
+        1.0,
+        "Exponent of sociability in tie-formation propensity",
+        ge=0,
+        le=10,
+        provenance="[@socialcapital_mutualaid, §3.3.2]",
+    )
+    education_weight: float = param(
+        0.3,
+        "Tie-formation propensity gain per education level",
+        ge=0,
+        le=10,
+        provenance="[@socialcapital_mutualaid, §3.3.2]",
+    )
+    frailty_weight: float = param(
+        1.0,
+        "Exponent of mobility (health) in tie-formation propensity",
+        ge=0,
+        le=10,
+        provenance="[@socialcapital_mutualaid, §3.3.2]",
+    )
+    homophily: float = param(
+        2.0,
+        "Homophily h: a friend tie between residents at distance d (age per 20 years + education per 2 levels) forms with probability × exp(−h·d)",
+        ge=0,
+        le=50,
+    )
+    neighbour_meeting: float = prob(
+        0.0107,
+        "Weekly base probability of forming a neighbour acquaintance in one's building, at zero infrastructure",
+        unit="1/week",
+    )
+    public_space_gain: float = param(
+        1.0,
+        "Relative rise of neighbour meetings per unit of infrastructure level (squares, activity rooms: [@socialcapital_mutualaid, §4.3])",
+        ge=0,
+        le=10,
+        provenance="assumed: [@socialcapital_mutualaid, §4.3]",
+    )
     triadic_closure: float = prob(0.01, "Weekly base probability of befriending a friend's friend", unit="1/week")
-    decay_neighbour: float = param(0.004, "Weekly decay of a neighbour tie's strength without contact", unit="1/week", ge=0, le=1)
-    decay_friend: float = param(0.008, "Weekly decay of other ties' strength without contact", unit="1/week", ge=0, le=1)
+    decay_neighbour: float = param(
+        0.004, "Weekly decay of a neighbour tie's strength without contact", unit="1/week", ge=0, le=1
+    )
+    decay_friend: float = param(
+        0.008, "Weekly decay of other ties' strength without contact", unit="1/week", ge=0, le=1
+    )
     contact_boost: float = prob(0.15, "Share of the gap to 1 closed in tie strength by one contact")
     new_tie_strength: float = prob(0.3, "Strength of a newly formed tie")
     prune_strength: float = prob(0.05, "Ties weaker than this are dropped")
     prune_interval: int = param(4, "Weeks between prunings of weak ties", unit="weeks", ge=1, le=520)
-    isolation_ties: int = param(2, "A resident with fewer ties of strength ≥ isolation_strength is socially isolated", unit="ties", ge=1, le=100, provenance="targets.md social isolation ≈ 24%")
+    isolation_ties: int = param(
+        2,
+        "A resident with fewer ties of strength ≥ isolation_strength is socially isolated",
+        unit="ties",
+        ge=1,
+        le=100,
+        provenance="targets.md social isolation ≈ 24%",
+    )
     isolation_strength: float = prob(0.2, "Tie strength that counts for the isolation measure")
-    casual_contact: float = prob(0.8, "Weekly base probability (× tie propensity) of an everyday contact with one random tie, which refreshes it", unit="1/week", provenance="calibrated: social isolation ≈ 24%")
-    contact_per_week: float = param(0.5, "Expected casual contacts a week per unit of tie strength (relieve loneliness)", unit="contacts/week", ge=0, le=100)
+    casual_contact: float = prob(
+        0.8,
+        "Weekly base probability (× tie propensity) of an everyday contact with one random tie, which refreshes it",
+        unit="1/week",
+        provenance="calibrated: social isolation ≈ 24%",
+    )
+    contact_per_week: float = param(
+        0.5,
+        "Expected casual contacts a week per unit of tie strength (relieve loneliness)",
+        unit="contacts/week",
+        ge=0,
+        le=100,
+    )
 
 
 class Intervention(Block):
@@ -254,13 +640,22 @@ class Intervention(Block):
 
     enabled: bool = Field(False, description="Whether the intervention exists in this scenario")
     start_week: int = param(0, "First recorded week in which it runs", unit="week", ge=0, provenance="-")
-    end_week: int | None = Field(None, ge=1, description="Week from which it no longer runs (none = to the end)", json_schema_extra={"unit": "week", "provenance": "-"})
-    weekly_cost: float = param(0.0, "Fixed running cost per week (staff, rent)", unit="yuan/week", ge=0, provenance="assumed")
+    end_week: int | None = Field(
+        None,
+        ge=1,
+        description="Week from which it no longer runs (none = to the end)",
+        json_schema_extra={"unit": "week", "provenance": "-"},
+    )
+    weekly_cost: float = param(
+        0.0, "Fixed running cost per week (staff, rent)", unit="yuan/week", ge=0, provenance="assumed"
+    )
     setup_cost: float = param(0.0, "One-off cost in its first week", unit="yuan", ge=0, provenance="assumed")
-    funded: bool = Field(True, description="Paid from the scheme's budget (stops when the budget runs out) when funding is enabled")
+    funded: bool = Field(
+        True, description="Paid from the scheme's budget (stops when the budget runs out) when funding is enabled"
+    )
 
     @model_validator(mode="after")
-    def _end_after_start(self) -> "Intervention":
+    def _end_after_start(self) -> Intervention:
         if self.end_week is not None and self.end_week <= self.start_week:
             raise ValueError(f"end_week ({self.end_week}) must be after start_week ({self.start_week})")
         return self
@@ -271,12 +666,26 @@ class Activities(Intervention):
 
     weekly_cost: float = param(800.0, "Running cost per week (organiser, materials)", unit="yuan/week", ge=0)
     events_per_week: int = param(2, "Events held per week", unit="events/week", ge=0, le=100)
-    capacity: int = param(30, "Places per event at zero infrastructure (scaled by 1 + infrastructure)", unit="people", ge=1, le=100000)
-    attendance: float = prob(0.10, "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend")
-    attendance_floor: float = prob(0.3, "Share of the attendance propensity that does not depend on belonging (the rest scales with it)")
+    capacity: int = param(
+        30, "Places per event at zero infrastructure (scaled by 1 + infrastructure)", unit="people", ge=1, le=100000
+    )
+    attendance: float = prob(
+        0.10, "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend"
+    )
+    attendance_floor: float = prob(
+        0.3, "Share of the attendance propensity that does not depend on belonging (the rest scales with it)"
+    )
     meetings: int = param(3, "Co-attendees each attendee talks with per event", ge=0, le=50)
-    tie_formation: float = prob(0.08, "Probability that two co-attendees who talk and are not tied form a tie (× homophily)", provenance="assumed: [@socialcapital_mutualaid, §4.1]")
-    trust_gain: float = prob(0.03, "Share of the gap to 1 in generalized trust closed by attending", provenance="assumed: [@socialcapital_mutualaid, §4.1]")
+    tie_formation: float = prob(
+        0.08,
+        "Probability that two co-attendees who talk and are not tied form a tie (× homophily)",
+        provenance="assumed: [@socialcapital_mutualaid, §4.1]",
+    )
+    trust_gain: float = prob(
+        0.03,
+        "Share of the gap to 1 in generalized trust closed by attending",
+        provenance="assumed: [@socialcapital_mutualaid, §4.1]",
+    )
     awareness: float = prob(0.5, "Probability that an attendee who does not know the scheme hears of it")
 
 
@@ -286,24 +695,40 @@ class Platform(Intervention):
     weekly_cost: float = param(500.0, "Running cost per week (hosting, staff)", unit="yuan/week", ge=0)
     setup_cost: float = param(20000.0, "Development and launch", unit="yuan", ge=0)
     literacy_threshold: float = prob(0.4, "Digital literacy from which a resident can use the platform unaided")
-    assistance: float = prob(0.3, "Probability that a resident below the threshold gets staff help to use it in a week (digital assistance)")
+    assistance: float = prob(
+        0.3, "Probability that a resident below the threshold gets staff help to use it in a week (digital assistance)"
+    )
     candidates: int = param(5, "Available members the platform shows for a request", ge=1, le=1000)
-    pre_service_info: bool = Field(True, description="Helpers' service records (public ratings) are shown, so requesters pick the best-rated candidate (reduces information asymmetry, [@socialcapital_mutualaid, §3.1.2])")
-    public_feedback: bool = Field(True, description="Ratings are public: every rating counts fully in reputation (otherwise only gossip spreads them)")
-    awareness: float = prob(0.02, "Weekly probability that a resident who can use the platform hears of the scheme through it", unit="1/week")
+    pre_service_info: bool = Field(
+        True,
+        description="Helpers' service records (public ratings) are shown, so requesters pick the best-rated candidate (reduces information asymmetry, [@socialcapital_mutualaid, §3.1.2])",
+    )
+    public_feedback: bool = Field(
+        True,
+        description="Ratings are public: every rating counts fully in reputation (otherwise only gossip spreads them)",
+    )
+    awareness: float = prob(
+        0.02,
+        "Weekly probability that a resident who can use the platform hears of the scheme through it",
+        unit="1/week",
+    )
 
 
 class Supervision(Intervention):
     """专业监督机构: inspection, reporting rewards, sanctions ([@socialcapital_mutualaid, §4.2])."""
 
     weekly_cost: float = param(1500.0, "Staff cost per week", unit="yuan/week", ge=0)
-    cases_per_week: int = param(5, "Violations the body can investigate per week (capacity)", unit="cases/week", ge=0, le=100000)
+    cases_per_week: int = param(
+        5, "Violations the body can investigate per week (capacity)", unit="cases/week", ge=0, le=100000
+    )
     report_rate: float = prob(0.3, "Probability that a victim reports a violation without a reward")
     reporting_reward: float = param(20.0, "Reward per confirmed report (paid from the budget)", unit="yuan", ge=0)
     reward_report_gain: float = param(0.01, "Rise in report probability per yuan of reward", unit="1/yuan", ge=0, le=1)
     detection: float = prob(0.8, "Probability that an investigated violation is confirmed and sanctioned")
     exclusion_weeks: int = param(8, "Weeks a sanctioned offender cannot ask or help", unit="weeks", ge=0, le=520)
-    credit_fine: float = param(2.0, "Time-bank credits removed from a sanctioned offender (if a time bank runs)", unit="credits", ge=0)
+    credit_fine: float = param(
+        2.0, "Time-bank credits removed from a sanctioned offender (if a time bank runs)", unit="credits", ge=0
+    )
 
 
 class NormRevision(Intervention):
@@ -311,7 +736,9 @@ class NormRevision(Intervention):
 
     weekly_cost: float = param(200.0, "Meeting and secretariat cost per week", unit="yuan/week", ge=0)
     review_interval: int = param(26, "Weeks between reviews", unit="weeks", ge=1, le=520)
-    review_lag: int = param(8, "Weeks a new mode must have existed before a review can regulate it", unit="weeks", ge=0, le=520)
+    review_lag: int = param(
+        8, "Weeks a new mode must have existed before a review can regulate it", unit="weeks", ge=0, le=520
+    )
 
 
 class Infrastructure(Intervention):
@@ -326,13 +753,19 @@ class TargetedSupport(Intervention):
     """一对一帮扶: outreach pairs isolated or vulnerable residents with volunteers ([@socialcapital_mutualaid, §4.3])."""
 
     weekly_cost: float = param(300.0, "Outreach worker cost per week", unit="yuan/week", ge=0)
-    pairs_per_week: int = param(3, "New pairings the outreach team can make per week", unit="pairs/week", ge=0, le=100000)
+    pairs_per_week: int = param(
+        3, "New pairings the outreach team can make per week", unit="pairs/week", ge=0, le=100000
+    )
     cost_per_pair: float = param(10.0, "Weekly support cost per active pairing", unit="yuan/week", ge=0)
-    volunteer_min_hours: float = param(1.0, "Weekly capacity a member needs to volunteer for a pairing", unit="hours/week", ge=0, le=168)
+    volunteer_min_hours: float = param(
+        1.0, "Weekly capacity a member needs to volunteer for a pairing", unit="hours/week", ge=0, le=168
+    )
     pair_weeks: int = param(52, "Weeks a pairing is supported with weekly visits", unit="weeks", ge=1, le=1040)
     pair_strength: float = prob(0.5, "Strength of the tie a pairing creates")
     visit_probability: float = prob(0.8, "Weekly probability that a supported pair meets")
-    trust_gain: float = prob(0.02, "Share of the gap to 1 in the supported resident's generalized trust closed per visit")
+    trust_gain: float = prob(
+        0.02, "Share of the gap to 1 in the supported resident's generalized trust closed per visit"
+    )
 
 
 class TimeBank(Intervention):
@@ -340,24 +773,48 @@ class TimeBank(Intervention):
 
     weekly_cost: float = param(300.0, "Bookkeeping cost per week", unit="yuan/week", ge=0)
     credit_per_hour: float = param(1.0, "Credits issued per hour given", unit="credits/hour", ge=0, le=100)
-    storage_cap: float = param(200.0, "Most credits one resident can hold; credits above it expire", unit="credits", ge=0)
-    guaranteed: bool = Field(False, description="Redemption is guaranteed: a credit holder's unmet need is bought from paid services at the community's cost")
+    storage_cap: float = param(
+        200.0, "Most credits one resident can hold; credits above it expire", unit="credits", ge=0
+    )
+    guaranteed: bool = Field(
+        False,
+        description="Redemption is guaranteed: a credit holder's unmet need is bought from paid services at the community's cost",
+    )
     redemption_price: float = param(25.0, "Cost of one guaranteed hour of paid service", unit="yuan/hour", ge=0)
-    credit_weight: float = param(1.0, "Acceptance log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20)
-    willingness_weight: float = param(0.5, "Stated-willingness log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20)
-    credibility_memory: float = prob(0.9, "Weekly retention in the smoothed share of credit holders' requests met (credibility without a guarantee)")
+    credit_weight: float = param(
+        1.0, "Acceptance log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20
+    )
+    willingness_weight: float = param(
+        0.5, "Stated-willingness log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20
+    )
+    credibility_memory: float = prob(
+        0.9, "Weekly retention in the smoothed share of credit holders' requests met (credibility without a guarantee)"
+    )
 
 
 class Incentives(Intervention):
     """Material points, recognition, and crowding-out ([@liu2025, §3.2.2])."""
 
     weekly_cost: float = param(100.0, "Administration per week", unit="yuan/week", ge=0)
-    points_per_hour: float = param(1.0, "Material points per hour given (exchangeable for goods)", unit="points/hour", ge=0, le=100)
+    points_per_hour: float = param(
+        1.0, "Material points per hour given (exchangeable for goods)", unit="points/hour", ge=0, le=100
+    )
     point_value: float = param(5.0, "Budget cost of one point", unit="yuan/point", ge=0)
     material_weight: float = param(0.5, "Acceptance log-odds per point offered per hour", unit="log-odds", ge=0, le=20)
-    recognition: float = prob(0.5, "Extra self-worth events per successful help from public recognition (emotional and value incentives)")
-    crowding_out: bool = Field(False, description="Switch the crowding-out hypothesis on: material rewards erode intrinsic (norm and self-worth) motivation")
-    crowding_strength: float = param(1.0, "Log-odds of intrinsic motivation lost per point per hour, scaled by the helper's own intrinsic motives", ge=0, le=20, provenance="assumed: motivation crowding theory (Frey & Oberholzer-Gee 1997)")
+    recognition: float = prob(
+        0.5, "Extra self-worth events per successful help from public recognition (emotional and value incentives)"
+    )
+    crowding_out: bool = Field(
+        False,
+        description="Switch the crowding-out hypothesis on: material rewards erode intrinsic (norm and self-worth) motivation",
+    )
+    crowding_strength: float = param(
+        1.0,
+        "Log-odds of intrinsic motivation lost per point per hour, scaled by the helper's own intrinsic motives",
+        ge=0,
+        le=20,
+        provenance="assumed: motivation crowding theory (Frey & Oberholzer-Gee 1997)",
+    )
 
 
 class ProfessionalServices(Intervention):
@@ -366,15 +823,21 @@ class ProfessionalServices(Intervention):
     weekly_cost: float = param(1000.0, "Fixed cost per week (clinic hours, counsellor)", unit="yuan/week", ge=0)
     health_cover: float = prob(0.3, "Share of residual health-support need met by professional services")
     health_hour_cost: float = param(30.0, "Cost per hour of professional health support", unit="yuan/hour", ge=0)
-    psych_clients: int = param(50, "Loneliest residents receiving psychological support each week", unit="residents", ge=0, le=100000)
+    psych_clients: int = param(
+        50, "Loneliest residents receiving psychological support each week", unit="residents", ge=0, le=100000
+    )
     psych_relief: float = prob(0.2, "Share of a client's loneliness relieved per week of support")
 
 
 class Funding(Block):
     """Where the money comes from ([@liu2025, §3.3.1]: one-off or project grants vs stable finance)."""
 
-    enabled: bool = Field(False, description="Budget-limit the funded interventions (otherwise their costs are only recorded)")
-    kind: Literal["stable", "project"] = Field("stable", description="stable: a weekly income; project: a one-off grant that is spent down")
+    enabled: bool = Field(
+        False, description="Budget-limit the funded interventions (otherwise their costs are only recorded)"
+    )
+    kind: Literal["stable", "project"] = Field(
+        "stable", description="stable: a weekly income; project: a one-off grant that is spent down"
+    )
     initial_balance: float = param(0.0, "Money in hand at week 0", unit="yuan", ge=0)
     weekly_income: float = param(5000.0, "Stable income per week (kind = stable)", unit="yuan/week", ge=0)
     grant: float = param(500000.0, "One-off project grant received at grant_week (kind = project)", unit="yuan", ge=0)
@@ -451,8 +914,13 @@ def parameter_rows() -> list[dict[str, Any]]:
             elif lo is None and hi is None:
                 rng = "a file path, or none" if name.endswith("_file") else "any text"
             else:
-                rng = (("(" if lo_open or lo is None else "[") + ("-∞" if lo is None else _num(lo)) + ", "
-                       + ("∞" if hi is None else _num(hi)) + (")" if hi_open or hi is None else "]"))
+                rng = (
+                    ("(" if lo_open or lo is None else "[")
+                    + ("-∞" if lo is None else _num(lo))
+                    + ", "
+                    + ("∞" if hi is None else _num(hi))
+                    + (")" if hi_open or hi is None else "]")
+                )
             rows.append(
                 {
                     "name": f"{prefix}{name}",

@@ -21,8 +21,8 @@ repeat with the same command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -73,8 +73,9 @@ def snapshot(model: CommunityModel, given_year_ago: np.ndarray, person_year_ago:
     year_hours = np.where(stayed, pop.given_total - given_year_ago, 0.0)
     degree = net.degree()
     trust = net.trust_expectation(week, sc.trust.forgetting, slice(None))
-    particularized = np.divide(np.bincount(net.owner, weights=trust, minlength=pop.n), degree,
-                               out=np.zeros(pop.n), where=degree > 0)
+    particularized = np.divide(
+        np.bincount(net.owner, weights=trust, minlength=pop.n), degree, out=np.zeros(pop.n), where=degree > 0
+    )
     tied = occ & (degree > 0)
     x = np.column_stack([pop.generalized_trust[tied], particularized[tied]])
     return Snapshot(
@@ -114,9 +115,16 @@ def formal_care_gradient(base: dict, seeds: list[int], progress: OnRun | None = 
         scenario = scenario_from_dict({**base, "community": {**base.get("community", {}), "formal_care": level}})
         for seed in seeds:
             s = run_scenario(scenario, seed=seed).summary
-            rows.append({"formal_care": level, "seed": seed, "active_share": s["mean_active_share_last2y"],
-                         "member_share": s["mean_member_share_last2y"], "coverage": s["mean_coverage_last2y"],
-                         "hours_per_active_member_per_year": s["hours_per_active_member_per_year"]})
+            rows.append(
+                {
+                    "formal_care": level,
+                    "seed": seed,
+                    "active_share": s["mean_active_share_last2y"],
+                    "member_share": s["mean_member_share_last2y"],
+                    "coverage": s["mean_coverage_last2y"],
+                    "hours_per_active_member_per_year": s["hours_per_active_member_per_year"],
+                }
+            )
             _done(progress)
     return pd.DataFrame(rows)
 
@@ -136,8 +144,9 @@ def _ci(values) -> str:
     return f"{v.mean():.3f} ({v.mean() - half:.3f} to {v.mean() + half:.3f})"
 
 
-def report(replicates: int = 5, weeks: int = 520, residents: int = 1000, root_seed: int = 7,
-           progress: OnRun | None = None) -> str:
+def report(
+    replicates: int = 5, weeks: int = 520, residents: int = 1000, root_seed: int = 7, progress: OnRun | None = None
+) -> str:
     """Run the pattern experiments and return docs/patterns.md as text.
 
     ``progress(1)`` is called after each of the :func:`runs_in_report` runs, so a
@@ -197,7 +206,9 @@ def report(replicates: int = 5, weeks: int = 520, residents: int = 1000, root_se
         "|---|---|---|---|---|",
     ]
     for level, group in gradient.groupby("formal_care"):
-        lines.append(f"| {level:.1f} | {_ci(group.active_share)} | {_ci(group.member_share)} | {_ci(group.coverage)} | "
-                     f"{_ci(group.hours_per_active_member_per_year)} |")
+        lines.append(
+            f"| {level:.1f} | {_ci(group.active_share)} | {_ci(group.member_share)} | {_ci(group.coverage)} | "
+            f"{_ci(group.hours_per_active_member_per_year)} |"
+        )
     lines.append("")
     return "\n".join(lines)

@@ -23,14 +23,43 @@ class Population:
     """State arrays of all dwelling slots (occupied or vacant)."""
 
     FLOAT = (
-        "age", "health", "health_deviation", "acute_deficit", "digital_literacy", "sociability",
-        "family_duty", "reluctance", "capacity", "capacity_left", "generalized_trust",
-        "norm_internalization", "self_worth", "loneliness", "belonging", "willingness",
-        "dissatisfaction", "ask_success", "ask_failure", "reputation_good", "reputation_bad",
-        "credits", "points", "given_total", "received_total",
+        "age",
+        "health",
+        "health_deviation",
+        "acute_deficit",
+        "digital_literacy",
+        "sociability",
+        "family_duty",
+        "reluctance",
+        "capacity",
+        "capacity_left",
+        "generalized_trust",
+        "norm_internalization",
+        "self_worth",
+        "loneliness",
+        "belonging",
+        "willingness",
+        "dissatisfaction",
+        "ask_success",
+        "ask_failure",
+        "reputation_good",
+        "reputation_bad",
+        "credits",
+        "points",
+        "given_total",
+        "received_total",
     )
-    INT = ("person_id", "education", "building", "block", "last_active", "last_gave", "quit_week", "excluded_until",
-           "moved_in")
+    INT = (
+        "person_id",
+        "education",
+        "building",
+        "block",
+        "last_active",
+        "last_gave",
+        "quit_week",
+        "excluded_until",
+        "moved_in",
+    )
     BOOL = ("occupied", "lives_alone", "aware", "member")
     MATRIX = ("skill", "need", "backlog", "hours_given", "hours_received")
 
@@ -99,15 +128,28 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     pop.reluctance[slots] = np.clip(rng.normal(sc.helping.reluctance_mean, 0.15, k), 0.0, 1.0)
     pop.skill[slots] = rng.beta(sc.helping.skill_alpha, sc.helping.skill_beta, (k, N_NEEDS))
     t = sc.trust
-    pop.generalized_trust[slots] = np.clip(rng.normal(t.initial_generalized_mean, t.initial_generalized_sd, k), 0.0, 1.0)
+    pop.generalized_trust[slots] = np.clip(
+        rng.normal(t.initial_generalized_mean, t.initial_generalized_sd, k), 0.0, 1.0
+    )
     pop.norm_internalization[slots] = np.clip(rng.normal(sc.norms.initial_internalization_mean, 0.15, k), 0.0, 1.0)
     m = sc.motives
     pop.self_worth[slots] = np.clip(rng.normal(m.initial_self_worth_mean, 0.15, k), 0.0, 1.0)
     pop.belonging[slots] = np.clip(rng.normal(m.initial_belonging_mean, 0.15, k), 0.0, 1.0)
     pop.loneliness[slots] = np.clip(rng.normal(m.initial_loneliness_mean, m.initial_loneliness_sd, k), 0.0, 1.0)
-    for name in ("willingness", "dissatisfaction", "ask_success", "ask_failure", "reputation_good",
-                 "reputation_bad", "credits", "points", "given_total", "received_total",
-                 "capacity", "capacity_left"):
+    for name in (
+        "willingness",
+        "dissatisfaction",
+        "ask_success",
+        "ask_failure",
+        "reputation_good",
+        "reputation_bad",
+        "credits",
+        "points",
+        "given_total",
+        "received_total",
+        "capacity",
+        "capacity_left",
+    ):
         getattr(pop, name)[slots] = 0.0
     for name in ("need", "backlog", "hours_given", "hours_received"):
         getattr(pop, name)[slots] = 0.0
@@ -124,7 +166,7 @@ def tie_propensity(pop: Population, sc: Scenario) -> np.ndarray:
     gain ties faster; the frail and poorly educated stay isolated ([@socialcapital_mutualaid, §3.3.2])."""
     nw = sc.network
     return (
-        pop.sociability ** nw.sociability_weight
+        pop.sociability**nw.sociability_weight
         * (1.0 + nw.education_weight * pop.education)
         * np.clip(pop.health, 0.05, 1.0) ** nw.frailty_weight
         * pop.occupied

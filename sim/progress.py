@@ -39,10 +39,19 @@ class Progress:
     terminal check (tests use it).
     """
 
-    def __init__(self, total: int, desc: str, unit: str = "run", *, quiet: bool = False,
-                 stream: IO[str] | None = None, interactive: bool | None = None,
-                 every_seconds: float = 30.0, every_fraction: float = 0.05,
-                 clock: Any = time.monotonic):
+    def __init__(
+        self,
+        total: int,
+        desc: str,
+        unit: str = "run",
+        *,
+        quiet: bool = False,
+        stream: IO[str] | None = None,
+        interactive: bool | None = None,
+        every_seconds: float = 30.0,
+        every_fraction: float = 0.05,
+        clock: Any = time.monotonic,
+    ):
         self.total = max(0, int(total))
         self.desc = desc
         self.unit = unit
@@ -129,8 +138,10 @@ class Progress:
             eta = "0:00"
         else:
             eta = "unknown"
-        return (f"{self.desc}: {self.done}/{self.total} {self.unit}s done ({self.failed} failed, "
-                f"{self.pending} pending), {share:.0%}, elapsed {format_seconds(elapsed)}, ETA {eta}")
+        return (
+            f"{self.desc}: {self.done}/{self.total} {self.unit}s done ({self.failed} failed, "
+            f"{self.pending} pending), {share:.0%}, elapsed {format_seconds(elapsed)}, ETA {eta}"
+        )
 
     def _line(self) -> None:
         print(self.line(), file=self.stream, flush=True)

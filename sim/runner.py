@@ -18,11 +18,12 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -44,8 +45,19 @@ class OutputError(ScenarioError):
         super().__init__([message])
 
 
-DEPENDENCIES = ("mesa", "numpy", "numba", "llvmlite", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "matplotlib",
-                "SALib")
+DEPENDENCIES = (
+    "mesa",
+    "numpy",
+    "numba",
+    "llvmlite",
+    "scipy",
+    "networkx",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "matplotlib",
+    "SALib",
+)
 
 
 @dataclass
@@ -62,8 +74,9 @@ def ended_interventions(model: CommunityModel, weeks: int) -> dict[str, tuple[in
     return {name: span for name, span in model.governance.stopped_spans().items() if span[1] < weeks}
 
 
-def simulate(scenario: Scenario, seed: int | None = None, weeks: int | None = None,
-             progress: Callable[[int], None] | None = None) -> tuple[CommunityModel, RunResult]:
+def simulate(
+    scenario: Scenario, seed: int | None = None, weeks: int | None = None, progress: Callable[[int], None] | None = None
+) -> tuple[CommunityModel, RunResult]:
     """Run one replicate; return the final model and the result."""
     seed = scenario.simulation.seed if seed is None else int(seed)
     weeks = scenario.simulation.weeks if weeks is None else int(weeks)
@@ -74,8 +87,9 @@ def simulate(scenario: Scenario, seed: int | None = None, weeks: int | None = No
     return model, RunResult(scenario, seed, weekly, summary)
 
 
-def run_scenario(scenario: Scenario, seed: int | None = None, weeks: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> RunResult:
+def run_scenario(
+    scenario: Scenario, seed: int | None = None, weeks: int | None = None, progress: Callable[[int], None] | None = None
+) -> RunResult:
     """Run one replicate; return the weekly table and the sustainability summary."""
     return simulate(scenario, seed, weeks, progress)[1]
 
@@ -100,8 +114,12 @@ def git_commit() -> str | None:
         return None
     if out.returncode != 0:
         return None
-    dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, timeout=5).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        timeout=5,
+    ).stdout.strip()
     return out.stdout.strip() + ("-dirty" if dirty else "")
 
 
@@ -111,7 +129,7 @@ def provenance(command: list[str] | None = None) -> dict[str, Any]:
         "versions": versions(),
         "git_commit": git_commit(),
         "command": command if command is not None else sys.argv,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -157,11 +175,15 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
         if out_dir.exists() and not out_dir.is_dir():
             raise OutputError(f"{out_dir}: exists and is not a folder; --out names the folder for the results")
         if (out_dir / SWEEP_MARKER).exists():
-            raise OutputError(f"{out_dir}: is a sweep's results folder (it has {SWEEP_MARKER}); `run` never writes "
-                              "into one: choose another --out")
+            raise OutputError(
+                f"{out_dir}: is a sweep's results folder (it has {SWEEP_MARKER}); `run` never writes "
+                "into one: choose another --out"
+            )
         if out_dir.is_dir() and not overwrite and any(out_dir.iterdir()):
-            raise OutputError(f"{out_dir}: the folder is not empty (earlier results?); choose another --out, or "
-                              f"pass --overwrite to replace its {', '.join(RESULT_FILES.values())}")
+            raise OutputError(
+                f"{out_dir}: the folder is not empty (earlier results?); choose another --out, or "
+                f"pass --overwrite to replace its {', '.join(RESULT_FILES.values())}"
+            )
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / f".write-test.{os.getpid()}"
         probe.touch()
@@ -170,8 +192,9 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
         raise OutputError(f"{out_dir}: cannot write the results there ({exc.strerror or exc})") from None
 
 
-def write_run(result: RunResult, out_dir: Path, command: list[str] | None = None,
-              overwrite: bool = False) -> dict[str, Path]:
+def write_run(
+    result: RunResult, out_dir: Path, command: list[str] | None = None, overwrite: bool = False
+) -> dict[str, Path]:
     """Write weekly.parquet, weekly.csv and summary.json into ``out_dir`` (see the
     module docstring: checked, then written under temporary names and renamed)."""
     check_out_dir(out_dir, overwrite)

@@ -98,8 +98,13 @@ def _size(limit: int) -> str:
 
 
 def _kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ):
         if test(mode):
             return kind
     return "a special file"
@@ -142,8 +147,9 @@ def decode_text(raw: bytes, label: str, limit: int) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError([f"{label}: not UTF-8 text (invalid byte at position {exc.start}); "
-                             "save the file as UTF-8"]) from None
+        raise ScenarioError(
+            [f"{label}: not UTF-8 text (invalid byte at position {exc.start}); save the file as UTF-8"]
+        ) from None
 
 
 def read_text(path: str | Path, what: Literal["scenario", "data"], label: str | None = None) -> str:
@@ -210,8 +216,13 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- which files a scenario may open -------------------------------------------------
-def sandboxed(value: str, base: Path, data_roots: Sequence[str | Path], where: str,
-              base_is: str = "the folder of the scenario file naming it") -> str:
+def sandboxed(
+    value: str,
+    base: Path,
+    data_roots: Sequence[str | Path],
+    where: str,
+    base_is: str = "the folder of the scenario file naming it",
+) -> str:
     """The absolute, resolved path of data file ``value`` (relative to ``base``), if it
     lies in ``base``'s folder tree or under a data root; else :class:`ScenarioError`
     (the file is not opened)."""
@@ -219,8 +230,12 @@ def sandboxed(value: str, base: Path, data_roots: Sequence[str | Path], where: s
         raise ScenarioError([f"{where}: a file name cannot contain a NUL character"])
     real = (base / value).resolve()
     if not any(real.is_relative_to(Path(folder).resolve()) for folder in (base, *data_roots)):
-        raise ScenarioError([f"{where}: {value} lies outside {base} ({base_is}), so it is not read: a data file "
-                             "must lie in that folder or a subfolder, or under a --data-root DIR"])
+        raise ScenarioError(
+            [
+                f"{where}: {value} lies outside {base} ({base_is}), so it is not read: a data file "
+                "must lie in that folder or a subfolder, or under a --data-root DIR"
+            ]
+        )
     return str(real)
 
 
@@ -274,8 +289,7 @@ def _shown(value: Any) -> str:
 def check_upload_name(name: Any) -> None:
     """An upload is named by its bare file name (a browser sends no folder); anything
     else is refused, so no name can point elsewhere on the server."""
-    if (not isinstance(name, str) or name in ("", ".", "..") or len(name) > 255
-            or any(c in name for c in "/\\\0")):
+    if not isinstance(name, str) or name in ("", ".", "..") or len(name) > 255 or any(c in name for c in "/\\\0"):
         raise ScenarioError([f"{_shown(name)}: an uploaded file needs a plain file name (no folder)"])
 
 
@@ -318,16 +332,24 @@ class _Uploads:
             return path
         if isinstance(ref, _Upload) and (upload := self.uploaded(name)):
             return _Upload(upload)
-        raise ScenarioError([f"{source}: extends: {_shown(name)} is neither an uploaded file nor a shipped scenario "
-                             f"(a file under {self.shipped.name}/)"])
+        raise ScenarioError(
+            [
+                f"{source}: extends: {_shown(name)} is neither an uploaded file nor a shipped scenario "
+                f"(a file under {self.shipped.name}/)"
+            ]
+        )
 
     def data_file(self, ref: _Upload | Path, key: str, value: str, source: str) -> str:
         if not isinstance(ref, _Upload):  # a shipped scenario's own data
             return sandboxed(value, ref.parent, (), f"{source}: community.{key}")
         upload = self.uploaded(value)
         if upload is None:
-            raise ScenarioError([f"{source}: community.{key}: {_shown(value)} is not among the uploaded files; "
-                                 "upload the data file together with the scenario"])
+            raise ScenarioError(
+                [
+                    f"{source}: community.{key}: {_shown(value)} is not among the uploaded files; "
+                    "upload the data file together with the scenario"
+                ]
+            )
         return self._copy(upload)
 
     def _copy(self, name: str) -> str:
@@ -345,9 +367,13 @@ class _Uploads:
             try:
                 if not path.is_file() or path.read_bytes() != raw:
                     if _kept_bytes + len(raw) > MAX_KEPT_UPLOAD_BYTES:
-                        raise ScenarioError([f"{name}: not stored: this server keeps {_kept_bytes:,} bytes of "
-                                             f"uploaded data already, at most {MAX_KEPT_UPLOAD_BYTES:,}; restart "
-                                             "the dashboard to clear them"])
+                        raise ScenarioError(
+                            [
+                                f"{name}: not stored: this server keeps {_kept_bytes:,} bytes of "
+                                f"uploaded data already, at most {MAX_KEPT_UPLOAD_BYTES:,}; restart "
+                                "the dashboard to clear them"
+                            ]
+                        )
                     folder.mkdir(parents=True, exist_ok=True)
                     temp = folder / f".{name}.{os.getpid()}.tmp"
                     temp.write_bytes(raw)
@@ -382,8 +408,9 @@ def uploaded_parent(name: str, files: Mapping[str, bytes], shipped: str | Path) 
     return ref.name if isinstance(ref, _Upload) else None
 
 
-def _resolve(files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), origin: str = "",
-             via: str = "") -> dict[str, Any]:
+def _resolve(
+    files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), origin: str = "", via: str = ""
+) -> dict[str, Any]:
     """The table of ``ref`` with its ``extends`` chain merged underneath it and its data
     files made absolute, each file opened under the policy ``files``; ``origin`` is
     the file the chain started from, ``via`` the file whose ``extends`` named ``ref``
@@ -411,8 +438,9 @@ def _resolve(files: _Disk | _Uploads, ref: Any, chain: tuple[Any, ...] = (), ori
     if not isinstance(parent, str) or not parent or "\0" in parent:
         raise ScenarioError([f"{source}: extends: must be a file name (a string), got {parent!r}"])
     if len(chain) + 1 >= MAX_EXTENDS_DEPTH:
-        raise ScenarioError([f"{origin}: extends: the chain of extends is more than {MAX_EXTENDS_DEPTH} files deep "
-                             f"(at {source})"])
+        raise ScenarioError(
+            [f"{origin}: extends: the chain of extends is more than {MAX_EXTENDS_DEPTH} files deep (at {source})"]
+        )
     base = _resolve(files, files.extends(ref, parent, source), (*chain, key), origin, source)
     return deep_merge(base, data)
 
@@ -473,8 +501,14 @@ def _data_file_values(data: dict[str, Any]) -> dict[str, Any]:
     return {key: community.get(key) for key in DATA_FILES} if isinstance(community, dict) else {}
 
 
-def apply_sandboxed_overrides(data: dict[str, Any], overrides: list[str] | None, base: Path,
-                              data_roots: Sequence[str | Path], where: str, base_is: str) -> dict[str, Any]:
+def apply_sandboxed_overrides(
+    data: dict[str, Any],
+    overrides: list[str] | None,
+    base: Path,
+    data_roots: Sequence[str | Path],
+    where: str,
+    base_is: str,
+) -> dict[str, Any]:
     """:func:`apply_overrides`, with each data file path an override changes taken
     relative to ``base`` and held to its folder tree or a data root (:func:`sandboxed`):
     ``--set`` paths are relative to the working directory, an experiment's ``set``
@@ -512,8 +546,9 @@ def validate_data(data: dict[str, Any], source: str, model: type[BaseModel] = Sc
         raise ScenarioError(format_validation_error(source, exc)) from None
 
 
-def load_scenario(path: str | Path, overrides: list[str] | None = None, *,
-                  data_roots: Sequence[str | Path] = ()) -> Scenario:
+def load_scenario(
+    path: str | Path, overrides: list[str] | None = None, *, data_roots: Sequence[str | Path] = ()
+) -> Scenario:
     """Read, merge, override and validate a scenario file (one of the user's own).
 
     ``data_roots``: folders whose files any scenario may use as data files, besides
@@ -529,8 +564,9 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None, *,
     return check_survey(scenario)
 
 
-def load_uploaded_scenario(name: str, files: Mapping[str, bytes], shipped: str | Path, *,
-                           store: str | Path | None = None) -> Scenario:
+def load_uploaded_scenario(
+    name: str, files: Mapping[str, bytes], shipped: str | Path, *, store: str | Path | None = None
+) -> Scenario:
     """Validate the uploaded scenario ``files[name]`` (untrusted input).
 
     ``files`` maps each uploaded file's plain name to its bytes; ``shipped`` is the

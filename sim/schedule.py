@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from sim.interventions import REGISTRY
 from sim.submodels import (
@@ -51,12 +52,24 @@ if TYPE_CHECKING:
 # positional — child i gets the same numbers whatever comes after it — so a new stream
 # is appended, never inserted (inserting would shift every stream after it).
 STREAMS = (
-    "population", "newcomers", "demography", "helping", "outcome", "norms",
-    "participation", "network", "observation",
+    "population",
+    "newcomers",
+    "demography",
+    "helping",
+    "outcome",
+    "norms",
+    "participation",
+    "network",
+    "observation",
     # interventions draw from streams of their own, so switching one on does not
     # shift the numbers any other submodel sees
-    "activities", "targeted_support", "platform", "supervision", "norm_revision",
-    "incentives", "professional_services",
+    "activities",
+    "targeted_support",
+    "platform",
+    "supervision",
+    "norm_revision",
+    "incentives",
+    "professional_services",
 )
 
 # streams drawn before the first week rather than by a step of it
@@ -71,7 +84,7 @@ class Call:
     module: ModuleType
     function: str
 
-    def __call__(self, model: "CommunityModel") -> None:
+    def __call__(self, model: CommunityModel) -> None:
         getattr(self.module, self.function)(model)
 
 
@@ -81,11 +94,11 @@ class Phase:
 
     name: str
 
-    def __call__(self, model: "CommunityModel") -> None:
+    def __call__(self, model: CommunityModel) -> None:
         model.governance.run_phase(self.name)
 
 
-def record(model: "CommunityModel") -> None:
+def record(model: CommunityModel) -> None:
     """Observe the week into ``records`` — recorded weeks only (``week ≥ 0``), so the
     burn-in draws nothing from the observation stream."""
     if model.week >= 0:
@@ -105,7 +118,7 @@ class Step:
     brief: str
     odd_section: str
     title: str
-    run: Callable[["CommunityModel"], None]
+    run: Callable[[CommunityModel], None]
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     streams: tuple[str, ...]
@@ -115,130 +128,406 @@ class Step:
 BUDGET = ("governance.balance", "governance.spent", "governance.out_of_money")
 
 WEEK: tuple[Step, ...] = (
-    Step("governance", "1", "7.1", "Governance", Call(governance, "step"),
-         reads=("model.week", "governance.running", "governance.started", "governance.out_of_money",
-                "governance.balance"),
-         writes=(*BUDGET, "governance.running", "governance.started", "governance.stopped"),
-         streams=(),
-         summary="funding arrives; each enabled intervention is switched on or off by its schedule and budget "
-                 "and pays its fixed costs"),
-    Step("norm_revision", "11", "7.15", "Norm revision reviews", Phase("norm_revision"),
-         reads=("model.week", "model.modes"),
-         writes=("model.modes",),
-         streams=(),
-         summary="the norm revision group, if running, reviews the service modes and regulates those old enough"),
-    Step("demography", "2", "7.2", "Demography", Call(demography, "step"),
-         reads=("model.week", "resident.occupied", "resident.age", "resident.health",
-                "resident.health_deviation", "resident.acute_deficit", "resident.lives_alone", "resident.credits"),
-         writes=("resident.*", "tie.*", "tally.deaths", "tally.moves", "tally.newcomers", "model.residents",
-                 "time_bank.expired"),
-         streams=("demography", "newcomers"),
-         summary="ageing, health (AR(1) deviation, shocks, partial recovery), deaths, moving out "
-                 "(the time bank expires the leavers' credits), newcomers into vacant dwellings"),
-    Step("needs", "3", "7.3", "Needs and capacity", Call(needs, "step"),
-         reads=("resident.occupied", "resident.health", "resident.age", "resident.loneliness",
-                "resident.digital_literacy", "resident.lives_alone", "resident.family_duty", "resident.backlog",
-                "governance.running"),
-         writes=("resident.need", "resident.backlog", "resident.capacity", "resident.capacity_left",
-                 "tally.need_by_resident", "tally.need_hours", *BUDGET),
-         streams=(),
-         summary="new need by type; family, formal care and (if running) professional health services cover "
-                 "shares; backlog update; weekly capacity"),
-    Step("activities", "4", "7.12", "Community activities", Phase("activities"),
-         reads=("model.week", "model.infrastructure_level", "resident.occupied", "resident.health",
-                "resident.belonging", "resident.age", "resident.education", "resident.generalized_trust",
-                "resident.aware", "tie.*"),
-         writes=("resident.generalized_trust", "resident.aware", "tally.attendees", "tally.interactions",
-                 "tally.belonging_events", "tie.*"),
-         streams=("activities",),
-         summary="events, attendance, co-attendance ties, trust, belonging, awareness"),
-    Step("targeted_support", "5", "7.17", "Targeted support", Phase("targeted_support"),
-         reads=("model.week", "resident.occupied", "resident.person_id", "resident.health",
-                "resident.lives_alone", "resident.member", "resident.excluded_until", "resident.willingness",
-                "resident.capacity", "resident.block", "resident.generalized_trust", "tie.strength",
-                "tie.last_contact", "targeted_support.pairings"),
-         writes=("resident.aware", "resident.generalized_trust", "tally.interactions", "tally.belonging_events",
-                 "tie.*", "targeted_support.pairings", *BUDGET),
-         streams=("targeted_support",),
-         summary="new one-to-one pairings, visits"),
-    Step("helping", "6–8", "7.4", "Help seeking, matching, help giving and service outcome", Call(helping, "step"),
-         reads=("model.week", "model.modes", "governance.running", "resident.occupied", "resident.member",
-                "resident.excluded_until", "resident.backlog", "resident.ask_success", "resident.ask_failure",
-                "resident.generalized_trust", "resident.reluctance", "resident.capacity_left",
-                "resident.willingness", "resident.norm_internalization", "resident.self_worth", "resident.health",
-                "resident.reputation_good", "resident.reputation_bad", "resident.digital_literacy",
-                "resident.skill", "model.block_slots", "tie.*", "time_bank.credibility"),
-         writes=("resident.capacity_left", "resident.backlog", "resident.ask_success", "resident.ask_failure",
-                 "resident.hours_given", "resident.hours_received", "resident.given_total",
-                 "resident.received_total", "resident.last_active", "resident.last_gave", "tie.*",
-                 "tally.asked", "tally.requests_made", "tally.requests_accepted", "tally.unanswered",
-                 "tally.violators", "tally.victims", "tally.violation_kind", "tally.interactions",
-                 "tally.exchanges"),
-         streams=("helping", "outcome", "platform"),
-         summary="members with backlog decide whether to ask; `helping.rounds` rounds of matching (ties, else "
-                 "`platform` hook, else coordinator), acceptance, hours granted within capacity, free riding "
-                 "recorded; ledger and obligations; success by hidden skill; new service modes assigned; "
-                 "disputes"),
-    Step("trust", "9", "7.5", "Trust and reputation", Call(trust, "step"),
-         reads=("model.week", "governance.running", "tally.exchanges", "resident.generalized_trust",
-                "tie.*"),
-         writes=("tie.trust_success", "tie.trust_failure", "tie.trust_week", "resident.generalized_trust",
-                 "resident.reputation_good", "resident.reputation_bad"),
-         streams=(),
-         summary="Beta counts on both ends, generalized trust from experience, public reputation (public or "
-                 "gossip-weighted)"),
-    Step("norms", "10–11", "7.6", "Reciprocity norms, supervision and service modes", Call(norms, "step"),
-         reads=("model.week", "model.norm_authority", "governance.running", "tally.violators",
-                "tally.victims", "tally.violation_kind", "tally.requests_made", "tally.requests_accepted",
-                "resident.occupied", "resident.aware", "resident.generalized_trust",
-                "resident.norm_internalization", "resident.credits", "tie.*"),
-         writes=("tally.sanctions", "resident.reputation_bad", "resident.excluded_until", "resident.credits",
-                 "resident.generalized_trust", "resident.norm_internalization", "model.norm_authority",
-                 "tie.*", "time_bank.fined", *BUDGET),
-         streams=("norms", "supervision"),
-         summary="detection (informal, and formal through the `supervision` hook if running), sanctions, tie "
-                 "cuts, trust response, norm authority, internalization; service modes appear on schedule and "
-                 "are regulated by custom or by the revision group's reviews"),
-    Step("incentives", "12", "7.18, 7.19", "Incentives", Phase("incentives"),
-         reads=("tally.exchanges", "tally.asked", "tally.unanswered", "resident.occupied", "resident.credits",
-                "resident.backlog", "time_bank.credibility"),
-         writes=("resident.credits", "resident.backlog", "resident.points", "tally.redeemed_hours",
-                 "time_bank.issued", "time_bank.spent", "time_bank.expired", "time_bank.redeemed_hours",
-                 "time_bank.credibility", *BUDGET),
-         streams=(),
-         summary="credits issued, spent, capped, credibility, guaranteed redemption; points paid"),
-    Step("motives", "13", "7.7", "Motives", Call(motives, "step"),
-         reads=("model.week", "governance.running", "tally.exchanges", "tally.interactions",
-                "tally.belonging_events", "resident.occupied", "resident.self_worth", "resident.loneliness",
-                "resident.lives_alone", "resident.belonging", "tie.strength", "tie.last_contact", "tie.kind"),
-         writes=("resident.self_worth", "resident.loneliness", "resident.belonging"),
-         streams=(),
-         summary="self-worth (+ `incentives` recognition hook), loneliness (+ `professional_services` relief "
-                 "hook), belonging"),
-    Step("participation", "14", "7.8", "Participation", Call(participation, "step"),
-         reads=("model.week", "governance.running", "tally.victims", "tally.unanswered", "resident.occupied",
-                "resident.member", "resident.aware", "resident.generalized_trust",
-                "resident.norm_internalization", "resident.self_worth", "resident.loneliness",
-                "resident.belonging", "resident.quit_week", "resident.dissatisfaction",
-                "resident.digital_literacy", "tie.other"),
-         writes=("resident.aware", "resident.willingness", "resident.member", "resident.dissatisfaction",
-                 "resident.quit_week"),
-         streams=("participation",),
-         summary="awareness (+ `platform` outreach hook), willingness (+ incentive hooks), joining, "
-                 "dissatisfaction, quitting"),
-    Step("network_dynamics", "15", "7.9", "Network dynamics", Call(network_dynamics, "step"),
-         reads=("model.week", "model.infrastructure_level", "model.building_slots", "resident.occupied",
-                "resident.generalized_trust", "resident.sociability", "resident.education", "resident.health", "resident.age", "tie.*"),
-         writes=("tie.*",),
-         streams=("network",),
-         summary="pruning (every `network.prune_interval` weeks), everyday contact, neighbour meetings, "
-                 "triadic closure"),
-    Step("observation", "16", "7.11", "Observation", record,
-         reads=("model.week", "model.norm_authority", "model.clustering", "governance.*",
-                "tally.*", "resident.*", "tie.*"),
-         writes=("model.records", "model.clustering"),
-         streams=("observation",),
-         summary="weekly metrics appended to `records` (recorded weeks only, `week ≥ 0`)"),
+    Step(
+        "governance",
+        "1",
+        "7.1",
+        "Governance",
+        Call(governance, "step"),
+        reads=(
+            "model.week",
+            "governance.running",
+            "governance.started",
+            "governance.out_of_money",
+            "governance.balance",
+        ),
+        writes=(*BUDGET, "governance.running", "governance.started", "governance.stopped"),
+        streams=(),
+        summary="funding arrives; each enabled intervention is switched on or off by its schedule and budget "
+        "and pays its fixed costs",
+    ),
+    Step(
+        "norm_revision",
+        "11",
+        "7.15",
+        "Norm revision reviews",
+        Phase("norm_revision"),
+        reads=("model.week", "model.modes"),
+        writes=("model.modes",),
+        streams=(),
+        summary="the norm revision group, if running, reviews the service modes and regulates those old enough",
+    ),
+    Step(
+        "demography",
+        "2",
+        "7.2",
+        "Demography",
+        Call(demography, "step"),
+        reads=(
+            "model.week",
+            "resident.occupied",
+            "resident.age",
+            "resident.health",
+            "resident.health_deviation",
+            "resident.acute_deficit",
+            "resident.lives_alone",
+            "resident.credits",
+        ),
+        writes=(
+            "resident.*",
+            "tie.*",
+            "tally.deaths",
+            "tally.moves",
+            "tally.newcomers",
+            "model.residents",
+            "time_bank.expired",
+        ),
+        streams=("demography", "newcomers"),
+        summary="ageing, health (AR(1) deviation, shocks, partial recovery), deaths, moving out "
+        "(the time bank expires the leavers' credits), newcomers into vacant dwellings",
+    ),
+    Step(
+        "needs",
+        "3",
+        "7.3",
+        "Needs and capacity",
+        Call(needs, "step"),
+        reads=(
+            "resident.occupied",
+            "resident.health",
+            "resident.age",
+            "resident.loneliness",
+            "resident.digital_literacy",
+            "resident.lives_alone",
+            "resident.family_duty",
+            "resident.backlog",
+            "governance.running",
+        ),
+        writes=(
+            "resident.need",
+            "resident.backlog",
+            "resident.capacity",
+            "resident.capacity_left",
+            "tally.need_by_resident",
+            "tally.need_hours",
+            *BUDGET,
+        ),
+        streams=(),
+        summary="new need by type; family, formal care and (if running) professional health services cover "
+        "shares; backlog update; weekly capacity",
+    ),
+    Step(
+        "activities",
+        "4",
+        "7.12",
+        "Community activities",
+        Phase("activities"),
+        reads=(
+            "model.week",
+            "model.infrastructure_level",
+            "resident.occupied",
+            "resident.health",
+            "resident.belonging",
+            "resident.age",
+            "resident.education",
+            "resident.generalized_trust",
+            "resident.aware",
+            "tie.*",
+        ),
+        writes=(
+            "resident.generalized_trust",
+            "resident.aware",
+            "tally.attendees",
+            "tally.interactions",
+            "tally.belonging_events",
+            "tie.*",
+        ),
+        streams=("activities",),
+        summary="events, attendance, co-attendance ties, trust, belonging, awareness",
+    ),
+    Step(
+        "targeted_support",
+        "5",
+        "7.17",
+        "Targeted support",
+        Phase("targeted_support"),
+        reads=(
+            "model.week",
+            "resident.occupied",
+            "resident.person_id",
+            "resident.health",
+            "resident.lives_alone",
+            "resident.member",
+            "resident.excluded_until",
+            "resident.willingness",
+            "resident.capacity",
+            "resident.block",
+            "resident.generalized_trust",
+            "tie.strength",
+            "tie.last_contact",
+            "targeted_support.pairings",
+        ),
+        writes=(
+            "resident.aware",
+            "resident.generalized_trust",
+            "tally.interactions",
+            "tally.belonging_events",
+            "tie.*",
+            "targeted_support.pairings",
+            *BUDGET,
+        ),
+        streams=("targeted_support",),
+        summary="new one-to-one pairings, visits",
+    ),
+    Step(
+        "helping",
+        "6–8",
+        "7.4",
+        "Help seeking, matching, help giving and service outcome",
+        Call(helping, "step"),
+        reads=(
+            "model.week",
+            "model.modes",
+            "governance.running",
+            "resident.occupied",
+            "resident.member",
+            "resident.excluded_until",
+            "resident.backlog",
+            "resident.ask_success",
+            "resident.ask_failure",
+            "resident.generalized_trust",
+            "resident.reluctance",
+            "resident.capacity_left",
+            "resident.willingness",
+            "resident.norm_internalization",
+            "resident.self_worth",
+            "resident.health",
+            "resident.reputation_good",
+            "resident.reputation_bad",
+            "resident.digital_literacy",
+            "resident.skill",
+            "model.block_slots",
+            "tie.*",
+            "time_bank.credibility",
+        ),
+        writes=(
+            "resident.capacity_left",
+            "resident.backlog",
+            "resident.ask_success",
+            "resident.ask_failure",
+            "resident.hours_given",
+            "resident.hours_received",
+            "resident.given_total",
+            "resident.received_total",
+            "resident.last_active",
+            "resident.last_gave",
+            "tie.*",
+            "tally.asked",
+            "tally.requests_made",
+            "tally.requests_accepted",
+            "tally.unanswered",
+            "tally.violators",
+            "tally.victims",
+            "tally.violation_kind",
+            "tally.interactions",
+            "tally.exchanges",
+        ),
+        streams=("helping", "outcome", "platform"),
+        summary="members with backlog decide whether to ask; `helping.rounds` rounds of matching (ties, else "
+        "`platform` hook, else coordinator), acceptance, hours granted within capacity, free riding "
+        "recorded; ledger and obligations; success by hidden skill; new service modes assigned; "
+        "disputes",
+    ),
+    Step(
+        "trust",
+        "9",
+        "7.5",
+        "Trust and reputation",
+        Call(trust, "step"),
+        reads=("model.week", "governance.running", "tally.exchanges", "resident.generalized_trust", "tie.*"),
+        writes=(
+            "tie.trust_success",
+            "tie.trust_failure",
+            "tie.trust_week",
+            "resident.generalized_trust",
+            "resident.reputation_good",
+            "resident.reputation_bad",
+        ),
+        streams=(),
+        summary="Beta counts on both ends, generalized trust from experience, public reputation (public or "
+        "gossip-weighted)",
+    ),
+    Step(
+        "norms",
+        "10–11",
+        "7.6",
+        "Reciprocity norms, supervision and service modes",
+        Call(norms, "step"),
+        reads=(
+            "model.week",
+            "model.norm_authority",
+            "governance.running",
+            "tally.violators",
+            "tally.victims",
+            "tally.violation_kind",
+            "tally.requests_made",
+            "tally.requests_accepted",
+            "resident.occupied",
+            "resident.aware",
+            "resident.generalized_trust",
+            "resident.norm_internalization",
+            "resident.credits",
+            "tie.*",
+        ),
+        writes=(
+            "tally.sanctions",
+            "resident.reputation_bad",
+            "resident.excluded_until",
+            "resident.credits",
+            "resident.generalized_trust",
+            "resident.norm_internalization",
+            "model.norm_authority",
+            "tie.*",
+            "time_bank.fined",
+            *BUDGET,
+        ),
+        streams=("norms", "supervision"),
+        summary="detection (informal, and formal through the `supervision` hook if running), sanctions, tie "
+        "cuts, trust response, norm authority, internalization; service modes appear on schedule and "
+        "are regulated by custom or by the revision group's reviews",
+    ),
+    Step(
+        "incentives",
+        "12",
+        "7.18, 7.19",
+        "Incentives",
+        Phase("incentives"),
+        reads=(
+            "tally.exchanges",
+            "tally.asked",
+            "tally.unanswered",
+            "resident.occupied",
+            "resident.credits",
+            "resident.backlog",
+            "time_bank.credibility",
+        ),
+        writes=(
+            "resident.credits",
+            "resident.backlog",
+            "resident.points",
+            "tally.redeemed_hours",
+            "time_bank.issued",
+            "time_bank.spent",
+            "time_bank.expired",
+            "time_bank.redeemed_hours",
+            "time_bank.credibility",
+            *BUDGET,
+        ),
+        streams=(),
+        summary="credits issued, spent, capped, credibility, guaranteed redemption; points paid",
+    ),
+    Step(
+        "motives",
+        "13",
+        "7.7",
+        "Motives",
+        Call(motives, "step"),
+        reads=(
+            "model.week",
+            "governance.running",
+            "tally.exchanges",
+            "tally.interactions",
+            "tally.belonging_events",
+            "resident.occupied",
+            "resident.self_worth",
+            "resident.loneliness",
+            "resident.lives_alone",
+            "resident.belonging",
+            "tie.strength",
+            "tie.last_contact",
+            "tie.kind",
+        ),
+        writes=("resident.self_worth", "resident.loneliness", "resident.belonging"),
+        streams=(),
+        summary="self-worth (+ `incentives` recognition hook), loneliness (+ `professional_services` relief "
+        "hook), belonging",
+    ),
+    Step(
+        "participation",
+        "14",
+        "7.8",
+        "Participation",
+        Call(participation, "step"),
+        reads=(
+            "model.week",
+            "governance.running",
+            "tally.victims",
+            "tally.unanswered",
+            "resident.occupied",
+            "resident.member",
+            "resident.aware",
+            "resident.generalized_trust",
+            "resident.norm_internalization",
+            "resident.self_worth",
+            "resident.loneliness",
+            "resident.belonging",
+            "resident.quit_week",
+            "resident.dissatisfaction",
+            "resident.digital_literacy",
+            "tie.other",
+        ),
+        writes=(
+            "resident.aware",
+            "resident.willingness",
+            "resident.member",
+            "resident.dissatisfaction",
+            "resident.quit_week",
+        ),
+        streams=("participation",),
+        summary="awareness (+ `platform` outreach hook), willingness (+ incentive hooks), joining, "
+        "dissatisfaction, quitting",
+    ),
+    Step(
+        "network_dynamics",
+        "15",
+        "7.9",
+        "Network dynamics",
+        Call(network_dynamics, "step"),
+        reads=(
+            "model.week",
+            "model.infrastructure_level",
+            "model.building_slots",
+            "resident.occupied",
+            "resident.generalized_trust",
+            "resident.sociability",
+            "resident.education",
+            "resident.health",
+            "resident.age",
+            "tie.*",
+        ),
+        writes=("tie.*",),
+        streams=("network",),
+        summary="pruning (every `network.prune_interval` weeks), everyday contact, neighbour meetings, triadic closure",
+    ),
+    Step(
+        "observation",
+        "16",
+        "7.11",
+        "Observation",
+        record,
+        reads=(
+            "model.week",
+            "model.norm_authority",
+            "model.clustering",
+            "governance.*",
+            "tally.*",
+            "resident.*",
+            "tie.*",
+        ),
+        writes=("model.records", "model.clustering"),
+        streams=("observation",),
+        summary="weekly metrics appended to `records` (recorded weeks only, `week ≥ 0`)",
+    ),
 )
 
 
@@ -252,8 +541,10 @@ def check_phases(registry: dict[str, type]) -> None:
     known = phase_names()
     for name, cls in registry.items():
         if cls.phase is not None and cls.phase not in known:
-            raise TypeError(f"intervention {name!r} has phase {cls.phase!r}, which is no phase of the week "
-                            f"(sim/schedule.py WEEK); allowed: {', '.join(known)} or None")
+            raise TypeError(
+                f"intervention {name!r} has phase {cls.phase!r}, which is no phase of the week "
+                f"(sim/schedule.py WEEK); allowed: {', '.join(known)} or None"
+            )
 
 
 check_phases(REGISTRY)
@@ -262,8 +553,7 @@ check_phases(REGISTRY)
 def code_of(step: Step) -> str:
     """Where a step's code lives, for the ODD table."""
     if isinstance(step.run, Phase):
-        files = [f"`{Path(*cls.__module__.split('.'))}.py`" for cls in REGISTRY.values()
-                 if cls.phase == step.run.name]
+        files = [f"`{Path(*cls.__module__.split('.'))}.py`" for cls in REGISTRY.values() if cls.phase == step.run.name]
         return ", ".join(files) + f" (phase `{step.run.name}`)"
     if isinstance(step.run, Call):
         module, function = step.run.module.__name__, step.run.function
@@ -278,11 +568,15 @@ def _names(names: tuple[str, ...]) -> str:
 
 def schedule_table_markdown() -> str:
     """The schedule table of docs/odd.md §3.1."""
-    lines = ["| # | brief step | step | code | ODD | reads | writes | streams | what happens |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| # | brief step | step | code | ODD | reads | writes | streams | what happens |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for i, s in enumerate(WEEK, start=1):
-        lines.append(f"| {i} | {s.brief} | {s.title} | {code_of(s)} | §{s.odd_section} | {_names(s.reads)} | "
-                     f"{_names(s.writes)} | {_names(s.streams)} | {s.summary} |")
+        lines.append(
+            f"| {i} | {s.brief} | {s.title} | {code_of(s)} | §{s.odd_section} | {_names(s.reads)} | "
+            f"{_names(s.writes)} | {_names(s.streams)} | {s.summary} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -344,27 +638,38 @@ ODD = Path(__file__).resolve().parent.parent / "docs" / "odd.md"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.schedule",
-                                     description="print the weekly schedule, or rewrite its tables in docs/odd.md")
-    parser.add_argument("--odd", nargs="?", const=str(ODD), metavar="FILE",
-                        help="rewrite the generated schedule and stream tables of FILE (default docs/odd.md)")
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.schedule", description="print the weekly schedule, or rewrite its tables in docs/odd.md"
+    )
+    parser.add_argument(
+        "--odd",
+        nargs="?",
+        const=str(ODD),
+        metavar="FILE",
+        help="rewrite the generated schedule and stream tables of FILE (default docs/odd.md)",
+    )
     args = parser.parse_args(argv)
     if args.odd is None:
-        from sim.schedule import schedule_table_markdown as table, stream_table_markdown as stream_table
+        from sim.schedule import schedule_table_markdown as table
+        from sim.schedule import stream_table_markdown as stream_table
+
         sys.stdout.write(table() + "\n" + stream_table())
         return 0
     path = Path(args.odd)
     # the module as imported by the model, not this ``python -m`` copy of it, whose
     # functions would name their module ``__main__``
     from sim.schedule import render_odd as render
+
     try:
         text = path.read_text(encoding="utf-8")
         updated = render(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        print(f"error: {path}: {reason}; the schedule and stream tables go between "
-              "<!-- schedule:begin -->/<!-- schedule:end --> and <!-- streams:begin -->/<!-- streams:end -->",
-              file=sys.stderr)
+        print(
+            f"error: {path}: {reason}; the schedule and stream tables go between "
+            "<!-- schedule:begin -->/<!-- schedule:end --> and <!-- streams:begin -->/<!-- streams:end -->",
+            file=sys.stderr,
+        )
         return 2
     if updated != text:
         path.write_text(updated, encoding="utf-8")

@@ -45,8 +45,16 @@ from sim.network import TIE_KINDS
 from sim.params import Demography
 from sim.scenario import ScenarioError, read_text
 
-UNIT_COLUMNS = ("health", "digital_literacy", "sociability", "generalized_trust", "norm_internalization",
-                "self_worth", "loneliness", "belonging")
+UNIT_COLUMNS = (
+    "health",
+    "digital_literacy",
+    "sociability",
+    "generalized_trust",
+    "norm_internalization",
+    "self_worth",
+    "loneliness",
+    "belonging",
+)
 BOOL_COLUMNS = ("lives_alone", "aware", "member")
 INT_COLUMNS = ("building", "block")
 EDUCATION = {"low": 0, "mid": 1, "middle": 1, "high": 2, "0": 0, "1": 1, "2": 2}
@@ -54,8 +62,10 @@ BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no":
 MAX_PROBLEMS = 20
 MIN_AGE = 60
 DEFAULT_MAX_AGE = Demography.model_fields["max_age"].default
-CSV_ERROR = re.compile(r"Expected \d+ fields in line \d+, saw \d+|EOF inside string starting at row \d+|"
-                       r"No columns to parse from file")
+CSV_ERROR = re.compile(
+    r"Expected \d+ fields in line \d+, saw \d+|EOF inside string starting at row \d+|"
+    r"No columns to parse from file"
+)
 """The parser's own messages that carry no file content (anything else is summarised)."""
 
 
@@ -71,7 +81,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         detail = CSV_ERROR.search(str(exc))
-        raise ScenarioError([f"{path}: not a readable CSV table ({detail.group() if detail else 'malformed'})"]) from None
+        raise ScenarioError(
+            [f"{path}: not a readable CSV table ({detail.group() if detail else 'malformed'})"]
+        ) from None
 
 
 def _problem(problems: list[str], path: Path, row: int | None, column: str, message: str) -> None:
@@ -84,8 +96,9 @@ def _empty(cell: str) -> str:
     return " (the cell is empty)" if not cell.strip() else ""
 
 
-def _numbers(df: pd.DataFrame, column: str, path: Path, problems: list[str], lo: float, hi: float,
-             allowed: str | None = None) -> np.ndarray:
+def _numbers(
+    df: pd.DataFrame, column: str, path: Path, problems: list[str], lo: float, hi: float, allowed: str | None = None
+) -> np.ndarray:
     """The column as numbers in [lo, hi] (or as ``allowed`` says, for a bound that is
     excluded: pass ``hi`` just below it)."""
     values = pd.to_numeric(df[column].str.strip(), errors="coerce").to_numpy(dtype=float)
@@ -113,8 +126,13 @@ def _read_table(path: Path, required: tuple[str, ...], known: set[str], problems
             _problem(problems, path, None, column, "required column is missing")
     for place, column in enumerate(df.columns, start=1):
         if column not in known:
-            _problem(problems, path, None, f"header column {place}",
-                     f"not a known column (allowed: {', '.join(sorted(known))})")
+            _problem(
+                problems,
+                path,
+                None,
+                f"header column {place}",
+                f"not a known column (allowed: {', '.join(sorted(known))})",
+            )
     return df
 
 
@@ -135,9 +153,16 @@ def load_residents(path: Path, problems: list[str], max_age: float = DEFAULT_MAX
         first = int(np.flatnonzero((out["id"] == out["id"].iloc[row]).to_numpy())[0])
         _problem(problems, path, int(row), "id", f"duplicate id (the same as row {first + 2})")
     below = np.nextafter(max_age, -np.inf)  # the model removes a resident on reaching max_age
-    out["age"] = _numbers(df, "age", path, problems, MIN_AGE, below,
-                          f"a number from {MIN_AGE} to below {max_age:g} (demography.max_age, the age at which "
-                          f"the model removes a resident)")
+    out["age"] = _numbers(
+        df,
+        "age",
+        path,
+        problems,
+        MIN_AGE,
+        below,
+        f"a number from {MIN_AGE} to below {max_age:g} (demography.max_age, the age at which "
+        f"the model removes a resident)",
+    )
     for column in UNIT_COLUMNS:
         if column in df:
             out[column] = _numbers(df, column, path, problems, 0, 1)
@@ -179,8 +204,7 @@ def load_edges(path: Path, ids: pd.Series, problems: list[str]) -> pd.DataFrame:
     return out
 
 
-def load_survey(residents_file: str | Path, edges_file: str | Path | None,
-                max_age: float = DEFAULT_MAX_AGE) -> Survey:
+def load_survey(residents_file: str | Path, edges_file: str | Path | None, max_age: float = DEFAULT_MAX_AGE) -> Survey:
     """Read and validate a survey community; raises ScenarioError listing every problem.
 
     ``max_age``: the scenario's ``demography.max_age``; ages must lie below it."""
@@ -220,8 +244,9 @@ def apply_residents(model, survey: Survey) -> None:
         pop.education[:] = r["education"].to_numpy(dtype=np.int64)
     if "building" in r:
         pop.building[:] = r["building"].to_numpy(dtype=np.int64)
-        pop.block[:] = (r["block"].to_numpy(dtype=np.int64) if "block" in r
-                        else pop.building // sc.community.buildings_per_block)
+        pop.block[:] = (
+            r["block"].to_numpy(dtype=np.int64) if "block" in r else pop.building // sc.community.buildings_per_block
+        )
     elif "block" in r:
         pop.block[:] = r["block"].to_numpy(dtype=np.int64)
 
@@ -230,8 +255,9 @@ def apply_edges(model, survey: Survey) -> None:
     """The surveyed ties, in place of a generated network."""
     e = survey.edges
     strength = e["strength"].fillna(model.config.network.new_tie_strength).to_numpy(dtype=float)
-    model.add_ties(e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8),
-                   strength)
+    model.add_ties(
+        e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8), strength
+    )
 
 
 def apply_participation(model, survey: Survey) -> None:

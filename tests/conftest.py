@@ -49,7 +49,7 @@ def scripted_model(residents: int = 3, **blocks) -> CommunityModel:
     pop.capacity[:] = 5.0
     pop.capacity_left[:] = 5.0
     pop.skill[:] = 1.0
-    pop.excluded_until[:] = -10**6
+    pop.excluded_until[:] = -(10**6)
     model.tally = WeekTally(residents)
     return model
 
@@ -107,8 +107,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if SLOW_FIXTURES.get(module, set()) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-    missing = sorted(name for name in SLOW_TESTS if (module := name.split("::")[0]) in modules
-                     and modules[module] is not None and not hasattr(modules[module], name.split("::")[1]))
+    missing = sorted(
+        name
+        for name in SLOW_TESTS
+        if (module := name.split("::")[0]) in modules
+        and modules[module] is not None
+        and not hasattr(modules[module], name.split("::")[1])
+    )
     if missing:
-        warnings.warn(pytest.PytestWarning(
-            f"tests/conftest.py lists as slow tests that do not exist (renamed or removed?): {missing}"))
+        warnings.warn(
+            pytest.PytestWarning(
+                f"tests/conftest.py lists as slow tests that do not exist (renamed or removed?): {missing}"
+            ),
+            stacklevel=2,
+        )

@@ -116,8 +116,9 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def start_solara(app: Path, log_path: Path, production: bool,
-                 env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+def start_solara(
+    app: Path, log_path: Path, production: bool, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
     """Start `solara run` on a free port; retry on a port race. Returns (process, base url)."""
     last_error = ""
     for _attempt in range(3):
@@ -155,8 +156,7 @@ def start_solara(app: Path, log_path: Path, production: bool,
 
 
 @contextlib.contextmanager
-def solara_server(app: Path, log_path: Path, production: bool,
-                  env: dict[str, str] | None = None) -> Iterator[str]:
+def solara_server(app: Path, log_path: Path, production: bool, env: dict[str, str] | None = None) -> Iterator[str]:
     """A running offline Solara server for ``app``; yields its base url."""
     proc, url = start_solara(app, log_path, production, env)
     try:
@@ -175,8 +175,9 @@ class BrowserSession:
 
 
 @contextlib.contextmanager
-def chromium_page(log_path: Path, artefacts: Path, viewport: dict[str, int] | None = None,
-                  accept_downloads: bool = False) -> Iterator[BrowserSession]:
+def chromium_page(
+    log_path: Path, artefacts: Path, viewport: dict[str, int] | None = None, accept_downloads: bool = False
+) -> Iterator[BrowserSession]:
     """A fresh Chromium page that may reach only 127.0.0.1. On a failure inside the
     block it saves a full-page screenshot to ``artefacts`` and prints the server log."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only once prerequisites are met
@@ -184,8 +185,9 @@ def chromium_page(log_path: Path, artefacts: Path, viewport: dict[str, int] | No
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
-                                          accept_downloads=accept_downloads)
+            context = browser.new_context(
+                viewport=viewport or {"width": 1280, "height": 800}, accept_downloads=accept_downloads
+            )
             session = BrowserSession(page=None)
 
             def only_loopback(route):

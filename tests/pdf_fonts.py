@@ -25,7 +25,7 @@ def embedded_fonts(path: Path) -> list[tuple[str, bytes]]:
         header = re.search(rb"(?:^|[\r\n])" + number + rb"\s+0\s+obj\s*<<(.*?)>>\s*stream\r?\n", raw, re.S)
         assert header, f"{path.name}: font object {number.decode()} not found"
         length = int(re.search(rb"/Length\s+(\d+)(?!\s+0\s+R)", header.group(1)).group(1))
-        data = raw[header.end():header.end() + length]
+        data = raw[header.end() : header.end() + length]
         if b"FlateDecode" in header.group(1):
             data = zlib.decompress(data)
         found.append((key, data[:4]))

@@ -8,20 +8,21 @@ import sys
 from collections import Counter
 
 import numpy as np
+from conftest import ROOT, SCENARIOS
 
 from sim.model import CommunityModel
 from sim.scenario import load_scenario
 from sim.schedule import WEEK
-
-from conftest import ROOT, SCENARIOS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import profile_week  # noqa: E402
 
 
 def _model(weeks: int = 30) -> CommunityModel:
-    scenario = load_scenario(SCENARIOS / "full_package.toml",
-                             ["community.residents=200", f"simulation.weeks={weeks}", "simulation.burn_in_weeks=4"])
+    scenario = load_scenario(
+        SCENARIOS / "full_package.toml",
+        ["community.residents=200", f"simulation.weeks={weeks}", "simulation.burn_in_weeks=4"],
+    )
     return CommunityModel(scenario, rng=3)
 
 

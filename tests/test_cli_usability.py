@@ -8,11 +8,10 @@ import sys
 from importlib import metadata
 
 import pytest
-
-from sim.cli import build_parser
-
 from conftest import ROOT, SCENARIOS
 from test_scenarios_cli import mutualaid, write
+
+from sim.cli import build_parser
 
 TINY = ["--set", "community.residents=60", "--set", "simulation.burn_in_weeks=4"]
 
@@ -41,9 +40,26 @@ def run_with_stderr_to_a_file(tmp_path, *args) -> tuple[int, str]:
     """`mutualaid run` as under nohup or in CI: stderr goes to a log file, not a terminal."""
     log = tmp_path / "run.log"
     with open(log, "w", encoding="utf-8") as stderr:
-        code = subprocess.run([sys.executable, "-m", "sim", "run", str(SCENARIOS / "rural_village.toml"), "--weeks",
-                               "20", "--residents", "80", "--out", str(tmp_path / "out"), *args],
-                              stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT, timeout=300).returncode
+        code = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                "run",
+                str(SCENARIOS / "rural_village.toml"),
+                "--weeks",
+                "20",
+                "--residents",
+                "80",
+                "--out",
+                str(tmp_path / "out"),
+                *args,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            cwd=ROOT,
+            timeout=300,
+        ).returncode
     return code, log.read_text(encoding="utf-8")
 
 
@@ -61,17 +77,20 @@ def test_quiet_run_shows_no_progress(tmp_path):
     assert "weeks done" not in log
 
 
-@pytest.mark.parametrize("args, option, allowed", [
-    (["calibrate", "scenarios/defaults.toml", "--replicates", "-1"], "--replicates", "at least 1"),
-    (["calibrate", "scenarios/defaults.toml", "--replicates", "0"], "--replicates", "at least 1"),
-    (["calibrate", "scenarios/defaults.toml", "--weeks", "0"], "--weeks", "at least 1"),
-    (["patterns", "--replicates", "0"], "--replicates", "at least 1"),
-    (["patterns", "--replicates", "-3"], "--replicates", "at least 1"),
-    (["patterns", "--weeks", "0"], "--weeks", "at least 52"),
-    (["patterns", "--weeks", "30"], "--weeks", "at least 52"),
-    (["patterns", "--residents", "0"], "--residents", "at least 1"),
-    (["patterns", "--residents", "many"], "--residents", "whole number"),
-])
+@pytest.mark.parametrize(
+    "args, option, allowed",
+    [
+        (["calibrate", "scenarios/defaults.toml", "--replicates", "-1"], "--replicates", "at least 1"),
+        (["calibrate", "scenarios/defaults.toml", "--replicates", "0"], "--replicates", "at least 1"),
+        (["calibrate", "scenarios/defaults.toml", "--weeks", "0"], "--weeks", "at least 1"),
+        (["patterns", "--replicates", "0"], "--replicates", "at least 1"),
+        (["patterns", "--replicates", "-3"], "--replicates", "at least 1"),
+        (["patterns", "--weeks", "0"], "--weeks", "at least 52"),
+        (["patterns", "--weeks", "30"], "--weeks", "at least 52"),
+        (["patterns", "--residents", "0"], "--residents", "at least 1"),
+        (["patterns", "--residents", "many"], "--residents", "whole number"),
+    ],
+)
 def test_impossible_counts_are_refused_in_one_line_without_a_traceback(args, option, allowed):
     result = mutualaid(*args)
     assert result.returncode == 2
@@ -125,11 +144,14 @@ def test_validate_an_empty_folder_says_so(tmp_path):
     assert result.returncode == 2 and "no .toml files" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("text, suggestion", [
-    ("[community]\nresidentz = 5\n", "did you mean community.residents"),
-    ("[trust]\ngosip_rate = 0.2\n", "did you mean trust.gossip_rate"),
-    ("[comunity]\nresidents = 5\n", "did you mean community"),
-])
+@pytest.mark.parametrize(
+    "text, suggestion",
+    [
+        ("[community]\nresidentz = 5\n", "did you mean community.residents"),
+        ("[trust]\ngosip_rate = 0.2\n", "did you mean trust.gossip_rate"),
+        ("[comunity]\nresidents = 5\n", "did you mean community"),
+    ],
+)
 def test_a_mistyped_scenario_key_gets_a_suggestion(tmp_path, text, suggestion):
     path = write(tmp_path, "typo.toml", text)
     result = mutualaid("validate", path)
@@ -152,8 +174,17 @@ def test_validate_checks_an_experiment_file_as_an_experiment():
 
 
 def test_a_run_shorter_than_two_years_labels_the_window_it_used(tmp_path):
-    result = mutualaid("run", SCENARIOS / "rural_village.toml", "--weeks", "20", "--residents", "80",
-                       "--out", tmp_path / "out", "--quiet")
+    result = mutualaid(
+        "run",
+        SCENARIOS / "rural_village.toml",
+        "--weeks",
+        "20",
+        "--residents",
+        "80",
+        "--out",
+        tmp_path / "out",
+        "--quiet",
+    )
     assert result.returncode == 0, result.stderr
     assert "last 2 years" not in result.stdout
     assert re.search(r"coverage of need \(all 20 weeks\)\s+\d\.\d{3}", result.stdout)

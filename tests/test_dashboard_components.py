@@ -78,7 +78,9 @@ def test_toggling_an_intervention_switches_only_that_one():
     draft = logic.draft_from_scenario(load_scenario(SCENARIOS / "old_estate.toml"))
     on = logic.build_scenario(logic.toggled(draft, "activities"))
     assert on.interventions.activities.enabled
-    assert not logic.build_scenario(logic.toggled(logic.toggled(draft, "activities"), "activities")).interventions.activities.enabled
+    assert not logic.build_scenario(
+        logic.toggled(logic.toggled(draft, "activities"), "activities")
+    ).interventions.activities.enabled
     assert on.model_dump()["interventions"]["platform"] == draft["interventions"]["platform"]
     assert not logic.build_scenario(draft).interventions.activities.enabled, "the draft itself must not change"
 
@@ -133,12 +135,15 @@ def test_upload_extends_a_project_scenario():
     assert scenario.community.setting == "old_estate"
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b"name = ", "malformed TOML"),
-    (b"\xff\xfe", "not UTF-8"),
-    (b'extends = "nowhere.toml"', "extends"),
-    (b"[community]\nresidentz = 5", "unknown key"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"name = ", "malformed TOML"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b'extends = "nowhere.toml"', "extends"),
+        (b"[community]\nresidentz = 5", "unknown key"),
+    ],
+)
 def test_a_bad_upload_is_reported_not_raised(content, problem):
     with pytest.raises(ScenarioError) as err:
         logic.scenario_from_upload({"up.toml": content})
@@ -170,7 +175,12 @@ def test_toml_writer_quotes_strings_and_leaves_none_out():
     data = {
         "name": 'a "quoted" \\ name',
         "description": "互助养老\nline two\ttab \x01",
-        "ratio": 1.0, "tiny": 1e-05, "count": 3, "flag": False, "unset": None, "many": [1, 2],
+        "ratio": 1.0,
+        "tiny": 1e-05,
+        "count": 3,
+        "flag": False,
+        "unset": None,
+        "many": [1, 2],
         "table": {"odd key": 1, "inner": {"x": -2.5}, "none_here": None},
         "only_subtables": {"child": {"y": True}},
     }
@@ -280,7 +290,7 @@ def test_participation_levels_follow_awareness_willingness_membership_and_activi
     pop.aware[:] = [False, True, True, True, True]
     pop.willingness[:] = [0.0, 0.0, 1.0, 1.0, 1.0]
     pop.member[:] = [False, False, False, True, True]
-    pop.last_active[:] = [-10**6, -10**6, -10**6, -10**6, week]
+    pop.last_active[:] = [-(10**6), -(10**6), -(10**6), -(10**6), week]
     levels = [logic.PARTICIPATION[i] for i in logic.participation_level(model)]
     assert levels == ["unaware", "aware", "willing", "member", "active member"]
 
@@ -509,8 +519,9 @@ def test_choosing_a_scenario_file_opens_and_runs_it(page):
 
 def upload_event(files: dict[str, bytes]) -> dict:
     """An upload event as scenario_upload.vue sends it."""
-    return {"files": [{"name": name, "data": base64.b64encode(content).decode("ascii")}
-                      for name, content in files.items()]}
+    return {
+        "files": [{"name": name, "data": base64.b64encode(content).decode("ascii")} for name, content in files.items()]
+    }
 
 
 def test_an_uploaded_scenario_is_opened_and_a_bad_one_explained(page):
@@ -541,19 +552,28 @@ def test_an_upload_past_the_limit_is_refused_whatever_size_the_page_claims(page,
 def test_an_upload_with_its_survey_csvs_runs_the_surveyed_community(page):
     rc, sessions = page
     survey = SCENARIOS / "survey_example"
-    files = {"ours.toml": b'name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\n'
-                          b'edges_file = "edges.csv"\n',
-             "residents.csv": (survey / "residents.csv").read_bytes(), "edges.csv": (survey / "edges.csv").read_bytes()}
+    files = {
+        "ours.toml": b'name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\nedges_file = "edges.csv"\n',
+        "residents.csv": (survey / "residents.csv").read_bytes(),
+        "edges.csv": (survey / "edges.csv").read_bytes(),
+    }
     rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(upload_event(files))
     assert sessions[0].scenarios["A"].name == "ours"
     assert sessions[0].models["A"].pop.n == 60
     assert rc.find(v.Select, label="scenario file").widget.v_model == "uploaded: ours.toml, residents.csv, edges.csv"
 
 
-@pytest.mark.parametrize("event", [None, "x", {"files": [{"name": "a.toml", "data": "%%%"}]},
-                                   upload_event({"up.toml": b'[community]\nresidents_file = "/proc/self/environ"\n'}),
-                                   upload_event({"up.toml": b'extends = "/dev/zero"\n'}),
-                                   upload_event({"up.toml": b"a = " + b"[" * 5_000})])
+@pytest.mark.parametrize(
+    "event",
+    [
+        None,
+        "x",
+        {"files": [{"name": "a.toml", "data": "%%%"}]},
+        upload_event({"up.toml": b'[community]\nresidents_file = "/proc/self/environ"\n'}),
+        upload_event({"up.toml": b'extends = "/dev/zero"\n'}),
+        upload_event({"up.toml": b"a = " + b"[" * 5_000}),
+    ],
+)
 def test_a_bad_upload_shows_one_line_and_the_page_stays(page, event):
     rc, sessions = page
     rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(event)
@@ -688,6 +708,7 @@ def test_an_uploaded_community_too_big_for_the_dashboard_is_refused_without_buil
     rc, sessions = page
     monkeypatch.setattr(logic, "_burnt_in", lambda scenario: pytest.fail("must not build the model"))
     rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(
-        upload_event({"big.toml": b"[community]\nresidents = 2000000\n"}))
+        upload_event({"big.toml": b"[community]\nresidents = 2000000\n"})
+    )
     assert "big.toml: community.residents: 2000000 residents; the dashboard runs at most" in alerts_shown(rc)
     assert rc.find(v.Select, label="scenario file").widget.v_model != "uploaded: big.toml"

@@ -76,8 +76,9 @@ def dashboard(server, tmp_path):
 def loaded(page, locator):
     """The <img> once its current image is decoded."""
     expect(locator).to_be_visible(timeout=UI_TIMEOUT_MS)
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=locator.element_handle(),
-                           timeout=UI_TIMEOUT_MS)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=locator.element_handle(), timeout=UI_TIMEOUT_MS
+    )
     return locator
 
 
@@ -107,7 +108,7 @@ def has_colour(png: bytes, rgb: tuple[int, int, int], below: float = 0.0, tolera
     """Whether some pixel of the PNG, lower than the top ``below`` of its height, is
     within ``tolerance`` of ``rgb`` in every channel."""
     px = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    px = px[int(below * px.shape[0]):].reshape(-1, 3)
+    px = px[int(below * px.shape[0]) :].reshape(-1, 3)
     return bool((np.abs(px - np.array(rgb)).max(axis=1) < tolerance).any())
 
 
@@ -144,8 +145,9 @@ def test_run_goes_on_by_itself_until_paused(dashboard):
     page = dashboard
     label = page.locator(".week-label")
     page.get_by_role("button", name="Run").click()
-    page.wait_for_function("() => +document.querySelector('.week-label').innerText.split(' ')[1] >= 10",
-                           timeout=STEP_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => +document.querySelector('.week-label').innerText.split(' ')[1] >= 10", timeout=STEP_TIMEOUT_MS
+    )
     page.get_by_role("button", name="Pause").click()  # the page stays responsive while running
     expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=10_000)
     paused = label.inner_text()
@@ -221,8 +223,7 @@ def test_choosing_or_uploading_a_scenario_opens_it(dashboard, tmp_path):
     page = dashboard
     page.locator(".v-select", has_text="scenario file").click()
     page.get_by_role("option", name="rural_village.toml").click()
-    expect(page.locator(".running-scenario")).to_contain_text("rural_village — 1000 residents",
-                                                               timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".running-scenario")).to_contain_text("rural_village — 1000 residents", timeout=STEP_TIMEOUT_MS)
     upload = tmp_path / "tiny.toml"
     upload.write_text('extends = "old_estate.toml"\nname = "tiny"\n[community]\nresidents = 200\n')
     page.locator(".scenario-upload input[type=file]").set_input_files(upload)
@@ -234,16 +235,19 @@ def test_a_scenario_uploaded_with_its_survey_csvs_runs_that_community(dashboard,
     page = dashboard
     survey = ROOT / "scenarios" / "survey_example"
     scenario = tmp_path / "ours.toml"
-    scenario.write_text('name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\n'
-                        'edges_file = "edges.csv"\n')
+    scenario.write_text(
+        'name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\nedges_file = "edges.csv"\n'
+    )
     page.locator(".scenario-upload input[type=file]").set_input_files(
-        [scenario, survey / "residents.csv", survey / "edges.csv"])
+        [scenario, survey / "residents.csv", survey / "edges.csv"]
+    )
     expect(page.locator(".running-scenario")).to_contain_text("ours — 60 residents", timeout=STEP_TIMEOUT_MS)
     bad = tmp_path / "leak.toml"
     bad.write_text('[community]\nresidents_file = "/proc/self/environ"\n')
     page.locator(".scenario-upload input[type=file]").set_input_files(bad)
-    expect(page.get_by_text("leak.toml: community.residents_file: '/proc/self/environ' is not among the uploaded"
-                            " files")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(
+        page.get_by_text("leak.toml: community.residents_file: '/proc/self/environ' is not among the uploaded files")
+    ).to_be_visible(timeout=STEP_TIMEOUT_MS)
     expect(page.locator(".running-scenario")).to_contain_text("ours — 60 residents")
 
 
@@ -267,4 +271,5 @@ def test_an_upload_near_the_limit_arrives_whole_and_one_past_it_is_refused(dashb
     past.write_text(padding * (logic.MAX_UPLOAD_BYTES // len(padding) + 1))
     page.locator(".scenario-upload input[type=file]").set_input_files(past)
     expect(page.get_by_text(f"an upload is at most {logic.MAX_UPLOAD_BYTES:,} bytes")).to_be_visible(
-        timeout=STEP_TIMEOUT_MS)
+        timeout=STEP_TIMEOUT_MS
+    )

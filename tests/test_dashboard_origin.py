@@ -23,8 +23,9 @@ from starlette.routing import Route, WebSocketRoute
 if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an installed package
     sys.path.insert(0, str(ROOT))
 
-from dashboards import origin_guard  # noqa: E402
 from e2e_support import solara_server  # noqa: E402
+
+from dashboards import origin_guard  # noqa: E402
 
 HERE = ("127.0.0.1", 8765)
 
@@ -43,17 +44,29 @@ def small_app() -> Starlette:
 def request(app, kind: str, headers: dict[str, str]) -> list[dict]:
     """What ``app`` sends back to one ASGI request of ``kind`` (http or websocket)
     that came in on 127.0.0.1:8765 with ``headers``."""
-    scope = {"type": kind, "asgi": {"version": "3.0"}, "http_version": "1.1",
-             "scheme": "ws" if kind == "websocket" else "http",
-             "path": "/ws" if kind == "websocket" else "/", "raw_path": b"/", "root_path": "", "query_string": b"",
-             "headers": [(k.encode(), v.encode()) for k, v in headers.items()], "server": HERE,
-             "client": ("127.0.0.1", 40000), "method": "GET"}
+    scope = {
+        "type": kind,
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "scheme": "ws" if kind == "websocket" else "http",
+        "path": "/ws" if kind == "websocket" else "/",
+        "raw_path": b"/",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+        "server": HERE,
+        "client": ("127.0.0.1", 40000),
+        "method": "GET",
+    }
     incoming = [{"type": "websocket.connect"} if kind == "websocket" else {"type": "http.request", "body": b""}]
     sent: list[dict] = []
 
     async def receive():
-        return incoming.pop(0) if incoming else {"type": "websocket.disconnect" if kind == "websocket"
-                                                 else "http.disconnect"}
+        return (
+            incoming.pop(0)
+            if incoming
+            else {"type": "websocket.disconnect" if kind == "websocket" else "http.disconnect"}
+        )
 
     async def send(message):
         sent.append(message)
@@ -76,11 +89,18 @@ def test_a_page_request_to_the_dashboards_address_is_served(app, host):
     assert sent[0]["status"] == 200 and sent[1]["body"] == b"page"
 
 
-@pytest.mark.parametrize("headers", [{}, {"host": "evil.example"}, {"host": "evil.example:8765"},
-                                     {"host": "127.0.0.1:9999"},
-                                     {"host": "127.0.0.1:8765", "origin": "http://evil.example"},
-                                     {"host": "127.0.0.1:8765", "origin": "null"},
-                                     {"host": "127.0.0.1:8765", "origin": "http://127.0.0.1:9999"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"host": "evil.example"},
+        {"host": "evil.example:8765"},
+        {"host": "127.0.0.1:9999"},
+        {"host": "127.0.0.1:8765", "origin": "http://evil.example"},
+        {"host": "127.0.0.1:8765", "origin": "null"},
+        {"host": "127.0.0.1:8765", "origin": "http://127.0.0.1:9999"},
+    ],
+)
 def test_a_page_request_to_another_host_or_from_another_origin_is_refused(app, headers):
     sent = request(app, "http", headers)
     assert sent[0]["status"] == 403 and b"not this dashboard's address" in sent[1]["body"]
@@ -91,8 +111,13 @@ def test_a_websocket_from_the_dashboards_own_page_is_accepted(app):
     assert sent[0]["type"] == "websocket.accept"
 
 
-@pytest.mark.parametrize("headers", [{"host": "127.0.0.1:8765", "origin": "http://evil.example"},
-                                     {"host": "evil.example:8765", "origin": "http://evil.example:8765"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"host": "127.0.0.1:8765", "origin": "http://evil.example"},
+        {"host": "evil.example:8765", "origin": "http://evil.example:8765"},
+    ],
+)
 def test_a_websocket_from_another_origin_or_to_another_host_is_refused_before_it_is_accepted(app, headers):
     sent = request(app, "websocket", headers)
     assert [m["type"] for m in sent] == ["websocket.close"] and sent[0]["code"] == 1008
@@ -117,8 +142,9 @@ def server(tmp_path_factory):
     """``solara run dashboards/app.py --production`` on a free loopback port (its
     front end is not needed: these requests only need answers)."""
     log = tmp_path_factory.mktemp("origin") / "server.log"
-    with solara_server(ROOT / "dashboards" / "app.py", log, production=True,
-                       env={"SOLARA_ASSETS_PROXY": "false"}) as url:
+    with solara_server(
+        ROOT / "dashboards" / "app.py", log, production=True, env={"SOLARA_ASSETS_PROXY": "false"}
+    ) as url:
         yield url.removeprefix("http://").rstrip("/")
 
 
@@ -141,9 +167,11 @@ def websocket_handshake(netloc: str, origin: str) -> str:
     channel with."""
     address, port = netloc.rsplit(":", 1)
     key = base64.b64encode(os.urandom(16)).decode()
-    request = (f"GET /jupyter/api/kernels/origin-test/channels?session_id=origin-test HTTP/1.1\r\n"
-               f"Host: {netloc}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    request = (
+        f"GET /jupyter/api/kernels/origin-test/channels?session_id=origin-test HTTP/1.1\r\n"
+        f"Host: {netloc}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
     with socket.create_connection((address, int(port)), timeout=30) as sock:
         sock.sendall(request.encode())
         answer = b""

@@ -24,14 +24,16 @@ from e2e_support import (
     assert_served_offline,
     chromium_page,
     require_prerequisites,
+)
+from e2e_support import (
     solara_server as serve,
 )
 
 require_prerequisites()
 
-from playwright.sync_api import expect  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 APP = ROOT / "dashboards" / "_smoke_app.py"
 

@@ -34,13 +34,15 @@ def problems_of(files, **kwargs) -> str:
 
 def payload(files: dict[str, bytes]) -> dict:
     """An upload event as scenario_upload.vue sends it."""
-    return {"files": [{"name": name, "data": base64.b64encode(content).decode("ascii")}
-                      for name, content in files.items()]}
+    return {
+        "files": [{"name": name, "data": base64.b64encode(content).decode("ascii")} for name, content in files.items()]
+    }
 
 
 # -- data files: only those uploaded with the scenario ------------------------------
-@pytest.mark.parametrize("path", ["/proc/self/environ", "/etc/passwd", "../survey_example/residents.csv",
-                                  str(SURVEY / "residents.csv")])
+@pytest.mark.parametrize(
+    "path", ["/proc/self/environ", "/etc/passwd", "../survey_example/residents.csv", str(SURVEY / "residents.csv")]
+)
 def test_an_upload_cannot_make_the_server_read_a_data_file_it_did_not_upload(path):
     toml = f'[community]\nresidents_file = "{path}"\n'.encode()
     text = problems_of({"up.toml": toml})
@@ -73,8 +75,10 @@ def test_an_uploaded_survey_with_a_bad_row_is_explained_in_one_line_per_problem(
 
 
 # -- extends: only uploaded files or shipped scenarios by their label ----------------
-@pytest.mark.parametrize("parent", ["/dev/zero", "/etc/passwd", "../pyproject.toml", "../../../../etc/passwd",
-                                    "interventions", "nowhere.toml"])
+@pytest.mark.parametrize(
+    "parent",
+    ["/dev/zero", "/etc/passwd", "../pyproject.toml", "../../../../etc/passwd", "interventions", "nowhere.toml"],
+)
 def test_an_upload_extends_nothing_but_uploaded_files_and_shipped_scenarios(parent):
     text = problems_of({"up.toml": f'extends = "{parent}"\n'.encode()})
     assert text.startswith("up.toml: extends:")
@@ -150,13 +154,25 @@ def test_the_upload_limit_adds_up_the_files_of_one_upload():
         logic.received_files(payload({"a.toml": b"#" * 600, "b.csv": b"#" * 600}), limit=1_000)
 
 
-@pytest.mark.parametrize("event", [
-    None, "text", [], {}, {"files": []}, {"files": "x"}, {"files": [None]}, {"files": [{"name": "a.toml"}]},
-    {"files": [{"name": 3, "data": ""}]}, {"files": [{"name": "a.toml", "data": "***"}]},
-    {"files": [{"name": "../a.toml", "data": ""}]}, {"files": [{"name": "", "data": ""}]},
-    {"files": [{"name": "a.toml", "data": ""}, {"name": "a.toml", "data": ""}]},
-    {"files": [{"name": f"{i}.csv", "data": ""} for i in range(logic.MAX_UPLOAD_FILES + 1)]},
-])
+@pytest.mark.parametrize(
+    "event",
+    [
+        None,
+        "text",
+        [],
+        {},
+        {"files": []},
+        {"files": "x"},
+        {"files": [None]},
+        {"files": [{"name": "a.toml"}]},
+        {"files": [{"name": 3, "data": ""}]},
+        {"files": [{"name": "a.toml", "data": "***"}]},
+        {"files": [{"name": "../a.toml", "data": ""}]},
+        {"files": [{"name": "", "data": ""}]},
+        {"files": [{"name": "a.toml", "data": ""}, {"name": "a.toml", "data": ""}]},
+        {"files": [{"name": f"{i}.csv", "data": ""} for i in range(logic.MAX_UPLOAD_FILES + 1)]},
+    ],
+)
 def test_a_malformed_upload_event_is_one_problem(event):
     with pytest.raises(ScenarioError) as err:
         logic.received_files(event)
@@ -184,14 +200,37 @@ def test_arbitrary_bytes_load_or_give_one_line_problems(content):
     loads_or_explains({"up.toml": content})
 
 
-KEYS = st.sampled_from(["name", "extends", "community", "residents", "residents_file", "edges_file",
-                        "simulation", "seed", "weeks", "interventions", "activities", "enabled",
-                        "events_per_week", "start_week", "x"])
-SCALARS = (st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False) | st.booleans()
-           | st.text(max_size=12) | st.sampled_from(["old_estate.toml", "/proc/self/environ", "../x.csv",
-                                                      "interventions", "/dev/zero", "up.toml"]))
-TABLES = st.recursive(st.dictionaries(KEYS, SCALARS | st.lists(SCALARS, max_size=3), max_size=4),
-                      lambda inner: st.dictionaries(KEYS, inner, max_size=3), max_leaves=12)
+KEYS = st.sampled_from(
+    [
+        "name",
+        "extends",
+        "community",
+        "residents",
+        "residents_file",
+        "edges_file",
+        "simulation",
+        "seed",
+        "weeks",
+        "interventions",
+        "activities",
+        "enabled",
+        "events_per_week",
+        "start_week",
+        "x",
+    ]
+)
+SCALARS = (
+    st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.booleans()
+    | st.text(max_size=12)
+    | st.sampled_from(["old_estate.toml", "/proc/self/environ", "../x.csv", "interventions", "/dev/zero", "up.toml"])
+)
+TABLES = st.recursive(
+    st.dictionaries(KEYS, SCALARS | st.lists(SCALARS, max_size=3), max_size=4),
+    lambda inner: st.dictionaries(KEYS, inner, max_size=3),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -206,8 +245,18 @@ def test_toml_nested_beyond_reason_is_one_line_problem(content):
 
 
 # -- the picker opens only what it lists -------------------------------------------
-@pytest.mark.parametrize("label", ["/etc/passwd", "../pyproject.toml", str(SCENARIOS / "old_estate.toml"),
-                                   "/dev/zero", "uploaded: other.toml", None, 3])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "/etc/passwd",
+        "../pyproject.toml",
+        str(SCENARIOS / "old_estate.toml"),
+        "/dev/zero",
+        "uploaded: other.toml",
+        None,
+        3,
+    ],
+)
 def test_the_picker_opens_only_entries_of_its_list(label):
     listed = logic.shipped_scenarios()
     with pytest.raises(ScenarioError) as err:
@@ -227,8 +276,10 @@ def test_settings_past_the_dashboards_community_size_are_refused_before_a_model_
     draft = logic.with_value(logic.draft_from_scenario(Scenario()), "community.residents", 2_000_000)
     with pytest.raises(ScenarioError) as err:
         logic.build_scenario(draft)
-    assert err.value.problems == [f"dashboard settings: community.residents: 2000000 residents; the dashboard runs "
-                                  f"at most {logic.MAX_RESIDENTS:,} (run bigger communities with `mutualaid run`)"]
+    assert err.value.problems == [
+        f"dashboard settings: community.residents: 2000000 residents; the dashboard runs "
+        f"at most {logic.MAX_RESIDENTS:,} (run bigger communities with `mutualaid run`)"
+    ]
 
 
 def test_an_uploaded_community_past_the_dashboards_size_is_refused():

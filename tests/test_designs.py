@@ -25,13 +25,17 @@ OLD_ESTATE = ROOT / "scenarios" / "old_estate.toml"
 
 
 def problem(dimensions: int) -> dict:
-    return {"num_vars": dimensions, "names": [f"x{i}" for i in range(dimensions)],
-            "bounds": [[float(i), float(i) + 1.0 + i] for i in range(dimensions)]}
+    return {
+        "num_vars": dimensions,
+        "names": [f"x{i}" for i in range(dimensions)],
+        "bounds": [[float(i), float(i) + 1.0 + i] for i in range(dimensions)],
+    }
 
 
 def experiment_file(tmp_path: Path, design: str, replicates: int = 2) -> Path:
     path = tmp_path / "design.toml"
-    path.write_text(f'''
+    path.write_text(
+        f'''
 name = "design_test"
 replicates = {replicates}
 root_seed = 7
@@ -42,7 +46,9 @@ file = "{NEW_ESTATE}"
 name = "old"
 file = "{OLD_ESTATE}"
 {design}
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -85,7 +91,7 @@ def test_morris_sample_has_trajectories_times_d_plus_1_points_moving_one_paramet
     sample = morris_trajectories(problem(dimensions), trajectories, levels=4, seed=3)
     assert sample.shape == (trajectories * (dimensions + 1), dimensions)
     for start in range(0, len(sample), dimensions + 1):
-        steps = np.diff(sample[start:start + dimensions + 1], axis=0)
+        steps = np.diff(sample[start : start + dimensions + 1], axis=0)
         assert ((np.abs(steps) > 1e-12).sum(axis=1) == 1).all()
 
 
@@ -109,14 +115,14 @@ def test_every_scenario_and_design_point_uses_the_seed_of_its_replicate(tmp_path
 
 
 def test_sampled_design_records_the_salib_problem_and_crosses_with_scenarios(tmp_path):
-    design = '''[design]
+    design = """[design]
 kind = "sobol"
 N = 4
 calc_second_order = false
 [design.bounds]
 trust.gossip_rate = [0.05, 0.5]
 "community.infrastructure" = [0.2, 0.8]
-'''
+"""
     experiment = load_experiment(experiment_file(tmp_path, design, replicates=1))
     assert experiment.problem["num_vars"] == 2
     assert experiment.problem["names"] == ["trust.gossip_rate", "community.infrastructure"]
@@ -137,14 +143,14 @@ def test_integer_parameters_are_sampled_as_whole_numbers_covering_their_bounds(t
 
 
 def test_morris_grid_edge_rounds_into_the_highest_integer(tmp_path):
-    design = '''[design]
+    design = """[design]
 kind = "morris"
 trajectories = 6
 levels = 4
 [design.bounds]
 "helping.rounds" = [2, 5]
 "trust.gossip_rate" = [0.1, 0.4]
-'''
+"""
     experiment = load_experiment(experiment_file(tmp_path, design, replicates=1))
     rounds = {p["helping.rounds"] for p in experiment.points}
     assert rounds <= {2, 3, 4, 5} and 5 in rounds

@@ -12,11 +12,10 @@
 
 import numpy as np
 import pytest
+from conftest import scripted_model
 
 from sim.network import FRIEND, EdgeStore
 from sim.submodels import governance, norms
-
-from conftest import scripted_model
 
 
 def test_beta_reputation_without_forgetting_is_the_classic_expectation():
@@ -44,10 +43,20 @@ def test_beta_reputation_estimates_a_partners_true_reliability():
 
 def test_uncapped_supervision_punishes_the_analytic_share_of_violations():
     informal, report, detection = 0.1, 0.4, 0.75
-    model = scripted_model(2, norms={"informal_detection": informal, "informal_tie_cut": 0.0},
-                           interventions={"supervision": {"enabled": True, "report_rate": report, "reporting_reward": 0.0,
-                                                          "detection": detection, "cases_per_week": 100000,
-                                                          "exclusion_weeks": 0}})
+    model = scripted_model(
+        2,
+        norms={"informal_detection": informal, "informal_tie_cut": 0.0},
+        interventions={
+            "supervision": {
+                "enabled": True,
+                "report_rate": report,
+                "reporting_reward": 0.0,
+                "detection": detection,
+                "cases_per_week": 100000,
+                "exclusion_weeks": 0,
+            }
+        },
+    )
     governance.step(model)
     v = 20000
     tally = model.tally

@@ -8,14 +8,13 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT, SCENARIOS
 
 from sim import survey
 from sim.metrics import sustainability
 from sim.model import STREAMS
 from sim.params import Interventions, Scenario, parameter_rows
 from sim.submodels.observation import METRICS
-
-from conftest import ROOT, SCENARIOS
 
 DOCS = ROOT / "docs"
 BLOCKS = tuple(name for name in Scenario.model_fields if name not in ("name", "description"))
@@ -43,8 +42,10 @@ def sustainability_keys() -> list[str]:
     return list(sustainability(weekly, {"activities": (0, 60)}))
 
 
-@pytest.mark.parametrize("path", [f"sim/submodels/{m}" for m in modules("submodels")]
-                         + [f"sim/interventions/{m}" for m in modules("interventions")])
+@pytest.mark.parametrize(
+    "path",
+    [f"sim/submodels/{m}" for m in modules("submodels")] + [f"sim/interventions/{m}" for m in modules("interventions")],
+)
 def test_every_submodel_and_intervention_module_is_named_in_the_odd(path):
     assert f"`{path}`" in read("odd.md"), f"docs/odd.md does not describe {path}"
 
@@ -75,8 +76,12 @@ def test_the_observation_section_keeps_the_anchor_the_readme_links_to():
     assert re.search(r"^## Observation$", read("odd.md"), flags=re.M)
 
 
-@pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in SCENARIOS.rglob("*")
-                                        if p.is_file() and "__pycache__" not in p.parts))
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        p.relative_to(ROOT).as_posix() for p in SCENARIOS.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ),
+)
 def test_every_shipped_scenario_file_is_listed_in_the_scenario_library(path):
     assert f"| `{path}` |" in read("scenarios.md"), f"docs/scenarios.md does not list {path}"
 
@@ -85,7 +90,7 @@ def test_every_shipped_scenario_file_is_listed_in_the_scenario_library(path):
 def test_every_parameter_the_docs_name_exists(doc):
     names = {row["name"] for row in parameter_rows()}
     known = names | {".".join(n.split(".")[:k]) for n in names for k in range(1, n.count(".") + 1)}
-    pattern = r"`((?:%s)\.[a-z0-9_.]+)`" % "|".join(BLOCKS)
+    pattern = r"`((?:{})\.[a-z0-9_.]+)`".format("|".join(BLOCKS))
     cited = set(re.findall(pattern, read(doc)))
     assert cited, f"docs/{doc} names no parameters"
     unknown = sorted(cited - known)
@@ -131,7 +136,9 @@ def relative_links(text: str) -> list[str]:
 @pytest.mark.parametrize("doc", DOC_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_doc_points_outside_the_repository(doc):
     text = doc.read_text(encoding="utf-8")
-    assert not re.search(r"\.\./shared|shared/(seeds|design)", text), f"{doc.name} refers to files outside the repository"
+    assert not re.search(r"\.\./shared|shared/(seeds|design)", text), (
+        f"{doc.name} refers to files outside the repository"
+    )
     for target in relative_links(text):
         path = (doc.parent / target.split("#")[0]).resolve()
         assert path.is_relative_to(ROOT), f"{doc.name} links outside the repository: {target}"
@@ -158,6 +165,7 @@ def test_the_model_brief_and_the_calibration_targets_are_in_the_docs():
 
 
 # -- the README's usage lines work as written -------------------------------------------
+
 
 def readme_commands() -> list[list[str]]:
     """Every ``mutualaid …`` line of the README's bash blocks, split as a shell would."""

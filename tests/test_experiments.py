@@ -41,7 +41,8 @@ def runs_of(out: Path) -> pd.DataFrame:
 def experiment(tmp_path: Path, replicates: int = 2, weeks: int = 60, store: str = "", name: str = "tiny") -> Path:
     """The tiny experiment with other replicates, weeks or [store] settings."""
     path = tmp_path / f"{name}-{replicates}.toml"
-    path.write_text(f'''
+    path.write_text(
+        f'''
 name = "{name}"
 reference = "new_estate"
 replicates = {replicates}
@@ -57,7 +58,9 @@ file = "{NEW_ESTATE}"
 name = "higher_trust"
 file = "{NEW_ESTATE}"
 set = ["trust.initial_generalized_mean=0.6"]
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -77,9 +80,11 @@ def assert_same_results(one: Path, other: Path) -> None:
 
 # -- executors -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("start_method", ["", "spawn"])
-def test_process_pool_gives_the_same_runs_and_weekly_data_as_in_process(in_process, tmp_path, monkeypatch,
-                                                                         start_method):
+def test_process_pool_gives_the_same_runs_and_weekly_data_as_in_process(
+    in_process, tmp_path, monkeypatch, start_method
+):
     # "" = the automatic choice (fork on Linux from the single-threaded test process)
     monkeypatch.setenv("MUTUALAID_START_METHOD", start_method)
     assert sweep(TINY, "--workers", "2", "--out", tmp_path / "pool") == 0
@@ -102,6 +107,7 @@ def test_dask_local_cluster_gives_the_same_runs_and_weekly_data_as_in_process(in
 
 
 # -- the results folder ------------------------------------------------------------------
+
 
 def test_results_folder_has_one_row_per_run_and_weekly_rows_tagged_by_run(in_process):
     runs = runs_of(in_process)
@@ -136,27 +142,32 @@ def test_summary_gives_t_intervals_and_paired_differences_by_replicate(in_proces
     half = stats.t.ppf(0.975, 1) * differences.std(ddof=1) / np.sqrt(2)
     assert row["n_pairs"] == 2 and row["difference"] == pytest.approx(differences.mean())
     assert (row["difference_ci_low"], row["difference_ci_high"]) == pytest.approx(
-        (differences.mean() - half, differences.mean() + half))
+        (differences.mean() - half, differences.mean() + half)
+    )
     reference_row = summary[(summary["scenario"] == "new_estate") & (summary["metric"] == metric)].iloc[0]
     assert reference_row["n_pairs"] == 0 and np.isnan(reference_row["difference"])
 
 
 def test_paired_difference_uses_complete_pairs_only_and_half_lives_are_summarised():
-    runs = pd.DataFrame({
-        "scenario": ["a", "a", "a", "b", "b", "b"],
-        "point": [0] * 6,
-        "replicate": [0, 1, 2, 0, 1, 2],
-        "status": ["ok", "ok", "ok", "ok", "ok", "failed"],
-        "persistence": [0.5, 0.6, 0.7, 1.5, 3.6, None],
-        "collapsed": [False, True, False, True, True, None],
-        "gain_half_life_activities": [None, None, None, 10.0, None, None],
-    })
+    runs = pd.DataFrame(
+        {
+            "scenario": ["a", "a", "a", "b", "b", "b"],
+            "point": [0] * 6,
+            "replicate": [0, 1, 2, 0, 1, 2],
+            "status": ["ok", "ok", "ok", "ok", "ok", "failed"],
+            "persistence": [0.5, 0.6, 0.7, 1.5, 3.6, None],
+            "collapsed": [False, True, False, True, True, None],
+            "gain_half_life_activities": [None, None, None, 10.0, None, None],
+        }
+    )
     summary = summary_table(runs, [], "a", ["persistence", "collapsed"]).set_index(["scenario", "metric"])
     assert list(summary.loc["b"].index) == ["persistence", "collapsed", "gain_half_life_activities"]
     b = summary.loc[("b", "persistence")]
     assert (b["runs_ok"], b["runs_failed"], b["n"], b["n_pairs"]) == (2, 1, 2, 2)
     half = stats.t.ppf(0.975, 1) * np.sqrt(2) / np.sqrt(2)  # differences 1 and 3: mean 2, SD √2
-    assert (b["difference"], b["difference_ci_low"], b["difference_ci_high"]) == pytest.approx((2.0, 2.0 - half, 2.0 + half))
+    assert (b["difference"], b["difference_ci_low"], b["difference_ci_high"]) == pytest.approx(
+        (2.0, 2.0 - half, 2.0 + half)
+    )
     assert summary.loc[("a", "collapsed"), "mean"] == pytest.approx(1 / 3)
     assert summary.loc[("b", "collapsed"), "difference"] == pytest.approx(0.5)  # (1-0 + 1-1) / 2
     half_life = summary.loc[("b", "gain_half_life_activities")]
@@ -165,8 +176,26 @@ def test_paired_difference_uses_complete_pairs_only_and_half_lives_are_summarise
 
 def test_mutualaid_run_with_a_runs_seed_reproduces_that_run_of_the_sweep(in_process, tmp_path, capsys):
     run = runs_of(in_process).set_index("run_id").loc["higher_trust.p0.r1"]
-    assert main(["run", str(NEW_ESTATE), "--seed", str(run["seed"]), "--weeks", "60", "--residents", "150",
-                 "--set", "trust.initial_generalized_mean=0.6", "--out", str(tmp_path), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(NEW_ESTATE),
+                "--seed",
+                str(run["seed"]),
+                "--weeks",
+                "60",
+                "--residents",
+                "150",
+                "--set",
+                "trust.initial_generalized_mean=0.6",
+                "--out",
+                str(tmp_path),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     weekly = pd.read_parquet(in_process / "weekly.parquet")
     swept = weekly[weekly["run_id"] == "higher_trust.p0.r1"].drop(columns=["run_id", "scenario", "point", "replicate"])
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "weekly.parquet"), swept.reset_index(drop=True))
@@ -189,14 +218,17 @@ def test_manifest_records_the_resolved_experiment_runs_seeds_and_provenance(in_p
 
 
 def test_weekly_every_thins_the_weekly_table_and_agent_snapshots_store_final_residents(tmp_path):
-    path = experiment(tmp_path, replicates=1, weeks=30, store="weekly_every = 10\nagent_snapshots = true",
-                      name="snapshots")
+    path = experiment(
+        tmp_path, replicates=1, weeks=30, store="weekly_every = 10\nagent_snapshots = true", name="snapshots"
+    )
     out = tmp_path / "out"
     assert sweep(path, "--workers", "1", "--out", out) == 0
     weekly = pd.read_parquet(out / "weekly.parquet")
     assert sorted(weekly["week"].unique()) == [0, 10, 20]
     agents = pd.read_parquet(out / "agents.parquet")
-    assert {"run_id", "scenario", "age", "health", "member", "generalized_trust", "loneliness", "degree"} <= set(agents.columns)
+    assert {"run_id", "scenario", "age", "health", "member", "generalized_trust", "loneliness", "degree"} <= set(
+        agents.columns
+    )
     assert agents.groupby("run_id").size().between(100, 150).all()
     runs = runs_of(out)
     assert (runs["status"] == "ok").all() and runs["mean_active_share_last2y"].notna().all()
@@ -204,8 +236,11 @@ def test_weekly_every_thins_the_weekly_table_and_agent_snapshots_store_final_res
 
 def test_survey_scenario_is_sized_by_its_survey_and_its_files_are_hashed_in_the_manifest(tmp_path):
     path = tmp_path / "survey.toml"
-    path.write_text(f'name = "survey"\nweeks = 10\n[[scenarios]]\nname = "surveyed"\n'
-                    f'file = "{ROOT / "scenarios" / "survey_example.toml"}"\n', encoding="utf-8")
+    path.write_text(
+        f'name = "survey"\nweeks = 10\n[[scenarios]]\nname = "surveyed"\n'
+        f'file = "{ROOT / "scenarios" / "survey_example.toml"}"\n',
+        encoding="utf-8",
+    )
     assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 0
     scenario = json.loads((tmp_path / "out" / "manifest.json").read_text())["experiment"]["scenarios"][0]
     residents_file = scenario["scenario"]["community"]["residents_file"]
@@ -224,6 +259,7 @@ def test_summaries_only_writes_no_weekly_table(tmp_path):
 
 # -- crashes, resume, failures -------------------------------------------------------------
 
+
 def run_files(out: Path) -> list[Path]:
     return sorted(p for p in (out / "runs").glob("*.parquet") if not p.name.startswith("."))
 
@@ -232,8 +268,12 @@ def test_sweep_killed_midway_then_resumed_equals_an_uninterrupted_sweep(tmp_path
     path = experiment(tmp_path, replicates=8)
     total = 16
     killed = tmp_path / "killed"
-    process = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(path), "--workers", "1", "--out", str(killed),
-                                "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", "sweep", str(path), "--workers", "1", "--out", str(killed), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while len(run_files(killed)) < 3 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -372,8 +412,13 @@ def test_bad_experiment_file_is_reported_with_file_field_and_what_is_allowed(cas
 def test_bad_experiment_file_exits_2_without_a_traceback_from_the_command_line(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text(BAD_FILES["unknown key"][0], encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "sim", "sweep", str(path)], cwd=tmp_path, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "sweep", str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"error: {path}: replicate: unknown key")
@@ -381,8 +426,9 @@ def test_bad_experiment_file_exits_2_without_a_traceback_from_the_command_line(t
 
 # -- nonsense that must not run ----------------------------------------------------------
 
+
 def experiment_text(design: str = "", top: str = "", scenario: Path = NEW_ESTATE, sets: str = "[]") -> str:
-    return (f'name = "bad"\n{top}\n[[scenarios]]\nname = "a"\nfile = "{scenario}"\nset = {sets}\n{design}\n')
+    return f'name = "bad"\n{top}\n[[scenarios]]\nname = "a"\nfile = "{scenario}"\nset = {sets}\n{design}\n'
 
 
 NONSENSE = {
@@ -391,7 +437,9 @@ NONSENSE = {
         "interventions.funding.grant: Input should be a finite number (got inf)",
     ),
     "an infinite storage cap as a grid level": (
-        experiment_text('[design]\nkind = "grid"\n[design.levels]\n"interventions.time_bank.storage_cap" = [10.0, inf]\n'),
+        experiment_text(
+            '[design]\nkind = "grid"\n[design.levels]\n"interventions.time_bank.storage_cap" = [10.0, inf]\n'
+        ),
         "design.levels.interventions.time_bank.storage_cap[1] = inf in scenario 'a': "
         "interventions.time_bank.storage_cap: Input should be a finite number",
     ),
@@ -467,10 +515,13 @@ def test_design_over_survey_files_runs_each_community_at_its_surveys_size(tmp_pa
     half = residents.iloc[:30]
     half.to_csv(tmp_path / "half.csv", index=False)
     kept = edges.columns[:2]
-    edges[edges[kept[0]].isin(half["id"]) & edges[kept[1]].isin(half["id"])].to_csv(tmp_path / "half_edges.csv",
-                                                                                      index=False)
-    design = ('[design]\nkind = "rows"\nparameters = ["community.residents_file", "community.edges_file"]\n'
-              f'rows = [["{source / "residents.csv"}", "{source / "edges.csv"}"], ["half.csv", "half_edges.csv"]]\n')
+    edges[edges[kept[0]].isin(half["id"]) & edges[kept[1]].isin(half["id"])].to_csv(
+        tmp_path / "half_edges.csv", index=False
+    )
+    design = (
+        '[design]\nkind = "rows"\nparameters = ["community.residents_file", "community.edges_file"]\n'
+        f'rows = [["{source / "residents.csv"}", "{source / "edges.csv"}"], ["half.csv", "half_edges.csv"]]\n'
+    )
     path = tmp_path / "surveys.toml"
     path.write_text(experiment_text(design, top="weeks = 5", scenario=SURVEY), encoding="utf-8")
     assert sweep(path, "--workers", "1", "--out", tmp_path / "out", "--data-root", source) == 0
@@ -491,9 +542,15 @@ def test_survey_files_named_by_a_design_or_set_stay_in_the_experiments_sandbox(t
     folder = tmp_path / "exp"
     folder.mkdir()
     outside = folder / "design.toml"
-    outside.write_text(experiment_text('[design]\nkind = "rows"\nparameters = ["community.residents_file"]\n'
-                                       f'rows = [["{secret / 'residents.csv'}"]]\n', top="weeks = 5",
-                                       scenario=SURVEY), encoding="utf-8")
+    outside.write_text(
+        experiment_text(
+            '[design]\nkind = "rows"\nparameters = ["community.residents_file"]\n'
+            f'rows = [["{secret / "residents.csv"}"]]\n',
+            top="weeks = 5",
+            scenario=SURVEY,
+        ),
+        encoding="utf-8",
+    )
     assert sweep(outside, "--workers", "1", "--out", tmp_path / "out") == 2
     err = capsys.readouterr().err
     assert "design community.residents_file: " in err and "lies outside" in err and "--data-root" in err, err
@@ -501,8 +558,12 @@ def test_survey_files_named_by_a_design_or_set_stay_in_the_experiments_sandbox(t
     assert not (tmp_path / "out").exists()
 
     by_set = folder / "set.toml"
-    by_set.write_text(experiment_text(top="weeks = 5", scenario=SURVEY,
-                                      sets='["community.residents_file=../elsewhere/residents.csv"]'), encoding="utf-8")
+    by_set.write_text(
+        experiment_text(
+            top="weeks = 5", scenario=SURVEY, sets='["community.residents_file=../elsewhere/residents.csv"]'
+        ),
+        encoding="utf-8",
+    )
     assert sweep(by_set, "--workers", "1", "--out", tmp_path / "out") == 2
     err = capsys.readouterr().err
     assert "set community.residents_file: ../elsewhere/residents.csv lies outside" in err, err
@@ -516,8 +577,13 @@ def test_survey_files_named_by_a_design_or_set_stay_in_the_experiments_sandbox(t
 
 def test_a_grid_level_given_twice_is_refused(tmp_path, capsys):
     path = tmp_path / "bad.toml"
-    path.write_text(experiment_text('[design]\nkind = "grid"\n[design.levels]\n"trust.gossip_rate" = [0.1, 0.3, 0.1]\n'
-                                    '"helping.rounds" = [2, 2.0]\n'), encoding="utf-8")
+    path.write_text(
+        experiment_text(
+            '[design]\nkind = "grid"\n[design.levels]\n"trust.gossip_rate" = [0.1, 0.3, 0.1]\n'
+            '"helping.rounds" = [2, 2.0]\n'
+        ),
+        encoding="utf-8",
+    )
     assert sweep(path, "--workers", "1", "--out", tmp_path / "out") == 2
     err = capsys.readouterr().err
     assert f"error: {path}: design.levels: trust.gossip_rate: the level 0.1 is given more than once" in err, err
@@ -527,17 +593,37 @@ def test_a_grid_level_given_twice_is_refused(tmp_path, capsys):
 # -- size --------------------------------------------------------------------------------------
 
 HUGE = {
-    "grid of 10^9 points": ('[design]\nkind = "grid"\n[design.levels]\n' + "".join(
-        f'"{name}" = [{", ".join(str(0.05 * (i + 1)) for i in range(10))}]\n' for name in (
-            "trust.gossip_rate", "trust.experience_rate", "helping.coordinator_reach", "helping.reluctance_mean",
-            "norms.initial_authority", "norms.authority_rate", "community.infrastructure",
-            "community.family_support", "community.formal_care")), "1,000,000,000 runs"),
-    "LHS of n = 10^9": ('[design]\nkind = "lhs"\nn = 1_000_000_000\n[design.bounds]\n"trust.gossip_rate" = [0.1, 0.3]\n',
-                        "1,000,000,000 runs"),
-    "Sobol of N = 2^30": ('[design]\nkind = "sobol"\nN = 1_073_741_824\n[design.bounds]\n"trust.gossip_rate" = [0.1, 0.3]\n'
-                          '"helping.rounds" = [1, 8]\n', f"{2**30 * 6:,} runs"),
-    "Morris of 10^8 trajectories": ('[design]\nkind = "morris"\ntrajectories = 100_000_000\n[design.bounds]\n'
-                                    '"trust.gossip_rate" = [0.1, 0.3]\n', f"{10**8 * 2:,} runs"),
+    "grid of 10^9 points": (
+        '[design]\nkind = "grid"\n[design.levels]\n'
+        + "".join(
+            f'"{name}" = [{", ".join(str(0.05 * (i + 1)) for i in range(10))}]\n'
+            for name in (
+                "trust.gossip_rate",
+                "trust.experience_rate",
+                "helping.coordinator_reach",
+                "helping.reluctance_mean",
+                "norms.initial_authority",
+                "norms.authority_rate",
+                "community.infrastructure",
+                "community.family_support",
+                "community.formal_care",
+            )
+        ),
+        "1,000,000,000 runs",
+    ),
+    "LHS of n = 10^9": (
+        '[design]\nkind = "lhs"\nn = 1_000_000_000\n[design.bounds]\n"trust.gossip_rate" = [0.1, 0.3]\n',
+        "1,000,000,000 runs",
+    ),
+    "Sobol of N = 2^30": (
+        '[design]\nkind = "sobol"\nN = 1_073_741_824\n[design.bounds]\n"trust.gossip_rate" = [0.1, 0.3]\n'
+        '"helping.rounds" = [1, 8]\n',
+        f"{2**30 * 6:,} runs",
+    ),
+    "Morris of 10^8 trajectories": (
+        '[design]\nkind = "morris"\ntrajectories = 100_000_000\n[design.bounds]\n"trust.gossip_rate" = [0.1, 0.3]\n',
+        f"{10**8 * 2:,} runs",
+    ),
 }
 
 
@@ -553,16 +639,20 @@ def test_an_oversized_design_is_refused_with_its_size_and_time_before_it_is_buil
         load_experiment(path, Limits())
     [line] = refused.value.problems
     assert line.startswith(f"{path}: {runs} (1 scenarios × ")
-    assert " days of model time (docs/experiments.md, Size limits)" in line and "raise the limit with --max-runs" in line
+    assert (
+        " days of model time (docs/experiments.md, Size limits)" in line and "raise the limit with --max-runs" in line
+    )
 
 
 def test_run_and_resident_week_limits_are_set_on_the_command_line(tmp_path, capsys):
     assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-runs", "3") == 2
     err = capsys.readouterr().err
     # 4 runs × 0.22 s + 448 weeks × 2.41 ms + 67,200 resident-weeks × 1.98 µs = 2.1 s
-    assert err == (f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 2.1 seconds of "
-                   f"model time (docs/experiments.md, Size limits): more than the limit of 3 runs; shrink the design "
-                   f"or the replicates, or raise the limit with --max-runs\n")
+    assert err == (
+        f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 2.1 seconds of "
+        f"model time (docs/experiments.md, Size limits): more than the limit of 3 runs; shrink the design "
+        f"or the replicates, or raise the limit with --max-runs\n"
+    )
     assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-resident-weeks", "6e4") == 2
     err = capsys.readouterr().err
     assert "67,200 resident-weeks (4 runs, the largest 150 residents × 112 weeks with burn-in)" in err
@@ -574,13 +664,18 @@ def test_the_size_a_design_varies_counts_at_its_largest(tmp_path):
     from sim.experiments.plan import load_experiment
 
     path = tmp_path / "sizes.toml"
-    path.write_text(experiment_text('[design]\nkind = "grid"\n[design.levels]\n"community.residents" = [100, 300]\n',
-                                    top="weeks = 48"), encoding="utf-8")
+    path.write_text(
+        experiment_text(
+            '[design]\nkind = "grid"\n[design.levels]\n"community.residents" = [100, 300]\n', top="weeks = 48"
+        ),
+        encoding="utf-8",
+    )
     burn_in = 52
     assert load_experiment(path).resident_weeks == 2 * 300 * (48 + burn_in)
 
 
 # -- the results folder's manifest ----------------------------------------------------------
+
 
 @pytest.mark.parametrize("damage", ["sessions", "fingerprint", "not json"])
 def test_a_damaged_manifest_is_refused_with_one_line(damage, in_process, tmp_path, capsys):

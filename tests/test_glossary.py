@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT
+from test_docs import sustainability_keys
 
 from sim.experiments.summarise import COLUMNS
 from sim.report.build import EQUITY_WEEKLY, TIMESERIES_METRICS
 from sim.report.labels import Labels
-
-from conftest import ROOT
-from test_docs import sustainability_keys
 
 GLOSSARY = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
 EN = Labels("en")

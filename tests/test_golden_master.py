@@ -21,13 +21,27 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from golden.record import (
+    CASES,
+    HASH_OVERRIDES,
+    HASHES,
+    RECORD_COMMAND,
+    describe_summary_difference,
+    describe_versions,
+    describe_weekly_difference,
+    fingerprint,
+    run,
+    shipped_scenarios,
+    summary_json,
+    summary_path,
+    weekly_csv,
+    weekly_path,
+)
 
-from golden.record import (CASES, HASH_OVERRIDES, HASHES, RECORD_COMMAND, describe_summary_difference,
-                           describe_versions, describe_weekly_difference, fingerprint, run, shipped_scenarios,
-                           summary_json, summary_path, weekly_csv, weekly_path)
-
-HOW_TO_RERECORD = (f"If the change of numbers is deliberate, re-record with `{RECORD_COMMAND}` and say in "
-                   "CHANGELOG.md which numbers moved and why; a refactor must not move any.")
+HOW_TO_RERECORD = (
+    f"If the change of numbers is deliberate, re-record with `{RECORD_COMMAND}` and say in "
+    "CHANGELOG.md which numbers moved and why; a refactor must not move any."
+)
 
 
 def failure(title: str, lines: list[str]) -> str:
@@ -52,9 +66,16 @@ def test_each_golden_scenario_gives_the_recorded_weekly_table_bit_for_bit(case):
     if weekly_csv(weekly) != recorded_text:
         recorded = pd.read_csv(io.StringIO(recorded_text))
         lines = describe_weekly_difference(recorded, weekly) or [
-            "the numbers are equal but the table is written differently (column types or formatting)"]
-        pytest.fail(failure(f"{case.scenario} with {list(case.overrides)}: the weekly table differs from "
-                            f"{weekly_path(case).relative_to(weekly_path(case).parents[2])}", lines), pytrace=False)
+            "the numbers are equal but the table is written differently (column types or formatting)"
+        ]
+        pytest.fail(
+            failure(
+                f"{case.scenario} with {list(case.overrides)}: the weekly table differs from "
+                f"{weekly_path(case).relative_to(weekly_path(case).parents[2])}",
+                lines,
+            ),
+            pytrace=False,
+        )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -63,8 +84,13 @@ def test_each_golden_scenario_gives_the_recorded_run_summary_exactly(case):
     _, summary = golden_run(case.name)
     if summary_json(summary) != recorded_text:
         lines = describe_summary_difference(json.loads(recorded_text), json.loads(summary_json(summary)))
-        pytest.fail(failure(f"{case.scenario} with {list(case.overrides)}: the run summary differs from "
-                            f"{summary_path(case).name}", lines), pytrace=False)
+        pytest.fail(
+            failure(
+                f"{case.scenario} with {list(case.overrides)}: the run summary differs from {summary_path(case).name}",
+                lines,
+            ),
+            pytrace=False,
+        )
 
 
 def recorded_hashes() -> dict:
@@ -75,7 +101,11 @@ def test_every_shipped_scenario_has_a_recorded_hash_and_no_hash_is_left_over():
     shipped, recorded = set(shipped_scenarios()), set(recorded_hashes())
     assert shipped == recorded, failure(
         "tests/golden/hashes.json does not match the shipped scenarios",
-        [f"not recorded: {sorted(shipped - recorded)}", f"recorded but no longer shipped: {sorted(recorded - shipped)}"])
+        [
+            f"not recorded: {sorted(shipped - recorded)}",
+            f"recorded but no longer shipped: {sorted(recorded - shipped)}",
+        ],
+    )
 
 
 @pytest.mark.parametrize("scenario", shipped_scenarios())
@@ -102,11 +132,18 @@ def test_every_shipped_scenario_gives_the_recorded_weekly_table_hash(scenario):
         lines.append("the run summary differs")
     if not lines:
         lines.append("the columns are equal one by one but the table is not (column order)")
-    lines.append(f"(to see the weeks, run `mutualaid run {scenario} "
-                 + " ".join(f"--set {o}" for o in HASH_OVERRIDES) + "` before and after the change and compare "
-                 "the weekly.csv files)")
-    pytest.fail(failure(f"{scenario} with {HASH_OVERRIDES}: the weekly table's hash differs from "
-                        "tests/golden/hashes.json", lines), pytrace=False)
+    lines.append(
+        f"(to see the weeks, run `mutualaid run {scenario} "
+        + " ".join(f"--set {o}" for o in HASH_OVERRIDES)
+        + "` before and after the change and compare "
+        "the weekly.csv files)"
+    )
+    pytest.fail(
+        failure(
+            f"{scenario} with {HASH_OVERRIDES}: the weekly table's hash differs from tests/golden/hashes.json", lines
+        ),
+        pytrace=False,
+    )
 
 
 def test_a_one_ulp_drift_is_caught_and_named_by_its_column_and_first_week():
@@ -118,5 +155,7 @@ def test_a_one_ulp_drift_is_caught_and_named_by_its_column_and_first_week():
     assert weekly_csv(recorded) == weekly_path(case).read_text(encoding="utf-8")
     assert weekly_csv(drifted) != weekly_path(case).read_text(encoding="utf-8")
     lines = describe_weekly_difference(recorded, drifted)
-    assert lines[0].startswith(f"1 of {len(recorded.columns)} columns differ; the first difference is in week 40 (tie_trust)")
+    assert lines[0].startswith(
+        f"1 of {len(recorded.columns)} columns differ; the first difference is in week 40 (tie_trust)"
+    )
     assert lines[1].startswith(f"  tie_trust: from week 40 ({len(drifted) - row} of {len(drifted)} weeks differ)")

@@ -14,16 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SCENARIOS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_scenarios_cli import mutualaid
 
 import sim.scenario as scenario_module
 from sim.cli import main
 from sim.scenario import MAX_EXTENDS_DEPTH, ScenarioError, load_scenario, load_uploaded_scenario, parse_toml
 from sim.survey import load_survey
-
-from conftest import ROOT, SCENARIOS
-from test_scenarios_cli import mutualaid
 
 SECRET = "S3CRET-MARKER-41"
 GOOD_RESIDENTS = "id,age\na,70\nb,82\nc,65\n"
@@ -83,8 +82,14 @@ def mutualaid_env(extra_env: dict[str, str], *args):
 
     from conftest import ROOT
 
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **extra_env}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **extra_env},
+        timeout=300,
+    )
 
 
 def test_a_symlink_out_of_the_scenario_folder_is_refused(tmp_path, secret_csv):
@@ -164,8 +169,12 @@ def test_extends_reads_only_regular_files(tmp_path, kind):
 
 @pytest.mark.parametrize("kind", ["fifo", "directory", "dev_zero", "proc"])
 def test_survey_files_must_be_regular_files(tmp_path, kind):
-    target = {"fifo": tmp_path / "pipe.csv", "directory": tmp_path / "dir.csv", "dev_zero": Path("/dev/zero"),
-              "proc": Path("/proc/self/environ")}[kind]
+    target = {
+        "fifo": tmp_path / "pipe.csv",
+        "directory": tmp_path / "dir.csv",
+        "dev_zero": Path("/dev/zero"),
+        "proc": Path("/proc/self/environ"),
+    }[kind]
     if kind == "fifo":
         os.mkfifo(target)
     elif kind == "directory":
@@ -221,13 +230,16 @@ def test_text_that_is_not_utf8_is_refused_without_echoing_it(tmp_path):
 
 
 # -- error messages never echo file content ------------------------------------------
-@pytest.mark.parametrize("residents", [
-    f"id,age,{SECRET}\na,70,1\n",  # an unknown column
-    f"{SECRET}\n1\n",  # no expected column at all
-    f"id,age\na,{SECRET}\n",  # a bad value
-    f"id,age,education\na,70,{SECRET}\n",  # a bad category
-    f"id,age\n{SECRET},70\n{SECRET},71\n",  # a duplicate id
-])
+@pytest.mark.parametrize(
+    "residents",
+    [
+        f"id,age,{SECRET}\na,70,1\n",  # an unknown column
+        f"{SECRET}\n1\n",  # no expected column at all
+        f"id,age\na,{SECRET}\n",  # a bad value
+        f"id,age,education\na,70,{SECRET}\n",  # a bad category
+        f"id,age\n{SECRET},70\n{SECRET},71\n",  # a duplicate id
+    ],
+)
 def test_survey_errors_name_rows_and_columns_never_file_content(tmp_path, residents):
     (tmp_path / "residents.csv").write_text(residents)
     path = scenario_naming(tmp_path, "residents.csv")
@@ -282,8 +294,15 @@ def test_a_chain_within_the_limit_loads(tmp_path):
     assert load_scenario(tmp_path / "s0.toml").name == "s0"
 
 
-@pytest.mark.parametrize("text", ["x = " + "[" * 5000 + "]" * 5000, "x = " + "{a = " * 5000 + "1" + "}" * 5000,
-                                  "x = " + "[" * 40 + "]" * 40, "\n".join(f"[{'a.' * 40}b]" for _ in range(1))])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + "[" * 5000 + "]" * 5000,
+        "x = " + "{a = " * 5000 + "1" + "}" * 5000,
+        "x = " + "[" * 40 + "]" * 40,
+        "\n".join(f"[{'a.' * 40}b]" for _ in range(1)),
+    ],
+)
 def test_deeply_nested_toml_ends_with_one_line(tmp_path, text):
     path = tmp_path / "deep.toml"
     path.write_text(text + "\n")
@@ -301,8 +320,10 @@ def upload(files: dict[str, bytes], name: str = "mine.toml"):
 
 
 def test_an_upload_extends_a_shipped_scenario_and_reads_its_uploaded_survey(tmp_path):
-    files = {"mine.toml": b'extends = "old_estate.toml"\nname = "mine"\n[community]\nresidents_file = "res.csv"\n',
-             "res.csv": GOOD_RESIDENTS.encode()}
+    files = {
+        "mine.toml": b'extends = "old_estate.toml"\nname = "mine"\n[community]\nresidents_file = "res.csv"\n',
+        "res.csv": GOOD_RESIDENTS.encode(),
+    }
     scenario = load_uploaded_scenario("mine.toml", files, SCENARIOS, store=tmp_path)
     assert scenario.name == "mine" and scenario.community.setting == "old_estate"
     assert scenario.community.residents == 3
@@ -310,8 +331,10 @@ def test_an_upload_extends_a_shipped_scenario_and_reads_its_uploaded_survey(tmp_
 
 
 def test_an_upload_extends_another_upload_and_shipped_files_keep_their_own_data(tmp_path):
-    files = {"child.toml": b'extends = "parent.toml"\nname = "c"\n',
-             "parent.toml": b'extends = "survey_example.toml"\n[community]\ninfrastructure = 0.9\n'}
+    files = {
+        "child.toml": b'extends = "parent.toml"\nname = "c"\n',
+        "parent.toml": b'extends = "survey_example.toml"\n[community]\ninfrastructure = 0.9\n',
+    }
     scenario = load_uploaded_scenario("child.toml", files, SCENARIOS, store=tmp_path)
     assert scenario.community.infrastructure == 0.9 and scenario.community.residents == 60
     nested = {"mine.toml": b'extends = "interventions/platform.toml"\n'}
@@ -319,25 +342,33 @@ def test_an_upload_extends_another_upload_and_shipped_files_keep_their_own_data(
 
 
 def test_an_uploaded_data_file_is_found_by_the_last_part_of_its_path(tmp_path):
-    files = {"mine.toml": b'[community]\nresidents_file = "survey/residents.csv"\n',
-             "residents.csv": GOOD_RESIDENTS.encode()}
+    files = {
+        "mine.toml": b'[community]\nresidents_file = "survey/residents.csv"\n',
+        "residents.csv": GOOD_RESIDENTS.encode(),
+    }
     assert load_uploaded_scenario("mine.toml", files, SCENARIOS, store=tmp_path).community.residents == 3
     parent = {"mine.toml": b'extends = "lib/base.toml"\n', "base.toml": b"[community]\nresidents = 7\n"}
     assert load_uploaded_scenario("mine.toml", parent, SCENARIOS, store=tmp_path).community.residents == 7
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b'[community]\nresidents_file = "/proc/self/environ"\n', "not among the uploaded files"),
-    (b'[community]\nresidents_file = "survey_example/residents.csv"\n', "not among the uploaded files"),
-    (b'[community]\nresidents_file = "../scenarios/survey_example/residents.csv"\n', "not among the uploaded files"),
-    (b'extends = "/dev/zero"\n', "neither an uploaded file nor a shipped scenario"),
-    (b'extends = "../../../../etc/passwd"\n', "neither an uploaded file nor a shipped scenario"),
-    (b'extends = "../pyproject.toml"\n', "neither an uploaded file nor a shipped scenario"),
-    (b'extends = "survey_example"\n', "neither an uploaded file nor a shipped scenario"),
-    (b'extends = "mine.toml"\n', "cycle of extends"),
-    (b"x = " + b"[" * 5000 + b"]" * 5000, "nested more than"),
-    (b"\xff\xfe", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b'[community]\nresidents_file = "/proc/self/environ"\n', "not among the uploaded files"),
+        (b'[community]\nresidents_file = "survey_example/residents.csv"\n', "not among the uploaded files"),
+        (
+            b'[community]\nresidents_file = "../scenarios/survey_example/residents.csv"\n',
+            "not among the uploaded files",
+        ),
+        (b'extends = "/dev/zero"\n', "neither an uploaded file nor a shipped scenario"),
+        (b'extends = "../../../../etc/passwd"\n', "neither an uploaded file nor a shipped scenario"),
+        (b'extends = "../pyproject.toml"\n', "neither an uploaded file nor a shipped scenario"),
+        (b'extends = "survey_example"\n', "neither an uploaded file nor a shipped scenario"),
+        (b'extends = "mine.toml"\n', "cycle of extends"),
+        (b"x = " + b"[" * 5000 + b"]" * 5000, "nested more than"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+)
 def test_an_upload_may_open_nothing_on_the_server_but_shipped_scenarios(tmp_path, content, problem):
     text = refused(load_uploaded_scenario, "mine.toml", {"mine.toml": content}, SCENARIOS, store=tmp_path)
     assert problem in text and str(SCENARIOS) not in text
@@ -374,18 +405,30 @@ def test_uploaded_data_kept_by_one_process_are_bounded(tmp_path, monkeypatch):
     for _ in range(2):  # the same data again: stored once, counted once
         load_uploaded_scenario("mine.toml", {"mine.toml": toml, "res.csv": first}, SCENARIOS, store=tmp_path)
     second = ("id , age\n" + rows).encode()
-    text = refused(load_uploaded_scenario, "mine.toml", {"mine.toml": toml, "res.csv": second}, SCENARIOS,
-                   store=tmp_path / "elsewhere")
+    text = refused(
+        load_uploaded_scenario,
+        "mine.toml",
+        {"mine.toml": toml, "res.csv": second},
+        SCENARIOS,
+        store=tmp_path / "elsewhere",
+    )
     assert text.startswith("res.csv: ") and f"at most {scenario_module.MAX_KEPT_UPLOAD_BYTES:,}" in text
     assert str(tmp_path) not in text
 
 
 def test_the_private_copies_of_uploads_are_removed_when_the_process_ends(tmp_path):
-    script = ("import sys\nfrom sim.scenario import load_uploaded_scenario\n"
-              "files = {'mine.toml': b'[community]\\nresidents_file = \"res.csv\"\\n', 'res.csv': sys.argv[2].encode()}\n"
-              "print(load_uploaded_scenario('mine.toml', files, sys.argv[1]).community.residents_file)\n")
-    done = subprocess.run([sys.executable, "-c", script, str(SCENARIOS), GOOD_RESIDENTS], capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "TMPDIR": str(tmp_path)})
+    script = (
+        "import sys\nfrom sim.scenario import load_uploaded_scenario\n"
+        "files = {'mine.toml': b'[community]\\nresidents_file = \"res.csv\"\\n', 'res.csv': sys.argv[2].encode()}\n"
+        "print(load_uploaded_scenario('mine.toml', files, sys.argv[1]).community.residents_file)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(SCENARIOS), GOOD_RESIDENTS],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
     assert done.returncode == 0, done.stderr
     copy = Path(done.stdout.strip())
     assert copy.is_relative_to(tmp_path) and copy.name == "res.csv"
@@ -396,9 +439,11 @@ def test_the_private_copies_of_uploads_are_removed_when_the_process_ends(tmp_pat
 def toml_values(depth: int = 6):
     scalars = st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.text(max_size=8))
     keys = st.sampled_from(["a", "residents_file", "community", "residents", "x"])
-    return st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                         st.dictionaries(keys, inner, max_size=3)),
-                        max_leaves=depth * 3)
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3)),
+        max_leaves=depth * 3,
+    )
 
 
 def toml_text(value) -> str:
@@ -417,8 +462,10 @@ FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCh
 def test_arbitrary_bytes_load_or_give_one_line_problems(tmp_path, content):
     path = tmp_path / "fuzz.toml"
     path.write_bytes(content)
-    for call in (lambda: load_scenario(path), lambda: load_uploaded_scenario("f.toml", {"f.toml": content}, SCENARIOS,
-                                                                               store=tmp_path)):
+    for call in (
+        lambda: load_scenario(path),
+        lambda: load_uploaded_scenario("f.toml", {"f.toml": content}, SCENARIOS, store=tmp_path),
+    ):
         try:
             call()
         except ScenarioError as exc:
@@ -426,15 +473,18 @@ def test_arbitrary_bytes_load_or_give_one_line_problems(tmp_path, content):
 
 
 @FUZZ
-@given(tables=st.dictionaries(st.sampled_from(["community", "trust", "name", "extends", "x"]), toml_values(),
-                              max_size=3),
-       nest=st.integers(0, 3000))
+@given(
+    tables=st.dictionaries(st.sampled_from(["community", "trust", "name", "extends", "x"]), toml_values(), max_size=3),
+    nest=st.integers(0, 3000),
+)
 def test_arbitrary_nested_toml_loads_or_gives_one_line_problems(tmp_path, tables, nest):
     text = "\n".join(f"{k} = {toml_text(v)}" for k, v in tables.items())
     if nest:
         text += "\ny = " + "[" * nest + "]" * nest
-    for call in (lambda: parse_toml(text, "fuzz.toml"),
-                 lambda: load_uploaded_scenario("f.toml", {"f.toml": text.encode()}, SCENARIOS, store=tmp_path)):
+    for call in (
+        lambda: parse_toml(text, "fuzz.toml"),
+        lambda: load_uploaded_scenario("f.toml", {"f.toml": text.encode()}, SCENARIOS, store=tmp_path),
+    ):
         try:
             call()
         except ScenarioError as exc:
@@ -442,10 +492,20 @@ def test_arbitrary_nested_toml_loads_or_gives_one_line_problems(tmp_path, tables
 
 
 @FUZZ
-@given(content=st.one_of(st.binary(max_size=300),
-                         st.lists(st.lists(st.sampled_from(["id", "age", "70", "", "a", "x,y", '"', "\ufeff", "1e9",
-                                                            "nan", "health", "0.5", "\r"]), max_size=4),
-                                  max_size=5).map(lambda rows: "\n".join(",".join(r) for r in rows).encode())))
+@given(
+    content=st.one_of(
+        st.binary(max_size=300),
+        st.lists(
+            st.lists(
+                st.sampled_from(
+                    ["id", "age", "70", "", "a", "x,y", '"', "\ufeff", "1e9", "nan", "health", "0.5", "\r"]
+                ),
+                max_size=4,
+            ),
+            max_size=5,
+        ).map(lambda rows: "\n".join(",".join(r) for r in rows).encode()),
+    )
+)
 def test_arbitrary_survey_bytes_load_or_give_one_line_problems(tmp_path, content):
     (tmp_path / "residents.csv").write_bytes(content)
     (tmp_path / "edges.csv").write_bytes(content)
@@ -460,21 +520,48 @@ def experiment_tables():
     most are invalid, some are huge (10⁹ replicates), a few load."""
     names = st.sampled_from(["a", "b", "a", "b", "", "a b", "名", "../x"])  # mostly valid, so loading goes deep
     numbers = st.one_of(st.integers(-3, 10**9), st.floats(allow_nan=True, allow_infinity=True), names)
-    bounds = st.dictionaries(st.sampled_from(["trust.gossip_rate", "helping.rounds", "x.y", "community.residents_file"]),
-                             st.lists(numbers, max_size=3), max_size=2)
-    design = st.fixed_dictionaries({"kind": st.sampled_from(["grid", "rows", "lhs", "sobol", "morris", "other"])},
-                                   optional={"levels": bounds, "bounds": bounds, "n": numbers, "N": numbers,
-                                             "trajectories": numbers,
-                                             "parameters": st.lists(st.sampled_from(["trust.gossip_rate", "x"]),
-                                                                    max_size=2),
-                                             "rows": st.lists(st.lists(numbers, max_size=2), max_size=2)})
-    scenario = st.fixed_dictionaries({"name": names, "file": st.sampled_from(
-        [str(SCENARIOS / "new_estate.toml"), "nope.toml", "/dev/zero", str(SCENARIOS)])},
-        optional={"set": st.lists(st.sampled_from(["trust.gossip_rate=0.3", "community.residents_file=/etc/passwd",
-                                                   "x=1", "=", "helping.rounds=inf"]), max_size=2)})
-    return st.fixed_dictionaries({"name": names, "scenarios": st.lists(scenario, max_size=2)},
-                                 optional={"design": design, "replicates": numbers, "weeks": numbers,
-                                           "residents": numbers, "root_seed": numbers, "reference": names})
+    bounds = st.dictionaries(
+        st.sampled_from(["trust.gossip_rate", "helping.rounds", "x.y", "community.residents_file"]),
+        st.lists(numbers, max_size=3),
+        max_size=2,
+    )
+    design = st.fixed_dictionaries(
+        {"kind": st.sampled_from(["grid", "rows", "lhs", "sobol", "morris", "other"])},
+        optional={
+            "levels": bounds,
+            "bounds": bounds,
+            "n": numbers,
+            "N": numbers,
+            "trajectories": numbers,
+            "parameters": st.lists(st.sampled_from(["trust.gossip_rate", "x"]), max_size=2),
+            "rows": st.lists(st.lists(numbers, max_size=2), max_size=2),
+        },
+    )
+    scenario = st.fixed_dictionaries(
+        {
+            "name": names,
+            "file": st.sampled_from([str(SCENARIOS / "new_estate.toml"), "nope.toml", "/dev/zero", str(SCENARIOS)]),
+        },
+        optional={
+            "set": st.lists(
+                st.sampled_from(
+                    ["trust.gossip_rate=0.3", "community.residents_file=/etc/passwd", "x=1", "=", "helping.rounds=inf"]
+                ),
+                max_size=2,
+            )
+        },
+    )
+    return st.fixed_dictionaries(
+        {"name": names, "scenarios": st.lists(scenario, max_size=2)},
+        optional={
+            "design": design,
+            "replicates": numbers,
+            "weeks": numbers,
+            "residents": numbers,
+            "root_seed": numbers,
+            "reference": names,
+        },
+    )
 
 
 def experiment_toml(table: dict) -> str:
@@ -483,8 +570,10 @@ def experiment_toml(table: dict) -> str:
         lines += ["[[scenarios]]", *(f"{k} = {json.dumps(v)}" for k, v in entry.items())]
     design = table.get("design")
     if design is not None:
-        lines += ["[design]", *(f"{key} = {toml_text(value)}" for key, value in design.items()
-                                if not isinstance(value, dict))]
+        lines += [
+            "[design]",
+            *(f"{key} = {toml_text(value)}" for key, value in design.items() if not isinstance(value, dict)),
+        ]
         for key, value in design.items():
             if isinstance(value, dict):
                 lines += [f"[design.{key}]", *(f"{json.dumps(k)} = {toml_text(v)}" for k, v in value.items())]
@@ -514,16 +603,25 @@ TINY = ["--weeks", "2", "--residents", "30", "--set", "simulation.burn_in_weeks=
 @pytest.fixture
 def named(tmp_path):
     """A tiny scenario file whose ``name`` is given by the test."""
+
     def make(name: str) -> Path:
         path = tmp_path / "named.toml"
-        path.write_text(f'name = {json.dumps(name)}\n', encoding="utf-8")
+        path.write_text(f"name = {json.dumps(name)}\n", encoding="utf-8")
         return path
+
     return make
 
 
-@pytest.mark.parametrize("name, folder", [("../../x", "x-seed1"), ("{tmp}/abs/job", "{slug}_abs_job-seed1"),
-                                          ("..", "scenario-seed1"), ("old estate", "old_estate-seed1"),
-                                          ("社区", "社区-seed1")])
+@pytest.mark.parametrize(
+    "name, folder",
+    [
+        ("../../x", "x-seed1"),
+        ("{tmp}/abs/job", "{slug}_abs_job-seed1"),
+        ("..", "scenario-seed1"),
+        ("old estate", "old_estate-seed1"),
+        ("社区", "社区-seed1"),
+    ],
+)
 def test_the_default_output_folder_is_a_safe_slug_under_results(tmp_path, monkeypatch, named, name, folder):
     # an absolute name points into tmp_path, so even a regression writes nowhere else
     slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(tmp_path)).strip("_")
@@ -571,8 +669,12 @@ def test_run_never_writes_into_a_sweep_folder(tmp_path, capsys):
 @pytest.mark.parametrize("kind", ["file", "under_a_file", "proc", "too_long"])
 def test_an_output_path_that_cannot_be_a_folder_is_one_line(tmp_path, capsys, kind):
     (tmp_path / "a_file").write_text("keep")
-    out = {"file": tmp_path / "a_file", "under_a_file": tmp_path / "a_file" / "out", "proc": Path("/proc/mutualaid"),
-           "too_long": tmp_path / ("x" * 5000)}
+    out = {
+        "file": tmp_path / "a_file",
+        "under_a_file": tmp_path / "a_file" / "out",
+        "proc": Path("/proc/mutualaid"),
+        "too_long": tmp_path / ("x" * 5000),
+    }
     assert main(["run", str(SCENARIOS / "rural_village.toml"), *TINY, "--out", str(out[kind])]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and err.startswith("error: ") and "Traceback" not in err
@@ -595,8 +697,10 @@ def test_an_overwrite_that_fails_leaves_no_summary_claiming_the_old_result(tmp_p
     out = tmp_path / "out"
     assert main(["run", str(SCENARIOS / "rural_village.toml"), *TINY, "--out", str(out)]) == 0
     monkeypatch.setattr(pd.DataFrame, "to_csv", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
-    assert main(["run", str(SCENARIOS / "rural_village.toml"), *TINY, "--out", str(out), "--overwrite",
-                 "--seed", "2"]) != 0
+    assert (
+        main(["run", str(SCENARIOS / "rural_village.toml"), *TINY, "--out", str(out), "--overwrite", "--seed", "2"])
+        != 0
+    )
     assert not (out / "summary.json").exists() or json.loads((out / "summary.json").read_text())["seed"] == 1
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
@@ -631,5 +735,18 @@ def test_a_disk_that_fills_during_a_sweep_is_one_line_and_keeps_what_finished(tm
     err = capsys.readouterr().err
     assert code != 0 and "Traceback" not in err and "No space left on device" in err, err
     monkeypatch.undo()
-    assert main(["sweep", str(ROOT / "experiments" / "tiny.toml"), "--workers", "1", "--quiet", "--out", str(out),
-                 "--resume"]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                str(ROOT / "experiments" / "tiny.toml"),
+                "--workers",
+                "1",
+                "--quiet",
+                "--out",
+                str(out),
+                "--resume",
+            ]
+        )
+        == 0
+    )

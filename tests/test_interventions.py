@@ -5,14 +5,13 @@ direction of each effect over replicates."""
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_scenario, scripted_model
 
 from sim.interventions.activities import co_attendee_pairs
 from sim.model import CommunityModel
 from sim.network import FRIEND
 from sim.runner import run_scenario
 from sim.submodels import governance, helping, norms
-
-from conftest import make_scenario, scripted_model
 
 SMALL = {"community": {"residents": 300}, "simulation": {"weeks": 156, "burn_in_weeks": 26}}
 
@@ -28,9 +27,19 @@ def start_week(model):
 
 # -- scripted mechanisms ------------------------------------------------------------------
 def test_a_detected_free_rider_loses_exactly_the_documented_reputation_and_is_excluded():
-    model = scripted_model(2, norms={"informal_detection": 0.0, "sanction_reputation": 2.0},
-                           interventions={"supervision": {"enabled": True, "report_rate": 1.0, "reporting_reward": 0.0,
-                                                          "detection": 1.0, "exclusion_weeks": 3}})
+    model = scripted_model(
+        2,
+        norms={"informal_detection": 0.0, "sanction_reputation": 2.0},
+        interventions={
+            "supervision": {
+                "enabled": True,
+                "report_rate": 1.0,
+                "reporting_reward": 0.0,
+                "detection": 1.0,
+                "exclusion_weeks": 3,
+            }
+        },
+    )
     start_week(model)
     tally = model.tally
     tally.violators, tally.victims = np.array([1]), np.array([0])
@@ -43,9 +52,11 @@ def test_a_detected_free_rider_loses_exactly_the_documented_reputation_and_is_ex
 
 
 def test_supervision_investigates_no_more_cases_than_its_capacity():
-    model = scripted_model(6, norms={"informal_detection": 0.0},
-                           interventions={"supervision": {"enabled": True, "report_rate": 1.0, "detection": 1.0,
-                                                          "cases_per_week": 2}})
+    model = scripted_model(
+        6,
+        norms={"informal_detection": 0.0},
+        interventions={"supervision": {"enabled": True, "report_rate": 1.0, "detection": 1.0, "cases_per_week": 2}},
+    )
     start_week(model)
     sup = model.governance.get("supervision")
     confirmed = sup.detect(model, np.array([1, 2, 3, 4, 5]), np.zeros(5, dtype=np.int64), np.zeros(5, dtype=np.int8))
@@ -54,8 +65,11 @@ def test_supervision_investigates_no_more_cases_than_its_capacity():
 
 def test_the_platform_matches_across_non_neighbours_only_when_enabled():
     def run(platform_on):
-        model = scripted_model(2, helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0},
-                               interventions={"platform": {"enabled": platform_on, "literacy_threshold": 0.0}})
+        model = scripted_model(
+            2,
+            helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0},
+            interventions={"platform": {"enabled": platform_on, "literacy_threshold": 0.0}},
+        )
         start_week(model)
         model.pop.backlog[0] = [1.0, 0, 0, 0]
         model.pop.capacity_left[:] = [0.0, 3.0]
@@ -67,8 +81,12 @@ def test_the_platform_matches_across_non_neighbours_only_when_enabled():
 
 
 def test_platform_pre_service_information_picks_the_best_rated_candidate():
-    model = scripted_model(6, interventions={"platform": {"enabled": True, "literacy_threshold": 0.0,
-                                                          "candidates": 200, "pre_service_info": True}})
+    model = scripted_model(
+        6,
+        interventions={
+            "platform": {"enabled": True, "literacy_threshold": 0.0, "candidates": 200, "pre_service_info": True}
+        },
+    )
     start_week(model)
     # records (good, bad): slot 2 is best rated, (8+1)/(8+0+2) = 0.9
     model.pop.reputation_good[:] = [0, 1, 8, 9, 0, 2]
@@ -88,8 +106,11 @@ def test_co_attendees_talk_only_within_their_own_event():
 
 
 def test_the_norm_revision_group_regulates_modes_at_its_reviews_after_the_lag():
-    model = scripted_model(2, norms={"mode_interval": 10, "max_modes": 1},
-                           interventions={"norm_revision": {"enabled": True, "review_interval": 4, "review_lag": 3}})
+    model = scripted_model(
+        2,
+        norms={"mode_interval": 10, "max_modes": 1},
+        interventions={"norm_revision": {"enabled": True, "review_interval": 4, "review_lag": 3}},
+    )
     mode = model.modes.modes[0]
     for week in range(0, 17):
         model.week = week
@@ -116,8 +137,18 @@ def test_targeted_support_pairs_an_isolated_resident_with_a_volunteer():
 
 
 def test_crowding_out_turns_points_against_the_intrinsically_motivated():
-    model = scripted_model(2, interventions={"incentives": {"enabled": True, "crowding_out": True, "material_weight": 0.5,
-                                                          "crowding_strength": 1.0, "points_per_hour": 1.0}})
+    model = scripted_model(
+        2,
+        interventions={
+            "incentives": {
+                "enabled": True,
+                "crowding_out": True,
+                "material_weight": 0.5,
+                "crowding_strength": 1.0,
+                "points_per_hour": 1.0,
+            }
+        },
+    )
     start_week(model)
     model.pop.norm_internalization[:] = [1.0, 0.0]
     model.pop.self_worth[:] = [1.0, 0.0]
@@ -126,8 +157,9 @@ def test_crowding_out_turns_points_against_the_intrinsically_motivated():
 
 
 def test_psychological_support_relieves_the_loneliest_clients():
-    model = scripted_model(4, interventions={"professional_services": {"enabled": True, "psych_clients": 2,
-                                                                     "psych_relief": 0.25}})
+    model = scripted_model(
+        4, interventions={"professional_services": {"enabled": True, "psych_clients": 2, "psych_relief": 0.25}}
+    )
     start_week(model)
     model.pop.loneliness[:] = [0.9, 0.2, 0.7, 0.8]
     relief = model.governance.get("professional_services").loneliness_relief(model)
@@ -136,8 +168,10 @@ def test_psychological_support_relieves_the_loneliest_clients():
 
 # -- ledgers, schedules and budgets -------------------------------------------------------
 def test_time_bank_credits_are_conserved():
-    scenario = small(time_bank={"enabled": True, "storage_cap": 5.0},
-                     supervision={"enabled": True, "credit_fine": 3.0, "report_rate": 1.0})
+    scenario = small(
+        time_bank={"enabled": True, "storage_cap": 5.0},
+        supervision={"enabled": True, "credit_fine": 3.0, "report_rate": 1.0},
+    )
     model = CommunityModel(scenario, rng=3)
     model.run()
     bank = model.governance.interventions["time_bank"]
@@ -157,9 +191,11 @@ def test_an_intervention_runs_exactly_in_its_scheduled_weeks():
 
 
 def test_project_funding_stops_interventions_the_week_the_money_runs_out_and_never_goes_negative():
-    scenario = small(activities={"enabled": True, "weekly_cost": 1000.0},
-                     platform={"enabled": True, "weekly_cost": 500.0, "setup_cost": 0.0},
-                     funding={"enabled": True, "kind": "project", "grant": 30000.0})
+    scenario = small(
+        activities={"enabled": True, "weekly_cost": 1000.0},
+        platform={"enabled": True, "weekly_cost": 500.0, "setup_cost": 0.0},
+        funding={"enabled": True, "kind": "project", "grant": 30000.0},
+    )
     model = CommunityModel(scenario, rng=1)
     model.run()
     weekly = pd.DataFrame(model.records)
@@ -172,8 +208,10 @@ def test_project_funding_stops_interventions_the_week_the_money_runs_out_and_nev
 
 
 def test_stable_funding_keeps_paying():
-    scenario = small(activities={"enabled": True, "weekly_cost": 1000.0},
-                     funding={"enabled": True, "kind": "stable", "weekly_income": 1000.0})
+    scenario = small(
+        activities={"enabled": True, "weekly_cost": 1000.0},
+        funding={"enabled": True, "kind": "stable", "weekly_income": 1000.0},
+    )
     weekly = run_scenario(scenario, seed=1).weekly
     assert weekly.interventions_running.eq(1).all()
     assert (weekly.budget_balance >= 0).all()
@@ -181,8 +219,13 @@ def test_stable_funding_keeps_paying():
 
 def test_a_disabled_intervention_changes_nothing_however_it_is_tuned():
     base = run_scenario(small(), seed=4).weekly
-    tuned_off = run_scenario(small(activities={"enabled": False, "events_per_week": 9, "attendance": 1.0},
-                                   supervision={"enabled": False, "cases_per_week": 99}), seed=4).weekly
+    tuned_off = run_scenario(
+        small(
+            activities={"enabled": False, "events_per_week": 9, "attendance": 1.0},
+            supervision={"enabled": False, "cases_per_week": 99},
+        ),
+        seed=4,
+    ).weekly
     pd.testing.assert_frame_equal(base, tuned_off)
 
 
@@ -224,10 +267,10 @@ def paired_difference(interventions, metric, baseline_runs):
     return np.array(diffs)
 
 
-@pytest.mark.parametrize("interventions, metric, sign", EFFECTS,
-                         ids=[f"{next(iter(i))}-{m}" for i, m, _ in EFFECTS])
+@pytest.mark.parametrize("interventions, metric, sign", EFFECTS, ids=[f"{next(iter(i))}-{m}" for i, m, _ in EFFECTS])
 def test_each_intervention_moves_what_it_acts_on_in_the_direction_its_mechanism_implies(
-        interventions, metric, sign, baseline_runs):
+    interventions, metric, sign, baseline_runs
+):
     d = paired_difference(interventions, metric, baseline_runs)
     standard_error = d.std(ddof=1) / np.sqrt(len(d))
     assert sign * d.mean() > 2 * standard_error, (d.mean(), standard_error)
@@ -239,8 +282,9 @@ def test_norm_revision_shifts_long_run_disputes_per_exchange():
     diffs = []
     for seed in range(REPLICATES):
         base = run_scenario(make_scenario(**SMALL, **early), seed=seed).weekly
-        treated = run_scenario(make_scenario(**SMALL, **early, interventions={"norm_revision": {"enabled": True}}),
-                               seed=seed).weekly
+        treated = run_scenario(
+            make_scenario(**SMALL, **early, interventions={"norm_revision": {"enabled": True}}), seed=seed
+        ).weekly
         diffs.append(treated.dispute_rate.tail(80).mean() - base.dispute_rate.tail(80).mean())
     d = np.array(diffs)
     assert d.mean() < -2 * d.std(ddof=1) / np.sqrt(len(d))

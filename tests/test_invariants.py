@@ -4,13 +4,12 @@ determinism, common random numbers, and extreme conditions (model.md §7)."""
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SCENARIOS, make_scenario
 
 from sim.model import CommunityModel
 from sim.runner import run_scenario
 from sim.scenario import load_scenario
 from sim.submodels import helping
-
-from conftest import SCENARIOS, make_scenario
 
 SMALL = {"community": {"residents": 300}, "simulation": {"weeks": 156, "burn_in_weeks": 26}}
 
@@ -34,14 +33,28 @@ def test_states_stay_in_their_bounds_and_hours_are_conserved_every_week(setting,
     def recorded_step(model):
         before = model.pop.given_total.sum(), model.pop.received_total.sum()
         original(model)
-        ledger.append((model.pop.given_total.sum() - before[0], model.pop.received_total.sum() - before[1],
-                       model.tally.exchanges.hours.sum()))
+        ledger.append(
+            (
+                model.pop.given_total.sum() - before[0],
+                model.pop.received_total.sum() - before[1],
+                model.tally.exchanges.hours.sum(),
+            )
+        )
 
     monkeypatch.setattr(helping, "step", recorded_step)
     for model in stepped(scenario):
         pop, occ = model.pop, model.pop.occupied
-        for name in ("health", "generalized_trust", "norm_internalization", "self_worth", "loneliness", "belonging",
-                     "willingness", "digital_literacy", "sociability"):
+        for name in (
+            "health",
+            "generalized_trust",
+            "norm_internalization",
+            "self_worth",
+            "loneliness",
+            "belonging",
+            "willingness",
+            "digital_literacy",
+            "sociability",
+        ):
             values = getattr(pop, name)[occ]
             assert values.min() >= 0.0 and values.max() <= 1.0, name
         assert 0.0 <= model.norm_authority <= 1.0
@@ -68,9 +81,17 @@ def test_states_stay_in_their_bounds_and_hours_are_conserved_every_week(setting,
 
 
 def test_zero_willingness_gives_zero_exchanges():
-    scenario = make_scenario(**SMALL, participation={"willingness_intercept": -20.0, "willingness_trust": 0.0,
-                                                     "willingness_norm": 0.0, "willingness_self_worth": 0.0,
-                                                     "willingness_loneliness": 0.0, "willingness_belonging": 0.0})
+    scenario = make_scenario(
+        **SMALL,
+        participation={
+            "willingness_intercept": -20.0,
+            "willingness_trust": 0.0,
+            "willingness_norm": 0.0,
+            "willingness_self_worth": 0.0,
+            "willingness_loneliness": 0.0,
+            "willingness_belonging": 0.0,
+        },
+    )
     model = CommunityModel(scenario, rng=1)
     model.pop.willingness[:] = 0.0
     model.run()
@@ -100,8 +121,9 @@ def test_a_parameter_demography_does_not_read_leaves_demography_identical():
 
 
 def test_without_mortality_or_mobility_nobody_leaves():
-    scenario = make_scenario(**SMALL, demography={"mortality_at_60": 0.0, "move_out_rate": 0.0, "institution_rate": 0.0,
-                                                  "max_age": 120.0})
+    scenario = make_scenario(
+        **SMALL, demography={"mortality_at_60": 0.0, "move_out_rate": 0.0, "institution_rate": 0.0, "max_age": 120.0}
+    )
     model = CommunityModel(scenario, rng=2)
     ids = model.pop.person_id.copy()
     model.run()
@@ -111,9 +133,11 @@ def test_without_mortality_or_mobility_nobody_leaves():
 
 def test_without_a_scheme_channel_there_is_no_help():
     """No ties and no coordinator: requests have nowhere to go (documented extreme)."""
-    scenario = make_scenario(**SMALL, helping={"coordinator_reach": 0.0},
-                             network={"neighbour_ties": 0.0, "friend_ties": 0.0, "neighbour_meeting": 0.0,
-                                      "triadic_closure": 0.0})
+    scenario = make_scenario(
+        **SMALL,
+        helping={"coordinator_reach": 0.0},
+        network={"neighbour_ties": 0.0, "friend_ties": 0.0, "neighbour_meeting": 0.0, "triadic_closure": 0.0},
+    )
     model = CommunityModel(scenario, rng=2)
     model.run()
     assert sum(r["met_hours"] for r in model.records) == 0.0

@@ -12,8 +12,8 @@ import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
-
 from conftest import ROOT
+
 from sim import kernels
 from sim.network import EdgeStore
 from sim.submodels.observation import average_clustering
@@ -29,8 +29,15 @@ def random_store(seed: int, n: int = 60, weeks: int = 30) -> EdgeStore:
     net = EdgeStore(n)
     for week in range(weeks):
         m = 25
-        net.add(rng.integers(0, n, m), rng.integers(0, n, m), rng.integers(0, 4, m), rng.random(m), week,
-                owner_trust=rng.random(n), prior_weight=2.0)
+        net.add(
+            rng.integers(0, n, m),
+            rng.integers(0, n, m),
+            rng.integers(0, 4, m),
+            rng.random(m),
+            week,
+            owner_trust=rng.random(n),
+            prior_weight=2.0,
+        )
         if len(net):
             net.remove(rng.random(len(net)) < 0.05)
             idx = rng.integers(0, len(net), 10)
@@ -173,8 +180,7 @@ def test_edges_of_slots_are_their_rows_in_order():
     net = random_store(6)
     slots = np.array([3, 7, 8, 20, 41])
     assert np.array_equal(net.edges_of(slots), np.flatnonzero(np.isin(net.owner, slots)))
-    assert np.array_equal(net.owner[net.edges_of(np.array([8, 3]))],
-                          np.repeat([8, 3], net.degree()[[8, 3]]))
+    assert np.array_equal(net.owner[net.edges_of(np.array([8, 3]))], np.repeat([8, 3], net.degree()[[8, 3]]))
     assert len(net.edges_of(np.zeros(0, dtype=np.int64))) == 0
 
 
@@ -197,8 +203,13 @@ def test_warm_up_compiles_every_kernel_for_the_types_a_run_uses():
     """A sweep compiles the kernels before forking its workers: a run afterwards must
     need no signature the warm-up did not compile (else each worker compiles again).
     Checked in a fresh interpreter, where no other test has compiled anything."""
-    out = subprocess.run([sys.executable, "-c", WARM_UP_CHECK, str(ROOT / "scenarios" / "full_package.toml")],
-                         capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_UP_CHECK, str(ROOT / "scenarios" / "full_package.toml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
     assert all(before.values()), [name for name, sigs in before.items() if not sigs]
     assert after == before
@@ -223,8 +234,9 @@ def test_segment_first_max_equals_the_numpy_formula(seed):
     got = kernels.segment_first_max(groups, score)
     assert np.array_equal(got, numpy_segment_first_max(groups, score))
     # by hand: runs [5, 5, 5], [7], [9, 9]: first maximum of each, none for the NaN run
-    assert kernels.segment_first_max(np.array([5, 5, 5, 7, 9, 9]),
-                                     np.array([1.0, 3.0, 3.0, -np.inf, np.nan, 2.0])).tolist() == [1, 3]
+    assert kernels.segment_first_max(
+        np.array([5, 5, 5, 7, 9, 9]), np.array([1.0, 3.0, 3.0, -np.inf, np.nan, 2.0])
+    ).tolist() == [1, 3]
     assert len(kernels.segment_first_max(np.zeros(0, dtype=np.int64), np.zeros(0))) == 0
 
 
@@ -251,8 +263,10 @@ def test_serving_queues_is_bit_identical_to_the_numpy_formula(seed):
     helpers = rng.integers(0, slots, m)
     hours = rng.choice([0.5, 1.0, 1.5, 2.0, 4.0], m) * rng.random(m)
     capacity = rng.random(slots) * 6.0
-    for priority in (rng.random(m),  # distinct, as the model draws them
-                     rng.integers(0, 50, m).astype(float)):  # many ties: broken by request order
+    for priority in (
+        rng.random(m),  # distinct, as the model draws them
+        rng.integers(0, 50, m).astype(float),
+    ):  # many ties: broken by request order
         got = serve_in_random_order(helpers, hours, capacity, priority)
         assert np.array_equal(got, numpy_serve_in_random_order(helpers, hours, capacity, priority))
     # conservation: nobody gets more than asked, no helper gives more than capacity
@@ -270,7 +284,11 @@ def test_flagged_ties_per_row_equal_the_weighted_bincount(seed):
     # by hand: slot 0 tied to 1 and 2, slot 1 to 0, slot 2 to 0; only slot 2 flagged
     small = EdgeStore(3)
     small.add(np.array([0, 0]), np.array([1, 2]), 0, 0.5, 0)
-    assert kernels.flagged_per_row(small.indptr, small.other, np.array([False, False, True])).tolist() == [1.0, 0.0, 0.0]
+    assert kernels.flagged_per_row(small.indptr, small.other, np.array([False, False, True])).tolist() == [
+        1.0,
+        0.0,
+        0.0,
+    ]
 
 
 @pytest.mark.parametrize("seed", range(3))

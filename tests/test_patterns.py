@@ -21,7 +21,11 @@ def test_standardized_coefficients_recover_a_linear_dependence():
 
 def test_the_pattern_report_has_every_section():
     text = report(replicates=2, weeks=60, residents=150)
-    for heading in ("Stated willingness versus actual activity", "Hours per active member",
-                    "Which kind of trust", "A cheap formal-care substitute"):
+    for heading in (
+        "Stated willingness versus actual activity",
+        "Hours per active member",
+        "Which kind of trust",
+        "A cheap formal-care substitute",
+    ):
         assert heading in text
     assert text.count("| 0.") >= 5  # one row per formal-care level

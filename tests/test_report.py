@@ -21,6 +21,7 @@ from matplotlib import font_manager
 from matplotlib.container import BarContainer
 from PIL import Image
 from scipy import stats
+from test_docs import sustainability_keys
 
 from sim.cli import main
 from sim.metrics import SUSTAINABILITY_METRICS
@@ -48,8 +49,6 @@ from sim.report.sensitivity import (
 from sim.report.statistics import PRECISION_METRICS, replicate_precision, run_summary, weekly_bands
 from sim.report.tables import latex_escape, number
 from sim.submodels.observation import METRICS
-
-from test_docs import sustainability_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_ESTATE = ROOT / "scenarios" / "new_estate.toml"
@@ -88,7 +87,8 @@ def results(tmp_path_factory) -> Path:
     """Three scenarios (one with a costed intervention) × 3 replicates, swept in process."""
     folder = tmp_path_factory.mktemp("report")
     experiment = folder / "compare.toml"
-    experiment.write_text(f'''
+    experiment.write_text(
+        f'''
 name = "compare"
 reference = "new_estate"
 replicates = {REPLICATES}
@@ -105,7 +105,9 @@ set = ["trust.initial_generalized_mean=0.6"]
 [[scenarios]]
 name = "activities"
 file = "{ACTIVITIES}"
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     sweep(experiment, folder / "results")
     return folder / "results"
 
@@ -125,7 +127,8 @@ def chinese(results) -> Path:
 
 def sensitivity_experiment(folder: Path, design: str, replicates: int = 1) -> Path:
     path = folder / "sensitivity.toml"
-    path.write_text(f'''
+    path.write_text(
+        f'''
 name = "sensitivity"
 replicates = {replicates}
 root_seed = 5
@@ -141,15 +144,19 @@ file = "{NEW_ESTATE}"
 "helping.rounds" = [2, 5]
 [store]
 weekly_every = 0
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     return path
 
 
 @pytest.fixture(scope="module")
 def sobol_results(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sobol")
-    sweep(sensitivity_experiment(folder, 'kind = "sobol"\nN = 4\ncalc_second_order = false', replicates=2),
-          folder / "results")
+    sweep(
+        sensitivity_experiment(folder, 'kind = "sobol"\nN = 4\ncalc_second_order = false', replicates=2),
+        folder / "results",
+    )
     return folder / "results"
 
 
@@ -174,6 +181,7 @@ def series(artists) -> list[str]:
 
 
 # -- the report folder ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("figure", FIGURES)
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -269,7 +277,8 @@ def test_latex_cells_escape_tex_specials_and_never_show_minus_zero():
 
 def test_a_grid_design_gets_each_comparison_once_per_design_point(tmp_path):
     experiment = tmp_path / "grid.toml"
-    experiment.write_text(f'''
+    experiment.write_text(
+        f'''
 name = "grid"
 reference = "a"
 replicates = 2
@@ -287,7 +296,9 @@ set = ["trust.initial_generalized_mean=0.6"]
 kind = "grid"
 [design.levels]
 "helping.rounds" = [2, 4]
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     sweep(experiment, tmp_path / "results")
     assert report(tmp_path / "results", "--formats", "png") == 0
     folder = tmp_path / "results" / "report-en"
@@ -303,6 +314,7 @@ kind = "grid"
 
 
 # -- figures draw one series per scenario -----------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def loaded(results):
@@ -376,8 +388,9 @@ def test_replicates_figure_has_a_line_per_scenario_for_half_width_and_cv_of_each
 
 def test_replicate_precision_takes_the_first_n_replicates_in_seed_order():
     values = {0: 1.0, 1: 2.0, 2: 3.0, 3: 10.0}
-    ok = pd.DataFrame({"scenario": "a", "point": 0, "replicate": [3, 1, 0, 2],
-                       "persistence": [values[k] for k in (3, 1, 0, 2)]})
+    ok = pd.DataFrame(
+        {"scenario": "a", "point": 0, "replicate": [3, 1, 0, 2], "persistence": [values[k] for k in (3, 1, 0, 2)]}
+    )
     precision = replicate_precision(ok, "a", ("persistence",)).set_index("replicates")
     assert precision.loc[3, "mean"] == pytest.approx(2.0)
     assert precision.loc[3, "half_width"] == pytest.approx(stats.t.ppf(0.975, 2) * 1.0 / np.sqrt(3))
@@ -386,6 +399,7 @@ def test_replicate_precision_takes_the_first_n_replicates_in_seed_order():
 
 
 # -- sensitivity ----------------------------------------------------------------------------
+
 
 def ishigami(x: np.ndarray) -> np.ndarray:
     return np.sin(x[:, 0]) + 7.0 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
@@ -412,8 +426,9 @@ def test_morris_pipeline_gives_a_linear_models_coefficients_times_their_ranges()
 
 
 def test_outputs_are_matched_to_sample_rows_by_design_point_and_averaged_over_replicates():
-    ok = pd.DataFrame({"point": [2, 0, 1, 0, 2, 1], "replicate": [0, 1, 0, 0, 1, 1],
-                       "persistence": [5.0, 1.0, 3.0, 2.0, 6.0, 4.0]})
+    ok = pd.DataFrame(
+        {"point": [2, 0, 1, 0, 2, 1], "replicate": [0, 1, 0, 0, 1, 1], "persistence": [5.0, 1.0, 3.0, 2.0, 6.0, 4.0]}
+    )
     np.testing.assert_allclose(outputs_by_point(ok, 3, "persistence"), [1.5, 3.5, 5.5])
 
 
@@ -465,6 +480,7 @@ def test_a_design_that_no_longer_matches_its_points_is_refused(morris_results, t
 
 # -- Chinese ---------------------------------------------------------------------------------
 
+
 def test_every_label_has_an_english_and_a_chinese_text():
     for table in (WEEKLY, RUN, SCENARIOS, UNITS, TEXT):
         for key, entry in table.items():
@@ -481,8 +497,10 @@ def test_chinese_figures_render_every_label_without_missing_glyphs(loaded, tmp_p
     data, summary = loaded
     labels = Labels("zh")
     bands = weekly_bands(data.weekly(list(TIMESERIES_METRICS)), list(TIMESERIES_METRICS))
-    drawn = [timeseries_figure(bands, list(TIMESERIES_METRICS), data.scenarios, data.reference, labels),
-             forest_figure(summary, list(SUSTAINABILITY_METRICS), data.scenarios, data.reference, labels)]
+    drawn = [
+        timeseries_figure(bands, list(TIMESERIES_METRICS), data.scenarios, data.reference, labels),
+        forest_figure(summary, list(SUSTAINABILITY_METRICS), data.scenarios, data.reference, labels),
+    ]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for i, fig in enumerate(drawn):
@@ -502,8 +520,11 @@ def test_chinese_report_has_chinese_titles_tables_and_index(chinese):
 
 def test_a_cjk_font_missing_from_matplotlibs_cached_font_list_is_found_on_the_system(monkeypatch):
     require_cjk_font()
-    cached = [entry for entry in font_manager.fontManager.ttflist
-              if entry.name not in fonts.CJK_FAMILIES and "CJK" not in entry.name]
+    cached = [
+        entry
+        for entry in font_manager.fontManager.ttflist
+        if entry.name not in fonts.CJK_FAMILIES and "CJK" not in entry.name
+    ]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", list(cached))
     fonts.cjk_font.cache_clear()
     try:
@@ -528,6 +549,7 @@ def test_chinese_without_a_cjk_font_is_one_line_saying_how_to_install_one(result
 
 # -- bad input ---------------------------------------------------------------------------------
 
+
 def failed_copy(results: Path, folder: Path) -> Path:
     """The results folder with every run marked failed."""
     copy = folder / "all_failed"
@@ -538,12 +560,15 @@ def failed_copy(results: Path, folder: Path) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("missing", "no such folder"),
-    ("empty", "not a results folder"),
-    ("not_json", "cannot be read as JSON"),
-    ("all_failed", "no successful runs"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("missing", "no such folder"),
+        ("empty", "not a results folder"),
+        ("not_json", "cannot be read as JSON"),
+        ("all_failed", "no successful runs"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_status_2(case, expected, results, tmp_path, capsys):
     target = tmp_path / case
     if case == "empty":

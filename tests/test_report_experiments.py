@@ -81,8 +81,12 @@ def scaled_down(source: Path, folder: Path) -> Path:
     lines = [f"{key} = {_toml_value(value)}" for key, value in top.items()]
     for entry in experiment["scenarios"]:
         settings = [*entry.get("set", []), *EXTRA_SETTINGS.get((name, entry["name"]), [])]
-        lines += ["", "[[scenarios]]", f"name = {_toml_value(entry['name'])}",
-                  f"file = {_toml_value(str((source.parent / entry['file']).resolve()))}"]
+        lines += [
+            "",
+            "[[scenarios]]",
+            f"name = {_toml_value(entry['name'])}",
+            f"file = {_toml_value(str((source.parent / entry['file']).resolve()))}",
+        ]
         if settings:
             lines.append(f"set = {_toml_value(settings)}")
     if "design" in experiment:
@@ -107,6 +111,7 @@ def swept(tmp_path_factory):
             assert main(["sweep", str(experiment), "--workers", "1", "--out", str(out), "--quiet"]) == 0
             done[source.name] = out
         return done[source.name]
+
     return sweep
 
 

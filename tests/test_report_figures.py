@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from pdf_fonts import non_truetype_fonts
+from test_report import report, require_cjk_font, results  # noqa: F401  (results: module fixture)
 
 from sim.metrics import SUSTAINABILITY_METRICS
 from sim.report.build import TIMESERIES_METRICS
@@ -31,11 +33,19 @@ from sim.report.labels import METRIC_UNITS, RUN, SCENARIOS, WEEKLY, Labels
 from sim.report.results import load_results
 from sim.report.statistics import run_summary, weekly_bands
 
-from pdf_fonts import non_truetype_fonts
-from test_report import report, require_cjk_font, results  # noqa: F401  (results: module fixture)
-
-COMPARE_INTERVENTIONS = ["baseline", "activities", "platform", "supervision", "norm_revision", "infrastructure",
-                         "targeted_support", "time_bank", "incentives", "professional_services", "full_package"]
+COMPARE_INTERVENTIONS = [
+    "baseline",
+    "activities",
+    "platform",
+    "supervision",
+    "norm_revision",
+    "infrastructure",
+    "targeted_support",
+    "time_bank",
+    "incentives",
+    "professional_services",
+    "full_package",
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +59,7 @@ def visible_axes(fig: Figure):
 
 
 # -- fonts -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_pdf_figures_embed_every_font_as_truetype(lang, tmp_path):
@@ -82,11 +93,20 @@ def test_postscript_and_pdf_fonts_are_truetype_in_the_report_style():
 
 # -- names and styles ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_shipped_scenario_has_a_name_that_is_not_its_id(lang):
     labels = Labels(lang)
-    for scenario in [*COMPARE_INTERVENTIONS, "new_estate", "old_estate", "rural_village", "defaults",
-                     "stable_funding", "project_3y", "higher_trust"]:
+    for scenario in [
+        *COMPARE_INTERVENTIONS,
+        "new_estate",
+        "old_estate",
+        "rural_village",
+        "defaults",
+        "stable_funding",
+        "project_3y",
+        "higher_trust",
+    ]:
         assert scenario in SCENARIOS
         name = labels.scenario(scenario)
         assert name != scenario and "_" not in name
@@ -115,10 +135,12 @@ def test_lines_carry_their_scenarios_marker(loaded):
     styles = Styles(data.scenarios, data.reference)
     for ax in visible_axes(fig):
         assert [line.get_marker() for line in ax.lines if not line.get_label().startswith("_")] == [
-            styles.marker(s) for s in data.scenarios]
+            styles.marker(s) for s in data.scenarios
+        ]
 
 
 # -- units and panels ----------------------------------------------------------------------------
+
 
 def test_every_metric_has_a_unit():
     assert not [m for m in [*WEEKLY, *RUN] if m not in METRIC_UNITS]
@@ -134,11 +156,19 @@ def test_every_axis_with_values_names_its_unit(loaded, lang):
     timeseries = timeseries_figure(bands, list(TIMESERIES_METRICS), data.scenarios, data.reference, labels)
     for ax, metric in zip(visible_axes(timeseries), TIMESERIES_METRICS):
         assert ax.get_ylabel() == labels.unit(metric)
-    forest = forest_figure(summary, forest_metrics(summary, list(SUSTAINABILITY_METRICS), data.reference),
-                           data.scenarios, data.reference, labels)
+    forest = forest_figure(
+        summary,
+        forest_metrics(summary, list(SUSTAINABILITY_METRICS), data.reference),
+        data.scenarios,
+        data.reference,
+        labels,
+    )
     gap = bands[bands["metric"] == "coverage_gap"]
-    for fig in (forest, equity_figure(gap, summary, data.scenarios, data.reference, labels),
-                cost_figure(summary, data.scenarios, data.reference, labels)):
+    for fig in (
+        forest,
+        equity_figure(gap, summary, data.scenarios, data.reference, labels),
+        cost_figure(summary, data.scenarios, data.reference, labels),
+    ):
         for ax in visible_axes(fig):
             assert ax.get_xlabel(), ax.get_title()
 

@@ -14,18 +14,33 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_report import NEW_ESTATE, report, results  # noqa: F401  (results: module fixture)
 
 from sim.cli import main
-
-from test_report import NEW_ESTATE, report, results  # noqa: F401  (results: module fixture)
 
 
 @pytest.fixture(scope="module")
 def single_run(tmp_path_factory) -> Path:
     """The folder `mutualaid run` writes, for a small community and a short horizon."""
     folder = tmp_path_factory.mktemp("run") / "one"
-    assert main(["run", str(NEW_ESTATE), "--weeks", "30", "--residents", "80", "--seed", "4", "--out", str(folder),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(NEW_ESTATE),
+                "--weeks",
+                "30",
+                "--residents",
+                "80",
+                "--seed",
+                "4",
+                "--out",
+                str(folder),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     return folder
 
 
@@ -44,6 +59,7 @@ def one_line_error(capsys) -> str:
 
 
 # -- a single run -------------------------------------------------------------------------------
+
 
 def test_the_folder_of_a_single_run_is_reported_with_its_time_series_and_a_table_of_its_metrics(single_run, capsys):
     assert report(single_run, "--formats", "png", "--lang", "en") == 0
@@ -68,6 +84,7 @@ def test_a_single_run_with_a_damaged_weekly_table_is_one_line(single_run, tmp_pa
 
 
 # -- damaged sweep folders -------------------------------------------------------------------------------
+
 
 def test_a_damaged_weekly_parquet_is_one_line_naming_the_file(results, tmp_path, capsys):  # noqa: F811
     copy = copy_of(results, tmp_path)
@@ -99,8 +116,12 @@ def test_a_runs_table_without_statuses_is_one_line(results, tmp_path, capsys):  
 
 # -- progress --------------------------------------------------------------------------------
 
-def test_report_shows_progress_in_figures_and_tables_as_plain_lines_when_not_a_terminal(results, tmp_path,  # noqa: F811
-                                                                                       capsys):
+
+def test_report_shows_progress_in_figures_and_tables_as_plain_lines_when_not_a_terminal(
+    results,  # noqa: F811  (the module fixture imported above)
+    tmp_path,
+    capsys,
+):
     assert report(results, "--formats", "png", "--out", str(tmp_path)) == 0
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("report compare (en)")]
     done = [tuple(map(int, re.search(r": (\d+)/(\d+) files done", line).groups())) for line in lines]

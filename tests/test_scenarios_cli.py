@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SCENARIOS
 
 from sim.docs import parameter_table
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario import load_scenario
 from sim.submodels.observation import METRICS
-
-from conftest import ROOT, SCENARIOS
 
 
 def mutualaid(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
+    )
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -47,15 +47,18 @@ def test_set_overrides_parse_toml_values():
     assert sc.community.residents == 250 and sc.trust.gossip_rate == 0.3
 
 
-@pytest.mark.parametrize("text, field, allowed", [
-    ("[community]\nresidentz = 5\n", "community.residentz", "unknown key"),
-    ("[community]\nresidents = -5\n", "community.residents", "greater than or equal to 1"),
-    ("[trust]\ngossip_rate = 1.5\n", "trust.gossip_rate", "less than or equal to 1"),
-    ('[community]\nresidents = "many"\n', "community.residents", "valid integer"),
-    ("[community]\nage_share_60_69 = 0.9\n", "community", "must sum to 1"),
-    ('[community]\nsetting = "city"\n', "community.setting", "new_estate"),
-    ("[nonsense]\nx = 1\n", "nonsense", "unknown key"),
-])
+@pytest.mark.parametrize(
+    "text, field, allowed",
+    [
+        ("[community]\nresidentz = 5\n", "community.residentz", "unknown key"),
+        ("[community]\nresidents = -5\n", "community.residents", "greater than or equal to 1"),
+        ("[trust]\ngossip_rate = 1.5\n", "trust.gossip_rate", "less than or equal to 1"),
+        ('[community]\nresidents = "many"\n', "community.residents", "valid integer"),
+        ("[community]\nage_share_60_69 = 0.9\n", "community", "must sum to 1"),
+        ('[community]\nsetting = "city"\n', "community.setting", "new_estate"),
+        ("[nonsense]\nx = 1\n", "nonsense", "unknown key"),
+    ],
+)
 def test_bad_values_name_the_file_the_field_and_what_is_allowed(tmp_path, text, field, allowed):
     path = write(tmp_path, "bad.toml", text)
     result = mutualaid("validate", path)
@@ -76,12 +79,15 @@ def test_malformed_toml_missing_file_and_extends_cycle_are_reported(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--set", "community.residents"], "expected path.to.field=value"),
-    (["--set", "community.residents=-3"], "community.residents"),
-    (["--set", "community..x=3"], "empty part"),
-    (["--residents", "-10"], "greater than or equal to 1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--set", "community.residents"], "expected path.to.field=value"),
+        (["--set", "community.residents=-3"], "community.residents"),
+        (["--set", "community..x=3"], "empty part"),
+        (["--residents", "-10"], "greater than or equal to 1"),
+    ],
+)
 def test_bad_command_line_overrides_get_clear_errors(args, message):
     result = mutualaid("run", SCENARIOS / "new_estate.toml", "--weeks", "2", *args)
     assert result.returncode == 2
@@ -90,8 +96,19 @@ def test_bad_command_line_overrides_get_clear_errors(args, message):
 
 def test_run_writes_weekly_tables_and_a_summary_with_provenance(tmp_path):
     out = tmp_path / "out"
-    result = mutualaid("run", SCENARIOS / "rural_village.toml", "--weeks", "30", "--residents", "200", "--seed", "9",
-                       "--out", out, "--quiet")
+    result = mutualaid(
+        "run",
+        SCENARIOS / "rural_village.toml",
+        "--weeks",
+        "30",
+        "--residents",
+        "200",
+        "--seed",
+        "9",
+        "--out",
+        out,
+        "--quiet",
+    )
     assert result.returncode == 0, result.stderr
     assert "coverage of need" in result.stdout
     weekly = pd.read_parquet(out / "weekly.parquet")
@@ -103,14 +120,26 @@ def test_run_writes_weekly_tables_and_a_summary_with_provenance(tmp_path):
     assert "mean_coverage_last2y" in summary["sustainability"]
     # the same command reproduces the same numbers
     again = tmp_path / "again"
-    mutualaid("run", SCENARIOS / "rural_village.toml", "--weeks", "30", "--residents", "200", "--seed", "9",
-              "--out", again, "--quiet")
+    mutualaid(
+        "run",
+        SCENARIOS / "rural_village.toml",
+        "--weeks",
+        "30",
+        "--residents",
+        "200",
+        "--seed",
+        "9",
+        "--out",
+        again,
+        "--quiet",
+    )
     pd.testing.assert_frame_equal(weekly, pd.read_parquet(again / "weekly.parquet"))
 
 
 def test_the_parameter_table_in_the_docs_is_generated_from_the_schema():
     assert (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8") == parameter_table(), (
-        "docs/parameters.md is stale: run `mutualaid params --out docs/parameters.md`")
+        "docs/parameters.md is stale: run `mutualaid params --out docs/parameters.md`"
+    )
 
 
 def test_python_dash_m_and_the_console_script_are_the_same_program():
@@ -122,5 +151,7 @@ def test_python_dash_m_and_the_console_script_are_the_same_program():
 def test_every_scenario_file_runs(path):
     from sim.runner import run_scenario
 
-    result = run_scenario(load_scenario(path, ["simulation.weeks=8", "simulation.burn_in_weeks=4", "community.residents=200"]))
+    result = run_scenario(
+        load_scenario(path, ["simulation.weeks=8", "simulation.burn_in_weeks=4", "community.residents=200"])
+    )
     assert len(result.weekly) == 8 and (result.weekly["residents"] > 0).all()

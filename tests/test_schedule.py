@@ -10,6 +10,7 @@ from dataclasses import fields, replace
 
 import numpy as np
 import pytest
+from conftest import ROOT, SCENARIOS
 
 from sim import schedule
 from sim.interventions.base import Intervention
@@ -20,15 +21,19 @@ from sim.scenario import load_scenario
 from sim.schedule import STREAMS, WEEK, Phase, check_phases
 from sim.tally import WeekTally
 
-from conftest import ROOT, SCENARIOS
-
 # every intervention on, the time bank with guaranteed redemption, and clustering
 # estimated on a sample, so that every step and every hook does its work (and draws
 # its numbers) within a few weeks
-EVERYTHING = ["community.residents=300", "simulation.weeks=40", "simulation.burn_in_weeks=4",
-              "simulation.clustering_sample=100",
-              "interventions.time_bank.enabled=true", "interventions.time_bank.guaranteed=true",
-              "interventions.incentives.enabled=true", "interventions.professional_services.enabled=true"]
+EVERYTHING = [
+    "community.residents=300",
+    "simulation.weeks=40",
+    "simulation.burn_in_weeks=4",
+    "simulation.clustering_sample=100",
+    "interventions.time_bank.enabled=true",
+    "interventions.time_bank.guaranteed=true",
+    "interventions.incentives.enabled=true",
+    "interventions.professional_services.enabled=true",
+]
 
 
 def _model() -> CommunityModel:
@@ -38,12 +43,15 @@ def _model() -> CommunityModel:
 def _instrument(model: CommunityModel, before, after) -> None:
     """Give ``model`` copies of WEEK's steps that call ``before(step)`` and
     ``after(step)`` around the real step."""
+
     def wrapped(step):
         def run(m):
             before(step)
             step.run(m)
             after(step)
+
         return replace(step, run=run)
+
     model.week_schedule = tuple(wrapped(step) for step in WEEK)
 
 
@@ -60,8 +68,9 @@ def test_a_week_is_exactly_the_steps_of_WEEK_in_order():
 
 
 def test_the_week_is_observed_only_once_it_is_recorded():
-    model = CommunityModel(load_scenario(SCENARIOS / "new_estate.toml",
-                                         ["community.residents=100", "simulation.burn_in_weeks=2"]), rng=1)
+    model = CommunityModel(
+        load_scenario(SCENARIOS / "new_estate.toml", ["community.residents=100", "simulation.burn_in_weeks=2"]), rng=1
+    )
     model.step()
     model.step()
     assert model.records == []
@@ -100,8 +109,10 @@ def test_every_step_draws_from_exactly_the_streams_it_declares():
 def _state(model: CommunityModel) -> dict[str, object]:
     """Every piece of state a step may write, under the names the schedule uses."""
     pop, net, gov = model.pop, model.net, model.governance
-    state: dict[str, object] = {f"resident.{f}": getattr(pop, f).copy()
-                                for f in Population.FLOAT + Population.INT + Population.BOOL + Population.MATRIX}
+    state: dict[str, object] = {
+        f"resident.{f}": getattr(pop, f).copy()
+        for f in Population.FLOAT + Population.INT + Population.BOOL + Population.MATRIX
+    }
     state["tie.count"] = len(net)
     state.update({f"tie.{f}": getattr(net, f).copy() for f in TIE_FIELDS})
     state.update({f"tally.{f.name}": copy.deepcopy(getattr(model.tally, f.name)) for f in fields(WeekTally)})
@@ -110,13 +121,23 @@ def _state(model: CommunityModel) -> dict[str, object]:
     state["model.records"] = len(model.records)
     state["model.modes"] = [m.regulated_week for m in model.modes.modes]
     state["model.residents"] = sorted(model.residents)
-    state.update({f"governance.{k}": copy.deepcopy(getattr(gov, k))
-                  for k in ("balance", "spent", "running", "started", "stopped", "out_of_money")})
+    state.update(
+        {
+            f"governance.{k}": copy.deepcopy(getattr(gov, k))
+            for k in ("balance", "spent", "running", "started", "stopped", "out_of_money")
+        }
+    )
     bank = gov.interventions["time_bank"]
-    state.update({f"time_bank.{k}": getattr(bank, k)
-                  for k in ("issued", "spent", "expired", "fined", "redeemed_hours", "credibility")})
+    state.update(
+        {
+            f"time_bank.{k}": getattr(bank, k)
+            for k in ("issued", "spent", "expired", "fined", "redeemed_hours", "credibility")
+        }
+    )
     pairs = gov.interventions["targeted_support"]
-    state["targeted_support.pairings"] = [a.copy() for a in (pairs.supported, pairs.volunteer, pairs.person, pairs.until)]
+    state["targeted_support.pairings"] = [
+        a.copy() for a in (pairs.supported, pairs.volunteer, pairs.person, pairs.until)
+    ]
     return state
 
 
@@ -166,6 +187,7 @@ def test_every_phase_an_intervention_names_is_a_step_of_the_week():
     phases = {step.run.name for step in WEEK if isinstance(step.run, Phase)}
     assert phases == set(schedule.phase_names())
     from sim.interventions import REGISTRY
+
     assert {cls.phase for cls in REGISTRY.values()} - {None} <= phases
 
 
@@ -174,13 +196,17 @@ def test_the_odd_tables_are_the_ones_generated_from_the_schedule(block):
     odd = (ROOT / "docs" / "odd.md").read_text(encoding="utf-8")
     assert schedule.generated_block(odd, block) == schedule.BLOCKS[block](), (
         f"docs/odd.md's {block} table differs from sim/schedule.py; regenerate it with "
-        "`.venv/bin/python -m sim.schedule --odd`")
+        "`.venv/bin/python -m sim.schedule --odd`"
+    )
 
 
 def test_regenerating_the_odd_rewrites_only_the_generated_blocks(tmp_path):
     odd = tmp_path / "odd.md"
-    odd.write_text("intro\n<!-- schedule:begin -->\nstale\n<!-- schedule:end -->\nmiddle\n"
-                   "<!-- streams:begin -->\n<!-- streams:end -->\nend\n", encoding="utf-8")
+    odd.write_text(
+        "intro\n<!-- schedule:begin -->\nstale\n<!-- schedule:end -->\nmiddle\n"
+        "<!-- streams:begin -->\n<!-- streams:end -->\nend\n",
+        encoding="utf-8",
+    )
     assert schedule.main(["--odd", str(odd)]) == 0
     text = odd.read_text(encoding="utf-8")
     assert text.startswith("intro\n<!-- schedule:begin -->\n| # |") and "stale" not in text
@@ -200,6 +226,7 @@ def test_regenerating_a_file_without_the_markers_is_a_one_line_input_error(tmp_p
 # -- hooks: declared by the Hooks protocol, so a misspelt one is refused, not ignored --
 def test_an_intervention_with_a_misspelt_hook_is_refused_when_its_class_is_defined():
     with pytest.raises(TypeError, match="acceptence_bonus.*acceptance_bonus"):
+
         class Misspelt(Intervention):  # noqa: F841
             name = "misspelt"
 
@@ -209,6 +236,7 @@ def test_an_intervention_with_a_misspelt_hook_is_refused_when_its_class_is_defin
 
 def test_a_hook_with_the_wrong_parameters_is_refused_when_its_class_is_defined():
     with pytest.raises(TypeError, match="willingness_bonus"):
+
         class Wrong(Intervention):  # noqa: F841
             name = "wrong"
 
@@ -226,6 +254,7 @@ def test_a_submodel_asking_for_a_hook_that_does_not_exist_is_refused():
 
 def test_each_intervention_offers_exactly_the_hooks_it_defines():
     from sim.interventions import REGISTRY
+
     offered = {name: set(cls.hooks) for name, cls in REGISTRY.items() if cls.hooks}
     assert offered == {
         "platform": {"awareness_probability"},
@@ -276,7 +305,10 @@ def test_every_step_reads_the_resident_and_tally_state_it_declares_and_no_other(
     for step in WEEK:
         named = tuple(n for n in step.reads + step.writes if n.split(".")[0] in ("resident", "tally"))
         undeclared[step.name] = sorted(n for n in read[step.name] if not _declared(n, named))
-        unread[step.name] = sorted(n for n in step.reads if n.split(".")[0] in ("resident", "tally")
-                                   and not n.endswith(".*") and n not in read[step.name])
+        unread[step.name] = sorted(
+            n
+            for n in step.reads
+            if n.split(".")[0] in ("resident", "tally") and not n.endswith(".*") and n not in read[step.name]
+        )
     assert not any(undeclared.values()), f"read without being named: {undeclared}"
     assert not any(unread.values()), f"named as read but never read: {unread}"

@@ -5,14 +5,13 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
+from conftest import scripted_model
 
 from sim.network import FRIEND, NEIGHBOUR, EdgeStore
-from sim.params import Helping, Motives, Needs, Community, Demography, Participation
+from sim.params import Community, Demography, Helping, Needs, Participation
 from sim.population import expected_health
 from sim.submodels import demography, helping, motives, needs, norms, observation, participation, trust
 from sim.util import gini, sigmoid
-
-from conftest import scripted_model
 
 
 def tie(model, a, b, kind=FRIEND, strength=0.5):
@@ -23,7 +22,8 @@ def tie(model, a, b, kind=FRIEND, strength=0.5):
 def test_expected_health_is_the_documented_quadratic():
     d = Demography()
     assert expected_health(np.array([75.0]), d)[0] == pytest.approx(
-        d.health_at_60 - d.health_slope * 15 - d.health_curvature * 225)
+        d.health_at_60 - d.health_slope * 15 - d.health_curvature * 225
+    )
 
 
 def test_health_without_shock_follows_ar1_deviation_and_recovers_deficit():
@@ -61,8 +61,9 @@ def test_mortality_is_gompertz_raised_by_relative_frailty():
 
 
 def test_leavers_lose_their_ties_and_newcomers_arrive_fresh_without_ties():
-    model = scripted_model(3, demography={"mortality_at_60": 0.0, "move_out_rate": 0.0, "institution_rate": 0.0,
-                                          "vacancy_fill_rate": 1.0})
+    model = scripted_model(
+        3, demography={"mortality_at_60": 0.0, "move_out_rate": 0.0, "institution_rate": 0.0, "vacancy_fill_rate": 1.0}
+    )
     tie(model, 0, 1)
     tie(model, 1, 2)
     pop = model.pop
@@ -88,8 +89,9 @@ def test_new_need_by_type_for_an_adl_disabled_lonely_resident():
     pop.loneliness[:] = 0.5
     pop.digital_literacy[:] = 0.4
     need = needs.new_need(pop, n, d)[0]
-    assert need.tolist() == pytest.approx([n.daily_living_adl, n.companionship * 0.5, n.health_support * 0.8,
-                                           n.errands * 0.6 * (1 - 0.1)])
+    assert need.tolist() == pytest.approx(
+        [n.daily_living_adl, n.companionship * 0.5, n.health_support * 0.8, n.errands * 0.6 * (1 - 0.1)]
+    )
 
 
 def test_family_and_formal_care_cover_the_documented_shares():
@@ -102,7 +104,9 @@ def test_family_and_formal_care_cover_the_documented_shares():
     alone, together = 1 - c.family_support_alone, 1 - c.family_support
     formal = 1 - c.formal_care
     assert res[0].tolist() == pytest.approx([10 * alone * formal, 10 * alone, 10 * alone * formal, 10 * alone])
-    assert res[1].tolist() == pytest.approx([10 * together * formal, 10 * together, 10 * together * formal, 10 * together])
+    assert res[1].tolist() == pytest.approx(
+        [10 * together * formal, 10 * together, 10 * together * formal, 10 * together]
+    )
 
 
 def test_capacity_is_zero_for_the_disabled_and_falls_with_age_and_family_duty():
@@ -113,24 +117,53 @@ def test_capacity_is_zero_for_the_disabled_and_falls_with_age_and_family_duty():
     pop.age[:] = [65, 65, 80]
     pop.family_duty[:] = [0.0, 0.5, 0.0]
     cap = needs.capacity(pop, hp, d)
-    assert cap.tolist() == pytest.approx([0.0, hp.max_capacity * 0.5, hp.max_capacity * (1 - 10 * hp.capacity_age_decline)])
+    assert cap.tolist() == pytest.approx(
+        [0.0, hp.max_capacity * 0.5, hp.max_capacity * (1 - 10 * hp.capacity_age_decline)]
+    )
 
 
 # -- helping --------------------------------------------------------------------------
 def test_acceptance_probability_matches_the_formula():
     hp = Helping()
-    p = helping.acceptance_probability(willingness=0.8, trust=0.6, owed=2.0, norm=0.5, self_worth=0.4, incentive=0.0,
-                                       hours=3.0, health=0.9, bad_reputation=0.25, helping=hp)
+    p = helping.acceptance_probability(
+        willingness=0.8,
+        trust=0.6,
+        owed=2.0,
+        norm=0.5,
+        self_worth=0.4,
+        incentive=0.0,
+        hours=3.0,
+        health=0.9,
+        bad_reputation=0.25,
+        helping=hp,
+    )
     obligation = (1 - math.exp(-2.0 / hp.obligation_scale)) * 0.5
-    logit = (hp.accept_intercept + hp.accept_trust * 0.6 + hp.accept_obligation * obligation + hp.accept_norm * 0.5
-             + hp.accept_self_worth * 0.4 - hp.accept_cost * 3 - hp.accept_frailty * 0.1 - hp.accept_bad_reputation * 0.25)
+    logit = (
+        hp.accept_intercept
+        + hp.accept_trust * 0.6
+        + hp.accept_obligation * obligation
+        + hp.accept_norm * 0.5
+        + hp.accept_self_worth * 0.4
+        - hp.accept_cost * 3
+        - hp.accept_frailty * 0.1
+        - hp.accept_bad_reputation * 0.25
+    )
     assert float(p) == pytest.approx(0.8 * sigmoid(logit))
 
 
 def test_a_helper_who_owes_the_requester_accepts_more_often():
     hp = Helping()
-    args = dict(willingness=1.0, trust=0.5, norm=0.5, self_worth=0.5, incentive=0.0, hours=2.0, health=1.0,
-                bad_reputation=0.0, helping=hp)
+    args = dict(
+        willingness=1.0,
+        trust=0.5,
+        norm=0.5,
+        self_worth=0.5,
+        incentive=0.0,
+        hours=2.0,
+        health=1.0,
+        bad_reputation=0.0,
+        helping=hp,
+    )
     assert helping.acceptance_probability(owed=4.0, **args) > helping.acceptance_probability(owed=0.0, **args)
 
 
@@ -200,8 +233,9 @@ def test_without_ties_or_coordinator_nobody_is_helped():
 
 
 def test_the_coordinator_relays_to_a_blockmate_and_an_exchange_tie_forms():
-    model = scripted_model(2, helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 1.0,
-                                       "rounds": 20})
+    model = scripted_model(
+        2, helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 1.0, "rounds": 20}
+    )
     model.pop.backlog[0] = [0, 0, 0, 1.0]
     model.pop.capacity_left[:] = [0.0, 5.0]
     helping.step(model)
@@ -249,8 +283,16 @@ def test_informal_sanction_can_cut_the_victims_tie_to_the_offender():
 
 
 def test_new_modes_appear_on_schedule_and_are_unregulated_until_custom_regulates_them():
-    model = scripted_model(1, norms={"mode_interval": 10, "max_modes": 1, "mode_uptake": 1.0,
-                                     "unregulated_uptake_factor": 1.0, "informal_regulation_weeks": 5})
+    model = scripted_model(
+        1,
+        norms={
+            "mode_interval": 10,
+            "max_modes": 1,
+            "mode_uptake": 1.0,
+            "unregulated_uptake_factor": 1.0,
+            "informal_regulation_weeks": 5,
+        },
+    )
     modes = model.modes
     t = np.array([1, 0])  # companionship (the first mode's type), daily living
     u = np.zeros(2)
@@ -268,8 +310,13 @@ def test_self_worth_decays_to_its_floor_and_rises_with_successful_help():
 
 
 def test_loneliness_rises_in_isolation_faster_when_alone_and_falls_with_contact():
-    L = motives.loneliness_update(np.array([0.5, 0.5, 0.5]), contact=np.array([0.0, 0.0, 2.0]),
-                                  alone=np.array([False, True, False]), rise=0.1, relief=0.2)
+    L = motives.loneliness_update(
+        np.array([0.5, 0.5, 0.5]),
+        contact=np.array([0.0, 0.0, 2.0]),
+        alone=np.array([False, True, False]),
+        rise=0.1,
+        relief=0.2,
+    )
     assert L.tolist() == pytest.approx([0.55, 0.6, 0.5 + 0.05 - 0.2])
 
 
@@ -280,8 +327,14 @@ def test_stated_willingness_is_the_documented_logistic():
     pop.loneliness[:] = 0.3
     pop.belonging[:] = 0.4
     w = participation.willingness(pop, p)[0]
-    logit = (p.willingness_intercept + p.willingness_trust * 0.5 + p.willingness_norm * 0.5 + p.willingness_self_worth * 0.5
-             + p.willingness_loneliness * 0.3 + p.willingness_belonging * 0.4)
+    logit = (
+        p.willingness_intercept
+        + p.willingness_trust * 0.5
+        + p.willingness_norm * 0.5
+        + p.willingness_self_worth * 0.5
+        + p.willingness_loneliness * 0.3
+        + p.willingness_belonging * 0.4
+    )
     assert w == pytest.approx(sigmoid(logit))
 
 

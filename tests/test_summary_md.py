@@ -22,8 +22,14 @@ def runs_table(points: int = 1) -> pd.DataFrame:
     for scenario in ("baseline", "b"):
         for point in range(points):
             for replicate in range(4):
-                row = {"run_id": f"{scenario}.p{point}.r{replicate}", "scenario": scenario, "point": point,
-                       "helping.rounds": 2 + 2 * point, "replicate": replicate, "status": "ok"}
+                row = {
+                    "run_id": f"{scenario}.p{point}.r{replicate}",
+                    "scenario": scenario,
+                    "point": point,
+                    "helping.rounds": 2 + 2 * point,
+                    "replicate": replicate,
+                    "status": "ok",
+                }
                 row.update({m: float(rng.uniform(0.1, 0.6)) for m in SUSTAINABILITY_METRICS})
                 row["collapsed"] = scenario == "b" and replicate == 0
                 row["budget_spent"] = 0.0 if scenario == "baseline" else 123456.789
@@ -86,8 +92,12 @@ def test_a_single_design_point_is_not_mentioned_and_several_are_named_by_their_v
     assert "design point" not in markdown() and "helping.rounds" not in markdown()
     text = markdown(points=2)
     body = table_rows(text, "Participation and coverage")[2:]
-    assert [r[0] for r in body] == ["Baseline — helping.rounds=2", "Baseline — helping.rounds=4",
-                                    "b — helping.rounds=2", "b — helping.rounds=4"]
+    assert [r[0] for r in body] == [
+        "Baseline — helping.rounds=2",
+        "Baseline — helping.rounds=4",
+        "b — helping.rounds=2",
+        "b — helping.rounds=4",
+    ]
     assert "one combination of the design's parameter values" in text
 
 
@@ -107,6 +117,7 @@ def test_half_lives_undefined_in_every_run_are_left_out_with_a_sentence_saying_s
 
 def test_latex_tables_count_collapses_mark_na_half_lives_and_leave_out_undefined_ones():
     from sim.report.tables import effects_latex, sustainability_latex
+
     summary = summary_table(runs_table(), [], "baseline", SUSTAINABILITY_METRICS)
     metrics = list(dict.fromkeys(summary["metric"]))
     text = sustainability_latex(summary, metrics, Labels("en"), 4, None)
@@ -123,7 +134,8 @@ def test_a_sweep_without_successful_runs_gets_a_summary_without_empty_sections()
     runs["status"] = "failed"
     for metric in SUSTAINABILITY_METRICS:
         runs[metric] = None
-    text = summary_markdown(summary_table(runs, [], "baseline", SUSTAINABILITY_METRICS), Labels("en"), "demo",
-                            "baseline", 4)
+    text = summary_markdown(
+        summary_table(runs, [], "baseline", SUSTAINABILITY_METRICS), Labels("en"), "demo", "baseline", 4
+    )
     assert "0 runs succeeded and 8 failed" in text
     assert "###" not in text and "Paired differences" not in text and "half-life" not in text

@@ -2,13 +2,12 @@
 
 import numpy as np
 import pytest
+from conftest import SCENARIOS
+from test_scenarios_cli import mutualaid
 
 from sim.model import CommunityModel
 from sim.network import NEIGHBOUR
 from sim.scenario import ScenarioError, load_scenario
-
-from conftest import SCENARIOS
-from test_scenarios_cli import mutualaid
 
 
 def survey(tmp_path, residents: str, edges: str | None = None, extra: str = ""):
@@ -47,19 +46,34 @@ def test_the_shipped_survey_example_runs():
     assert len(model.records) == 10 and model.records[0]["residents"] > 0
 
 
-@pytest.mark.parametrize("residents, edges, expected", [
-    ("id,health\na,0.5\n", None, "residents.csv: age: required column is missing"),
-    ("id,age\na,70\na,71\n", None, "residents.csv: row 3: id: duplicate id (the same as row 2)"),
-    ("id,age,health\na,70,1.5\n", None, "residents.csv: row 2: health: must be a number in [0, 1]"),
-    ("id,age,health\na,70,\n", None, "residents.csv: row 2: health: must be a number in [0, 1] (the cell is empty)"),
-    ("id,age\na,45\n", None, "residents.csv: row 2: age: must be a number from 60 to below 105"),
-    ("id,age,education\na,70,phd\n", None, "row 2: education: must be one of"),
-    ("id,age,wealth\na,70,3\n", None, "residents.csv: header column 3: not a known column"),
-    ("id,age\na,70\nb,71\n", "source,target\na,zz\n", "edges.csv: row 2: target: unknown resident id"),
-    ("id,age\na,70\nb,71\n", "source\na\n", "edges.csv: target: required column is missing"),
-    ("id,age\na,70\nb,71\n", "source,target\na,a\n", "edges.csv: row 2: target: a resident cannot be tied to themselves"),
-    ("id,age\na,70\nb,71\n", "source,target,strength\na,b,2\n", "edges.csv: row 2: strength: must be a number in [0, 1]"),
-])
+@pytest.mark.parametrize(
+    "residents, edges, expected",
+    [
+        ("id,health\na,0.5\n", None, "residents.csv: age: required column is missing"),
+        ("id,age\na,70\na,71\n", None, "residents.csv: row 3: id: duplicate id (the same as row 2)"),
+        ("id,age,health\na,70,1.5\n", None, "residents.csv: row 2: health: must be a number in [0, 1]"),
+        (
+            "id,age,health\na,70,\n",
+            None,
+            "residents.csv: row 2: health: must be a number in [0, 1] (the cell is empty)",
+        ),
+        ("id,age\na,45\n", None, "residents.csv: row 2: age: must be a number from 60 to below 105"),
+        ("id,age,education\na,70,phd\n", None, "row 2: education: must be one of"),
+        ("id,age,wealth\na,70,3\n", None, "residents.csv: header column 3: not a known column"),
+        ("id,age\na,70\nb,71\n", "source,target\na,zz\n", "edges.csv: row 2: target: unknown resident id"),
+        ("id,age\na,70\nb,71\n", "source\na\n", "edges.csv: target: required column is missing"),
+        (
+            "id,age\na,70\nb,71\n",
+            "source,target\na,a\n",
+            "edges.csv: row 2: target: a resident cannot be tied to themselves",
+        ),
+        (
+            "id,age\na,70\nb,71\n",
+            "source,target,strength\na,b,2\n",
+            "edges.csv: row 2: strength: must be a number in [0, 1]",
+        ),
+    ],
+)
 def test_bad_survey_files_are_reported_by_file_row_and_column(tmp_path, residents, edges, expected):
     path = survey(tmp_path, residents, edges)
     with pytest.raises(ScenarioError) as err:
@@ -78,8 +92,7 @@ def test_a_missing_survey_file_is_named(tmp_path):
 
 def test_surveyed_buildings_of_any_size_are_where_neighbours_meet(tmp_path):
     rows = ["id,age,building,block"] + [f"r{i},{65 + i % 20},{b},0" for i, b in enumerate([0] * 3 + [1] * 1 + [2] * 7)]
-    path = survey(tmp_path, "\n".join(rows) + "\n",
-                  extra="[network]\nneighbour_ties = 6.0\nneighbour_meeting = 0.5\n")
+    path = survey(tmp_path, "\n".join(rows) + "\n", extra="[network]\nneighbour_ties = 6.0\nneighbour_meeting = 0.5\n")
     model = CommunityModel(load_scenario(path, ["simulation.weeks=30"]), rng=3)
     model.run()
     net, pop = model.net, model.pop

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from test_experiments import TINY, assert_same_results, experiment, run_files, runs_of, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,8 +25,12 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 
 def start_sweep(path: Path, out: Path, *extra: str, stderr=subprocess.DEVNULL) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out), *extra],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+    return subprocess.Popen(
+        [sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out), *extra],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
 
 
 def wait_for_runs(process: subprocess.Popen, out: Path, count: int) -> None:
@@ -132,6 +135,7 @@ def test_ctrl_c_while_the_compiled_kernels_load_interrupts_the_sweep(workers, tm
 
 # -- Dask ---------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -141,9 +145,20 @@ def free_port() -> int:
 def test_a_dask_scheduler_without_workers_fails_after_the_timeout_with_one_line(tmp_path):
     pytest.importorskip("distributed")
     port = free_port()
-    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                                  "--port", str(port), "--no-dashboard"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    scheduler = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-dashboard",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -152,16 +167,35 @@ def test_a_dask_scheduler_without_workers_fails_after_the_timeout_with_one_line(
                     break
             time.sleep(0.1)
         address = f"tcp://127.0.0.1:{port}"
-        done = subprocess.run([sys.executable, "-m", "sim", "sweep", str(ROOT / "experiments" / "tiny.toml"),
-                               "--out", str(tmp_path / "out"), "--scheduler", address, "--scheduler-timeout", "2",
-                               "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                "sweep",
+                str(ROOT / "experiments" / "tiny.toml"),
+                "--out",
+                str(tmp_path / "out"),
+                "--scheduler",
+                address,
+                "--scheduler-timeout",
+                "2",
+                "--quiet",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         scheduler.terminate()
         scheduler.wait(timeout=30)
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert done.returncode == 2, done.stderr
-    assert errors == [f"error: --scheduler {address}: the Dask scheduler has no worker after 2 s "
-                      f"(--scheduler-timeout); start workers with: dask worker {address} --nthreads 1"]
+    assert errors == [
+        f"error: --scheduler {address}: the Dask scheduler has no worker after 2 s "
+        f"(--scheduler-timeout); start workers with: dask worker {address} --nthreads 1"
+    ]
     assert "Traceback" not in done.stderr
 
 
@@ -181,13 +215,18 @@ def test_local_dask_cluster_listens_on_loopback_only():
 
     with open_pool(1, "local", scheduler_timeout=60) as pool:
         processes = [psutil.Process(), *psutil.Process().children(recursive=True)]
-        listening = {(c.laddr.ip, c.laddr.port) for p in processes for c in p.net_connections(kind="inet")
-                     if c.status == psutil.CONN_LISTEN}
+        listening = {
+            (c.laddr.ip, c.laddr.port)
+            for p in processes
+            for c in p.net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN
+        }
         assert "127.0.0.1" in pool.description
     assert listening and all(ip == "127.0.0.1" for ip, _ in listening), listening
 
 
 # -- progress -------------------------------------------------------------------------------
+
 
 def test_a_sweep_logging_to_a_file_writes_progress_lines_while_it_runs(tmp_path):
     path = experiment(tmp_path, replicates=10, weeks=20, name="small")  # 20 runs
@@ -245,7 +284,9 @@ def test_a_folder_being_written_names_the_process_holding_it(tmp_path, capsys):
     out = tmp_path / "busy"
     with ResultsStore(out).locked():
         assert sweep(TINY, "--workers", "1", "--out", out) == 2
-    assert capsys.readouterr().err == f"error: {out}: another sweep (process {os.getpid()}) is writing into this folder\n"
+    assert (
+        capsys.readouterr().err == f"error: {out}: another sweep (process {os.getpid()}) is writing into this folder\n"
+    )
 
 
 def test_a_second_ctrl_c_while_results_are_consolidated_leaves_a_finished_manifest(tmp_path, monkeypatch):

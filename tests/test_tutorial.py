@@ -6,18 +6,18 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 import sim
-
-from conftest import ROOT
 
 TUTORIAL = ROOT / "docs" / "tutorial.py"
 
 
 def test_the_tutorial_runs_as_a_plain_script_and_writes_its_figure(tmp_path):
     env = {**os.environ, "TUTORIAL_OUT": str(tmp_path), "MPLBACKEND": "Agg"}
-    result = subprocess.run([sys.executable, str(TUTORIAL)], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(TUTORIAL)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     assert "paired replicates" in result.stdout
     assert (tmp_path / "tutorial_comparison.png").stat().st_size > 0

@@ -19,12 +19,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from sim.experiments.schema import Limits  # light: pydantic and the parameter schema, as sim.cli imports
 from sim.scenario import ScenarioError
@@ -66,43 +66,77 @@ def _seconds(text: str) -> float:
 
 def _data_root_option(parser: argparse.ArgumentParser) -> None:
     """``--data-root DIR``: where survey data files may lie besides the folder of the file naming them."""
-    parser.add_argument("--data-root", action="append", type=Path, default=[], metavar="DIR",
-                        help="a folder whose files scenarios may use as survey data files, besides the folder of "
-                             "the file naming them (repeatable; see docs/scenarios.md)")
+    parser.add_argument(
+        "--data-root",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="a folder whose files scenarios may use as survey data files, besides the folder of "
+        "the file naming them (repeatable; see docs/scenarios.md)",
+    )
 
 
 def register_sweep(sub: argparse._SubParsersAction) -> None:
     """Add the ``sweep`` subcommand to the ``mutualaid`` parser."""
     sweep = sub.add_parser(
-        "sweep", help="run an experiment (scenarios × design × replicates) into a results folder",
+        "sweep",
+        help="run an experiment (scenarios × design × replicates) into a results folder",
         description="Run every scenario of an experiment file at every design point for every replicate, "
-                    "writing each finished run to the results folder at once (see docs/experiments.md).")
+        "writing each finished run to the results folder at once (see docs/experiments.md).",
+    )
     sweep.add_argument("experiment", help="experiment file (TOML)")
-    sweep.add_argument("--workers", type=_positive, metavar="N",
-                       help="runs at once (default: the number of CPUs); 1 runs in this process, without a pool")
-    sweep.add_argument("--scheduler", metavar="ADDRESS|local",
-                       help="run on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a "
-                            "LocalCluster of --workers single-threaded workers")
-    sweep.add_argument("--scheduler-timeout", type=_seconds, metavar="S", default=DEFAULT_SCHEDULER_TIMEOUT,
-                       help="seconds to wait for a --scheduler ADDRESS to answer and to have a worker "
-                            f"(default {DEFAULT_SCHEDULER_TIMEOUT:g})")
+    sweep.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="runs at once (default: the number of CPUs); 1 runs in this process, without a pool",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS|local",
+        help="run on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a "
+        "LocalCluster of --workers single-threaded workers",
+    )
+    sweep.add_argument(
+        "--scheduler-timeout",
+        type=_seconds,
+        metavar="S",
+        default=DEFAULT_SCHEDULER_TIMEOUT,
+        help="seconds to wait for a --scheduler ADDRESS to answer and to have a worker "
+        f"(default {DEFAULT_SCHEDULER_TIMEOUT:g})",
+    )
     sweep.add_argument("--out", metavar="DIR", help="results folder (default: results/<experiment name>)")
-    sweep.add_argument("--resume", action="store_true",
-                       help="continue a sweep in its results folder: run only the runs it does not have")
-    sweep.add_argument("--retry-failed", action="store_true",
-                       help="with --resume (implied): also rerun the runs that failed")
+    sweep.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a sweep in its results folder: run only the runs it does not have",
+    )
+    sweep.add_argument(
+        "--retry-failed", action="store_true", help="with --resume (implied): also rerun the runs that failed"
+    )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
     _data_root_option(sweep)
-    sweep.add_argument("--max-runs", type=_positive, metavar="N", default=Limits.runs,
-                       help=f"refuse a sweep of more runs (default {Limits.runs:,}; see docs/experiments.md)")
-    sweep.add_argument("--max-resident-weeks", type=_positive, metavar="N", default=Limits.resident_weeks,
-                       help=f"refuse a sweep of more residents × simulated weeks summed over its runs "
-                            f"(default {Limits.resident_weeks:.0e})")
+    sweep.add_argument(
+        "--max-runs",
+        type=_positive,
+        metavar="N",
+        default=Limits.runs,
+        help=f"refuse a sweep of more runs (default {Limits.runs:,}; see docs/experiments.md)",
+    )
+    sweep.add_argument(
+        "--max-resident-weeks",
+        type=_positive,
+        metavar="N",
+        default=Limits.resident_weeks,
+        help=f"refuse a sweep of more residents × simulated weeks summed over its runs "
+        f"(default {Limits.resident_weeks:.0e})",
+    )
     sweep.set_defaults(func=cmd_sweep)
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _last_line(text: str | None) -> str:
@@ -147,8 +181,15 @@ def sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _execute(session: Session, experiment: Experiment, todo: list[PlannedRun], args: argparse.Namespace,
-             store: ResultsStore, lock_fd: int | None, on_start: Callable[[str], None]) -> None:
+def _execute(
+    session: Session,
+    experiment: Experiment,
+    todo: list[PlannedRun],
+    args: argparse.Namespace,
+    store: ResultsStore,
+    lock_fd: int | None,
+    on_start: Callable[[str], None],
+) -> None:
     """Run ``todo`` on the chosen executor, counting into ``session`` and reporting
     progress (sim/progress.py). Ctrl-C and SIGTERM propagate, after the pool is
     closed, also from its start-up."""
@@ -162,6 +203,7 @@ def _execute(session: Session, experiment: Experiment, todo: list[PlannedRun], a
         on_start(pool.description)
         # created after the pool: a forked pool must start before any thread
         with Progress(len(todo), f"sweep {experiment.name}", quiet=args.quiet) as progress:
+
             def on_done(outcome: RunOutcome | None) -> None:
                 if outcome is None:
                     session.counts["lost"] += 1
@@ -180,8 +222,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.runner import provenance
 
     check_scheduler(args.scheduler)
-    experiment = load_experiment(args.experiment, Limits(args.max_runs, args.max_resident_weeks),
-                                 data_roots=args.data_root)
+    experiment = load_experiment(
+        args.experiment, Limits(args.max_runs, args.max_resident_weeks), data_roots=args.data_root
+    )
     out = Path(args.out) if args.out else Path("results") / experiment.name
     resume = args.resume or args.retry_failed
     store = ResultsStore(out)
@@ -194,16 +237,30 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         recorded = store.recorded() if manifest is not None else {}
         not_rerun = {"ok"} if args.retry_failed else {"ok", "failed"}
         todo = [run for run in experiment.runs if recorded.get(run.run_id) not in not_rerun]
-        entry: dict[str, Any] = {"provenance": provenance(command), "executor": None, "started": _now(),
-                                 "finished": None, "to_run": len(todo)}
+        entry: dict[str, Any] = {
+            "provenance": provenance(command),
+            "executor": None,
+            "started": _now(),
+            "finished": None,
+            "to_run": len(todo),
+        }
         if manifest is None:
-            manifest = {"format": FORMAT, "fingerprint": experiment.fingerprint(),
-                        "experiment": experiment.resolved(), "runs": [r.as_record() for r in experiment.runs],
-                        "provenance": entry["provenance"], "started": entry["started"], "finished": None,
-                        "sessions": []}
+            manifest = {
+                "format": FORMAT,
+                "fingerprint": experiment.fingerprint(),
+                "experiment": experiment.resolved(),
+                "runs": [r.as_record() for r in experiment.runs],
+                "provenance": entry["provenance"],
+                "started": entry["started"],
+                "finished": None,
+                "sessions": [],
+            }
         elif manifest["provenance"].get("git_commit") != entry["provenance"]["git_commit"]:
-            print(f"warning: resuming with code at commit {entry['provenance']['git_commit']}; the sweep "
-                  f"started at {manifest['provenance'].get('git_commit')} (both are in the manifest)", file=sys.stderr)
+            print(
+                f"warning: resuming with code at commit {entry['provenance']['git_commit']}; the sweep "
+                f"started at {manifest['provenance'].get('git_commit')} (both are in the manifest)",
+                file=sys.stderr,
+            )
         manifest["sessions"].append(entry)
         manifest["status"] = "running"
         session = Session()
@@ -213,16 +270,21 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             write_json(store.manifest_path, manifest)
 
         spec = experiment.spec
-        shape = f"{len(spec.scenarios)} scenarios × {len(experiment.points)} design points × {spec.replicates} replicates"
+        shape = (
+            f"{len(spec.scenarios)} scenarios × {len(experiment.points)} design points × {spec.replicates} replicates"
+        )
         done = sum(status == "ok" for status in recorded.values())
         failed = sum(status == "failed" for status in recorded.values())
         share = len(todo) / len(experiment.runs)
         clock = time.perf_counter()
         try:  # an interruption from here on is recorded, so the manifest never stays "running"
             write_json(store.manifest_path, manifest)
-            print(f"{experiment.name}: {len(experiment.runs)} runs ({shape}); in {out} already {done} ok, {failed} "
-                  f"failed; {len(todo)} to run (about {format_hours(experiment.size.share(share).estimated_seconds)} "
-                  f"of model time)", file=sys.stderr)
+            print(
+                f"{experiment.name}: {len(experiment.runs)} runs ({shape}); in {out} already {done} ok, {failed} "
+                f"failed; {len(todo)} to run (about {format_hours(experiment.size.share(share).estimated_seconds)} "
+                f"of model time)",
+                file=sys.stderr,
+            )
             if todo:
                 _execute(session, experiment, todo, args, store, lock_fd, on_start)
         except KeyboardInterrupt as exc:
@@ -239,19 +301,30 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             runs = store.consolidate(experiment)
             statuses = runs["status"].value_counts().to_dict()
             total = {status: int(statuses.get(status, 0)) for status in ("ok", "failed", "pending")}
-            entry.update({"finished": _now(), "wall_seconds": round(wall, 3),
-                          "model_seconds": round(session.model_seconds, 3),
-                          "interrupted": session.interrupted is not None, "signal": session.interrupted,
-                          **session.counts})
+            entry.update(
+                {
+                    "finished": _now(),
+                    "wall_seconds": round(wall, 3),
+                    "model_seconds": round(session.model_seconds, 3),
+                    "interrupted": session.interrupted is not None,
+                    "signal": session.interrupted,
+                    **session.counts,
+                }
+            )
             manifest["finished"] = entry["finished"]
             manifest["counts"] = total
-            manifest["status"] = "complete" if total["ok"] == len(experiment.runs) else (
-                "interrupted" if session.interrupted else "incomplete")
+            manifest["status"] = (
+                "complete"
+                if total["ok"] == len(experiment.runs)
+                else ("interrupted" if session.interrupted else "incomplete")
+            )
             write_json(store.manifest_path, manifest)
 
-    print(f"{experiment.name}: {total['ok']} ok, {total['failed']} failed, {total['pending']} pending of "
-          f"{len(experiment.runs)} runs (this session: {session.counts['ok']} ok, {session.counts['failed']} failed "
-          f"in {wall:.1f} s{', ' + session.executor if session.executor else ''})")
+    print(
+        f"{experiment.name}: {total['ok']} ok, {total['failed']} failed, {total['pending']} pending of "
+        f"{len(experiment.runs)} runs (this session: {session.counts['ok']} ok, {session.counts['failed']} failed "
+        f"in {wall:.1f} s{', ' + session.executor if session.executor else ''})"
+    )
     failed = runs[runs["status"] == "failed"]
     for _, row in failed.head(SHOWN_FAILURES).iterrows():
         print(f"  failed {row['run_id']}: {_last_line(row['error'])}")
@@ -265,9 +338,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"  … and {len(session.lost) - SHOWN_FAILURES} more not recorded")
     if total["pending"]:
         print("  some runs are still pending: --resume runs them")
-    print(f"results: {out}/ (manifest.json, runs.parquet, summary.csv, summary.md"
-          f"{', weekly.parquet' if (out / 'weekly.parquet').exists() else ''}"
-          f"{', agents.parquet' if (out / 'agents.parquet').exists() else ''})")
+    print(
+        f"results: {out}/ (manifest.json, runs.parquet, summary.csv, summary.md"
+        f"{', weekly.parquet' if (out / 'weekly.parquet').exists() else ''}"
+        f"{', agents.parquet' if (out / 'agents.parquet').exists() else ''})"
+    )
     if session.interrupted:
         return EXIT_INTERRUPTED[session.interrupted]
     return EXIT_OK if total["ok"] == len(experiment.runs) else EXIT_INCOMPLETE

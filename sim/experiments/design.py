@@ -57,8 +57,7 @@ def explicit_rows(parameters: list[str], rows: list[list[Any]]) -> list[Point]:
 def salib_problem(parameters: list[Parameter], bounds: dict[str, list[float]]) -> dict[str, Any]:
     """SALib's problem description: names and the bounds the sampler draws within."""
     widened = [
-        [float(bounds[p.path][0]), float(bounds[p.path][1]) + (1.0 if p.kind == "integer" else 0.0)]
-        for p in parameters
+        [float(bounds[p.path][0]), float(bounds[p.path][1]) + (1.0 if p.kind == "integer" else 0.0)] for p in parameters
     ]
     return {"num_vars": len(parameters), "names": [p.path for p in parameters], "bounds": widened}
 

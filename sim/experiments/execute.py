@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -96,7 +96,7 @@ class RunOutcome:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def thinned(weekly: pd.DataFrame, every: int) -> pd.DataFrame:
@@ -130,13 +130,15 @@ def execute_run(task: RunTask) -> RunOutcome:
         weekly, summary = result.weekly, result.summary
         agents = agent_snapshot(model) if task.agent_snapshots else None
     except Exception:  # the model's failure is this run's result; the sweep goes on
-        return RunOutcome(run, "failed", traceback.format_exc(), {}, None, None,
-                          time.perf_counter() - clock, started, _now())
+        return RunOutcome(
+            run, "failed", traceback.format_exc(), {}, None, None, time.perf_counter() - clock, started, _now()
+        )
     kept = thinned(weekly, task.weekly_every) if task.weekly_every > 0 else None
     return RunOutcome(run, "ok", None, summary, kept, agents, time.perf_counter() - clock, started, _now())
 
 
 # -- executors -----------------------------------------------------------------------
+
 
 class InProcessExecutor(Executor):
     """Runs each task in the calling thread when it is submitted."""
@@ -224,8 +226,12 @@ def worker_start_method() -> str:
     chosen = os.environ.get(START_METHOD_VARIABLE)
     if chosen:
         if chosen not in multiprocessing.get_all_start_methods():
-            raise ScenarioError([f"${START_METHOD_VARIABLE}={chosen!r}: allowed here: "
-                                 + ", ".join(multiprocessing.get_all_start_methods())])
+            raise ScenarioError(
+                [
+                    f"${START_METHOD_VARIABLE}={chosen!r}: allowed here: "
+                    + ", ".join(multiprocessing.get_all_start_methods())
+                ]
+            )
         return chosen
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return "fork"
@@ -269,8 +275,12 @@ def _process_pool(workers: int, private_fds: tuple[int, ...], on_executor: Calla
     interrupted, so that a Ctrl-C during start-up still closes it."""
     method = worker_start_method()
     parent = None if method == "forkserver" else os.getpid()
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                   initializer=_worker_init, initargs=(parent, tuple(private_fds)))
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_worker_init,
+        initargs=(parent, tuple(private_fds)),
+    )
     on_executor(Pool(executor, workers, f"process pool, {workers} workers", partial(_close_process_pool, executor)))
     if method == "fork":
         _warm_up()  # compiled once here, inherited by every worker
@@ -315,8 +325,9 @@ def _close_process_pool(executor: ProcessPoolExecutor, abandon: bool) -> None:
 
 
 @contextmanager
-def open_pool(workers: int, scheduler: str | None, private_fds: tuple[int, ...] = (), *,
-              scheduler_timeout: float) -> Iterator[Pool]:
+def open_pool(
+    workers: int, scheduler: str | None, private_fds: tuple[int, ...] = (), *, scheduler_timeout: float
+) -> Iterator[Pool]:
     """The executor for ``--workers``/``--scheduler``. Closed on exit: after the
     submitted runs finish, or at once (pending runs cancelled, pool workers ended)
     when leaving on an exception such as Ctrl-C, also one during start-up.
@@ -349,14 +360,22 @@ def check_scheduler(scheduler: str | None) -> None:
     try:
         from distributed.comm import get_address_host_port
     except ImportError:
-        raise ScenarioError(["--scheduler needs Dask distributed: from the repository root, .venv/bin/pip install -c constraints.txt -e '.[dask]'"]) from None
+        raise ScenarioError(
+            [
+                "--scheduler needs Dask distributed: from the repository root, .venv/bin/pip install -c constraints.txt -e '.[dask]'"
+            ]
+        ) from None
     if scheduler == "local":
         return
     try:
         get_address_host_port(scheduler)
     except ValueError as exc:
-        raise ScenarioError([f"--scheduler {scheduler}: not a Dask scheduler address ({exc}); expected "
-                             f"'local' or SCHEME://HOST:PORT such as tcp://head:8786"]) from None
+        raise ScenarioError(
+            [
+                f"--scheduler {scheduler}: not a Dask scheduler address ({exc}); expected "
+                f"'local' or SCHEME://HOST:PORT such as tcp://head:8786"
+            ]
+        ) from None
 
 
 def _dask_pool(workers: int, scheduler: str, timeout: float) -> Pool:
@@ -372,8 +391,9 @@ def _dask_pool(workers: int, scheduler: str, timeout: float) -> Pool:
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address="127.0.0.1:0")
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+        )
         client = Client(cluster)
         where = "local Dask cluster"
     else:
@@ -381,16 +401,24 @@ def _dask_pool(workers: int, scheduler: str, timeout: float) -> Pool:
         try:
             client = Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError) as exc:
-            raise ScenarioError([f"--scheduler {scheduler}: cannot reach the Dask scheduler within {timeout:g} s "
-                                 f"(--scheduler-timeout) ({exc})"]) from None
+            raise ScenarioError(
+                [
+                    f"--scheduler {scheduler}: cannot reach the Dask scheduler within {timeout:g} s "
+                    f"(--scheduler-timeout) ({exc})"
+                ]
+            ) from None
         where = f"Dask scheduler {scheduler}"
         try:
             client.wait_for_workers(1, timeout=timeout)
         except TimeoutError:
             client.close()
-            raise ScenarioError([f"--scheduler {scheduler}: the Dask scheduler has no worker after {timeout:g} s "
-                                 f"(--scheduler-timeout); start workers with: dask worker {scheduler} "
-                                 f"--nthreads 1"]) from None
+            raise ScenarioError(
+                [
+                    f"--scheduler {scheduler}: the Dask scheduler has no worker after {timeout:g} s "
+                    f"(--scheduler-timeout); start workers with: dask worker {scheduler} "
+                    f"--nthreads 1"
+                ]
+            ) from None
     threads = sum(client.nthreads().values())
     executor = client.get_executor(pure=False)
 
@@ -400,11 +428,13 @@ def _dask_pool(workers: int, scheduler: str, timeout: float) -> Pool:
         if cluster is not None:
             cluster.close()
 
-    return Pool(executor, max(threads, workers), f"{where}, {threads} worker threads, dashboard {client.dashboard_link}",
-                close)
+    return Pool(
+        executor, max(threads, workers), f"{where}, {threads} worker threads, dashboard {client.dashboard_link}", close
+    )
 
 
 # -- the sweep loop --------------------------------------------------------------------
+
 
 def submission_order(runs: list[PlannedRun], experiment: Experiment) -> list[PlannedRun]:
     """Replicate by replicate, so an interrupted sweep has balanced comparisons."""
@@ -468,4 +498,3 @@ def run_sweep(
         raise
     lost.extend((run.run_id, "not started: the executor broke") for run in pending)
     return lost
-

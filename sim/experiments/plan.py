@@ -23,9 +23,9 @@ import copy
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -62,6 +62,7 @@ MAX_POINT_PROBLEMS = 12
 SEEDED_BY_EXPERIMENT = "simulation.seed"
 SURVEY_PATHS = tuple(f"community.{name}" for name in DATA_FILES)
 
+
 @dataclass(frozen=True)
 class RunSize:
     """How much simulating a set of runs is: runs, simulated weeks (burn-in included)
@@ -74,8 +75,11 @@ class RunSize:
     @property
     def estimated_seconds(self) -> float:
         """Model time on one worker at :data:`~sim.experiments.schema.RUN_COST`."""
-        return (self.runs * RUN_COST["run"] + self.weeks * RUN_COST["week"]
-                + self.resident_weeks * RUN_COST["resident_week"])
+        return (
+            self.runs * RUN_COST["run"]
+            + self.weeks * RUN_COST["week"]
+            + self.resident_weeks * RUN_COST["resident_week"]
+        )
 
     def share(self, fraction: float) -> RunSize:
         """This size scaled (the runs left to do of a resumed sweep, say)."""
@@ -102,8 +106,14 @@ class PlannedRun:
     seed: int
 
     def as_record(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "scenario": self.scenario, "point": self.point,
-                "parameters": self.parameters, "replicate": self.replicate, "seed": self.seed}
+        return {
+            "run_id": self.run_id,
+            "scenario": self.scenario,
+            "point": self.point,
+            "parameters": self.parameters,
+            "replicate": self.replicate,
+            "seed": self.seed,
+        }
 
 
 @dataclass
@@ -154,29 +164,36 @@ class Experiment:
     def resolved(self) -> dict[str, Any]:
         """The experiment as resolved, for the manifest (JSON-ready; a copy)."""
         spec = self.spec
-        return copy.deepcopy({
-            "name": spec.name,
-            "description": spec.description,
-            "file": str(self.path),
-            "reference": self.reference,
-            "replicates": spec.replicates,
-            "root_seed": spec.root_seed,
-            "seeds": self.seeds,
-            "weeks": spec.weeks,
-            "residents": spec.residents,
-            "store": spec.store.model_dump(),
-            "scenarios": [
-                {"name": s.name, "file": s.file, "set": s.set, "scenario": self.scenario_dumps[s.name],
-                 "input_files": self.input_files[s.name]}
-                for s in spec.scenarios
-            ],
-            "design": {
-                **spec.design.model_dump(),
-                "parameters": self.parameter_names,
-                "points": self.points,
-                "problem": self.problem,
-            },
-        })
+        return copy.deepcopy(
+            {
+                "name": spec.name,
+                "description": spec.description,
+                "file": str(self.path),
+                "reference": self.reference,
+                "replicates": spec.replicates,
+                "root_seed": spec.root_seed,
+                "seeds": self.seeds,
+                "weeks": spec.weeks,
+                "residents": spec.residents,
+                "store": spec.store.model_dump(),
+                "scenarios": [
+                    {
+                        "name": s.name,
+                        "file": s.file,
+                        "set": s.set,
+                        "scenario": self.scenario_dumps[s.name],
+                        "input_files": self.input_files[s.name],
+                    }
+                    for s in spec.scenarios
+                ],
+                "design": {
+                    **spec.design.model_dump(),
+                    "parameters": self.parameter_names,
+                    "points": self.points,
+                    "problem": self.problem,
+                },
+            }
+        )
 
     def fingerprint(self) -> str:
         """Hash of everything that determines the runs' results (not the description
@@ -235,8 +252,9 @@ def anchored(point: Point, base: Path, data_roots: Sequence[Path] = ()) -> Point
     return out
 
 
-def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str],
-                     data_roots: Sequence[Path] = ()) -> tuple[dict, dict, dict]:
+def _scenario_tables(
+    path: Path, spec: ExperimentFile, problems: list[str], data_roots: Sequence[Path] = ()
+) -> tuple[dict, dict, dict]:
     """Each scenario's table (file, set, weeks, residents), its validated dump and the
     hashes of the survey files it reads."""
     tables: dict[str, dict[str, Any]] = {}
@@ -246,8 +264,10 @@ def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str],
         where = f"{path}: scenarios[{i}]"
         file = path.parent / entry.file
         if not file.is_file():
-            problems.append(f"{where}.file: scenario file {entry.file!r} not found (looked for {file}; "
-                            f"paths are relative to the experiment file)")
+            problems.append(
+                f"{where}.file: scenario file {entry.file!r} not found (looked for {file}; "
+                f"paths are relative to the experiment file)"
+            )
             continue
         try:
             data = resolve_extends(file, data_roots=data_roots)
@@ -255,8 +275,9 @@ def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str],
             problems.extend(f"{where} ({entry.name}): {line}" for line in exc.problems)
             continue
         try:
-            data = apply_sandboxed_overrides(data, entry.set, path.parent, data_roots, f"{where}.set",
-                                             "the experiment file's folder")
+            data = apply_sandboxed_overrides(
+                data, entry.set, path.parent, data_roots, f"{where}.set", "the experiment file's folder"
+            )
         except ScenarioError as exc:
             problems.extend(f"{where}.set: {line.removeprefix('--set ')}" for line in exc.problems)
             continue
@@ -268,14 +289,17 @@ def _scenario_tables(path: Path, spec: ExperimentFile, problems: list[str],
         try:
             scenario = check_survey(validate_data(data, source))
         except ScenarioError as exc:
-            problems.extend(line if line.startswith(str(path)) else f"{where} ({entry.name}): {line}"
-                            for line in exc.problems)
+            problems.extend(
+                line if line.startswith(str(path)) else f"{where} ({entry.name}): {line}" for line in exc.problems
+            )
             continue
         survey = scenario.community.residents_file
         if survey is not None:
             if spec.residents is not None:
-                problems.append(f"{path}: residents: scenario {entry.name!r} takes its residents from the survey "
-                                f"{survey}; drop the experiment's residents or use another scenario")
+                problems.append(
+                    f"{path}: residents: scenario {entry.name!r} takes its residents from the survey "
+                    f"{survey}; drop the experiment's residents or use another scenario"
+                )
                 continue
             _set_path(data, "community.residents", scenario.community.residents)
         tables[entry.name] = data
@@ -295,7 +319,9 @@ def _design_parameters(path: Path, spec: ExperimentFile, problems: list[str]) ->
             problems.append(f"{path}: design.parameters: a parameter is named more than once")
         for i, row in enumerate(design.rows):
             if len(row) != len(design.parameters):
-                problems.append(f"{path}: design.rows[{i}]: has {len(row)} values for {len(design.parameters)} parameters")
+                problems.append(
+                    f"{path}: design.rows[{i}]: has {len(row)} values for {len(design.parameters)} parameters"
+                )
     elif isinstance(design, (LatinHypercubeDesign, SobolDesign, MorrisDesign)):
         named = [(f"design.bounds.{name}", name) for name in design.bounds]
     else:
@@ -308,7 +334,9 @@ def _design_parameters(path: Path, spec: ExperimentFile, problems: list[str]) ->
     parameters = []
     for where, name in named:
         if name in set_by_experiment:
-            problems.append(f"{path}: {where}: {name} is set by {set_by_experiment[name]}; it cannot also be a design parameter")
+            problems.append(
+                f"{path}: {where}: {name} is set by {set_by_experiment[name]}; it cannot also be a design parameter"
+            )
             continue
         try:
             parameters.append(scenario_parameter(name))
@@ -317,14 +345,18 @@ def _design_parameters(path: Path, spec: ExperimentFile, problems: list[str]) ->
     return parameters
 
 
-def _checked_bounds(path: Path, design: Any, parameters: list[Parameter], problems: list[str]) -> dict[str, list[float]]:
+def _checked_bounds(
+    path: Path, design: Any, parameters: list[Parameter], problems: list[str]
+) -> dict[str, list[float]]:
     """The bounds of a sampled design, each checked against its parameter's type and range."""
     for param in parameters:
         low, high = design.bounds[param.path]
         where = f"{path}: design.bounds.{param.path}"
         if param.kind == "other":
-            problems.append(f"{where}: only numeric parameters can be sampled between bounds "
-                            f"(use a grid or rows design for this one)")
+            problems.append(
+                f"{where}: only numeric parameters can be sampled between bounds "
+                f"(use a grid or rows design for this one)"
+            )
         elif not low < high:
             problems.append(f"{where}: low {low:g} must be below high {high:g}")
         elif not (param.admits(low) and param.admits(high)):
@@ -342,8 +374,9 @@ def _scenario_problems(source: str, exc: ValidationError) -> list[str]:
     return [line.replace(": Value error, ", ": ") for line in format_validation_error(source, exc)]
 
 
-def _invalid_points(path: Path, tables: dict[str, dict[str, Any]], checks: list[tuple[str, Point]],
-                    data_roots: Sequence[Path] = ()) -> list[str]:
+def _invalid_points(
+    path: Path, tables: dict[str, dict[str, Any]], checks: list[tuple[str, Point]], data_roots: Sequence[Path] = ()
+) -> list[str]:
     """Validate every scenario with each (label, point) of ``checks``, as the scenario
     loader would: the schema, and the survey files a point names (each pair of files
     read once)."""
@@ -374,8 +407,14 @@ def _invalid_points(path: Path, tables: dict[str, dict[str, Any]], checks: list[
     return found
 
 
-def _check_points(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, Any]], points: list[Point],
-                  problems: list[str], data_roots: Sequence[Path] = ()) -> None:
+def _check_points(
+    path: Path,
+    spec: ExperimentFile,
+    tables: dict[str, dict[str, Any]],
+    points: list[Point],
+    problems: list[str],
+    data_roots: Sequence[Path] = (),
+) -> None:
     """Validate every scenario at every design point before anything runs.
 
     A grid's levels are checked one by one first, so a bad level is reported once,
@@ -383,16 +422,28 @@ def _check_points(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, 
     design = spec.design
     found: list[str] = []
     if isinstance(design, GridDesign):
-        found = _invalid_points(path, tables, [
-            (f"design.levels.{name}[{i}] = {level!r}", {name: level})
-            for name, levels in design.levels.items() for i, level in enumerate(levels)], data_roots)
+        found = _invalid_points(
+            path,
+            tables,
+            [
+                (f"design.levels.{name}[{i}] = {level!r}", {name: level})
+                for name, levels in design.levels.items()
+                for i, level in enumerate(levels)
+            ],
+            data_roots,
+        )
     if not found:
         label = "design.rows[{j}]" if isinstance(design, RowsDesign) else "design point {j}"
-        found = _invalid_points(path, tables, [
-            (f"{label.format(j=j)} ({_describe(point)})", point) for j, point in enumerate(points) if point],
-            data_roots)
+        found = _invalid_points(
+            path,
+            tables,
+            [(f"{label.format(j=j)} ({_describe(point)})", point) for j, point in enumerate(points) if point],
+            data_roots,
+        )
     if len(found) > MAX_POINT_PROBLEMS:
-        found = found[:MAX_POINT_PROBLEMS] + [f"{path}: … and {len(found) - MAX_POINT_PROBLEMS} more problems with design points"]
+        found = found[:MAX_POINT_PROBLEMS] + [
+            f"{path}: … and {len(found) - MAX_POINT_PROBLEMS} more problems with design points"
+        ]
     problems.extend(found)
 
 
@@ -444,25 +495,37 @@ def _check_size(path: Path, spec: ExperimentFile, dumps: dict[str, dict[str, Any
     points = planned_points(spec.design)
     per_scenario = [_run_size(spec.design, dump) for dump in dumps.values()]
     each = points * spec.replicates
-    size = RunSize(len(spec.scenarios) * each, each * sum(weeks for _, weeks in per_scenario),
-                   each * sum(residents * weeks for residents, weeks in per_scenario))
-    shape = (f"{len(spec.scenarios)} scenarios × {points:,} design points × {spec.replicates:,} replicates")
+    size = RunSize(
+        len(spec.scenarios) * each,
+        each * sum(weeks for _, weeks in per_scenario),
+        each * sum(residents * weeks for residents, weeks in per_scenario),
+    )
+    shape = f"{len(spec.scenarios)} scenarios × {points:,} design points × {spec.replicates:,} replicates"
     estimate = f"about {format_hours(size.estimated_seconds)} of model time (docs/experiments.md, Size limits)"
     if size.runs > limits.runs:
-        raise ScenarioError([f"{path}: {size.runs:,} runs ({shape}), {estimate}: more than the limit of "
-                             f"{limits.runs:,} runs; shrink the design or the replicates, or raise the limit with "
-                             f"--max-runs"])
+        raise ScenarioError(
+            [
+                f"{path}: {size.runs:,} runs ({shape}), {estimate}: more than the limit of "
+                f"{limits.runs:,} runs; shrink the design or the replicates, or raise the limit with "
+                f"--max-runs"
+            ]
+        )
     if size.resident_weeks > limits.resident_weeks:
         residents, weeks = max(per_scenario, key=lambda rw: rw[0] * rw[1])
-        raise ScenarioError([f"{path}: {size.resident_weeks:,} resident-weeks ({size.runs:,} runs, the largest "
-                             f"{residents:,} residents × {weeks:,} weeks with burn-in), {estimate}: more than the "
-                             f"limit of {limits.resident_weeks:,}; use fewer runs, residents or weeks, or raise the "
-                             f"limit with --max-resident-weeks"])
+        raise ScenarioError(
+            [
+                f"{path}: {size.resident_weeks:,} resident-weeks ({size.runs:,} runs, the largest "
+                f"{residents:,} residents × {weeks:,} weeks with burn-in), {estimate}: more than the "
+                f"limit of {limits.resident_weeks:,}; use fewer runs, residents or weeks, or raise the "
+                f"limit with --max-resident-weeks"
+            ]
+        )
     return size
 
 
-def _survey_design_problems(path: Path, spec: ExperimentFile, tables: dict[str, dict[str, Any]],
-                            parameters: list[Parameter]) -> list[str]:
+def _survey_design_problems(
+    path: Path, spec: ExperimentFile, tables: dict[str, dict[str, Any]], parameters: list[Parameter]
+) -> list[str]:
     """A survey fixes the community's size: a design may not vary it there, nor may an
     experiment's ``residents`` be combined with a design over survey files."""
     varied = {p.path for p in parameters}
@@ -471,15 +534,24 @@ def _survey_design_problems(path: Path, spec: ExperimentFile, tables: dict[str, 
         for name, table in tables.items():
             survey = table.get("community", {}).get("residents_file")
             if survey is not None:
-                problems.append(f"{path}: design: community.residents cannot vary in scenario {name!r}: its survey "
-                                f"{survey} fixes the number of residents (one per surveyed resident)")
+                problems.append(
+                    f"{path}: design: community.residents cannot vary in scenario {name!r}: its survey "
+                    f"{survey} fixes the number of residents (one per surveyed resident)"
+                )
     if spec.residents is not None and "community.residents_file" in varied:
-        problems.append(f"{path}: residents: the design varies community.residents_file, and each survey fixes the "
-                        f"number of residents; drop the experiment's residents")
+        problems.append(
+            f"{path}: residents: the design varies community.residents_file, and each survey fixes the "
+            f"number of residents; drop the experiment's residents"
+        )
     return problems
 
 
-def load_experiment(path: str | Path, limits: Limits = Limits(), *, data_roots: Sequence[str | Path] = ()) -> Experiment:
+DEFAULT_LIMITS = Limits()
+
+
+def load_experiment(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS, *, data_roots: Sequence[str | Path] = ()
+) -> Experiment:
     """Read, validate and resolve an experiment file; raise :class:`ScenarioError`
     with every problem found. A sweep larger than ``limits`` is refused before its
     design is sampled. Survey data files must lie beside the file that names them (a
@@ -502,7 +574,9 @@ def load_experiment(path: str | Path, limits: Limits = Limits(), *, data_roots: 
         raise ScenarioError(problems)
     size = _check_size(path, spec, dumps, limits)
     sampler_seed = getattr(spec.design, "seed", None)
-    points, problem = design_points(spec.design, parameters, bounds, spec.root_seed if sampler_seed is None else sampler_seed)
+    points, problem = design_points(
+        spec.design, parameters, bounds, spec.root_seed if sampler_seed is None else sampler_seed
+    )
     _check_points(path, spec, tables, points, problems, roots)
     if problems:
         raise ScenarioError(problems)
@@ -512,8 +586,9 @@ def load_experiment(path: str | Path, limits: Limits = Limits(), *, data_roots: 
             for name, table in tables.items():
                 inputs[name].update(input_files(Scenario.model_validate(with_point(table, files))))
     seeds = replicate_seeds(spec.root_seed, spec.replicates)
-    experiment = Experiment(path, spec, tables, dumps, inputs, parameters, points, problem, seeds,
-                            size=size, data_roots=roots)
+    experiment = Experiment(
+        path, spec, tables, dumps, inputs, parameters, points, problem, seeds, size=size, data_roots=roots
+    )
     experiment.runs = [
         PlannedRun(run_id(entry.name, j, k, len(points), spec.replicates), entry.name, j, point, k, seeds[k])
         for entry in spec.scenarios

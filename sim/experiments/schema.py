@@ -49,15 +49,17 @@ class Limits:
     resident_weeks: int = 10**11  # 55 hours of per-resident work at RUN_COST
 
 
-Scalar = Union[bool, int, Annotated[float, Field(allow_inf_nan=True)], str]
+Scalar = bool | int | Annotated[float, Field(allow_inf_nan=True)] | str
 """A parameter value as TOML gives it. A non-finite number is let through here, so
 that the scenario schema refuses it with the parameter's name, once."""
 
 
 def _check_name(value: str) -> str:
     """Names become file and folder names and parts of run ids."""
-    if not value or not (value[0].isascii() and value[0].isalnum()) or not all(
-        c.isascii() and (c.isalnum() or c in "_-") for c in value
+    if (
+        not value
+        or not (value[0].isascii() and value[0].isalnum())
+        or not all(c.isascii() and (c.isalnum() or c in "_-") for c in value)
     ):
         raise ValueError(
             "must start with a letter or digit and contain only letters, digits, '_' and '-' "
@@ -96,7 +98,9 @@ class ScenarioEntry(Block):
 class Store(Block):
     """What is written for each run besides its sustainability summary."""
 
-    weekly_every: int = Field(1, ge=0, description="Store weekly metrics every K weeks (weeks 0, K, 2K, …); 0 = summaries only")
+    weekly_every: int = Field(
+        1, ge=0, description="Store weekly metrics every K weeks (weeks 0, K, 2K, …); 0 = summaries only"
+    )
     agent_snapshots: bool = Field(False, description="Store each run's final per-resident table")
 
 
@@ -110,7 +114,9 @@ class GridDesign(Block):
     """Full factorial: every combination of the levels of every parameter."""
 
     kind: Literal["grid"]
-    levels: dict[str, Annotated[list[Scalar], Field(min_length=1)]] = Field(min_length=1, description="Levels of each parameter")
+    levels: dict[str, Annotated[list[Scalar], Field(min_length=1)]] = Field(
+        min_length=1, description="Levels of each parameter"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -127,8 +133,9 @@ class GridDesign(Block):
             for value in values:
                 key = (isinstance(value, bool), value)  # 1 and 1.0 are one level; True is not 1
                 if key in seen:
-                    raise ValueError(f"{name}: the level {value!r} is given more than once "
-                                     f"(to repeat runs, raise replicates)")
+                    raise ValueError(
+                        f"{name}: the level {value!r} is given more than once (to repeat runs, raise replicates)"
+                    )
                 seen.append(key)
         return levels
 
@@ -203,12 +210,16 @@ def _flatten_fields(data: Any, field: str) -> Any:
 
 
 Design = Annotated[
-    Union[NoDesign, GridDesign, RowsDesign, LatinHypercubeDesign, SobolDesign, MorrisDesign],
+    NoDesign | GridDesign | RowsDesign | LatinHypercubeDesign | SobolDesign | MorrisDesign,
     Field(discriminator="kind"),
 ]
 DESIGN_MODELS: dict[str, type[BaseModel]] = {
-    "none": NoDesign, "grid": GridDesign, "rows": RowsDesign,
-    "lhs": LatinHypercubeDesign, "sobol": SobolDesign, "morris": MorrisDesign,
+    "none": NoDesign,
+    "grid": GridDesign,
+    "rows": RowsDesign,
+    "lhs": LatinHypercubeDesign,
+    "sobol": SobolDesign,
+    "morris": MorrisDesign,
 }
 
 
@@ -218,7 +229,9 @@ class ExperimentFile(Block):
     name: str = Field(description="Name of the experiment; the default results folder is results/<name>")
     description: str = ""
     scenarios: list[ScenarioEntry] = Field(min_length=1)
-    reference: str | None = Field(None, description="Scenario that paired differences are taken from (default: the first)")
+    reference: str | None = Field(
+        None, description="Scenario that paired differences are taken from (default: the first)"
+    )
     design: Design = Field(default_factory=lambda: NoDesign(kind="none"))
     replicates: int = Field(1, ge=1, le=1_000_000)
     root_seed: int = Field(1, ge=0)
@@ -243,6 +256,7 @@ class ExperimentFile(Block):
 
 
 # -- errors --------------------------------------------------------------------------
+
 
 def _block_of(annotation: Any) -> type[BaseModel] | None:
     """The model a field holds (directly, in a list, or in an optional)."""
@@ -310,6 +324,7 @@ def read_experiment_file(path: Path) -> ExperimentFile:
 
 # -- scenario parameters -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Parameter:
     """A scenario parameter a design varies: its path, type and allowed range."""
@@ -324,7 +339,11 @@ class Parameter:
     def range_text(self) -> str:
         lo = "-∞" if self.low is None else f"{self.low:g}"
         hi = "∞" if self.high is None else f"{self.high:g}"
-        return ("(" if self.low_open or self.low is None else "[") + f"{lo}, {hi}" + (")" if self.high_open or self.high is None else "]")
+        return (
+            ("(" if self.low_open or self.low is None else "[")
+            + f"{lo}, {hi}"
+            + (")" if self.high_open or self.high is None else "]")
+        )
 
     def admits(self, value: float) -> bool:
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
@@ -354,7 +373,11 @@ def scenario_parameter(path: str) -> Parameter:
     model: type[BaseModel] | None = Scenario
     info = None
     for part in parts:
-        if model is None or part not in model.model_fields or (model is Scenario and _block_of(model.model_fields[part].annotation) is None):
+        if (
+            model is None
+            or part not in model.model_fields
+            or (model is Scenario and _block_of(model.model_fields[part].annotation) is None)
+        ):
             close = difflib.get_close_matches(path, _leaf_paths(Scenario), n=3, cutoff=0.6)
             hint = f"; did you mean {' or '.join(close)}?" if close else "; see docs/parameters.md"
             raise ValueError(f"unknown parameter {path!r} (not a field of the scenario schema{hint})")

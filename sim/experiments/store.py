@@ -48,8 +48,14 @@ RECORD_KEY = b"mutualaid.run"
 TAG_COLUMNS = ("run_id", "scenario", "point", "replicate")
 TEMPORARY_PREFIX = ".tmp-"
 FORMAT = "mutualaid-sweep/1"
-MANIFEST_KEYS: dict[str, type] = {"format": str, "fingerprint": str, "experiment": dict, "runs": list,
-                                  "provenance": dict, "sessions": list}
+MANIFEST_KEYS: dict[str, type] = {
+    "format": str,
+    "fingerprint": str,
+    "experiment": dict,
+    "runs": list,
+    "provenance": dict,
+    "sessions": list,
+}
 """What every manifest a sweep writes has, with its JSON type; a manifest that lacks
 one was not written by a sweep (or was damaged since)."""
 
@@ -78,8 +84,14 @@ def write_json(path: Path, data: Any) -> None:
 def _tagged(table: pd.DataFrame | None, run: PlannedRun) -> pa.Table:
     tags = {"run_id": run.run_id, "scenario": run.scenario, "point": run.point, "replicate": run.replicate}
     if table is None:
-        return pa.table({"run_id": pa.array([], pa.string()), "scenario": pa.array([], pa.string()),
-                         "point": pa.array([], pa.int64()), "replicate": pa.array([], pa.int64())})
+        return pa.table(
+            {
+                "run_id": pa.array([], pa.string()),
+                "scenario": pa.array([], pa.string()),
+                "point": pa.array([], pa.int64()),
+                "replicate": pa.array([], pa.int64()),
+            }
+        )
     frame = table.copy()
     for i, (name, value) in enumerate(tags.items()):
         frame.insert(i, name, value)
@@ -141,10 +153,12 @@ class ResultsStore:
             raise ScenarioError([f"{self.manifest_path}: is not a sweep manifest (a JSON object); {refuse}"])
         wrong = [key for key, kind in MANIFEST_KEYS.items() if not isinstance(manifest.get(key), kind)]
         if wrong:
-            described = ", ".join(f"{key} ({'missing' if key not in manifest else 'not ' + MANIFEST_KEYS[key].__name__})"
-                                  for key in wrong)
-            raise ScenarioError([f"{self.manifest_path}: is not a complete sweep manifest ({FORMAT}): {described}; "
-                                 f"{refuse}"])
+            described = ", ".join(
+                f"{key} ({'missing' if key not in manifest else 'not ' + MANIFEST_KEYS[key].__name__})" for key in wrong
+            )
+            raise ScenarioError(
+                [f"{self.manifest_path}: is not a complete sweep manifest ({FORMAT}): {described}; {refuse}"]
+            )
         return manifest
 
     def check_owner(self, experiment: Experiment, resume: bool) -> dict[str, Any] | None:
@@ -155,35 +169,47 @@ class ResultsStore:
         is not a results folder."""
         manifest = self.read_manifest()
         if manifest is None:
-            leftovers = [p.name for p in self.path.iterdir() if not self._ours_and_empty(p)] if self.path.is_dir() else []
+            leftovers = (
+                [p.name for p in self.path.iterdir() if not self._ours_and_empty(p)] if self.path.is_dir() else []
+            )
             if leftovers:
-                raise ScenarioError([f"{self.path}: not empty and has no manifest.json, so it is not the results "
-                                     f"folder of a sweep; choose another --out (found: {', '.join(sorted(leftovers)[:5])})"])
+                raise ScenarioError(
+                    [
+                        f"{self.path}: not empty and has no manifest.json, so it is not the results "
+                        f"folder of a sweep; choose another --out (found: {', '.join(sorted(leftovers)[:5])})"
+                    ]
+                )
             return None
         theirs = manifest.get("fingerprint")
         if theirs != experiment.fingerprint():
             name = manifest.get("experiment", {}).get("name", "?")
-            raise ScenarioError([
-                f"{self.path}: holds the results of a different experiment ({name!r}, fingerprint {theirs}; "
-                f"this one is {experiment.name!r}, fingerprint {experiment.fingerprint()}). The experiment file, "
-                f"a scenario it uses or a parameter default has changed since. Choose another --out, or delete "
-                f"the folder to start again; resuming would mix the results of two experiments."
-            ])
+            raise ScenarioError(
+                [
+                    f"{self.path}: holds the results of a different experiment ({name!r}, fingerprint {theirs}; "
+                    f"this one is {experiment.name!r}, fingerprint {experiment.fingerprint()}). The experiment file, "
+                    f"a scenario it uses or a parameter default has changed since. Choose another --out, or delete "
+                    f"the folder to start again; resuming would mix the results of two experiments."
+                ]
+            )
         statuses = self.recorded()
         if not resume and statuses:
             done = sum(s == "ok" for s in statuses.values())
             failed = sum(s == "failed" for s in statuses.values())
-            raise ScenarioError([
-                f"{self.path}: already holds results of this experiment ({done} of {len(experiment.runs)} runs "
-                f"complete, {failed} failed). Pass --resume to run only what is missing (add --retry-failed to "
-                f"rerun the failed ones), or choose another --out."
-            ])
+            raise ScenarioError(
+                [
+                    f"{self.path}: already holds results of this experiment ({done} of {len(experiment.runs)} runs "
+                    f"complete, {failed} failed). Pass --resume to run only what is missing (add --retry-failed to "
+                    f"rerun the failed ones), or choose another --out."
+                ]
+            )
         return manifest
 
     def _ours_and_empty(self, path: Path) -> bool:
         """The lock file, or a run folder with no finished run in it."""
-        return path.name == ".lock" or (path in (self.runs_dir, self.agents_dir) and not any(
-            p for p in path.iterdir() if not p.name.startswith(TEMPORARY_PREFIX)))
+        return path.name == ".lock" or (
+            path in (self.runs_dir, self.agents_dir)
+            and not any(p for p in path.iterdir() if not p.name.startswith(TEMPORARY_PREFIX))
+        )
 
     def prepare(self) -> None:
         """Create the folders and remove temporary files a killed sweep left."""
@@ -249,14 +275,36 @@ class ResultsStore:
         metric_names = list(SUSTAINABILITY_METRICS)
         for record in records.values():
             metric_names.extend(k for k in record["summary"] if k not in metric_names)
-        columns: dict[str, list[Any]] = {name: [] for name in (
-            "run_id", "scenario", "point", *experiment.parameter_names, "replicate", "seed", "status", "error",
-            "model_seconds", "started", "finished", "host", *metric_names)}
+        columns: dict[str, list[Any]] = {
+            name: []
+            for name in (
+                "run_id",
+                "scenario",
+                "point",
+                *experiment.parameter_names,
+                "replicate",
+                "seed",
+                "status",
+                "error",
+                "model_seconds",
+                "started",
+                "finished",
+                "host",
+                *metric_names,
+            )
+        }
         for run in experiment.runs:
             record = records.get(run.run_id, {})
             summary = record.get("summary", {})
-            row = {"run_id": run.run_id, "scenario": run.scenario, "point": run.point, "replicate": run.replicate,
-                   "seed": run.seed, "status": record.get("status", "pending"), **run.parameters}
+            row = {
+                "run_id": run.run_id,
+                "scenario": run.scenario,
+                "point": run.point,
+                "replicate": run.replicate,
+                "seed": run.seed,
+                "status": record.get("status", "pending"),
+                **run.parameters,
+            }
             for key in ("error", "model_seconds", "started", "finished", "host"):
                 row[key] = record.get(key)
             for name in metric_names:
@@ -272,8 +320,9 @@ class ResultsStore:
         if not files:
             target.unlink(missing_ok=True)
             return
-        schema = pa.unify_schemas([pq.read_schema(path).remove_metadata() for path in files],
-                                  promote_options="permissive")
+        schema = pa.unify_schemas(
+            [pq.read_schema(path).remove_metadata() for path in files], promote_options="permissive"
+        )
 
         def write(handle: Any) -> None:
             with pq.ParquetWriter(handle, schema) as writer:

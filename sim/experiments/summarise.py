@@ -38,8 +38,19 @@ CONFIDENCE = 0.95
 HALF_LIFE_PREFIX = "gain_half_life_"
 
 COLUMNS = (
-    "metric", "runs_ok", "runs_failed", "n", "mean", "sd", "ci_low", "ci_high",
-    "n_pairs", "difference", "difference_sd", "difference_ci_low", "difference_ci_high",
+    "metric",
+    "runs_ok",
+    "runs_failed",
+    "n",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "n_pairs",
+    "difference",
+    "difference_sd",
+    "difference_ci_low",
+    "difference_ci_high",
 )
 
 
@@ -91,15 +102,37 @@ def summary_table(runs: pd.DataFrame, parameters: list[str], reference: str, met
             paired = done.merge(reference_runs, on=["point", "replicate"], suffixes=("", "@reference"))
         for metric in metrics:
             n, mean, sd, low, high = mean_interval(_numeric(done[metric]))
-            row = {**keys, "metric": metric, "runs_ok": len(done), "runs_failed": int((planned["status"] == "failed").sum()),
-                   "n": n, "mean": mean, "sd": sd, "ci_low": low, "ci_high": high}
+            row = {
+                **keys,
+                "metric": metric,
+                "runs_ok": len(done),
+                "runs_failed": int((planned["status"] == "failed").sum()),
+                "n": n,
+                "mean": mean,
+                "sd": sd,
+                "ci_low": low,
+                "ci_high": high,
+            }
             if paired is not None:
                 differences = _numeric(paired[metric]) - _numeric(paired[f"{metric}@reference"])
                 n_pairs, difference, difference_sd, difference_low, difference_high = mean_interval(differences)
             else:
-                n_pairs, difference, difference_sd, difference_low, difference_high = 0, math.nan, math.nan, math.nan, math.nan
-            row.update({"n_pairs": n_pairs, "difference": difference, "difference_sd": difference_sd,
-                        "difference_ci_low": difference_low, "difference_ci_high": difference_high})
+                n_pairs, difference, difference_sd, difference_low, difference_high = (
+                    0,
+                    math.nan,
+                    math.nan,
+                    math.nan,
+                    math.nan,
+                )
+            row.update(
+                {
+                    "n_pairs": n_pairs,
+                    "difference": difference,
+                    "difference_sd": difference_sd,
+                    "difference_ci_low": difference_low,
+                    "difference_ci_high": difference_high,
+                }
+            )
             rows.append(row)
     return pd.DataFrame(rows, columns=["scenario", "point", *parameters, *COLUMNS])
 
@@ -114,6 +147,12 @@ def summary_markdown(summary: pd.DataFrame, experiment: Experiment) -> str:
     sampled = kind if kind in SAMPLED_DESIGNS else None
     names = experiment.parameter_names
     several = len(experiment.points) > 1 and sampled is None
-    return readable_summary(summary, Labels("en"), experiment.name, experiment.reference, experiment.spec.replicates,
-                            (lambda point: describe_point(names, experiment.points[point])) if several else None,
-                            sampled)
+    return readable_summary(
+        summary,
+        Labels("en"),
+        experiment.name,
+        experiment.reference,
+        experiment.spec.replicates,
+        (lambda point: describe_point(names, experiment.points[point])) if several else None,
+        sampled,
+    )

@@ -60,7 +60,7 @@ class Activities(Intervention):
     name = "activities"
     phase = "activities"
 
-    def act(self, model: "CommunityModel") -> None:
+    def act(self, model: CommunityModel) -> None:
         pop, sc, net, tally, week = model.pop, model.config, model.net, model.tally, model.week
         b = self.block
         rng = model.streams["activities"]

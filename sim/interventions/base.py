@@ -22,23 +22,22 @@ class Hooks(Protocol):
     them here is what lets a misspelt hook be refused — at class definition on the
     intervention's side, at the call on the submodel's — instead of never being called."""
 
-    def acceptance_bonus(self, model: "CommunityModel", helpers: np.ndarray,
-                         need_type: np.ndarray) -> np.ndarray | float:
+    def acceptance_bonus(self, model: CommunityModel, helpers: np.ndarray, need_type: np.ndarray) -> np.ndarray | float:
         """Helping: added to the log-odds that each helper accepts a request."""
 
-    def willingness_bonus(self, model: "CommunityModel") -> np.ndarray | float:
+    def willingness_bonus(self, model: CommunityModel) -> np.ndarray | float:
         """Participation: added to every resident's stated-willingness score."""
 
-    def self_worth_events(self, model: "CommunityModel", helped_ok: np.ndarray) -> np.ndarray:
+    def self_worth_events(self, model: CommunityModel, helped_ok: np.ndarray) -> np.ndarray:
         """Motives: extra self-worth events per resident, given their successful help."""
 
-    def loneliness_relief(self, model: "CommunityModel") -> np.ndarray:
+    def loneliness_relief(self, model: CommunityModel) -> np.ndarray:
         """Motives: the share of each resident's loneliness relieved this week."""
 
-    def awareness_probability(self, model: "CommunityModel") -> np.ndarray:
+    def awareness_probability(self, model: CommunityModel) -> np.ndarray:
         """Participation: each resident's weekly probability of hearing of the scheme."""
 
-    def residents_left(self, model: "CommunityModel", slots: np.ndarray) -> None:
+    def residents_left(self, model: CommunityModel, slots: np.ndarray) -> None:
         """Demography: these slots' residents left (told to running and idle interventions)."""
 
 
@@ -50,8 +49,9 @@ HOOKS: dict[str, inspect.Signature] = {
 def check_hook(name: str) -> None:
     """Refuse a hook name the submodels do not have (a typo at the call site)."""
     if name not in HOOKS:
-        raise ValueError(f"no hook {name!r}{_close(name)}; hooks are declared in sim/interventions/base.py Hooks: "
-                         f"{', '.join(HOOKS)}")
+        raise ValueError(
+            f"no hook {name!r}{_close(name)}; hooks are declared in sim/interventions/base.py Hooks: {', '.join(HOOKS)}"
+        )
 
 
 def _close(name: str) -> str:
@@ -79,19 +79,23 @@ class Intervention:
             if attr in HOOKS:
                 want = len(HOOKS[attr].parameters)
                 if len(inspect.signature(value).parameters) != want:
-                    raise TypeError(f"{cls.__name__}.{attr} takes {len(inspect.signature(value).parameters)} "
-                                    f"parameters; the hook is {attr}{HOOKS[attr]} (sim/interventions/base.py Hooks)")
+                    raise TypeError(
+                        f"{cls.__name__}.{attr} takes {len(inspect.signature(value).parameters)} "
+                        f"parameters; the hook is {attr}{HOOKS[attr]} (sim/interventions/base.py Hooks)"
+                    )
             elif _close(attr):
-                raise TypeError(f"{cls.__name__}.{attr} is no hook{_close(attr)}; hooks are declared in "
-                                f"sim/interventions/base.py Hooks")
+                raise TypeError(
+                    f"{cls.__name__}.{attr} is no hook{_close(attr)}; hooks are declared in "
+                    f"sim/interventions/base.py Hooks"
+                )
         cls.hooks = frozenset(h for h in HOOKS if inspect.isfunction(getattr(cls, h, None)))
 
-    def __init__(self, block: Any, model: "CommunityModel"):
+    def __init__(self, block: Any, model: CommunityModel):
         self.block = block
 
-    def act(self, model: "CommunityModel") -> None:  # pragma: no cover - overridden where phase is set
+    def act(self, model: CommunityModel) -> None:  # pragma: no cover - overridden where phase is set
         raise NotImplementedError
 
-    def charge(self, model: "CommunityModel", amount: float) -> float:
+    def charge(self, model: CommunityModel, amount: float) -> float:
         """Pay a variable cost from the budget; returns what could be paid."""
         return model.governance.charge(self.name, amount)

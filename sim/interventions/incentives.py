@@ -40,16 +40,16 @@ class Incentives(Intervention):
         intrinsic = 0.5 * (pop.norm_internalization[slots] + pop.self_worth[slots])
         return extrinsic - b.crowding_strength * b.points_per_hour * intrinsic
 
-    def acceptance_bonus(self, model: "CommunityModel", helpers: np.ndarray, need_type: np.ndarray):
+    def acceptance_bonus(self, model: CommunityModel, helpers: np.ndarray, need_type: np.ndarray):
         return self.pull(model.pop, helpers)
 
-    def willingness_bonus(self, model: "CommunityModel"):
+    def willingness_bonus(self, model: CommunityModel):
         return self.pull(model.pop, slice(None))
 
-    def self_worth_events(self, model: "CommunityModel", helped_ok: np.ndarray) -> np.ndarray:
+    def self_worth_events(self, model: CommunityModel, helped_ok: np.ndarray) -> np.ndarray:
         return self.block.recognition * helped_ok
 
-    def act(self, model: "CommunityModel") -> None:
+    def act(self, model: CommunityModel) -> None:
         pop, ex, b = model.pop, model.tally.exchanges, self.block
         points = b.points_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=pop.n)
         cost = float(points.sum()) * b.point_value

@@ -35,7 +35,9 @@ class Platform(Intervention):
     def can_use(self, pop, slots: np.ndarray, u_assist: np.ndarray) -> np.ndarray:
         return (pop.digital_literacy[slots] >= self.block.literacy_threshold) | (u_assist < self.block.assistance)
 
-    def candidates(self, model: "CommunityModel", seekers: np.ndarray, can_help: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(
+        self, model: CommunityModel, seekers: np.ndarray, can_help: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(requester, helper) pairs matched through the platform."""
         pop, b = model.pop, self.block
         rng = model.streams["platform"]
@@ -58,7 +60,7 @@ class Platform(Intervention):
         ok = valid[rows, pick]
         return users[ok], shown[rows, pick][ok]
 
-    def awareness_probability(self, model: "CommunityModel") -> np.ndarray:
+    def awareness_probability(self, model: CommunityModel) -> np.ndarray:
         pop, b = model.pop, self.block
         usable = np.where(pop.digital_literacy >= b.literacy_threshold, 1.0, b.assistance)
         return b.awareness * usable

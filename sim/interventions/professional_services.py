@@ -27,11 +27,11 @@ class ProfessionalServices(Intervention):
     def health_cover(self) -> float:
         return self.block.health_cover
 
-    def charge_health(self, model: "CommunityModel", hours: float) -> None:
+    def charge_health(self, model: CommunityModel, hours: float) -> None:
         if hours > 0 and self.block.health_hour_cost > 0:
             self.charge(model, hours * self.block.health_hour_cost)
 
-    def loneliness_relief(self, model: "CommunityModel") -> np.ndarray:
+    def loneliness_relief(self, model: CommunityModel) -> np.ndarray:
         pop, b = model.pop, self.block
         relief = np.zeros(pop.n)
         lonely = np.flatnonzero(pop.occupied & (pop.loneliness > model.config.motives.lonely_threshold))

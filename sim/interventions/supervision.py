@@ -32,7 +32,9 @@ class Supervision(Intervention):
         b = self.block
         return min(1.0, b.report_rate + b.reward_report_gain * b.reporting_reward)
 
-    def detect(self, model: "CommunityModel", offenders: np.ndarray, victims: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    def detect(
+        self, model: CommunityModel, offenders: np.ndarray, victims: np.ndarray, kinds: np.ndarray
+    ) -> np.ndarray:
         """Which violations the body confirms (and sanctions beyond reputation)."""
         b, pop = self.block, model.pop
         rng = model.streams["supervision"]

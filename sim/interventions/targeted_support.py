@@ -41,17 +41,24 @@ class TargetedSupport(Intervention):
         self.person = np.zeros((0, 2), dtype=np.int64)  # person ids, to notice departures
         self.until = np.zeros(0, dtype=np.int64)
 
-    def act(self, model: "CommunityModel") -> None:
+    def act(self, model: CommunityModel) -> None:
         pop, sc, week = model.pop, model.config, model.week
         b = self.block
         rng = model.streams["targeted_support"]
         n = pop.n
         u_priority, u_local, u_visit = rng.random((3, n))
 
-        still = ((week < self.until) & (pop.person_id[self.supported] == self.person[:, 0])
-                 & (pop.person_id[self.volunteer] == self.person[:, 1]))
+        still = (
+            (week < self.until)
+            & (pop.person_id[self.supported] == self.person[:, 0])
+            & (pop.person_id[self.volunteer] == self.person[:, 1])
+        )
         self.supported, self.volunteer, self.person, self.until = (
-            self.supported[still], self.volunteer[still], self.person[still], self.until[still])
+            self.supported[still],
+            self.volunteer[still],
+            self.person[still],
+            self.until[still],
+        )
 
         paired = np.zeros(n, dtype=bool)
         paired[self.supported] = True
@@ -62,8 +69,15 @@ class TargetedSupport(Intervention):
         candidates = np.flatnonzero(isolated)
         order = np.lexsort((u_priority[candidates], ~vulnerable[candidates]))
         candidates = candidates[order][: b.pairs_per_week]
-        able = (pop.occupied & pop.member & (pop.excluded_until <= week) & ~busy & ~paired
-                & (pop.willingness >= sc.participation.willing_threshold) & (pop.capacity >= b.volunteer_min_hours))
+        able = (
+            pop.occupied
+            & pop.member
+            & (pop.excluded_until <= week)
+            & ~busy
+            & ~paired
+            & (pop.willingness >= sc.participation.willing_threshold)
+            & (pop.capacity >= b.volunteer_min_hours)
+        )
         new_a, new_b = [], []
         for slot in candidates.tolist():
             pool = np.flatnonzero(able & (pop.block == pop.block[slot]))

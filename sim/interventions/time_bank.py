@@ -29,6 +29,7 @@ from sim.interventions.base import Intervention
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
+
 class TimeBank(Intervention):
     name = "time_bank"
     phase = "incentives"
@@ -42,13 +43,13 @@ class TimeBank(Intervention):
     def credible(self) -> float:
         return 1.0 if self.block.guaranteed else self.credibility
 
-    def acceptance_bonus(self, model: "CommunityModel", helpers: np.ndarray, need_type: np.ndarray) -> float:
+    def acceptance_bonus(self, model: CommunityModel, helpers: np.ndarray, need_type: np.ndarray) -> float:
         return self.block.credit_weight * self.credible()
 
-    def willingness_bonus(self, model: "CommunityModel") -> float:
+    def willingness_bonus(self, model: CommunityModel) -> float:
         return self.block.willingness_weight * self.credible()
 
-    def fine(self, model: "CommunityModel", offenders: np.ndarray, amount: float) -> None:
+    def fine(self, model: CommunityModel, offenders: np.ndarray, amount: float) -> None:
         """Remove ``amount`` credits per sanction (never below zero)."""
         pop = model.pop
         who, count = np.unique(offenders, return_counts=True)
@@ -56,11 +57,11 @@ class TimeBank(Intervention):
         pop.credits[who] -= taken
         self.fined += float(taken.sum())
 
-    def residents_left(self, model: "CommunityModel", slots: np.ndarray) -> None:
+    def residents_left(self, model: CommunityModel, slots: np.ndarray) -> None:
         self.expired += float(model.pop.credits[slots].sum())
         model.pop.credits[slots] = 0.0
 
-    def act(self, model: "CommunityModel") -> None:
+    def act(self, model: CommunityModel) -> None:
         pop, ex, b = model.pop, model.tally.exchanges, self.block
         n = pop.n
         earned = b.credit_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=n)
@@ -83,7 +84,7 @@ class TimeBank(Intervention):
         if b.guaranteed:
             self._redeem(model, pop.occupied & (pop.credits > 0))
 
-    def _redeem(self, model: "CommunityModel", holders: np.ndarray) -> None:
+    def _redeem(self, model: CommunityModel, holders: np.ndarray) -> None:
         """Buy credit holders' unmet need from paid services, as far as money allows."""
         pop, b = model.pop, self.block
         unmet = pop.backlog.sum(axis=1) * holders

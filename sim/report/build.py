@@ -73,8 +73,9 @@ class Report:
 
     def figure(self, draw: Callable[[], Figure], stem: str, key: str, extra: str = "") -> None:
         """Queue a figure; ``draw()`` makes it when the queue is written."""
-        self.queued.append(lambda: figures.save_figure(draw(), self.folder / "figures", stem, self.formats,
-                                                       self.labels.lang))
+        self.queued.append(
+            lambda: figures.save_figure(draw(), self.folder / "figures", stem, self.formats, self.labels.lang)
+        )
         suffix = self.formats[0] if len(self.formats) == 1 else f"{{{','.join(self.formats)}}}"
         self.files.append((f"figures/{stem}.{suffix}", key, extra))
 
@@ -134,30 +135,61 @@ def _comparisons(results: Results, report: Report) -> None:
         at_point = summary[summary["point"] == point]
         if bands is not None:
             of_point = bands[bands["point"] == point]
-            drawn = figures.informative_metrics(of_point, [m for m in TIMESERIES_METRICS if m in set(of_point["metric"])])
+            drawn = figures.informative_metrics(
+                of_point, [m for m in TIMESERIES_METRICS if m in set(of_point["metric"])]
+            )
             if drawn:
-                report.figure(partial(figures.timeseries_figure, of_point, drawn, scenarios, reference, labels,
-                                      subtitle), f"timeseries{suffix}", "file_timeseries", extra)
+                report.figure(
+                    partial(figures.timeseries_figure, of_point, drawn, scenarios, reference, labels, subtitle),
+                    f"timeseries{suffix}",
+                    "file_timeseries",
+                    extra,
+                )
         forest_metrics = figures.forest_metrics(at_point, sustainability_metrics, reference)
         if len(scenarios) > 1 and forest_metrics:
-            report.figure(partial(figures.forest_figure, at_point, forest_metrics, scenarios, reference, labels,
-                                  subtitle), f"forest{suffix}", "file_forest", extra)
+            report.figure(
+                partial(figures.forest_figure, at_point, forest_metrics, scenarios, reference, labels, subtitle),
+                f"forest{suffix}",
+                "file_forest",
+                extra,
+            )
         gap = None if bands is None else bands[(bands["point"] == point) & (bands["metric"] == EQUITY_WEEKLY)]
-        report.figure(partial(figures.equity_figure, gap, at_point, scenarios, reference, labels, subtitle),
-                      f"equity{suffix}", "file_equity", extra)
+        report.figure(
+            partial(figures.equity_figure, gap, at_point, scenarios, reference, labels, subtitle),
+            f"equity{suffix}",
+            "file_equity",
+            extra,
+        )
         if figures.spends(at_point):
-            report.figure(partial(figures.cost_figure, at_point, scenarios, reference, labels, subtitle),
-                          f"cost{suffix}", "file_cost", extra)
+            report.figure(
+                partial(figures.cost_figure, at_point, scenarios, reference, labels, subtitle),
+                f"cost{suffix}",
+                "file_cost",
+                extra,
+            )
             if len(scenarios) > 1 and not set(figures.MONEY_METRICS) & set(forest_metrics):
                 report.note("note_money_not_in_forest", reference=labels.scenario(reference))
         else:
             report.note("note_no_spending", at=extra)
         if precision is not None and results.replicates >= MIN_REPLICATES_FIGURE:
-            report.figure(partial(figures.replicates_figure, precision[precision["point"] == point],
-                                  list(PRECISION_METRICS), scenarios, reference, labels, subtitle),
-                          f"replicates{suffix}", "file_replicates", extra)
+            report.figure(
+                partial(
+                    figures.replicates_figure,
+                    precision[precision["point"] == point],
+                    list(PRECISION_METRICS),
+                    scenarios,
+                    reference,
+                    labels,
+                    subtitle,
+                ),
+                f"replicates{suffix}",
+                "file_replicates",
+                extra,
+            )
     report.note("note_equity_data")
-    report.note("note_collapsed", runs=readable.collapse_counts(summary, labels, results.point_text if several_points else None))
+    report.note(
+        "note_collapsed", runs=readable.collapse_counts(summary, labels, results.point_text if several_points else None)
+    )
     if results.undefined_cost_runs():
         report.note("note_cost_undefined", count=results.undefined_cost_runs())
     if results.single_run:
@@ -167,20 +199,30 @@ def _comparisons(results: Results, report: Report) -> None:
     elif results.replicates < MIN_REPLICATES_FIGURE:
         report.note("note_replicates_few", replicates=results.replicates)
 
-    report.text(readable.summary_markdown(summary, labels, results.name, reference, results.replicates, point_text),
-                "summary.md", "file_summary")
+    report.text(
+        readable.summary_markdown(summary, labels, results.name, reference, results.replicates, point_text),
+        "summary.md",
+        "file_summary",
+    )
     report.csv(tables.with_labels(summary, labels), "sustainability", "file_sustainability")
-    report.latex(tables.sustainability_latex(summary, metrics, labels, results.replicates, point_text),
-                 "sustainability", "file_sustainability")
+    report.latex(
+        tables.sustainability_latex(summary, metrics, labels, results.replicates, point_text),
+        "sustainability",
+        "file_sustainability",
+    )
     if len(scenarios) > 1:
         effects = summary[summary["scenario"] != reference].drop(
-            columns=["runs_ok", "runs_failed", "n", "mean", "sd", "ci_low", "ci_high"])
+            columns=["runs_ok", "runs_failed", "n", "mean", "sd", "ci_low", "ci_high"]
+        )
         report.csv(tables.with_labels(effects, labels), "effects", "file_effects")
         report.latex(tables.effects_latex(summary, metrics, labels, reference, point_text), "effects", "file_effects")
     if precision is not None:
         report.csv(tables.with_labels(precision, labels), "replicates", "file_replicates_table")
-        report.latex(tables.replicates_latex(precision, list(PRECISION_METRICS), labels, point_text),
-                     "replicates", "file_replicates_table")
+        report.latex(
+            tables.replicates_latex(precision, list(PRECISION_METRICS), labels, point_text),
+            "replicates",
+            "file_replicates_table",
+        )
     if bands is not None:
         report.csv(tables.with_labels(bands, labels, name=labels.weekly), "timeseries", "file_timeseries_table")
 
@@ -196,23 +238,39 @@ def _sensitivity(results: Results, report: Report) -> None:
         if not outputs:
             continue
         draw = figures.sobol_figure if kind == "sobol" else figures.morris_figure
-        report.figure(partial(draw, of_scenario, outputs, scenario, labels), f"{kind}-{scenario}", f"file_{kind}",
-                      f" ({labels.scenario(scenario)})")
+        report.figure(
+            partial(draw, of_scenario, outputs, scenario, labels),
+            f"{kind}-{scenario}",
+            f"file_{kind}",
+            f" ({labels.scenario(scenario)})",
+        )
     if not analysis.indices.empty:
-        report.csv(tables.with_labels(analysis.indices, labels, metric_column="output"), f"sensitivity-{kind}",
-                   "file_sensitivity_table")
+        report.csv(
+            tables.with_labels(analysis.indices, labels, metric_column="output"),
+            f"sensitivity-{kind}",
+            "file_sensitivity_table",
+        )
         latex = tables.sobol_latex if kind == "sobol" else tables.morris_latex
         report.latex(latex(analysis.indices, labels), f"sensitivity-{kind}", "file_sensitivity_table")
-        report.csv(tables.with_labels(analysis.outputs, labels, metric_column="output"), "sensitivity-outputs",
-                   "file_sensitivity_outputs")
+        report.csv(
+            tables.with_labels(analysis.outputs, labels, metric_column="output"),
+            "sensitivity-outputs",
+            "file_sensitivity_outputs",
+        )
     if analysis.second_order is not None:
-        report.csv(tables.with_labels(analysis.second_order, labels, metric_column="output"),
-                   "sensitivity-sobol-second-order", "file_sensitivity_second")
+        report.csv(
+            tables.with_labels(analysis.second_order, labels, metric_column="output"),
+            "sensitivity-sobol-second-order",
+            "file_sensitivity_second",
+        )
     report.note("note_sensitivity_mean")
     for scenario, output, reason, values in analysis.skipped:
-        report.note("note_sensitivity_skipped", scenario=labels.scenario(scenario),
-                    output=labels.run(output) if output else labels.text("all_outputs"),
-                    reason=labels.text(reason, **values))
+        report.note(
+            "note_sensitivity_skipped",
+            scenario=labels.scenario(scenario),
+            output=labels.run(output) if output else labels.text("all_outputs"),
+            reason=labels.text(reason, **values),
+        )
 
 
 def _runs_table(results: Results) -> pd.DataFrame:
@@ -221,8 +279,11 @@ def _runs_table(results: Results) -> pd.DataFrame:
 
 def _provenance(results: Results, report_provenance: dict[str, Any]) -> dict[str, Any]:
     manifest = results.manifest
-    sweep = {key: manifest[key] for key in ("format", "fingerprint", "provenance", "started", "finished", "status",
-                                            "counts", "sessions") if key in manifest}
+    sweep = {
+        key: manifest[key]
+        for key in ("format", "fingerprint", "provenance", "started", "finished", "status", "counts", "sessions")
+        if key in manifest
+    }
     return {"report": report_provenance, "sweep": sweep, "experiment": manifest["experiment"]}
 
 
@@ -240,10 +301,13 @@ def _design_text(results: Results, labels: Labels) -> str:
     design = results.design
     text = labels.text("design_text", kind=design["kind"], points=len(results.points))
     if design.get("problem"):
-        bounds = ", ".join(f"`{name}` [{low:g}, {high:g}]" for name, (low, high) in
-                           zip(design["problem"]["names"], design["problem"]["bounds"]))
-        settings = {key: design[key] for key in ("N", "calc_second_order", "trajectories", "levels", "seed")
-                    if key in design}
+        bounds = ", ".join(
+            f"`{name}` [{low:g}, {high:g}]"
+            for name, (low, high) in zip(design["problem"]["names"], design["problem"]["bounds"])
+        )
+        settings = {
+            key: design[key] for key in ("N", "calc_second_order", "trajectories", "levels", "seed") if key in design
+        }
         text += f"; {', '.join(f'{k} = {v}' for k, v in settings.items())}; {bounds}"
     elif results.parameters:
         text += f"; {', '.join(f'`{p}`' for p in results.parameters)}"
@@ -252,9 +316,11 @@ def _design_text(results: Results, labels: Labels) -> str:
 
 def _code_text(record: dict[str, Any]) -> str:
     versions = record.get("versions", {})
-    return (f"git {record.get('git_commit') or '?'}; mutualaid-sim {versions.get('mutualaid-sim', '?')}, "
-            f"Python {versions.get('python', '?')}, Mesa {versions.get('mesa', '?')}, "
-            f"SALib {versions.get('SALib', '?')}; {record.get('created', '?')}")
+    return (
+        f"git {record.get('git_commit') or '?'}; mutualaid-sim {versions.get('mutualaid-sim', '?')}, "
+        f"Python {versions.get('python', '?')}, Mesa {versions.get('mesa', '?')}, "
+        f"SALib {versions.get('SALib', '?')}; {record.get('created', '?')}"
+    )
 
 
 def _index(results: Results, report: Report, report_provenance: dict[str, Any]) -> str:
@@ -267,19 +333,43 @@ def _index(results: Results, report: Report, report_provenance: dict[str, Any]) 
         (labels.text("index_description"), experiment.get("description") or "—"),
         (labels.text("index_design"), _design_text(results, labels)),
         (labels.text("index_reference"), labels.scenario(results.reference)),
-        (labels.text("index_runs"), labels.text("index_runs_text", total=len(results.runs), scenarios=len(results.scenarios),
-                                                points=len(results.points), replicates=results.replicates, **counts)),
+        (
+            labels.text("index_runs"),
+            labels.text(
+                "index_runs_text",
+                total=len(results.runs),
+                scenarios=len(results.scenarios),
+                points=len(results.points),
+                replicates=results.replicates,
+                **counts,
+            ),
+        ),
         (labels.text("index_code"), _code_text(sweep_code)),
         (labels.text("index_code_report"), _code_text(report_provenance)),
     ]
-    lines = [f"# {labels.text('index_title', name=results.name)}", "",
-             labels.text("index_intro", command=" ".join(report_provenance["command"]),
-                         created=report_provenance["created"], results=results.path), "",
-             "| | |", "|---|---|"]
+    lines = [
+        f"# {labels.text('index_title', name=results.name)}",
+        "",
+        labels.text(
+            "index_intro",
+            command=" ".join(report_provenance["command"]),
+            created=report_provenance["created"],
+            results=results.path,
+        ),
+        "",
+        "| | |",
+        "|---|---|",
+    ]
     lines += [f"| {key} | {value.replace('|', '/')} |" for key, value in rows]
-    lines += ["", f"## {labels.text('index_files')}", "", f"| {labels.text('index_file')} | {labels.text('index_what')} |",
-              "|---|---|", f"| `README.md` | {labels.text('file_readme')} |",
-              f"| `provenance.json` | {labels.text('file_provenance')} |"]
+    lines += [
+        "",
+        f"## {labels.text('index_files')}",
+        "",
+        f"| {labels.text('index_file')} | {labels.text('index_what')} |",
+        "|---|---|",
+        f"| `README.md` | {labels.text('file_readme')} |",
+        f"| `provenance.json` | {labels.text('file_provenance')} |",
+    ]
     lines += [f"| `{path}` | {labels.text(key)}{extra} |" for path, key, extra in report.files]
     notes = [labels.text("index_formats", formats=", ".join(report.formats), dpi=DPI), labels.text("index_latex")]
     if sweep_code.get("git_commit") != report_provenance.get("git_commit"):
@@ -288,8 +378,9 @@ def _index(results: Results, report: Report, report_provenance: dict[str, Any]) 
     return "\n".join(lines) + "\n"
 
 
-def build_report(results: Results, lang: str, formats: list[str], parent: Path, command: list[str],
-                 quiet: bool = False) -> Report:
+def build_report(
+    results: Results, lang: str, formats: list[str], parent: Path, command: list[str], quiet: bool = False
+) -> Report:
     """Write ``parent/report-<lang>/`` from ``results`` and return what it holds;
     progress (figures and tables written) on stderr unless ``quiet``."""
     parent.mkdir(parents=True, exist_ok=True)
@@ -298,8 +389,12 @@ def build_report(results: Results, lang: str, formats: list[str], parent: Path, 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     report = Report(staging, Labels(lang), formats)
-    record = {**provenance(command), "language": lang, "formats": formats,
-              "results_folder": str(results.path.resolve())}
+    record = {
+        **provenance(command),
+        "language": lang,
+        "formats": formats,
+        "results_folder": str(results.path.resolve()),
+    }
     try:
         if results.design_kind in ("sobol", "morris"):
             _sensitivity(results, report)
@@ -309,12 +404,14 @@ def build_report(results: Results, lang: str, formats: list[str], parent: Path, 
         else:
             _comparisons(results, report)
         report.csv(_runs_table(results), "runs", "file_runs")
-        with Progress(len(report.queued), f"report {results.name} ({lang}), figures and tables", unit="file",
-                      quiet=quiet) as progress:
+        with Progress(
+            len(report.queued), f"report {results.name} ({lang}), figures and tables", unit="file", quiet=quiet
+        ) as progress:
             report.write(progress)
         _copy_docs(report)
         (staging / "provenance.json").write_text(
-            json.dumps(_provenance(results, record), indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+            json.dumps(_provenance(results, record), indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+        )
         (staging / "README.md").write_text(_index(results, report, record), encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

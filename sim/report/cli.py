@@ -27,23 +27,38 @@ def _choices(allowed: tuple[str, ...], what: str):
         unknown = [part for part in chosen if part not in allowed]
         if not chosen or unknown:
             raise argparse.ArgumentTypeError(
-                f"{what} must be one or more of {', '.join(allowed)}, comma-separated (got {text!r})")
+                f"{what} must be one or more of {', '.join(allowed)}, comma-separated (got {text!r})"
+            )
         return list(dict.fromkeys(chosen))
+
     return parse
 
 
 def register_report(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` subcommand to the ``mutualaid`` parser."""
     report = sub.add_parser(
-        "report", help="figures and tables (English or Chinese) from the results of a sweep or a run",
+        "report",
+        help="figures and tables (English or Chinese) from the results of a sweep or a run",
         description="Write figures (PDF/SVG/PNG at 300 dpi), tables (CSV and LaTeX), provenance and the model "
-                    "documentation into RESULTS_DIR/report-<lang>/ (see docs/reporting.md).")
-    report.add_argument("results", metavar="RESULTS_DIR",
-                        help="results folder of `mutualaid sweep` (or of a single `mutualaid run`)")
-    report.add_argument("--lang", type=_choices(LANGUAGES, "--lang"), default=["en"], metavar="en|zh|en,zh",
-                        help="language of every label and caption; en,zh writes both (default: en)")
-    report.add_argument("--formats", type=_choices(FORMATS, "--formats"), default=["pdf", "png"],
-                        metavar="pdf,png,svg", help="figure formats, comma-separated (default: pdf,png)")
+        "documentation into RESULTS_DIR/report-<lang>/ (see docs/reporting.md).",
+    )
+    report.add_argument(
+        "results", metavar="RESULTS_DIR", help="results folder of `mutualaid sweep` (or of a single `mutualaid run`)"
+    )
+    report.add_argument(
+        "--lang",
+        type=_choices(LANGUAGES, "--lang"),
+        default=["en"],
+        metavar="en|zh|en,zh",
+        help="language of every label and caption; en,zh writes both (default: en)",
+    )
+    report.add_argument(
+        "--formats",
+        type=_choices(FORMATS, "--formats"),
+        default=["pdf", "png"],
+        metavar="pdf,png,svg",
+        help="figure formats, comma-separated (default: pdf,png)",
+    )
     report.add_argument("--out", metavar="DIR", help="write report-<lang>/ here instead of into RESULTS_DIR")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.set_defaults(func=cmd_report)
@@ -65,6 +80,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     for lang in args.lang:
         started = time.perf_counter()
         report = build_report(results, lang, args.formats, parent, command, quiet=args.quiet)
-        print(f"{report.folder}/: {report.figure_count} figures ({', '.join(args.formats)}), {report.table_count} "
-              f"table files, README.md, provenance.json ({time.perf_counter() - started:.1f} s)")
+        print(
+            f"{report.folder}/: {report.figure_count} figures ({', '.join(args.formats)}), {report.table_count} "
+            f"table files, README.md, provenance.json ({time.perf_counter() - started:.1f} s)"
+        )
     return 0

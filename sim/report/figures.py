@@ -50,8 +50,21 @@ from sim.report.results import ReportError
 WIDTH = 7.0
 """Inches: a journal's double-column width (178 mm)."""
 REFERENCE_COLOUR = "#000000"
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7",
-           "#882255", "#44AA99", "#999933", "#332288", "#AA4499", "#DDCC77", "#888888")
+PALETTE = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#332288",
+    "#AA4499",
+    "#DDCC77",
+    "#888888",
+)
 """Okabe–Ito (without black; its yellow, pale on white, replaced by Tol's sand), then Tol's muted."""
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "p", "h", "*", "d", "H")
 LINESTYLES = ("-", "--", ":", "-.")
@@ -69,8 +82,11 @@ class Styles:
         others = [s for s in scenarios if s != reference]
         self._style[reference] = (REFERENCE_COLOUR, "-", MARKERS[0])
         for i, scenario in enumerate(others):
-            self._style[scenario] = (PALETTE[i % len(PALETTE)], LINESTYLES[i // len(PALETTE) % len(LINESTYLES)],
-                                     MARKERS[(i + 1) % len(MARKERS)])
+            self._style[scenario] = (
+                PALETTE[i % len(PALETTE)],
+                LINESTYLES[i // len(PALETTE) % len(LINESTYLES)],
+                MARKERS[(i + 1) % len(MARKERS)],
+            )
 
     def colour(self, scenario: str) -> str:
         return self._style[scenario][0]
@@ -94,6 +110,7 @@ def _wrap(text: str, width: int = 30) -> str:
 
 def _money_axis(axis: Axis, lang: str) -> None:
     """Large amounts of yuan as 1.5M / 20k, or 150万 in Chinese, instead of an offset."""
+
     def short(value: float, _: int) -> str:
         size = abs(value)
         if lang == "zh" and size >= 1e4:
@@ -103,6 +120,7 @@ def _money_axis(axis: Axis, lang: str) -> None:
         if size >= 1e4:
             return f"{value / 1e3:g}k"
         return f"{value:g}"
+
     axis.set_major_formatter(FuncFormatter(short))
 
 
@@ -170,10 +188,24 @@ def _panels(fig: Figure, count: int, columns: int, sharex: bool = False) -> list
 
 def _legend(fig: Figure, scenarios: list[str], styles: Styles, labels: Labels, kind: str = "line") -> None:
     """One legend for the whole figure, below the panels."""
-    handles = [Line2D([], [], color=styles.colour(s), linestyle=styles.linestyle(s) if kind == "line" else "none",
-                      marker=styles.marker(s), markersize=4) for s in scenarios]
-    fig.legend(handles, [labels.scenario(s) for s in scenarios], loc="outside lower center",
-               ncol=min(len(scenarios), 4), frameon=False)
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=styles.colour(s),
+            linestyle=styles.linestyle(s) if kind == "line" else "none",
+            marker=styles.marker(s),
+            markersize=4,
+        )
+        for s in scenarios
+    ]
+    fig.legend(
+        handles,
+        [labels.scenario(s) for s in scenarios],
+        loc="outside lower center",
+        ncol=min(len(scenarios), 4),
+        frameon=False,
+    )
 
 
 def _title(fig: Figure, title: str, subtitle: str | None) -> None:
@@ -186,14 +218,35 @@ def _line_and_band(ax: Axes, data: pd.DataFrame, scenario: str, styles: Styles, 
     years = data["week"].to_numpy(dtype=float) / WEEKS_PER_YEAR
     colour = styles.colour(scenario)
     every = max(1, len(years) // MARKS_PER_LINE)
-    ax.plot(years, data["mean"].to_numpy(dtype=float), color=colour, linestyle=styles.linestyle(scenario),
-            marker=styles.marker(scenario), markersize=3, markevery=(offset % every, every), label=scenario)
-    ax.fill_between(years, data["ci_low"].to_numpy(dtype=float), data["ci_high"].to_numpy(dtype=float),
-                    color=colour, alpha=0.18, linewidth=0, label=scenario)
+    ax.plot(
+        years,
+        data["mean"].to_numpy(dtype=float),
+        color=colour,
+        linestyle=styles.linestyle(scenario),
+        marker=styles.marker(scenario),
+        markersize=3,
+        markevery=(offset % every, every),
+        label=scenario,
+    )
+    ax.fill_between(
+        years,
+        data["ci_low"].to_numpy(dtype=float),
+        data["ci_high"].to_numpy(dtype=float),
+        color=colour,
+        alpha=0.18,
+        linewidth=0,
+        label=scenario,
+    )
 
 
-def timeseries_figure(bands: pd.DataFrame, metrics: list[str], scenarios: list[str], reference: str,
-                      labels: Labels, subtitle: str | None = None) -> Figure:
+def timeseries_figure(
+    bands: pd.DataFrame,
+    metrics: list[str],
+    scenarios: list[str],
+    reference: str,
+    labels: Labels,
+    subtitle: str | None = None,
+) -> Figure:
     """Mean and 95% CI band over replicates of each weekly metric, per scenario (metrics
     that are zero throughout are left out)."""
     styles = Styles(scenarios, reference)
@@ -204,7 +257,9 @@ def timeseries_figure(bands: pd.DataFrame, metrics: list[str], scenarios: list[s
         for i, (ax, metric) in enumerate(zip(_panels(fig, len(metrics), 3, sharex=True), metrics)):
             of_metric = _scaled(bands[bands["metric"] == metric], metric)
             for k, scenario in enumerate(scenarios):
-                _line_and_band(ax, of_metric[of_metric["scenario"] == scenario].sort_values("week"), scenario, styles, k)
+                _line_and_band(
+                    ax, of_metric[of_metric["scenario"] == scenario].sort_values("week"), scenario, styles, k
+                )
             ax.set_title(_wrap(labels.weekly(metric)))
             ax.set_ylabel(labels.unit(metric))
             if i + 3 >= len(metrics):
@@ -217,8 +272,17 @@ def timeseries_figure(bands: pd.DataFrame, metrics: list[str], scenarios: list[s
 
 def _dot_with_interval(ax: Axes, position: float, row: pd.Series, scenario: str, styles: Styles) -> None:
     """A horizontal error bar: ``row``'s mean with its 95% CI at height ``position``."""
-    ax.errorbar([float(row["mean"])], [position], xerr=_interval(row), fmt=styles.marker(scenario),
-                color=styles.colour(scenario), capsize=2, markersize=4, elinewidth=1, label=scenario)
+    ax.errorbar(
+        [float(row["mean"])],
+        [position],
+        xerr=_interval(row),
+        fmt=styles.marker(scenario),
+        color=styles.colour(scenario),
+        capsize=2,
+        markersize=4,
+        elinewidth=1,
+        label=scenario,
+    )
 
 
 def _scenario_axis(ax: Axes, scenarios: list[str], labels: Labels, show: bool) -> None:
@@ -228,8 +292,14 @@ def _scenario_axis(ax: Axes, scenarios: list[str], labels: Labels, show: bool) -
     ax.grid(axis="y", visible=False)
 
 
-def forest_figure(summary: pd.DataFrame, metrics: list[str], scenarios: list[str], reference: str,
-                  labels: Labels, subtitle: str | None = None) -> Figure:
+def forest_figure(
+    summary: pd.DataFrame,
+    metrics: list[str],
+    scenarios: list[str],
+    reference: str,
+    labels: Labels,
+    subtitle: str | None = None,
+) -> Figure:
     """Each scenario's paired difference from the reference with its 95% CI, per metric.
 
     ``summary`` is :func:`sim.report.statistics.run_summary` for one design point;
@@ -241,12 +311,18 @@ def forest_figure(summary: pd.DataFrame, metrics: list[str], scenarios: list[str
         rows, _ = _grid(len(metrics), columns)
         fig = Figure(figsize=(WIDTH, rows * (0.6 + 0.22 * len(compared)) + 0.9), layout="constrained")
         for i, (ax, metric) in enumerate(zip(_panels(fig, len(metrics), columns), metrics)):
-            of_metric = _scaled(summary[summary["metric"] == metric], metric,
-                                ("difference", "difference_ci_low", "difference_ci_high")).set_index("scenario")
+            of_metric = _scaled(
+                summary[summary["metric"] == metric], metric, ("difference", "difference_ci_low", "difference_ci_high")
+            ).set_index("scenario")
             for position, scenario in enumerate(compared):
                 row = of_metric.loc[scenario]
-                paired = pd.Series({"mean": row["difference"], "ci_low": row["difference_ci_low"],
-                                    "ci_high": row["difference_ci_high"]})
+                paired = pd.Series(
+                    {
+                        "mean": row["difference"],
+                        "ci_low": row["difference_ci_low"],
+                        "ci_high": row["difference_ci_high"],
+                    }
+                )
                 _dot_with_interval(ax, position, paired, scenario, styles)
             ax.axvline(0.0, color="0.4", linewidth=0.8, linestyle="--")
             ax.margins(x=0.08)
@@ -259,8 +335,14 @@ def forest_figure(summary: pd.DataFrame, metrics: list[str], scenarios: list[str
     return fig
 
 
-def equity_figure(gap_bands: pd.DataFrame | None, summary: pd.DataFrame, scenarios: list[str], reference: str,
-                  labels: Labels, subtitle: str | None = None) -> Figure:
+def equity_figure(
+    gap_bands: pd.DataFrame | None,
+    summary: pd.DataFrame,
+    scenarios: list[str],
+    reference: str,
+    labels: Labels,
+    subtitle: str | None = None,
+) -> Figure:
     """The coverage gap between the best- and least-connected quarter over time (when
     weekly data exist) and over the last two years, beside the Gini of help received."""
     styles = Styles(scenarios, reference)
@@ -275,8 +357,9 @@ def equity_figure(gap_bands: pd.DataFrame | None, summary: pd.DataFrame, scenari
             over_time = axes.pop(0)
             gap_bands = _scaled(gap_bands, "coverage_gap")
             for k, scenario in enumerate(scenarios):
-                _line_and_band(over_time, gap_bands[gap_bands["scenario"] == scenario].sort_values("week"),
-                               scenario, styles, k)
+                _line_and_band(
+                    over_time, gap_bands[gap_bands["scenario"] == scenario].sort_values("week"), scenario, styles, k
+                )
             over_time.axhline(0.0, color="0.4", linewidth=0.8, linestyle="--")
             over_time.set_title(f"{_wrap(labels.weekly('coverage_gap'), 40)}\n{labels.text('equity_over_time')}")
             over_time.set_xlabel(labels.text("year"))
@@ -295,8 +378,9 @@ def equity_figure(gap_bands: pd.DataFrame | None, summary: pd.DataFrame, scenari
     return fig
 
 
-def cost_figure(summary: pd.DataFrame, scenarios: list[str], reference: str, labels: Labels,
-                subtitle: str | None = None) -> Figure:
+def cost_figure(
+    summary: pd.DataFrame, scenarios: list[str], reference: str, labels: Labels, subtitle: str | None = None
+) -> Figure:
     """Cost per met need-hour (mean, 95% CI) against mean active share and coverage of
     the last two years (mean, 95% CI), one point per scenario; below them the budget
     each scenario spent. Only for experiments where some scenario spends money
@@ -306,16 +390,24 @@ def cost_figure(summary: pd.DataFrame, scenarios: list[str], reference: str, lab
     with figure_style(labels.lang):
         budget_height = 0.5 + 0.2 * len(scenarios)
         fig = Figure(figsize=(WIDTH, 3.2 + budget_height + 0.8), layout="constrained")
-        panels = fig.subplot_mosaic([["active", "coverage"], ["budget", "budget"]],
-                                    height_ratios=[3.2, budget_height])
+        panels = fig.subplot_mosaic([["active", "coverage"], ["budget", "budget"]], height_ratios=[3.2, budget_height])
         axes = [panels["active"], panels["coverage"], panels["budget"]]
         for ax, metric in zip(axes, ("mean_active_share_last2y", "mean_coverage_last2y")):
             of_metric = _scaled(summary[summary["metric"] == metric], metric).set_index("scenario")
             for scenario in scenarios:
                 x, y = of_metric.loc[scenario], cost.loc[scenario]
-                ax.errorbar([x["mean"]], [y["mean"]], xerr=_interval(x), yerr=_interval(y),
-                            fmt=styles.marker(scenario), color=styles.colour(scenario), capsize=2, markersize=4,
-                            elinewidth=1, label=scenario)
+                ax.errorbar(
+                    [x["mean"]],
+                    [y["mean"]],
+                    xerr=_interval(x),
+                    yerr=_interval(y),
+                    fmt=styles.marker(scenario),
+                    color=styles.colour(scenario),
+                    capsize=2,
+                    markersize=4,
+                    elinewidth=1,
+                    label=scenario,
+                )
             ax.set_xlabel(labels.with_unit(labels.run(metric), metric))
             ax.set_ylabel(labels.with_unit(labels.run("cost_per_met_hour"), "cost_per_met_hour"))
         budget_axis = axes[2]
@@ -340,8 +432,14 @@ def _interval(row: pd.Series) -> list[list[float]]:
     return [[low], [high]]
 
 
-def replicates_figure(precision: pd.DataFrame, metrics: list[str], scenarios: list[str], reference: str,
-                      labels: Labels, subtitle: str | None = None) -> Figure:
+def replicates_figure(
+    precision: pd.DataFrame,
+    metrics: list[str],
+    scenarios: list[str],
+    reference: str,
+    labels: Labels,
+    subtitle: str | None = None,
+) -> Figure:
     """95% CI half-width (top row) and coefficient of variation (bottom row) of each
     metric's mean against the number of replicates, a line per scenario."""
     styles = Styles(scenarios, reference)
@@ -349,14 +447,22 @@ def replicates_figure(precision: pd.DataFrame, metrics: list[str], scenarios: li
         fig = Figure(figsize=(WIDTH, 4.4), layout="constrained")
         axes = fig.subplots(2, len(metrics), sharex=True, squeeze=False)
         for column, metric in enumerate(metrics):
-            of_metric = _scaled(precision[(precision["metric"] == metric) & (precision["replicates"] >= 2)], metric,
-                                ("half_width",))
+            of_metric = _scaled(
+                precision[(precision["metric"] == metric) & (precision["replicates"] >= 2)], metric, ("half_width",)
+            )
             for row, measure in enumerate(("half_width", "cv")):
                 ax = axes[row, column]
                 for scenario in scenarios:
                     line = of_metric[of_metric["scenario"] == scenario].sort_values("replicates")
-                    ax.plot(line["replicates"], line[measure], color=styles.colour(scenario),
-                            linestyle=styles.linestyle(scenario), marker=".", markersize=3, label=scenario)
+                    ax.plot(
+                        line["replicates"],
+                        line[measure],
+                        color=styles.colour(scenario),
+                        linestyle=styles.linestyle(scenario),
+                        marker=".",
+                        markersize=3,
+                        label=scenario,
+                    )
                 if row == 0:
                     ax.set_title(_wrap(labels.with_unit(labels.run(metric), metric), 24))
                     ax.set_yscale("log")
@@ -371,16 +477,29 @@ def replicates_figure(precision: pd.DataFrame, metrics: list[str], scenarios: li
     return fig
 
 
-def _parameter_bars(ax: Axes, parameters: list[str], values: list[np.ndarray], errors: list[np.ndarray | None],
-                    names: list[str], show_names: bool) -> None:
+def _parameter_bars(
+    ax: Axes,
+    parameters: list[str],
+    values: list[np.ndarray],
+    errors: list[np.ndarray | None],
+    names: list[str],
+    show_names: bool,
+) -> None:
     """Horizontal bars of one or more indices per parameter, side by side."""
     height = 0.8 / len(values)
     colours = ("#0072B2", "#E69F00")
     positions = np.arange(len(parameters), dtype=float)
     for k, (value, error, name) in enumerate(zip(values, errors, names)):
         offset = (k - (len(values) - 1) / 2) * height
-        ax.barh(positions + offset, value, height=height, xerr=error, color=colours[k % len(colours)], label=name,
-                error_kw={"elinewidth": 0.8, "capsize": 1.5})
+        ax.barh(
+            positions + offset,
+            value,
+            height=height,
+            xerr=error,
+            color=colours[k % len(colours)],
+            label=name,
+            error_kw={"elinewidth": 0.8, "capsize": 1.5},
+        )
     ax.set_yticks(positions)
     ax.set_yticklabels(parameters if show_names else [])
     ax.set_ylim(len(parameters) - 0.5, -0.5)
@@ -388,8 +507,15 @@ def _parameter_bars(ax: Axes, parameters: list[str], values: list[np.ndarray], e
     ax.grid(axis="y", visible=False)
 
 
-def _sensitivity_figure(indices: pd.DataFrame, outputs: list[str], labels: Labels, title: str,
-                        bars: tuple[tuple[str, str | None, str], ...], xlabel: str, in_units: bool) -> Figure:
+def _sensitivity_figure(
+    indices: pd.DataFrame,
+    outputs: list[str],
+    labels: Labels,
+    title: str,
+    bars: tuple[tuple[str, str | None, str], ...],
+    xlabel: str,
+    in_units: bool,
+) -> Figure:
     """Panels of bars per output; ``bars`` are (column, CI half-width column, label key).
     ``in_units``: the bars are in the output's unit (Morris), not shares of variance (Sobol')."""
     parameters = list(dict.fromkeys(indices["parameter"]))
@@ -401,11 +527,17 @@ def _sensitivity_figure(indices: pd.DataFrame, outputs: list[str], labels: Label
             of_output = indices[indices["output"] == output].set_index("parameter").reindex(parameters)
             if in_units:
                 of_output = _scaled(of_output, output, tuple(c for bar in bars for c in bar[:2] if c))
-            _parameter_bars(ax, parameters, [of_output[c].to_numpy(dtype=float) for c, _, _ in bars],
-                            [None if e is None else np.nan_to_num(of_output[e].to_numpy(dtype=float)) for _, e, _ in bars],
-                            [labels.text(k) for _, _, k in bars], show_names=i % columns == 0)
-            ax.set_title(_wrap(labels.with_unit(labels.run(output), output, difference=True) if in_units
-                               else labels.run(output)))
+            _parameter_bars(
+                ax,
+                parameters,
+                [of_output[c].to_numpy(dtype=float) for c, _, _ in bars],
+                [None if e is None else np.nan_to_num(of_output[e].to_numpy(dtype=float)) for _, e, _ in bars],
+                [labels.text(k) for _, _, k in bars],
+                show_names=i % columns == 0,
+            )
+            ax.set_title(
+                _wrap(labels.with_unit(labels.run(output), output, difference=True) if in_units else labels.run(output))
+            )
             ax.set_xlabel(_wrap(xlabel, 44))
         handles, names = fig.axes[0].get_legend_handles_labels()
         fig.legend(handles, names, loc="outside lower center", ncol=len(bars), frameon=False)
@@ -415,16 +547,28 @@ def _sensitivity_figure(indices: pd.DataFrame, outputs: list[str], labels: Label
 
 def sobol_figure(indices: pd.DataFrame, outputs: list[str], scenario: str, labels: Labels) -> Figure:
     """S1 and ST with 95% CIs per parameter, a panel per output (one scenario)."""
-    return _sensitivity_figure(indices, outputs, labels, labels.text("title_sobol", scenario=labels.scenario(scenario)),
-                               (("S1", "S1_conf", "first_order"), ("ST", "ST_conf", "total_order")),
-                               labels.text("sobol_index"), in_units=False)
+    return _sensitivity_figure(
+        indices,
+        outputs,
+        labels,
+        labels.text("title_sobol", scenario=labels.scenario(scenario)),
+        (("S1", "S1_conf", "first_order"), ("ST", "ST_conf", "total_order")),
+        labels.text("sobol_index"),
+        in_units=False,
+    )
 
 
 def morris_figure(indices: pd.DataFrame, outputs: list[str], scenario: str, labels: Labels) -> Figure:
     """μ* with its 95% CI and σ per parameter, a panel per output (one scenario)."""
-    return _sensitivity_figure(indices, outputs, labels, labels.text("title_morris", scenario=labels.scenario(scenario)),
-                               (("mu_star", "mu_star_conf", "mu_star"), ("sigma", None, "sigma")),
-                               labels.text("elementary_effect"), in_units=True)
+    return _sensitivity_figure(
+        indices,
+        outputs,
+        labels,
+        labels.text("title_morris", scenario=labels.scenario(scenario)),
+        (("mu_star", "mu_star_conf", "mu_star"), ("sigma", None, "sigma")),
+        labels.text("elementary_effect"),
+        in_units=True,
+    )
 
 
 def save_figure(fig: Figure, folder: Path, stem: str, formats: list[str], lang: str) -> list[Path]:

@@ -43,10 +43,19 @@ from matplotlib import font_manager
 from sim.report.labels import LANGUAGES, all_strings
 
 CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
-    "Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "Noto Serif SC",
-    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Sarasa Gothic SC",
-    "Noto Sans CJK TC", "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans SC",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "Source Han Serif CN",
+    "Noto Serif SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Sarasa Gothic SC",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
 )
 CJK_FILE_NAMES = re.compile(r"cjk|wqy|wenquan|sourcehan|source-han|notosanssc|notoserifsc|sarasa", re.IGNORECASE)
 INSTALL_HINT = "sudo apt-get install fonts-noto-cjk"
@@ -67,7 +76,8 @@ class MissingFontError(Exception):
     def __init__(self) -> None:
         super().__init__(
             "Chinese figures need a CJK font and none is installed (looked for Noto Sans/Serif CJK, Source Han, "
-            f"WenQuanYi via matplotlib's font manager); install one with: {INSTALL_HINT}")
+            f"WenQuanYi via matplotlib's font manager); install one with: {INSTALL_HINT}"
+        )
 
 
 def _cjk_characters() -> set[str]:
@@ -151,8 +161,15 @@ def _to_quadratic(font: TTFont) -> None:
             metrics[name] = (metrics[name][0], glyph.xMin)
     maxp = font["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000
-    for key in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
-                "maxSizeOfInstructions", "maxComponentElements"):
+    for key in (
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, key, 0)
     maxp.maxZones = 1
     font["post"].formatType = 3.0

@@ -33,9 +33,20 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("group_participation", ("mean_coverage_last2y", "mean_active_share_last2y", "persistence", "collapsed")),
     ("group_equity", ("mean_coverage_gap_last2y", "mean_help_gini_last2y")),
     ("group_cost", ("budget_spent", "cost_per_met_hour")),
-    ("group_social", ("mean_member_share_last2y", "mean_willing_share_last2y", "peak_active_share",
-                      "mean_generalized_trust_last2y", "mean_norm_authority_last2y", "mean_lonely_share_last2y",
-                      "mean_isolated_share_last2y", "hours_per_active_member_per_year", "collapse_week")),
+    (
+        "group_social",
+        (
+            "mean_member_share_last2y",
+            "mean_willing_share_last2y",
+            "peak_active_share",
+            "mean_generalized_trust_last2y",
+            "mean_norm_authority_last2y",
+            "mean_lonely_share_last2y",
+            "mean_isolated_share_last2y",
+            "hours_per_active_member_per_year",
+            "collapse_week",
+        ),
+    ),
 )
 """Metric groups in reading order; gain half-lives form a last group of their own."""
 COUNTED = ("collapsed",)
@@ -121,8 +132,10 @@ class _Cells:
             return self.labels.text("na") + "¹"
         text = number(row["difference"] * factor, places, signed=True)
         if math.isfinite(row["difference_ci_low"]) and row["difference_ci_low"] != row["difference_ci_high"]:
-            text += (f" [{number(row['difference_ci_low'] * factor, places, signed=True)}, "
-                     f"{number(row['difference_ci_high'] * factor, places, signed=True)}]")
+            text += (
+                f" [{number(row['difference_ci_low'] * factor, places, signed=True)}, "
+                f"{number(row['difference_ci_high'] * factor, places, signed=True)}]"
+            )
         return text + self._defined_in(int(row["n_pairs"]), int(row["runs_ok"]))
 
     def _defined_in(self, n: int, runs: int) -> str:
@@ -135,11 +148,18 @@ class _Cells:
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"
+
     return [line(header), "|" + "---|" + "---:|" * (len(header) - 1), *(line(r) for r in rows)]
 
 
-def _group_tables(summary: pd.DataFrame, metrics: list[str], labels: Labels, cells: _Cells,
-                  point_text: Callable[[int], str] | None, differences: bool) -> list[str]:
+def _group_tables(
+    summary: pd.DataFrame,
+    metrics: list[str],
+    labels: Labels,
+    cells: _Cells,
+    point_text: Callable[[int], str] | None,
+    differences: bool,
+) -> list[str]:
     lines: list[str] = []
     for key, members in groups(metrics):
         count = "n_pairs" if differences else "n"
@@ -151,21 +171,38 @@ def _group_tables(summary: pd.DataFrame, metrics: list[str], labels: Labels, cel
         for metric in members:
             of_metric = summary[summary["metric"] == metric].set_index(["scenario", "point"])
             factor = scale_of(metric)
-            value_columns = ("difference", "difference_ci_low", "difference_ci_high") if differences else (
-                "mean", "ci_low", "ci_high")
+            value_columns = (
+                ("difference", "difference_ci_low", "difference_ci_high")
+                if differences
+                else ("mean", "ci_low", "ci_high")
+            )
             places = decimals([abs(v) * factor for c in value_columns for v in of_metric[c].tolist()])
             format_cell = cells.difference if differences else cells.value
-            columns[metric] = {index: format_cell(pd.Series({**row.to_dict(), "metric": metric}), places, factor)
-                               for index, row in of_metric.iterrows()}
-        rows = [[_arm(pd.Series({"scenario": scenario, "point": point}), labels, point_text),
-                 *(columns[m][(scenario, point)] for m in members)] for scenario, point in arms]
+            columns[metric] = {
+                index: format_cell(pd.Series({**row.to_dict(), "metric": metric}), places, factor)
+                for index, row in of_metric.iterrows()
+            }
+        rows = [
+            [
+                _arm(pd.Series({"scenario": scenario, "point": point}), labels, point_text),
+                *(columns[m][(scenario, point)] for m in members),
+            ]
+            for scenario, point in arms
+        ]
         header = [labels.text("scenario"), *(_header(m, labels, differences) for m in members)]
         lines += ["", f"### {labels.text(key)}", "", *_table(header, rows)]
     return lines
 
 
-def summary_markdown(summary: pd.DataFrame, labels: Labels, name: str, reference: str, replicates: int,
-                     point_text: Callable[[int], str] | None = None, sampled: str | None = None) -> str:
+def summary_markdown(
+    summary: pd.DataFrame,
+    labels: Labels,
+    name: str,
+    reference: str,
+    replicates: int,
+    point_text: Callable[[int], str] | None = None,
+    sampled: str | None = None,
+) -> str:
     """summary.md of a summary table (:func:`sim.experiments.summarise.summary_table`).
 
     ``point_text`` names a design point (given when the design has several);
@@ -180,14 +217,27 @@ def summary_markdown(summary: pd.DataFrame, labels: Labels, name: str, reference
         lines += _group_tables(summary, metrics, labels, cells, None, differences=False)
     else:
         first = summary[summary["metric"] == metrics[0]]
-        lines.append(labels.text("summary_intro", ok=int(first["runs_ok"].sum()), failed=int(first["runs_failed"].sum()),
-                                 replicates=replicates, reference=labels.scenario(reference)))
+        lines.append(
+            labels.text(
+                "summary_intro",
+                ok=int(first["runs_ok"].sum()),
+                failed=int(first["runs_failed"].sum()),
+                replicates=replicates,
+                reference=labels.scenario(reference),
+            )
+        )
         lines += _group_tables(summary, metrics, labels, cells, point_text, differences=False)
-        differences = _group_tables(summary[summary["scenario"] != reference], metrics, labels, cells, point_text,
-                                    differences=True)
+        differences = _group_tables(
+            summary[summary["scenario"] != reference], metrics, labels, cells, point_text, differences=True
+        )
         if differences:
-            lines += ["", f"## {labels.text('summary_differences', reference=labels.scenario(reference))}", "",
-                      labels.text("summary_differences_intro"), *differences]
+            lines += [
+                "",
+                f"## {labels.text('summary_differences', reference=labels.scenario(reference))}",
+                "",
+                labels.text("summary_differences_intro"),
+                *differences,
+            ]
     notes = [labels.text(key) for key in ("footnote_na", "footnote_defined_in") if key in cells.used]
     half_lives = [m for m in metrics if m.startswith(HALF_LIFE_PREFIX)]
     if half_lives and (summary["runs_ok"] > 0).any() and not any(_defined(summary, m) for m in half_lives):
@@ -206,17 +256,27 @@ def _over_points(summary: pd.DataFrame) -> pd.DataFrame:
     for (scenario, metric), of_arm in summary.groupby(["scenario", "metric"], sort=False):
         means = of_arm["mean"].to_numpy(dtype=float)
         finite = means[np.isfinite(means)]
-        rows.append({"scenario": scenario, "point": 0, "metric": metric, "points": len(of_arm),
-                     "runs_ok": int(of_arm["runs_ok"].sum()), "n": int(of_arm["n"].sum()),
-                     "mean": float(finite.mean()) if len(finite) else math.nan,
-                     "ci_low": float(finite.min()) if len(finite) else math.nan,
-                     "ci_high": float(finite.max()) if len(finite) else math.nan})
+        rows.append(
+            {
+                "scenario": scenario,
+                "point": 0,
+                "metric": metric,
+                "points": len(of_arm),
+                "runs_ok": int(of_arm["runs_ok"].sum()),
+                "n": int(of_arm["n"].sum()),
+                "mean": float(finite.mean()) if len(finite) else math.nan,
+                "ci_low": float(finite.min()) if len(finite) else math.nan,
+                "ci_high": float(finite.max()) if len(finite) else math.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def collapse_counts(summary: pd.DataFrame, labels: Labels, point_text: Callable[[int], str] | None) -> str:
-    """"Baseline 0 of 10, Time bank 3 of 10, …": how many runs of each scenario collapsed."""
+    """ "Baseline 0 of 10, Time bank 3 of 10, …": how many runs of each scenario collapsed."""
     rows = summary[summary["metric"] == "collapsed"]
-    return "; ".join(f"{_arm(row, labels, point_text)} "
-                     f"{labels.text('of_runs', k=int(round(row['mean'] * row['n'])) if row['n'] else 0, n=int(row['n']))}"
-                     for _, row in rows.iterrows())
+    return "; ".join(
+        f"{_arm(row, labels, point_text)} "
+        f"{labels.text('of_runs', k=int(round(row['mean'] * row['n'])) if row['n'] else 0, n=int(row['n']))}"
+        for _, row in rows.iterrows()
+    )

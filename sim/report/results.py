@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.submodels.observation import METRICS
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -31,10 +29,18 @@ import pyarrow.parquet as pq
 from sim.experiments.summarise import SAMPLED_DESIGNS
 from sim.report.readable import describe_point
 from sim.scenario import ScenarioError
+from sim.submodels.observation import METRICS
 
 SWEEP_FORMAT = "mutualaid-sweep/1"
-REQUIRED_KEYS = ("experiment.name", "experiment.reference", "experiment.replicates", "experiment.scenarios",
-                 "experiment.design.kind", "experiment.design.parameters", "experiment.design.points")
+REQUIRED_KEYS = (
+    "experiment.name",
+    "experiment.reference",
+    "experiment.replicates",
+    "experiment.scenarios",
+    "experiment.design.kind",
+    "experiment.design.parameters",
+    "experiment.design.points",
+)
 """What of a sweep's manifest.json the report reads."""
 RUN_COLUMNS = ("run_id", "scenario", "point", "replicate", "status")
 TAGS = ("run_id", "scenario", "point", "replicate")
@@ -200,8 +206,10 @@ def load_results(path: str | Path) -> Results:
     if not manifest_path.is_file():
         if (path / "summary.json").is_file():
             return load_single_run(path)
-        raise ReportError(f"{path}: not a results folder of `mutualaid sweep` (it has no manifest.json) nor of "
-                          f"`mutualaid run` (no summary.json)")
+        raise ReportError(
+            f"{path}: not a results folder of `mutualaid sweep` (it has no manifest.json) nor of "
+            f"`mutualaid run` (no summary.json)"
+        )
     manifest = _read_json(manifest_path)
     if not isinstance(manifest, dict) or manifest.get("format") != SWEEP_FORMAT or "experiment" not in manifest:
         got = manifest.get("format") if isinstance(manifest, dict) else None
@@ -209,16 +217,22 @@ def load_results(path: str | Path) -> Results:
     missing = _missing_keys(manifest, REQUIRED_KEYS)
     if missing or not all(isinstance(s, dict) and "name" in s for s in manifest["experiment"]["scenarios"]):
         what = ", ".join(missing) if missing else "experiment.scenarios[].name"
-        raise ReportError(f"{manifest_path}: incomplete manifest, missing {what}; rebuild the folder with "
-                          f"`mutualaid sweep EXPERIMENT --out {path} --resume`")
+        raise ReportError(
+            f"{manifest_path}: incomplete manifest, missing {what}; rebuild the folder with "
+            f"`mutualaid sweep EXPERIMENT --out {path} --resume`"
+        )
     runs_path = path / "runs.parquet"
     if not runs_path.is_file():
-        raise ReportError(f"{path}: has no runs.parquet; rebuild it with `mutualaid sweep EXPERIMENT --out {path} --resume`")
+        raise ReportError(
+            f"{path}: has no runs.parquet; rebuild it with `mutualaid sweep EXPERIMENT --out {path} --resume`"
+        )
     runs = _read_parquet(runs_path)
     lacking = [c for c in RUN_COLUMNS if c not in runs.columns]
     if lacking:
-        raise ReportError(f"{runs_path}: lacks the column(s) {', '.join(lacking)}; rebuild it with "
-                          f"`mutualaid sweep EXPERIMENT --out {path} --resume`")
+        raise ReportError(
+            f"{runs_path}: lacks the column(s) {', '.join(lacking)}; rebuild it with "
+            f"`mutualaid sweep EXPERIMENT --out {path} --resume`"
+        )
     if (path / "weekly.parquet").is_file():
         _schema(path / "weekly.parquet")
     results = Results(path, manifest, _without_infinities(runs))
@@ -238,16 +252,21 @@ def load_single_run(path: Path) -> Results:
     weekly = _read_parquet(weekly_path)
     lacking = [m for m in ("week", "active_share") if m not in weekly.columns]
     if lacking or not set(weekly.columns) <= set(METRICS):
-        raise ReportError(f"{weekly_path}: not the weekly table of `mutualaid run` (columns: "
-                          f"{', '.join(list(weekly.columns)[:6])}…)")
+        raise ReportError(
+            f"{weekly_path}: not the weekly table of `mutualaid run` (columns: {', '.join(list(weekly.columns)[:6])}…)"
+        )
     name = str(summary["scenario_name"])
     tags = {"run_id": SINGLE_RUN_ID, "scenario": name, "point": 0, "replicate": 0}
     runs = pd.DataFrame([{**tags, "seed": summary.get("seed"), "status": "ok", **summary["sustainability"]}])
     for column, value in reversed(tags.items()):
         weekly.insert(0, column, value)
     experiment = {
-        "name": name, "description": f"one run of {summary.get('scenario', {}).get('description') or name}",
-        "reference": name, "replicates": 1, "seeds": [summary.get("seed")], "weeks": summary.get("weeks"),
+        "name": name,
+        "description": f"one run of {summary.get('scenario', {}).get('description') or name}",
+        "reference": name,
+        "replicates": 1,
+        "seeds": [summary.get("seed")],
+        "weeks": summary.get("weeks"),
         "scenarios": [{"name": name, "scenario": summary.get("scenario"), "input_files": summary.get("input_files")}],
         "design": {"kind": "none", "parameters": [], "points": [{}], "problem": None},
     }
@@ -259,6 +278,8 @@ def _with_successful_runs(results: Results) -> Results:
     path, runs = results.path, results.runs
     counts = results.counts()
     if counts["ok"] == 0:
-        raise ReportError(f"{path}: no successful runs ({counts['failed']} failed, {counts['pending']} pending of "
-                          f"{len(runs)}); nothing to report")
+        raise ReportError(
+            f"{path}: no successful runs ({counts['failed']} failed, {counts['pending']} pending of "
+            f"{len(runs)}); nothing to report"
+        )
     return results

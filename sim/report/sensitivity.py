@@ -69,37 +69,69 @@ def design_matrix(design: dict[str, Any], problem: dict[str, Any], seed: int) ->
     raise ValueError(f"no sensitivity analysis for a {design['kind']!r} design")
 
 
-def sobol_indices(problem: dict[str, Any], y: np.ndarray, calc_second_order: bool,
-                  seed: int = BOOTSTRAP_SEED) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def sobol_indices(
+    problem: dict[str, Any], y: np.ndarray, calc_second_order: bool, seed: int = BOOTSTRAP_SEED
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """S1 and ST per parameter with 95% CIs (and S2 per pair when computed).
 
     ``y`` holds the output at each row of the Saltelli sample, in the sampler's order."""
-    result = sobol_analysis.analyze(copy.deepcopy(problem), np.asarray(y, dtype=float),
-                                    calc_second_order=calc_second_order, num_resamples=BOOTSTRAP_RESAMPLES,
-                                    conf_level=CONFIDENCE, seed=seed)
+    result = sobol_analysis.analyze(
+        copy.deepcopy(problem),
+        np.asarray(y, dtype=float),
+        calc_second_order=calc_second_order,
+        num_resamples=BOOTSTRAP_RESAMPLES,
+        conf_level=CONFIDENCE,
+        seed=seed,
+    )
     names = list(problem["names"])
-    first = pd.DataFrame({"parameter": names, "S1": result["S1"], "S1_conf": result["S1_conf"],
-                          "ST": result["ST"], "ST_conf": result["ST_conf"]})
+    first = pd.DataFrame(
+        {
+            "parameter": names,
+            "S1": result["S1"],
+            "S1_conf": result["S1_conf"],
+            "ST": result["ST"],
+            "ST_conf": result["ST_conf"],
+        }
+    )
     for index in ("S1", "ST"):
         first[f"{index}_low"] = first[index] - first[f"{index}_conf"]
         first[f"{index}_high"] = first[index] + first[f"{index}_conf"]
     second = None
     if calc_second_order:
         pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))]
-        second = pd.DataFrame({
-            "parameter": [names[i] for i, _ in pairs], "other": [names[j] for _, j in pairs],
-            "S2": [result["S2"][i, j] for i, j in pairs], "S2_conf": [result["S2_conf"][i, j] for i, j in pairs]})
+        second = pd.DataFrame(
+            {
+                "parameter": [names[i] for i, _ in pairs],
+                "other": [names[j] for _, j in pairs],
+                "S2": [result["S2"][i, j] for i, j in pairs],
+                "S2_conf": [result["S2_conf"][i, j] for i, j in pairs],
+            }
+        )
     return first, second
 
 
-def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int,
-                   seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
+def morris_indices(
+    problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int, seed: int = BOOTSTRAP_SEED
+) -> pd.DataFrame:
     """μ, μ*, its 95% CI and σ per parameter from the sample ``x`` and outputs ``y``."""
-    result = morris_analysis.analyze(copy.deepcopy(problem), np.asarray(x, dtype=float), np.asarray(y, dtype=float),
-                                     num_resamples=BOOTSTRAP_RESAMPLES, conf_level=CONFIDENCE,
-                                     num_levels=levels, seed=seed)
-    table = pd.DataFrame({"parameter": list(problem["names"]), "mu": result["mu"], "mu_star": result["mu_star"],
-                          "mu_star_conf": result["mu_star_conf"], "sigma": result["sigma"]})
+    result = morris_analysis.analyze(
+        copy.deepcopy(problem),
+        np.asarray(x, dtype=float),
+        np.asarray(y, dtype=float),
+        num_resamples=BOOTSTRAP_RESAMPLES,
+        conf_level=CONFIDENCE,
+        num_levels=levels,
+        seed=seed,
+    )
+    table = pd.DataFrame(
+        {
+            "parameter": list(problem["names"]),
+            "mu": result["mu"],
+            "mu_star": result["mu_star"],
+            "mu_star_conf": result["mu_star_conf"],
+            "sigma": result["sigma"],
+        }
+    )
     table["mu_star_low"] = table["mu_star"] - table["mu_star_conf"]
     table["mu_star_high"] = table["mu_star"] + table["mu_star_conf"]
     return table
@@ -114,8 +146,10 @@ def check_matrix(matrix: np.ndarray, results: Results) -> None:
     points, names = results.points, results.parameters
     problem = results.design["problem"]
     if matrix.shape != (len(points), len(names)):
-        raise ReportError(f"{results.path}: the design cannot be reproduced: the sampler now gives {matrix.shape[0]} "
-                          f"points, the manifest has {len(points)} (a different SALib version?)")
+        raise ReportError(
+            f"{results.path}: the design cannot be reproduced: the sampler now gives {matrix.shape[0]} "
+            f"points, the manifest has {len(points)} (a different SALib version?)"
+        )
     for column, name in enumerate(names):
         stored = np.array([point[name] for point in points], dtype=float)
         sampled = matrix[:, column]
@@ -123,8 +157,10 @@ def check_matrix(matrix: np.ndarray, results: Results) -> None:
             top = problem["bounds"][column][1]
             sampled = np.floor(np.minimum(sampled, top - 1.0))
         if not np.allclose(sampled, stored, rtol=1e-9, atol=1e-12):
-            raise ReportError(f"{results.path}: the design cannot be reproduced: {name} differs from the stored points "
-                              f"(a different SALib version?); its indices would be matched to the wrong runs")
+            raise ReportError(
+                f"{results.path}: the design cannot be reproduced: {name} differs from the stored points "
+                f"(a different SALib version?); its indices would be matched to the wrong runs"
+            )
     ok = results.ok
     for name in names:
         expected = np.array([points[p][name] for p in ok["point"]], dtype=float)
@@ -198,10 +234,17 @@ def analyse(results: Results) -> Sensitivity:
             else:
                 table = morris_indices(problem, matrix, y, int(design["levels"]))
             index_tables.append(table.assign(scenario=scenario, output=output))
-            output_rows.append({"scenario": scenario, "output": output, "points": n_points,
-                                "replicates_per_point": float(runs.groupby("point").size().mean()),
-                                "mean": float(y.mean()), "sd": float(y.std(ddof=1)),
-                                "replicate_noise_share": output_noise(runs, output)})
+            output_rows.append(
+                {
+                    "scenario": scenario,
+                    "output": output,
+                    "points": n_points,
+                    "replicates_per_point": float(runs.groupby("point").size().mean()),
+                    "mean": float(y.mean()),
+                    "sd": float(y.std(ddof=1)),
+                    "replicate_noise_share": output_noise(runs, output),
+                }
+            )
     front = ["scenario", "output", "parameter"]
     indices = pd.concat(index_tables, ignore_index=True) if index_tables else pd.DataFrame(columns=front)
     indices = indices[front + [c for c in indices.columns if c not in front]]

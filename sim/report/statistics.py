@@ -90,9 +90,19 @@ def replicate_precision(ok: pd.DataFrame, reference: str, metrics: tuple[str, ..
                 sd = float(first.std(ddof=1)) if count >= 2 else np.nan
                 half = float(t_half_width(sd, count))
                 scale = abs(mean) if count and mean != 0 else np.nan
-                row = {"scenario": scenario, "point": point, "metric": metric, "replicates": n, "n": count,
-                       "mean": mean, "sd": sd, "half_width": half,
-                       "relative_half_width": half / scale, "cv": sd / scale, "difference_half_width": np.nan}
+                row = {
+                    "scenario": scenario,
+                    "point": point,
+                    "metric": metric,
+                    "replicates": n,
+                    "n": count,
+                    "mean": mean,
+                    "sd": sd,
+                    "half_width": half,
+                    "relative_half_width": half / scale,
+                    "cv": sd / scale,
+                    "difference_half_width": np.nan,
+                }
                 if differences is not None:
                     paired = differences[:n][~np.isnan(differences[:n])]
                     if len(paired) >= 2:

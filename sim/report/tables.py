@@ -21,9 +21,21 @@ import pandas as pd
 from sim.report.labels import Labels, scale_of
 
 LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "μ": r"$\mu$", "σ": r"$\sigma$", "−": "--", "×": r"$\times$", "…": r"\ldots{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "μ": r"$\mu$",
+    "σ": r"$\sigma$",
+    "−": "--",
+    "×": r"$\times$",
+    "…": r"\ldots{}",
 }
 REPLICATE_CHECKPOINTS = (2, 3, 5, 10, 20, 30, 50, 100, 200, 500, 1000)
 
@@ -62,8 +74,9 @@ def interval(low: float, high: float, decimals: int) -> str:
     return f"[{number(low, decimals)}, {number(high, decimals)}]"
 
 
-def longtable(header: Sequence[str], align: str, groups: list[tuple[str, list[list[str]]]], caption: str,
-              label: str, lang: str) -> str:
+def longtable(
+    header: Sequence[str], align: str, groups: list[tuple[str, list[list[str]]]], caption: str, label: str, lang: str
+) -> str:
     """A booktabs longtable: ``groups`` are (heading, rows of already escaped cells)."""
     columns = len(header)
     head = " & ".join(header) + r" \\"
@@ -72,9 +85,16 @@ def longtable(header: Sequence[str], align: str, groups: list[tuple[str, list[li
         + (r"; Chinese text needs XeLaTeX with \usepackage{xeCJK} (or the ctex class)." if lang == "zh" else "."),
         rf"\begin{{longtable}}{{{align}}}",
         rf"\caption{{{latex_escape(caption)}}}\label{{{label}}} \\",
-        r"\toprule", head, r"\midrule", r"\endfirsthead",
-        r"\toprule", head, r"\midrule", r"\endhead",
-        r"\bottomrule", r"\endfoot",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
     ]
     emphasis = r"\textbf" if lang == "zh" else r"\textit"  # CJK fonts have no italics
     for k, (heading, rows) in enumerate(groups):
@@ -112,8 +132,9 @@ def _sustainability_row(r: pd.Series, d: int, labels: Labels, name: str) -> list
     return [name, str(n), number(r["mean"], d), number(r["sd"], d), interval(r["ci_low"], r["ci_high"], d)]
 
 
-def sustainability_latex(summary: pd.DataFrame, metrics: list[str], labels: Labels, replicates: int,
-                         point_text: Callable[[int], str] | None) -> str:
+def sustainability_latex(
+    summary: pd.DataFrame, metrics: list[str], labels: Labels, replicates: int, point_text: Callable[[int], str] | None
+) -> str:
     """n, mean, SD and 95% CI per scenario, grouped by metric (metrics undefined in
     every run left out)."""
     groups = []
@@ -123,15 +144,26 @@ def sustainability_latex(summary: pd.DataFrame, metrics: list[str], labels: Labe
             continue
         rows = _in_unit(rows, metric, ("mean", "sd", "ci_low", "ci_high"))
         d = decimals_for(rows["mean"].tolist() + rows["ci_high"].tolist())
-        groups.append((_heading(metric, labels), [
-            _sustainability_row(r, d, labels, _arm_name(r, labels, point_text)) for _, r in rows.iterrows()]))
+        groups.append(
+            (
+                _heading(metric, labels),
+                [_sustainability_row(r, d, labels, _arm_name(r, labels, point_text)) for _, r in rows.iterrows()],
+            )
+        )
     header = [labels.text(k) for k in ("scenario", "n", "mean", "sd", "ci95")]
-    return longtable([latex_escape(h) for h in header], "lrrrr", groups,
-                     labels.text("caption_sustainability", n=replicates), "tab:sustainability", labels.lang)
+    return longtable(
+        [latex_escape(h) for h in header],
+        "lrrrr",
+        groups,
+        labels.text("caption_sustainability", n=replicates),
+        "tab:sustainability",
+        labels.lang,
+    )
 
 
-def effects_latex(summary: pd.DataFrame, metrics: list[str], labels: Labels, reference: str,
-                  point_text: Callable[[int], str] | None) -> str:
+def effects_latex(
+    summary: pd.DataFrame, metrics: list[str], labels: Labels, reference: str, point_text: Callable[[int], str] | None
+) -> str:
     """Paired difference from the reference (pairs, mean, SD, 95% CI), grouped by metric;
     not for ``collapsed`` (summary.md compares the counts) nor for metrics without a
     single pair."""
@@ -142,13 +174,30 @@ def effects_latex(summary: pd.DataFrame, metrics: list[str], labels: Labels, ref
             continue
         rows = _in_unit(rows, metric, ("difference", "difference_sd", "difference_ci_low", "difference_ci_high"))
         d = decimals_for(rows["difference"].abs().tolist() + rows["difference_ci_high"].abs().tolist())
-        groups.append((_heading(metric, labels, difference=True), [
-            [_arm_name(r, labels, point_text), str(int(r["n_pairs"])), number(r["difference"], d),
-             number(r["difference_sd"], d), interval(r["difference_ci_low"], r["difference_ci_high"], d)]
-            for _, r in rows.iterrows()]))
+        groups.append(
+            (
+                _heading(metric, labels, difference=True),
+                [
+                    [
+                        _arm_name(r, labels, point_text),
+                        str(int(r["n_pairs"])),
+                        number(r["difference"], d),
+                        number(r["difference_sd"], d),
+                        interval(r["difference_ci_low"], r["difference_ci_high"], d),
+                    ]
+                    for _, r in rows.iterrows()
+                ],
+            )
+        )
     header = [labels.text(k) for k in ("scenario", "pairs", "difference", "sd", "ci95")]
-    return longtable([latex_escape(h) for h in header], "lrrrr", groups,
-                     labels.text("caption_effects", reference=labels.scenario(reference)), "tab:effects", labels.lang)
+    return longtable(
+        [latex_escape(h) for h in header],
+        "lrrrr",
+        groups,
+        labels.text("caption_effects", reference=labels.scenario(reference)),
+        "tab:effects",
+        labels.lang,
+    )
 
 
 def replicate_checkpoints(replicates: int) -> list[int]:
@@ -156,8 +205,9 @@ def replicate_checkpoints(replicates: int) -> list[int]:
     return sorted({n for n in REPLICATE_CHECKPOINTS if n < replicates} | {replicates})
 
 
-def replicates_latex(precision: pd.DataFrame, metrics: list[str], labels: Labels,
-                     point_text: Callable[[int], str] | None) -> str:
+def replicates_latex(
+    precision: pd.DataFrame, metrics: list[str], labels: Labels, point_text: Callable[[int], str] | None
+) -> str:
     """Half-width (CV) of each scenario's mean at a few numbers of replicates, grouped by metric."""
     checkpoints = replicate_checkpoints(int(precision["replicates"].max()))
     groups = []
@@ -168,22 +218,33 @@ def replicates_latex(precision: pd.DataFrame, metrics: list[str], labels: Labels
         cells = []
         for (_, _), arm in rows.groupby(["scenario", "point"], sort=False):
             by_n = arm.set_index("replicates")
-            cells.append([_arm_name(arm.iloc[0], labels, point_text)] + [
-                "--" if n not in by_n.index or not np.isfinite(by_n.loc[n, "half_width"]) else
-                f"{number(by_n.loc[n, 'half_width'], d)} ({number(by_n.loc[n, 'cv'], 2)})" for n in checkpoints])
+            cells.append(
+                [_arm_name(arm.iloc[0], labels, point_text)]
+                + [
+                    "--"
+                    if n not in by_n.index or not np.isfinite(by_n.loc[n, "half_width"])
+                    else f"{number(by_n.loc[n, 'half_width'], d)} ({number(by_n.loc[n, 'cv'], 2)})"
+                    for n in checkpoints
+                ]
+            )
         groups.append((_heading(metric, labels), cells))
     header = [latex_escape(labels.text("scenario"))] + [f"$n={n}$" for n in checkpoints]
-    return longtable(header, "l" + "r" * len(checkpoints), groups, labels.text("caption_replicates"),
-                     "tab:replicates", labels.lang)
+    return longtable(
+        header, "l" + "r" * len(checkpoints), groups, labels.text("caption_replicates"), "tab:replicates", labels.lang
+    )
 
 
 def _parameter(name: str) -> str:
     return rf"\texttt{{{latex_escape(name)}}}"
 
 
-def _sensitivity_groups(indices: pd.DataFrame, labels: Labels, cells: Callable[[pd.Series, int], list[str]],
-                        magnitude: Callable[[pd.DataFrame], list[float]],
-                        in_units: Sequence[str] = ()) -> list[tuple[str, list[list[str]]]]:
+def _sensitivity_groups(
+    indices: pd.DataFrame,
+    labels: Labels,
+    cells: Callable[[pd.Series, int], list[str]],
+    magnitude: Callable[[pd.DataFrame], list[float]],
+    in_units: Sequence[str] = (),
+) -> list[tuple[str, list[list[str]]]]:
     """Rows per scenario and output; ``in_units`` are the columns in the output's unit
     (Morris effects, which are changes: percentage points for a share), shown in it
     and named in the heading."""
@@ -200,9 +261,17 @@ def _sensitivity_groups(indices: pd.DataFrame, labels: Labels, cells: Callable[[
 
 def sobol_latex(indices: pd.DataFrame, labels: Labels) -> str:
     """S1 and ST with 95% CIs per parameter, grouped by scenario and output."""
-    groups = _sensitivity_groups(indices, labels, lambda r, d: [
-        number(r["S1"], d), interval(r["S1_low"], r["S1_high"], d),
-        number(r["ST"], d), interval(r["ST_low"], r["ST_high"], d)], lambda rows: [1.0])
+    groups = _sensitivity_groups(
+        indices,
+        labels,
+        lambda r, d: [
+            number(r["S1"], d),
+            interval(r["S1_low"], r["S1_high"], d),
+            number(r["ST"], d),
+            interval(r["ST_low"], r["ST_high"], d),
+        ],
+        lambda rows: [1.0],
+    )
     ci = latex_escape(labels.text("ci95"))
     header = [latex_escape(labels.text("parameter")), "S1", ci, "ST", ci]
     return longtable(header, "lrrrr", groups, labels.text("caption_sobol"), "tab:sobol", labels.lang)
@@ -210,22 +279,38 @@ def sobol_latex(indices: pd.DataFrame, labels: Labels) -> str:
 
 def morris_latex(indices: pd.DataFrame, labels: Labels) -> str:
     """μ*, its 95% CI, σ and μ per parameter, grouped by scenario and output."""
-    groups = _sensitivity_groups(indices, labels, lambda r, d: [
-        number(r["mu_star"], d), interval(r["mu_star_low"], r["mu_star_high"], d), number(r["sigma"], d),
-        number(r["mu"], d)], lambda rows: rows["mu_star_high"].tolist() + rows["sigma"].tolist(),
-        in_units=("mu_star", "mu_star_low", "mu_star_high", "sigma", "mu"))
-    header = [latex_escape(labels.text("parameter")), r"$\mu^*$", latex_escape(labels.text("ci95")), r"$\sigma$", r"$\mu$"]
+    groups = _sensitivity_groups(
+        indices,
+        labels,
+        lambda r, d: [
+            number(r["mu_star"], d),
+            interval(r["mu_star_low"], r["mu_star_high"], d),
+            number(r["sigma"], d),
+            number(r["mu"], d),
+        ],
+        lambda rows: rows["mu_star_high"].tolist() + rows["sigma"].tolist(),
+        in_units=("mu_star", "mu_star_low", "mu_star_high", "sigma", "mu"),
+    )
+    header = [
+        latex_escape(labels.text("parameter")),
+        r"$\mu^*$",
+        latex_escape(labels.text("ci95")),
+        r"$\sigma$",
+        r"$\mu$",
+    ]
     return longtable(header, "lrrrr", groups, labels.text("caption_morris"), "tab:morris", labels.lang)
 
 
-def with_labels(table: pd.DataFrame, labels: Labels, metric_column: str = "metric",
-                name: Callable[[str], str] | None = None) -> pd.DataFrame:
+def with_labels(
+    table: pd.DataFrame, labels: Labels, metric_column: str = "metric", name: Callable[[str], str] | None = None
+) -> pd.DataFrame:
     """A CSV table with the report language's names of scenarios and metrics beside the
     ids (``name`` names the metrics; per-run metrics by default)."""
     out = table.copy()
     if "scenario" in out.columns:
         out.insert(out.columns.get_loc("scenario") + 1, "scenario_label", out["scenario"].map(labels.scenario))
     if metric_column in out.columns:
-        out.insert(out.columns.get_loc(metric_column) + 1, f"{metric_column}_label",
-                   out[metric_column].map(name or labels.run))
+        out.insert(
+            out.columns.get_loc(metric_column) + 1, f"{metric_column}_label", out[metric_column].map(name or labels.run)
+        )
     return out

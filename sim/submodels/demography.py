@@ -57,7 +57,7 @@ def annual_mortality(pop, d) -> np.ndarray:
     return d.mortality_at_60 * np.exp(d.mortality_gompertz * (pop.age - 60.0) + d.mortality_frailty * frailty)
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     pop, sc = model.pop, model.config
     d = sc.demography
     rng = model.streams["demography"]

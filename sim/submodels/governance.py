@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 class Governance:
     """The interventions of a scenario, their weekly on/off state, and the budget."""
 
-    def __init__(self, model: "CommunityModel"):
+    def __init__(self, model: CommunityModel):
         self.model = model
         blocks = model.config.interventions
         self.funding = blocks.funding
@@ -100,7 +100,7 @@ def scheduled(block: Any, week: int) -> bool:
     return week >= 0 and week >= block.start_week and (block.end_week is None or week < block.end_week)
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     """Receive funding, then switch interventions on and off and pay their fixed costs."""
     gov, week = model.governance, model.week
     f = gov.funding

@@ -60,18 +60,30 @@ if TYPE_CHECKING:
 def ask_probability(pop, helping) -> np.ndarray:
     """Probability of asking for help this week, per resident."""
     expected = (pop.ask_success + 1.0) / (pop.ask_success + pop.ask_failure + 2.0)
-    return sigmoid(helping.ask_intercept + helping.ask_trust * pop.generalized_trust
-                   + helping.ask_expected_success * expected - helping.ask_reluctance * pop.reluctance)
+    return sigmoid(
+        helping.ask_intercept
+        + helping.ask_trust * pop.generalized_trust
+        + helping.ask_expected_success * expected
+        - helping.ask_reluctance * pop.reluctance
+    )
 
 
-def acceptance_probability(willingness, trust, owed, norm, self_worth, incentive, hours, health,
-                           bad_reputation, helping) -> np.ndarray:
+def acceptance_probability(
+    willingness, trust, owed, norm, self_worth, incentive, hours, health, bad_reputation, helping
+) -> np.ndarray:
     """Probability that a helper accepts a request (see the module docstring)."""
     obligation = (1.0 - np.exp(-np.asarray(owed) / helping.obligation_scale)) * norm
-    logit = (helping.accept_intercept + helping.accept_trust * trust + helping.accept_obligation * obligation
-             + helping.accept_norm * norm + helping.accept_self_worth * self_worth + incentive
-             - helping.accept_cost * hours - helping.accept_frailty * (1.0 - health)
-             - helping.accept_bad_reputation * bad_reputation)
+    logit = (
+        helping.accept_intercept
+        + helping.accept_trust * trust
+        + helping.accept_obligation * obligation
+        + helping.accept_norm * norm
+        + helping.accept_self_worth * self_worth
+        + incentive
+        - helping.accept_cost * hours
+        - helping.accept_frailty * (1.0 - health)
+        - helping.accept_bad_reputation * bad_reputation
+    )
     return np.asarray(willingness) * sigmoid(logit)
 
 
@@ -81,8 +93,9 @@ def bad_reputation(pop, slots: np.ndarray) -> np.ndarray:
     return b / (g + b + 2.0)
 
 
-def serve_in_random_order(helpers: np.ndarray, hours: np.ndarray, capacity_left: np.ndarray,
-                          priority: np.ndarray) -> np.ndarray:
+def serve_in_random_order(
+    helpers: np.ndarray, hours: np.ndarray, capacity_left: np.ndarray, priority: np.ndarray
+) -> np.ndarray:
     """Hours granted to each accepted request when a helper serves their requests in
     ``priority`` order until capacity runs out: request k gets
     clip(capacity_left[h] − hours of h's requests served before it, 0, hours[k]).
@@ -91,12 +104,19 @@ def serve_in_random_order(helpers: np.ndarray, hours: np.ndarray, capacity_left:
     ranked = priority[by_priority]
     if (ranked[1:] == ranked[:-1]).any():  # equal priorities: served in request order
         by_priority = np.argsort(priority, kind="stable")
-    return kernels.serve_in_order(np.asarray(helpers, dtype=np.int64), np.asarray(hours, dtype=np.float64),
-                                  capacity_left, by_priority)
+    return kernels.serve_in_order(
+        np.asarray(helpers, dtype=np.int64), np.asarray(hours, dtype=np.float64), capacity_left, by_priority
+    )
 
 
-def coordinator_candidates(u_reach: np.ndarray, u_pick: np.ndarray, seekers: np.ndarray, can_help: np.ndarray,
-                           blocks: tuple[np.ndarray, np.ndarray], reach: float) -> tuple[np.ndarray, np.ndarray]:
+def coordinator_candidates(
+    u_reach: np.ndarray,
+    u_pick: np.ndarray,
+    seekers: np.ndarray,
+    can_help: np.ndarray,
+    blocks: tuple[np.ndarray, np.ndarray],
+    reach: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """(requester, helper) pairs the coordinator relays: one random blockmate each,
     kept if reached and able to help."""
     mate = random_mates(u_pick, seekers, blocks)
@@ -104,7 +124,7 @@ def coordinator_candidates(u_reach: np.ndarray, u_pick: np.ndarray, seekers: np.
     return seekers[ok], mate[ok]
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     pop, sc, net, week, tally = model.pop, model.config, model.net, model.week, model.tally
     hp = sc.helping
     rng = model.streams["helping"]
@@ -123,8 +143,9 @@ def step(model: "CommunityModel") -> None:
     # and each one's weight: strength × particularized trust (fixed within the week)
     ask_edge = net.edges_of(np.flatnonzero(asking))
     ask_owner, ask_other = net.owner[ask_edge], net.other[ask_edge]
-    tie_weight = (net.strength_now(week, model.decay_by_kind, ask_edge)
-                  * net.trust_expectation(week, sc.trust.forgetting, ask_edge))
+    tie_weight = net.strength_now(week, model.decay_by_kind, ask_edge) * net.trust_expectation(
+        week, sc.trust.forgetting, ask_edge
+    )
     log_weight = np.log(tie_weight + 1e-12)
     asked_edge = np.zeros(len(ask_edge), dtype=bool)
     platform = gov.get("platform")
@@ -169,9 +190,18 @@ def step(model: "CommunityModel") -> None:
         # trust if they have no tie) and the hours the helper owes them
         trust_hq, owed = net.views_of(h, q, week, sc.trust.forgetting, pop.generalized_trust[h])
         incentive = gov.hook_sum("acceptance_bonus", h, ntype)
-        p = acceptance_probability(pop.willingness[h], trust_hq, owed, pop.norm_internalization[h],
-                                   pop.self_worth[h], incentive, hours, pop.health[h],
-                                   bad_reputation(pop, q), hp)
+        p = acceptance_probability(
+            pop.willingness[h],
+            trust_hq,
+            owed,
+            pop.norm_internalization[h],
+            pop.self_worth[h],
+            incentive,
+            hours,
+            pop.health[h],
+            bad_reputation(pop, q),
+            hp,
+        )
         accept = rng.random(len(q)) < p
         priority = rng.random(len(q))
         able = pop.capacity_left[h] >= hours
@@ -196,7 +226,7 @@ def step(model: "CommunityModel") -> None:
     _settle(model, parts, asking)
 
 
-def _settle(model: "CommunityModel", parts, asking: np.ndarray) -> None:
+def _settle(model: CommunityModel, parts, asking: np.ndarray) -> None:
     """Record the week's exchanges: ledger, obligations, contacts and outcomes."""
     pop, sc, net, week, tally = model.pop, model.config, model.net, model.week, model.tally
     if parts:

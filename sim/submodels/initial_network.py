@@ -29,14 +29,16 @@ def _stubs(rng, prop: np.ndarray, mean_ties: float) -> np.ndarray:
     return np.repeat(np.arange(len(prop)), counts)
 
 
-def build(model: "CommunityModel") -> None:
+def build(model: CommunityModel) -> None:
     pop, sc = model.pop, model.config
     nw = sc.network
     rng = model.streams["population"]
     prop = tie_propensity(pop, sc)
     mean_prop = max(prop[pop.occupied].mean(), 1e-12)
-    for kind, mean_ties, groups in ((NEIGHBOUR, nw.neighbour_ties, model.building_slots),
-                                    (FRIEND, nw.friend_ties, model.block_slots)):
+    for kind, mean_ties, groups in (
+        (NEIGHBOUR, nw.neighbour_ties, model.building_slots),
+        (FRIEND, nw.friend_ties, model.block_slots),
+    ):
         a = _stubs(rng, prop, mean_ties)
         b = random_mates(rng.random(len(a)), a, groups)
         accept = np.minimum(prop[b] / mean_prop, 1.0)

@@ -35,28 +35,31 @@ def decay_then_gain(x: np.ndarray, decay: float, gain: float, events: np.ndarray
     return x + repeated_gain(gain, events) * (1.0 - x)
 
 
-def loneliness_update(loneliness: np.ndarray, contact: np.ndarray, alone: np.ndarray, rise: float, relief: float) -> np.ndarray:
+def loneliness_update(
+    loneliness: np.ndarray, contact: np.ndarray, alone: np.ndarray, rise: float, relief: float
+) -> np.ndarray:
     """One week of loneliness dynamics (bounded to [0, 1])."""
     new = loneliness + rise * (1.0 + alone) * (1.0 - loneliness) - relief * contact * loneliness
     return np.clip(new, 0.0, 1.0)
 
 
-def tie_contact(model: "CommunityModel") -> np.ndarray:
+def tie_contact(model: CommunityModel) -> np.ndarray:
     """Σ current strength of each resident's ties."""
     net = model.net
     strength = net.strength_now(model.week, model.decay_by_kind)
     return np.bincount(net.owner, weights=strength, minlength=model.pop.n)
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     pop, sc, tally = model.pop, model.config, model.tally
     m = sc.motives
     ex = tally.exchanges
     n = pop.n
     helped_ok = np.bincount(ex.helper, weights=ex.success, minlength=n)
     recognition = model.governance.hook_sum("self_worth_events", helped_ok)
-    pop.self_worth = decay_then_gain(pop.self_worth, m.self_worth_decay, m.self_worth_gain, helped_ok + recognition,
-                                     m.self_worth_floor)
+    pop.self_worth = decay_then_gain(
+        pop.self_worth, m.self_worth_decay, m.self_worth_gain, helped_ok + recognition, m.self_worth_floor
+    )
 
     contact = sc.network.contact_per_week * tie_contact(model) + tally.interactions
     pop.loneliness = loneliness_update(pop.loneliness, contact, pop.lives_alone, m.loneliness_rise, m.loneliness_relief)
@@ -64,6 +67,10 @@ def step(model: "CommunityModel") -> None:
     if np.any(relief):
         pop.loneliness = np.clip(pop.loneliness * (1.0 - relief), 0.0, 1.0)
 
-    events = (helped_ok + np.bincount(ex.requester, weights=ex.success, minlength=n) + tally.belonging_events
-              + m.belonging_contact_weight * contact)
+    events = (
+        helped_ok
+        + np.bincount(ex.requester, weights=ex.success, minlength=n)
+        + tally.belonging_events
+        + m.belonging_contact_weight * contact
+    )
     pop.belonging = decay_then_gain(pop.belonging, m.belonging_decay, m.belonging_gain, events)

@@ -62,7 +62,7 @@ def capacity(pop, helping, demography) -> np.ndarray:
     return helping.max_capacity * health_factor * age_factor * (1.0 - pop.family_duty) * pop.occupied
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     pop, sc = model.pop, model.config
     new = new_need(pop, sc.needs, sc.demography)
     services = model.governance.get("professional_services")

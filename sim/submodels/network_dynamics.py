@@ -31,6 +31,7 @@ from sim.population import homophily_weight, random_mates, tie_propensity
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
+
 def random_neighbour(net, slots: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A uniformly random tie of each slot (slots must have at least one tie)."""
     start = net.indptr[slots]
@@ -38,7 +39,7 @@ def random_neighbour(net, slots: np.ndarray, u: np.ndarray) -> np.ndarray:
     return net.other[start + np.floor(u * deg).astype(np.int64)]
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     pop, sc, net, week = model.pop, model.config, model.net, model.week
     nw = sc.network
     rng = model.streams["network"]

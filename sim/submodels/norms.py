@@ -66,8 +66,12 @@ class ServiceModes:
     def __init__(self, norms):
         self.params = norms
         self.modes = [
-            Mode(MODE_NAMES[k % 3], MODE_TYPES[k % 3], (k + 1) * norms.mode_interval,
-                 (k + 1) * norms.mode_interval + norms.informal_regulation_weeks)
+            Mode(
+                MODE_NAMES[k % 3],
+                MODE_TYPES[k % 3],
+                (k + 1) * norms.mode_interval,
+                (k + 1) * norms.mode_interval + norms.informal_regulation_weeks,
+            )
             for k in range(norms.max_modes)
         ]
 
@@ -98,7 +102,7 @@ def update_authority(authority: float, violations: int, sanctioned: int, rate: f
     return authority + rate * (sanctioned / violations - authority)
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     pop, sc, net, tally = model.pop, model.config, model.net, model.tally
     nm = sc.norms
     rng = model.streams["norms"]
@@ -107,7 +111,9 @@ def step(model: "CommunityModel") -> None:
     informal = rng.random(v) < nm.informal_detection
     cut = informal & (rng.random(v) < nm.informal_tie_cut)
     supervision = model.governance.get("supervision")
-    formal = supervision.detect(model, offenders, victims, kinds) if supervision is not None else np.zeros(v, dtype=bool)
+    formal = (
+        supervision.detect(model, offenders, victims, kinds) if supervision is not None else np.zeros(v, dtype=bool)
+    )
     detected = informal | formal
     s = int(detected.sum())
     tally.sanctions = s

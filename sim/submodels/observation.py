@@ -30,13 +30,39 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 METRICS = (
-    "week", "residents", "aware_share", "willing_share", "member_share", "active_share",
-    "need_hours", "met_hours", "coverage", "unmet_adl_share", "generalized_trust", "tie_trust",
-    "norm_authority", "violation_rate", "sanctions", "disputes", "mean_degree", "clustering",
-    "isolated_share", "loneliness", "lonely_share", "belonging", "help_gini", "coverage_gap",
-    "hours_per_active_member", "credits_outstanding", "budget_spent",
+    "week",
+    "residents",
+    "aware_share",
+    "willing_share",
+    "member_share",
+    "active_share",
+    "need_hours",
+    "met_hours",
+    "coverage",
+    "unmet_adl_share",
+    "generalized_trust",
+    "tie_trust",
+    "norm_authority",
+    "violation_rate",
+    "sanctions",
+    "disputes",
+    "mean_degree",
+    "clustering",
+    "isolated_share",
+    "loneliness",
+    "lonely_share",
+    "belonging",
+    "help_gini",
+    "coverage_gap",
+    "hours_per_active_member",
+    "credits_outstanding",
+    "budget_spent",
     # beyond the contract of model.md §6
-    "exchanges", "dispute_rate", "budget_balance", "interventions_running", "redeemed_hours",
+    "exchanges",
+    "dispute_rate",
+    "budget_balance",
+    "interventions_running",
+    "redeemed_hours",
 )
 
 
@@ -73,7 +99,7 @@ def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float
     return float(met[high].sum() / need[high].sum() - met[low].sum() / need[low].sum())
 
 
-def socially_isolated(model: "CommunityModel") -> np.ndarray:
+def socially_isolated(model: CommunityModel) -> np.ndarray:
     """Residents with fewer than ``network.isolation_ties`` ties of current strength
     ≥ ``network.isolation_strength`` (the ``isolated_share`` metric; also whom
     one-to-one support looks for)."""
@@ -82,7 +108,7 @@ def socially_isolated(model: "CommunityModel") -> np.ndarray:
     return model.pop.occupied & (kernels.true_per_row(net.indptr, strong) < nw.isolation_ties)
 
 
-def observe(model: "CommunityModel") -> dict[str, float]:
+def observe(model: CommunityModel) -> dict[str, float]:
     pop, sc, net, tally, week = model.pop, model.config, model.net, model.tally, model.week
     occ = pop.occupied
     residents = int(occ.sum())
@@ -103,7 +129,9 @@ def observe(model: "CommunityModel") -> dict[str, float]:
     if week % sc.simulation.clustering_interval == 0 or model.clustering is None:
         occupied = np.flatnonzero(occ)
         k = sc.simulation.clustering_sample
-        sample = occupied if len(occupied) <= k else np.sort(model.streams["observation"].choice(occupied, k, replace=False))
+        sample = (
+            occupied if len(occupied) <= k else np.sort(model.streams["observation"].choice(occupied, k, replace=False))
+        )
         model.clustering = average_clustering(net, sample)
 
     with_need = need > 0

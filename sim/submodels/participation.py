@@ -40,19 +40,27 @@ if TYPE_CHECKING:
 
 def willingness(pop, p, incentive: np.ndarray | float = 0.0) -> np.ndarray:
     """Stated-willingness score per resident."""
-    return sigmoid(p.willingness_intercept + p.willingness_trust * pop.generalized_trust
-                   + p.willingness_norm * pop.norm_internalization + p.willingness_self_worth * pop.self_worth
-                   + p.willingness_loneliness * pop.loneliness + p.willingness_belonging * pop.belonging
-                   + incentive) * pop.occupied
+    return (
+        sigmoid(
+            p.willingness_intercept
+            + p.willingness_trust * pop.generalized_trust
+            + p.willingness_norm * pop.norm_internalization
+            + p.willingness_self_worth * pop.self_worth
+            + p.willingness_loneliness * pop.loneliness
+            + p.willingness_belonging * pop.belonging
+            + incentive
+        )
+        * pop.occupied
+    )
 
 
-def member_ties(model: "CommunityModel") -> np.ndarray:
+def member_ties(model: CommunityModel) -> np.ndarray:
     """Number of ties each resident has to members."""
     net, pop = model.net, model.pop
     return kernels.flagged_per_row(net.indptr, net.other, pop.member)
 
 
-def initialize(model: "CommunityModel") -> None:
+def initialize(model: CommunityModel) -> None:
     """Initial awareness, willingness and membership."""
     pop, p = model.pop, model.config.participation
     rng = model.streams["population"]
@@ -62,7 +70,7 @@ def initialize(model: "CommunityModel") -> None:
     pop.member = willing & (rng.random(pop.n) < p.initial_member_share)
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     pop, sc, tally, week = model.pop, model.config, model.tally, model.week
     p = sc.participation
     rng = model.streams["participation"]
@@ -70,7 +78,9 @@ def step(model: "CommunityModel") -> None:
     u_aware, u_join, u_quit = rng.random((3, n))
 
     outreach = np.minimum(model.governance.hook_sum("awareness_probability"), 1.0)
-    stay_unaware = (1.0 - p.awareness_base) * (1.0 - p.awareness_per_member_tie) ** member_ties(model) * (1.0 - outreach)
+    stay_unaware = (
+        (1.0 - p.awareness_base) * (1.0 - p.awareness_per_member_tie) ** member_ties(model) * (1.0 - outreach)
+    )
     pop.aware |= pop.occupied & (u_aware < 1.0 - stay_unaware)
 
     pop.willingness = willingness(pop, p, model.governance.hook_sum("willingness_bonus"))
@@ -80,7 +90,9 @@ def step(model: "CommunityModel") -> None:
 
     suffered = np.bincount(tally.victims, minlength=n)
     low_belonging = pop.belonging < p.low_belonging
-    pop.dissatisfaction = p.dissatisfaction_memory * pop.dissatisfaction + tally.unanswered + suffered + low_belonging * pop.member
+    pop.dissatisfaction = (
+        p.dissatisfaction_memory * pop.dissatisfaction + tally.unanswered + suffered + low_belonging * pop.member
+    )
     quits = pop.member & (pop.dissatisfaction > p.quit_threshold) & (u_quit < p.quit_rate)
     pop.member &= ~quits
     pop.quit_week[quits] = week

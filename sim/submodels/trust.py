@@ -45,7 +45,7 @@ def feedback_weight(degree: np.ndarray, gossip_rate: float, public: bool) -> np.
     return 1.0 - (1.0 - gossip_rate) ** degree
 
 
-def step(model: "CommunityModel") -> None:
+def step(model: CommunityModel) -> None:
     pop, sc, net, week = model.pop, model.config, model.net, model.week
     ex = model.tally.exchanges
     if len(ex.helper) == 0:
@@ -56,7 +56,9 @@ def step(model: "CommunityModel") -> None:
 
     n = pop.n
     count = np.bincount(ex.requester, minlength=n) + np.bincount(ex.helper, minlength=n)
-    good = np.bincount(ex.requester, weights=ex.success, minlength=n) + np.bincount(ex.helper, weights=~ex.dispute, minlength=n)
+    good = np.bincount(ex.requester, weights=ex.success, minlength=n) + np.bincount(
+        ex.helper, weights=~ex.dispute, minlength=n
+    )
     pop.generalized_trust = np.clip(experience_update(pop.generalized_trust, count, good, t.experience_rate), 0.0, 1.0)
 
     platform = model.governance.get("platform")

@@ -66,15 +66,25 @@ class Case:
 
 
 CASES = (
-    Case("new_estate", "scenarios/new_estate.toml", tuple(GOLDEN_SIZE),
-         "the baseline community, no interventions"),
-    Case("full_package", "scenarios/full_package.toml", tuple(GOLDEN_SIZE),
-         "activities, platform, supervision, norm revision, infrastructure and one-to-one support together"),
-    Case("old_estate_targeted_support", "scenarios/old_estate_targeted_support.toml", tuple(GOLDEN_SIZE),
-         "another community (old estate) with one-to-one support and a retrofit"),
-    Case("funding_project_runs_out", "scenarios/funding_project_3y.toml",
-         (*GOLDEN_SIZE, "interventions.funding.grant=600000.0"),
-         "a project grant sized to run out within the horizon: interventions stop, gain half-lives are computed"),
+    Case("new_estate", "scenarios/new_estate.toml", tuple(GOLDEN_SIZE), "the baseline community, no interventions"),
+    Case(
+        "full_package",
+        "scenarios/full_package.toml",
+        tuple(GOLDEN_SIZE),
+        "activities, platform, supervision, norm revision, infrastructure and one-to-one support together",
+    ),
+    Case(
+        "old_estate_targeted_support",
+        "scenarios/old_estate_targeted_support.toml",
+        tuple(GOLDEN_SIZE),
+        "another community (old estate) with one-to-one support and a retrofit",
+    ),
+    Case(
+        "funding_project_runs_out",
+        "scenarios/funding_project_3y.toml",
+        (*GOLDEN_SIZE, "interventions.funding.grant=600000.0"),
+        "a project grant sized to run out within the horizon: interventions stop, gain half-lives are computed",
+    ),
 )
 
 
@@ -139,6 +149,7 @@ def fingerprint(weekly: pd.DataFrame, summary: dict[str, Any]) -> dict[str, Any]
 
 # -- explaining a difference ---------------------------------------------------------
 
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
@@ -176,10 +187,13 @@ def describe_weekly_difference(recorded: pd.DataFrame, now: pd.DataFrame, limit:
         first = min(m[0] for m in moved)
         at_first = [m[1] for m in sorted(moved) if m[0] == first]
         named = ", ".join(at_first[:6]) + (f" and {len(at_first) - 6} more" if len(at_first) > 6 else "")
-        lines.append(f"{len(moved)} of {len(common)} columns differ; the first difference is in week {weeks[first]} "
-                     f"({named})")
+        lines.append(
+            f"{len(moved)} of {len(common)} columns differ; the first difference is in week {weeks[first]} ({named})"
+        )
         for i, col, count, was, is_ in sorted(moved)[:limit]:
-            lines.append(f"  {col}: from week {weeks[i]} ({count} of {rows} weeks differ): recorded {was!r}, now {is_!r}")
+            lines.append(
+                f"  {col}: from week {weeks[i]} ({count} of {rows} weeks differ): recorded {was!r}, now {is_!r}"
+            )
         if len(moved) > limit:
             lines.append(f"  ... and {len(moved) - limit} more columns")
     return lines
@@ -211,11 +225,15 @@ def describe_versions() -> list[str]:
         return []
     recorded = json.loads(META.read_text(encoding="utf-8")).get("versions", {})
     now = versions()
-    return [f"{name} {recorded[name]} at recording, {now.get(name)} now" for name in recorded
-            if name not in ("platform", "mutualaid-sim") and recorded[name] != now.get(name)]
+    return [
+        f"{name} {recorded[name]} at recording, {now.get(name)} now"
+        for name in recorded
+        if name not in ("platform", "mutualaid-sim") and recorded[name] != now.get(name)
+    ]
 
 
 # -- recording -----------------------------------------------------------------------
+
 
 def record(out: Path = GOLDEN) -> None:
     """Run every case and every shipped scenario and write the golden files."""
@@ -226,8 +244,10 @@ def record(out: Path = GOLDEN) -> None:
         weekly, summary = run(case.scenario, case.overrides)
         (out / weekly_path(case).name).write_text(weekly_csv(weekly), encoding="utf-8")
         (out / summary_path(case).name).write_text(summary_json(summary), encoding="utf-8")
-        print(f"{case.name}: {len(weekly)} weeks, mean active share of the last two years "
-              f"{summary['mean_active_share_last2y']!r}")
+        print(
+            f"{case.name}: {len(weekly)} weeks, mean active share of the last two years "
+            f"{summary['mean_active_share_last2y']!r}"
+        )
     hashes = {}
     for scenario in shipped_scenarios():
         weekly, summary = run(scenario, HASH_OVERRIDES)
