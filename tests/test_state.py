@@ -1,12 +1,16 @@
 """Declared state (sim/state.py): every resident column and half-edge field is
 declared once, with dtype, shape, unit, range and ODD name; the arrays, a newcomer's
-fresh state, the range invariants and the ODD tables all follow the declarations."""
+fresh state, the range invariants and the ODD tables all follow the declarations;
+and the modules that hold the state import one another without a cycle."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
-from conftest import SCENARIOS, scripted_model
+from conftest import ROOT, SCENARIOS, scripted_model
 
 from sim.agents import _SCALARS
 from sim.model import CommunityModel
@@ -145,3 +149,59 @@ def test_check_ranges_allows_a_rounding_error_beyond_a_bound_but_no_more():
     assert check_ranges(model.pop, slack=0.0) != []
     model.pop.capacity_left[0] = -1e-6
     assert check_ranges(model.pop) != []
+
+
+# -- import cycles -------------------------------------------------------------------
+STATE_MODULES = ("sim.state", "sim.population", "sim.network", "sim.kernels", "sim.util", "sim.agents")
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The sim modules a file imports anywhere (also inside functions), except under
+    ``if TYPE_CHECKING:``."""
+    found: set[str] = set()
+
+    def module_of(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING":
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(m for a in node.names if (m := module_of(a.name)))
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for a in node.names:
+                m = module_of(f"{node.module}.{a.name}")
+                if m:
+                    found.add(m)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    paths = {}
+    for path in (ROOT / "sim").rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return {m: _imports(p, set(paths)) - {m} for m, p in paths.items()}
+
+
+def test_the_modules_holding_the_state_are_in_no_import_cycle():
+    """sim.kernels is the bottom layer (its warm-up calls the kernels, not the
+    network); util and network build on it, population and agents on the state
+    declarations. Imports inside functions count: they only defer the cycle."""
+    graph = _import_graph()
+    for start in STATE_MODULES:
+        seen, frontier = set(), set(graph[start])
+        while frontier:
+            module = frontier.pop()
+            if module not in seen:
+                seen.add(module)
+                frontier |= graph[module]
+        assert start not in seen, f"{start} imports itself through {sorted(seen)}"
