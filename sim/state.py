@@ -21,7 +21,7 @@ the network and the compiled kernels can all read it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -75,7 +75,7 @@ def _i(name: str, odd: str, unit: str, low: Bound, high: Bound, meaning: str, **
 
 
 def _b(name: str, odd: str, meaning: str, fresh: Fresh) -> Field:
-    return Field(name, np.bool_, odd, "–", False, True, meaning, fresh=fresh)
+    return Field(name, np.bool_, odd, "–", None, None, meaning, fresh=fresh)
 
 
 _DRAWN = "drawn (§5)"
@@ -407,10 +407,10 @@ def _bound(bound: Bound, arrays: dict[str, np.ndarray], n: int, sc: Scenario | N
         return arrays[bound]
     if sc is None:
         return None
-    value: object = sc
+    value: Any = sc
     for part in bound.split("."):
         value = getattr(value, part)
-    return float(value)  # type: ignore[arg-type]
+    return float(value)
 
 
 def _layout_problems(owner: str, declared: tuple[Field, ...], obj: object, length: int) -> list[str]:
@@ -438,8 +438,17 @@ def check_layout(pop: Population, net: EdgeStore | None = None) -> list[str]:
 
 
 def _range_problems(
-    owner: str, declared: tuple[Field, ...], arrays: dict[str, np.ndarray], n: int, sc: Scenario | None, slack: float
+    owner: str,
+    declared: tuple[Field, ...],
+    arrays: dict[str, np.ndarray],
+    rows: np.ndarray,
+    row_name: str,
+    n: int,
+    sc: Scenario | None,
+    slack: float,
 ) -> list[str]:
+    """One line per field of ``arrays`` with values outside its range; ``rows`` are
+    the numbers (slots or half-edges: ``row_name``) of the arrays' rows."""
     problems = []
     for f in declared:
         values = arrays[f.name]
@@ -447,23 +456,17 @@ def _range_problems(
             continue
         low, high = _bound(f.low, arrays, n, sc), _bound(f.high, arrays, n, sc)
         tolerance = slack if np.issubdtype(f.dtype, np.floating) else 0
-        if low is not None and isinstance(low, np.ndarray) and values.ndim > low.ndim:
-            low = low[:, None]
-        if high is not None and isinstance(high, np.ndarray) and values.ndim > high.ndim:
-            high = high[:, None]
-        # written as "not inside" so that NaN counts as outside
-        outside = np.zeros(values.shape, dtype=bool)
+        # written as "not inside" so that NaN is outside any bound
+        outside = np.isnan(values) if np.issubdtype(f.dtype, np.floating) else np.zeros(values.shape, dtype=bool)
         if low is not None:
             outside |= ~(values >= low - tolerance)
         if high is not None:
             outside |= ~(values <= high + tolerance)
-        if np.issubdtype(f.dtype, np.floating) and low is None and high is None:
-            outside |= np.isnan(values)
-        if outside.any():
-            rows = np.flatnonzero(outside.reshape(len(values), -1).any(axis=1))
+        bad = np.flatnonzero(outside.reshape(len(values), -1).any(axis=1))
+        if len(bad):
             problems.append(
-                f"{owner}.{f.name}: {len(rows)} outside {range_text(f)}, e.g. "
-                f"{values[rows[0]].tolist()} (row {rows[0]})"
+                f"{owner}.{f.name}: {len(bad)} outside {range_text(f)}, e.g. "
+                f"{values[bad[0]].tolist()} ({row_name} {rows[bad[0]]})"
             )
     return problems
 
@@ -480,11 +483,12 @@ def check_ranges(
     different orders, so a budget spent to the last hour can end a rounding error
     below zero. Vacant slots keep their last occupant's values (or zeros) and are not
     checked."""
-    residents = {f.name: getattr(pop, f.name)[pop.occupied] for f in RESIDENT_FIELDS}
-    problems = _range_problems("resident", RESIDENT_FIELDS, residents, pop.n, sc, slack)
+    slots = np.flatnonzero(pop.occupied)
+    residents = {f.name: getattr(pop, f.name)[slots] for f in RESIDENT_FIELDS}
+    problems = _range_problems("resident", RESIDENT_FIELDS, residents, slots, "slot", pop.n, sc, slack)
     if net is not None:
         ties = {f.name: getattr(net, f.name) for f in TIE_FIELDS}
-        problems += _range_problems("tie", TIE_FIELDS, ties, pop.n, sc, slack)
+        problems += _range_problems("tie", TIE_FIELDS, ties, np.arange(len(net)), "half-edge", pop.n, sc, slack)
     return problems
 
 

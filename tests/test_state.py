@@ -128,9 +128,11 @@ def test_a_field_assigned_outside_its_range_is_caught_by_check_ranges(assign, fi
     model = scripted_model(3)
     model.net.add(np.array([0, 1]), np.array([1, 2]), 0, 0.5, 0)
     assert check_ranges(model.pop, model.net, model.config) == []
+    model.pop.occupied[0] = False  # so the problem must name the slot, not the row among occupied slots
     assign(model)
     problems = check_ranges(model.pop, model.net, model.config)
     assert len(problems) == 1 and problems[0].startswith(f"{field}: 1 outside"), problems
+    assert problems[0].endswith("(slot 1)" if field.startswith("resident") else "(half-edge 0)")
 
 
 def test_check_ranges_leaves_vacant_slots_and_unknown_parameter_bounds_alone():
