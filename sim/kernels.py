@@ -505,36 +505,27 @@ def segment_first_max(groups, score):
 def warm_up() -> None:
     """Compile every kernel (or load it from the on-disk cache) for the argument
     types the model passes, by running each once on a tiny network: three ties among
-    four slots, in half-edge buffers of the dtypes ``sim.state.TIE_FIELDS`` declares
-    (those of ``sim.network.EdgeStore``). A sweep calls this before it forks its
-    workers, so that they inherit the compiled code instead of each loading it again
-    (about 0.4 s per process). tests/test_kernels.py checks that a run afterwards
-    needs no signature compiled here missed.
+    four slots. A sweep calls this before it forks its workers, so that they inherit
+    the compiled code instead of each loading it again (about 0.4 s per process).
 
-    The kernels are called directly, not through the network, so that this module
-    imports nothing of the model's and stays the bottom layer that sim.network and
-    sim.util build on."""
-    from sim.state import TIE_FIELDS  # here, so that importing the kernels stays as light as numba
-
+    The kernels are called directly, with the half-edge buffers in the dtypes
+    ``sim.state.TIE_FIELDS`` declares, not through ``sim.network.EdgeStore``: this
+    module then imports nothing of the model's and stays the bottom layer that
+    sim.network and sim.util build on (and importing it costs no more than numba).
+    tests/test_kernels.py checks that a run afterwards needs no signature compiled
+    here missed, so a field whose dtype changes fails there."""
     n, length, week = 4, 6, 1
-    b = {f.name: np.zeros(8, dtype=f.dtype) for f in TIE_FIELDS}
-    buffers = (
-        b["owner"],
-        b["other"],
-        b["kind"],
-        b["strength"],
-        b["last_contact"],
-        b["trust_success"],
-        b["trust_failure"],
-        b["trust_week"],
-        b["owed"],
-    )
+    # the nine half-edge buffers (room for 8): 32-bit slots and weeks, 8-bit kinds, 64-bit reals
+    owner, other, kind = np.zeros(8, np.int32), np.zeros(8, np.int32), np.zeros(8, np.int8)
+    strength, last_contact = np.zeros(8), np.zeros(8, np.int32)
+    success, failure, stamp, owed = np.zeros(8), np.zeros(8), np.zeros(8, np.int32), np.zeros(8)
+    buffers = (owner, other, kind, strength, last_contact, success, failure, stamp, owed)
     indptr = np.zeros(n + 1, dtype=np.int64)
     # the ties {0, 1}, {0, 2}, {1, 2} as half-edges sorted by (owner, other), as EdgeStore.add passes them
     owners = np.array([0, 0, 1, 1, 2, 2], dtype=np.int64)
     others = np.array([1, 2, 0, 2, 0, 1], dtype=np.int64)
     lo, hi = owners[:3].copy(), others[:3].copy()
-    untied_pairs(indptr, b["other"][:0], lo, hi)
+    untied_pairs(indptr, other[:0], lo, hi)
     insert_ties(
         *buffers,
         0,
