@@ -515,10 +515,11 @@ def warm_up() -> None:
     tests/test_kernels.py checks that a run afterwards needs no signature compiled
     here missed, so a field whose dtype changes fails there."""
     n, length, week = 4, 6, 1
-    # the nine half-edge buffers (room for 8): 32-bit slots and weeks, 8-bit kinds, 64-bit reals
-    owner, other, kind = np.zeros(8, np.int32), np.zeros(8, np.int32), np.zeros(8, np.int8)
-    strength, last_contact = np.zeros(8), np.zeros(8, np.int32)
-    success, failure, stamp, owed = np.zeros(8), np.zeros(8), np.zeros(8, np.int32), np.zeros(8)
+    # the nine half-edge buffers, filled to the brim by the insertion below:
+    # 32-bit slots and weeks, 8-bit kinds, 64-bit reals
+    owner, other, kind = np.zeros(length, np.int32), np.zeros(length, np.int32), np.zeros(length, np.int8)
+    strength, last_contact = np.zeros(length), np.zeros(length, np.int32)
+    success, failure, stamp, owed = np.zeros(length), np.zeros(length), np.zeros(length, np.int32), np.zeros(length)
     buffers = (owner, other, kind, strength, last_contact, success, failure, stamp, owed)
     indptr = np.zeros(n + 1, dtype=np.int64)
     # the ties {0, 1}, {0, 2}, {1, 2} as half-edges sorted by (owner, other), as EdgeStore.add passes them
@@ -538,7 +539,6 @@ def warm_up() -> None:
         np.full(n, 0.5),
         1.0,
     )
-    owner, other, kind, strength, last_contact, success, failure, stamp, owed = (b[:length] for b in buffers)
     # what EdgeStore's lazily decayed reads, contacts and observations pass
     table = np.power(np.full(n, 0.9)[:, None], np.arange(4)[None, :])
     factor = np.power(np.array([0.9])[:, None], np.arange(4)[None, :])[0]
