@@ -21,10 +21,18 @@ half-edges and ``idx`` is ignored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 import numba
 import numpy as np
 
-_jit = numba.njit(cache=True, nogil=True)
+
+def _jit[Function: Callable[..., Any]](function: Function) -> Function:
+    """``numba.njit(cache=True, nogil=True)``, typed as the function it compiles: a
+    compiled kernel is called exactly as the Python function is, which is what type
+    checkers should check the callers against."""
+    return cast(Function, numba.njit(cache=True, nogil=True)(function))
 
 
 @_jit
@@ -496,30 +504,75 @@ def segment_first_max(groups, score):
 
 def warm_up() -> None:
     """Compile every kernel (or load it from the on-disk cache) for the argument
-    types the model passes, by exercising a tiny network. A sweep calls this before
-    it forks its workers, so that they inherit the compiled code instead of each
-    loading it again (about 0.4 s per process)."""
-    from sim.network import EdgeStore
-    from sim.util import add_at
+    types the model passes, by running each once on a tiny network: three ties among
+    four slots. A sweep calls this before it forks its workers, so that they inherit
+    the compiled code instead of each loading it again (about 0.4 s per process).
 
-    net = EdgeStore(4)
-    net.add(np.array([0, 1, 2]), np.array([1, 2, 0]), np.int8(0), 0.5, 0, owner_trust=np.full(4, 0.5), prior_weight=1.0)
-    decay = np.full(4, 0.1)
-    edges = net.find(np.array([0, 1]), np.array([1, 2]))
-    net.strength_now(1, decay)
-    net.touch(1, decay, edges, 0.1, twins=net.find(np.array([1, 2]), np.array([0, 1])))
-    net.trust_expectation(1, 0.9, slice(None))
-    net.trust_counts(1, 0.9, edges)  # not on the weekly path; for analysis
-    net.views_of(np.array([0, 3]), np.array([1, 0]), 1, 0.9, np.full(2, 0.5))
-    net.record_trust(1, 0.9, edges, np.array([True, False]))
-    net.edges_of(np.array([0, 2]))
-    twice_triangles(net.indptr, net.other, np.arange(4, dtype=np.int64))
-    flagged_per_row(net.indptr, net.other, np.ones(4, dtype=bool))
-    true_per_row(net.indptr, np.ones(len(net), dtype=bool))
-    segment_first_max(net.owner, np.linspace(0.0, 1.0, len(net)))
-    open_asks(np.ones(4, dtype=bool), np.ones(4, dtype=bool), net.owner, net.other, np.zeros(len(net), dtype=bool))
-    add_at(np.zeros(4), np.array([1, 1]), np.array([1.0, 2.0]))
-    serve_in_order(np.array([1, 1]), np.array([1.0, 2.0]), np.full(4, 2.0), np.array([1, 0]))
-    add_at(np.zeros((4, 2), order="F"), (np.array([1, 1]), np.array([0, 1])), np.array([1.0, 2.0]))
-    net.remove_residents(np.array([3]))
-    net.remove(np.arange(len(net)) == 0)
+    The kernels are called directly, with the half-edge buffers in the dtypes
+    ``sim.state.TIE_FIELDS`` declares, not through ``sim.network.EdgeStore``: this
+    module then imports nothing of the model's and stays the bottom layer that
+    sim.network and sim.util build on (and importing it costs no more than numba).
+    tests/test_kernels.py checks that a run afterwards needs no signature compiled
+    here missed, so a field whose dtype changes fails there."""
+    n, length, week = 4, 6, 1
+    # the nine half-edge buffers, filled to the brim by the insertion below:
+    # 32-bit slots and weeks, 8-bit kinds, 64-bit reals
+    owner, other, kind = np.zeros(length, np.int32), np.zeros(length, np.int32), np.zeros(length, np.int8)
+    strength, last_contact = np.zeros(length), np.zeros(length, np.int32)
+    success, failure, stamp, owed = np.zeros(length), np.zeros(length), np.zeros(length, np.int32), np.zeros(length)
+    buffers = (owner, other, kind, strength, last_contact, success, failure, stamp, owed)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    # the ties {0, 1}, {0, 2}, {1, 2} as half-edges sorted by (owner, other), as EdgeStore.add passes them
+    owners = np.array([0, 0, 1, 1, 2, 2], dtype=np.int64)
+    others = np.array([1, 2, 0, 2, 0, 1], dtype=np.int64)
+    lo, hi = owners[:3].copy(), others[:3].copy()
+    untied_pairs(indptr, other[:0], lo, hi)
+    insert_ties(
+        *buffers,
+        0,
+        indptr,
+        owners,
+        others,
+        np.zeros(length, dtype=np.int8),
+        np.full(length, 0.5),
+        0,
+        np.full(n, 0.5),
+        1.0,
+    )
+    # what EdgeStore's lazily decayed reads, contacts and observations pass
+    table = np.power(np.full(n, 0.9)[:, None], np.arange(4)[None, :])
+    factor = np.power(np.array([0.9])[:, None], np.arange(4)[None, :])[0]
+    edges = find_in_rows(indptr, other, np.array([0, 1], dtype=np.int64), np.array([1, 2], dtype=np.int64))
+    twins = find_in_rows(indptr, other, np.array([1, 2], dtype=np.int64), np.array([0, 1], dtype=np.int64))
+    every = np.zeros(0, dtype=np.int64)
+    decayed_strength(strength, last_contact, kind, table, week, every, True)
+    touch_edges(strength, last_contact, kind, table, week, edges, twins, 0.1)
+    trust_expectation(success, failure, stamp, factor, week, every, True)
+    forgotten_counts(success, failure, stamp, factor, week, edges, False)  # not on the weekly path; for analysis
+    views_of(
+        indptr,
+        other,
+        success,
+        failure,
+        stamp,
+        owed,
+        factor,
+        week,
+        np.array([0, 3], dtype=np.int64),
+        np.array([1, 0], dtype=np.int64),
+        np.full(2, 0.5),
+    )
+    record_observations(success, failure, stamp, factor, week, edges, np.array([True, False]))
+    rows_edges(indptr, np.array([0, 2], dtype=np.int64))
+    # what the submodels and sim.util pass
+    twice_triangles(indptr, other, np.arange(n, dtype=np.int64))
+    flagged_per_row(indptr, other, np.ones(n, dtype=bool))
+    true_per_row(indptr, np.ones(length, dtype=bool))
+    segment_first_max(owner, np.linspace(0.0, 1.0, length))
+    open_asks(np.ones(n, dtype=bool), np.ones(n, dtype=bool), owner, other, np.zeros(length, dtype=bool))
+    scatter_add(np.zeros(n), np.array([1, 1], dtype=np.int64), np.array([1.0, 2.0]))
+    serve_in_order(np.array([1, 1], dtype=np.int64), np.array([1.0, 2.0]), np.full(n, 2.0), np.array([1, 0]))
+    scatter_add_2d(
+        np.zeros((n, 2), order="F"), np.array([1, 1], dtype=np.int64), np.array([0, 1], dtype=np.int64), np.ones(2)
+    )
+    remove_ties(*buffers, length, indptr, np.array([0, 2], dtype=np.int64))

@@ -26,22 +26,16 @@ from __future__ import annotations
 import numpy as np
 
 from sim import kernels
+from sim.state import TIE, TIE_FIELDS
 from sim.util import first_occurrences, unique
 
 NEIGHBOUR, FRIEND, PAIRING, EXCHANGE = 0, 1, 2, 3
-TIE_KINDS = ("neighbour", "friend", "pairing", "exchange")
+TIE_KINDS = TIE["kind"].levels  # the kinds' names, in the order of their codes above
 
-_FIELDS = {
-    "owner": np.int32,  # slots: a community has fewer than 2**31 dwellings
-    "other": np.int32,
-    "kind": np.int8,
-    "strength": np.float64,  # strength at the week of last_contact
-    "last_contact": np.int32,
-    "trust_success": np.float64,  # Beta counts (before forgetting since trust_week)
-    "trust_failure": np.float64,
-    "trust_week": np.int32,
-    "owed": np.float64,  # hours the owner received from the other and has not returned
-}
+_FIELDS = {f.name: f.dtype for f in TIE_FIELDS}
+_Buffers = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]
 
 
 _NO_EDGES = np.zeros(0, dtype=np.int64)
@@ -59,7 +53,21 @@ def _per_pair(value, m: int, dtype) -> np.ndarray:
 
 
 class EdgeStore:
-    """Half-edge arrays sorted by (owner, other), with a CSR row index."""
+    """Half-edge arrays sorted by (owner, other), with a CSR row index.
+
+    The fields are declared in ``sim.state.TIE_FIELDS`` (dtype, unit, range, ODD
+    name) and annotated here as well so that type checkers and readers see them
+    (tests/test_state.py keeps the two lists equal); each is a view of its buffer."""
+
+    owner: np.ndarray
+    other: np.ndarray
+    kind: np.ndarray
+    strength: np.ndarray
+    last_contact: np.ndarray
+    trust_success: np.ndarray
+    trust_failure: np.ndarray
+    trust_week: np.ndarray
+    owed: np.ndarray
 
     def __init__(self, n: int):
         self.n = int(n)
@@ -118,6 +126,21 @@ class EdgeStore:
         """Point each field's attribute at the first ``length`` elements of its buffer."""
         for name, buffer in self._buffers.items():
             setattr(self, name, buffer[:length])
+
+    def _kernel_buffers(self) -> _Buffers:
+        """The nine field buffers in the order sim.kernels.insert_ties and remove_ties take them."""
+        b = self._buffers
+        return (
+            b["owner"],
+            b["other"],
+            b["kind"],
+            b["strength"],
+            b["last_contact"],
+            b["trust_success"],
+            b["trust_failure"],
+            b["trust_week"],
+            b["owed"],
+        )
 
     def _reserve(self, length: int) -> None:
         """Room for ``length`` half-edges: a full buffer grows to 1.25 times what is
@@ -202,7 +225,7 @@ class EdgeStore:
         used = len(self)
         self._reserve(used + len(order))
         kernels.insert_ties(
-            *(self._buffers[name] for name in _FIELDS),
+            *self._kernel_buffers(),
             used,
             self.indptr,
             owners[order],
@@ -229,7 +252,7 @@ class EdgeStore:
         twins = self.find(self.other[edges], self.owner[edges])
         gone = unique(np.concatenate([edges, twins[twins >= 0]]))
         used = len(self)
-        kernels.remove_ties(*(self._buffers[name] for name in _FIELDS), used, self.indptr, gone)
+        kernels.remove_ties(*self._kernel_buffers(), used, self.indptr, gone)
         self._set_length(used - len(gone))
 
     def remove_residents(self, slots: np.ndarray) -> None:

@@ -10,72 +10,79 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.params import NEED_TYPES, Scenario
-
-N_NEEDS = len(NEED_TYPES)
-NEVER = -(10**6)  # "week" of something that never happened
+from sim.params import Scenario
+from sim.state import N_NEEDS, RESIDENT_FIELDS
 
 # ages drawn uniformly in 60-69 and 70-79; 80-99 with density falling by this rate
 _OLDEST_DECAY = 0.12
 
 
-class Population:
-    """State arrays of all dwelling slots (occupied or vacant)."""
+def _names(dtype: type[np.generic], per: str) -> tuple[str, ...]:
+    return tuple(f.name for f in RESIDENT_FIELDS if f.dtype == dtype and f.per == per)
 
-    FLOAT = (
-        "age",
-        "health",
-        "health_deviation",
-        "acute_deficit",
-        "digital_literacy",
-        "sociability",
-        "family_duty",
-        "reluctance",
-        "capacity",
-        "capacity_left",
-        "generalized_trust",
-        "norm_internalization",
-        "self_worth",
-        "loneliness",
-        "belonging",
-        "willingness",
-        "dissatisfaction",
-        "ask_success",
-        "ask_failure",
-        "reputation_good",
-        "reputation_bad",
-        "credits",
-        "points",
-        "given_total",
-        "received_total",
-    )
-    INT = (
-        "person_id",
-        "education",
-        "building",
-        "block",
-        "last_active",
-        "last_gave",
-        "quit_week",
-        "excluded_until",
-        "moved_in",
-    )
-    BOOL = ("occupied", "lives_alone", "aware", "member")
-    MATRIX = ("skill", "need", "backlog", "hours_given", "hours_received")
+
+class Population:
+    """State arrays of all dwelling slots (occupied or vacant).
+
+    The columns are declared in ``sim.state.RESIDENT_FIELDS`` (dtype, unit, range,
+    ODD name, a newcomer's value), which ``__init__`` allocates from; they are
+    annotated here as well so that type checkers and readers see them
+    (tests/test_state.py keeps the two lists equal)."""
+
+    occupied: np.ndarray
+    person_id: np.ndarray
+    moved_in: np.ndarray
+    building: np.ndarray
+    block: np.ndarray
+    age: np.ndarray
+    health: np.ndarray
+    health_deviation: np.ndarray
+    acute_deficit: np.ndarray
+    lives_alone: np.ndarray
+    education: np.ndarray
+    digital_literacy: np.ndarray
+    sociability: np.ndarray
+    family_duty: np.ndarray
+    reluctance: np.ndarray
+    skill: np.ndarray
+    need: np.ndarray
+    backlog: np.ndarray
+    capacity: np.ndarray
+    capacity_left: np.ndarray
+    generalized_trust: np.ndarray
+    norm_internalization: np.ndarray
+    self_worth: np.ndarray
+    loneliness: np.ndarray
+    belonging: np.ndarray
+    aware: np.ndarray
+    willingness: np.ndarray
+    member: np.ndarray
+    last_active: np.ndarray
+    last_gave: np.ndarray
+    dissatisfaction: np.ndarray
+    quit_week: np.ndarray
+    excluded_until: np.ndarray
+    ask_success: np.ndarray
+    ask_failure: np.ndarray
+    reputation_good: np.ndarray
+    reputation_bad: np.ndarray
+    hours_given: np.ndarray
+    hours_received: np.ndarray
+    given_total: np.ndarray
+    received_total: np.ndarray
+    credits: np.ndarray
+    points: np.ndarray
+
+    # the columns by kind, for code that walks all of them
+    FLOAT = _names(np.float64, "resident")
+    INT = _names(np.int64, "resident")
+    BOOL = _names(np.bool_, "resident")
+    MATRIX = _names(np.float64, "resident × need type")
 
     def __init__(self, n: int):
         self.n = n
-        for name in self.FLOAT:
-            setattr(self, name, np.zeros(n))
-        for name in self.INT:
-            setattr(self, name, np.zeros(n, dtype=np.int64))
-        for name in self.BOOL:
-            setattr(self, name, np.zeros(n, dtype=bool))
-        # column-major (one contiguous column per need type): the per-resident sums and
-        # maxima over the four types that every week takes are then elementwise
-        # operations on four columns, about 20 times faster at 100,000 residents
-        for name in self.MATRIX:
-            setattr(self, name, np.zeros((n, N_NEEDS), order="F"))
+        for field in RESIDENT_FIELDS:
+            setattr(self, field.name, field.allocate(n))
         self.next_person_id = 0
 
     def occupied_slots(self) -> np.ndarray:
@@ -109,13 +116,16 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     if k == 0:
         return
     c, d = sc.community, sc.demography
-    pop.occupied[slots] = True
+    # what every newcomer starts with (ties, history, ledgers, balances: none)
+    for field in RESIDENT_FIELDS:
+        if not isinstance(field.fresh, str):
+            getattr(pop, field.name)[slots] = field.fresh
+    # what fill_residents sets itself (the declarations' other ``fresh`` values)
     pop.person_id[slots] = pop.next_person_id + np.arange(k)
     pop.next_person_id += k
     pop.moved_in[slots] = week
     pop.age[slots] = draw_ages(rng, k, c)
     pop.health_deviation[slots] = rng.normal(0.0, d.frailty_sd, k)
-    pop.acute_deficit[slots] = 0.0
     pop.health[slots] = np.clip(expected_health(pop.age[slots], d) + pop.health_deviation[slots], 0.0, 1.0)
     pop.lives_alone[slots] = rng.random(k) < c.lives_alone_share
     u = rng.random(k)
@@ -136,29 +146,6 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     pop.self_worth[slots] = np.clip(rng.normal(m.initial_self_worth_mean, 0.15, k), 0.0, 1.0)
     pop.belonging[slots] = np.clip(rng.normal(m.initial_belonging_mean, 0.15, k), 0.0, 1.0)
     pop.loneliness[slots] = np.clip(rng.normal(m.initial_loneliness_mean, m.initial_loneliness_sd, k), 0.0, 1.0)
-    for name in (
-        "willingness",
-        "dissatisfaction",
-        "ask_success",
-        "ask_failure",
-        "reputation_good",
-        "reputation_bad",
-        "credits",
-        "points",
-        "given_total",
-        "received_total",
-        "capacity",
-        "capacity_left",
-    ):
-        getattr(pop, name)[slots] = 0.0
-    for name in ("need", "backlog", "hours_given", "hours_received"):
-        getattr(pop, name)[slots] = 0.0
-    pop.aware[slots] = False
-    pop.member[slots] = False
-    pop.last_active[slots] = NEVER
-    pop.last_gave[slots] = NEVER
-    pop.quit_week[slots] = NEVER
-    pop.excluded_until[slots] = NEVER
 
 
 def tie_propensity(pop: Population, sc: Scenario) -> np.ndarray:

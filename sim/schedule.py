@@ -32,6 +32,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from sim.interventions import REGISTRY
+from sim.state import ODD_BLOCKS
 from sim.submodels import (
     demography,
     governance,
@@ -608,7 +609,7 @@ def stream_table_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-BLOCKS = {"schedule": schedule_table_markdown, "streams": stream_table_markdown}
+BLOCKS = {"schedule": schedule_table_markdown, "streams": stream_table_markdown, **ODD_BLOCKS}
 
 
 def _span(text: str, block: str) -> tuple[int, int]:

@@ -204,6 +204,7 @@ def test_regenerating_the_odd_rewrites_only_the_generated_blocks(tmp_path):
     odd = tmp_path / "odd.md"
     odd.write_text(
         "intro\n<!-- schedule:begin -->\nstale\n<!-- schedule:end -->\nmiddle\n"
+        "<!-- resident-state:begin -->\n<!-- resident-state:end -->\n<!-- tie-state:begin -->\n<!-- tie-state:end -->\n"
         "<!-- streams:begin -->\n<!-- streams:end -->\nend\n",
         encoding="utf-8",
     )
