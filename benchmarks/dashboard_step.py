@@ -26,12 +26,11 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an installed package
-    sys.path.insert(0, str(ROOT))
+from dashboards import runs, settings_draft
+from sim.dashboard_cli import INITIAL_SCENARIO_ENV
+from sim.scenario import load_scenario
 
-from dashboards import logic  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS = ROOT / "benchmarks" / "results" / "dashboard_step.json"
 
@@ -47,8 +46,12 @@ def _summary(seconds: list[float]) -> dict[str, float]:
 
 def time_core(scenario, frames: int, compare: bool, warmup_weeks: int) -> dict[str, dict[str, float]]:
     """Model step, network and charts of ``frames`` frames (one week each)."""
-    session = logic.DashboardSession()
-    b = logic.compare_setups(logic.draft_from_scenario(scenario), "activities")[1] if compare else None
+    session = runs.DashboardSession()
+    b = (
+        settings_draft.compare_setups(settings_draft.draft_from_scenario(scenario), "activities")[1]
+        if compare
+        else None
+    )
     started = time.perf_counter()
     session.reset(scenario, b)
     reset = time.perf_counter() - started
@@ -75,7 +78,7 @@ def time_core(scenario, frames: int, compare: bool, warmup_weeks: int) -> dict[s
 
 def time_page(scenario_path: Path, frames: int) -> dict[str, float]:
     """A click on Step in the rendered page, until the page has re-rendered."""
-    os.environ[logic.INITIAL_SCENARIO_ENV] = str(scenario_path)
+    os.environ[INITIAL_SCENARIO_ENV] = str(scenario_path)
     import ipyvuetify as v  # noqa: PLC0415
     import solara  # noqa: PLC0415
 

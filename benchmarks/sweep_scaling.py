@@ -36,18 +36,16 @@ import json
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from sim.cli import main
+from sim.experiments.store import ResultsStore
 
-from sim.cli import main  # noqa: E402  (after the path is set, when run as a script)
-from sim.experiments.store import ResultsStore  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def experiment_text(replicates: int, weeks: int, residents: int) -> str:

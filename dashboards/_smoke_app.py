@@ -11,12 +11,13 @@ that a real (non-blank) figure image is drawn.
 """
 
 import matplotlib
+import numpy as np
+import solara
+from matplotlib.figure import Figure
 
+# off-screen drawing, as the dashboard's (set before any figure is made; the imports
+# above select no backend)
 matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import solara  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 clicks = solara.reactive(0)
 

@@ -15,34 +15,34 @@ intervention's. Click a resident on the network (or type the slot) to
 inspect their state and ties. Save the settings as a scenario file; download the
 weekly data as CSV.
 
-Only wiring lives here; the logic (layout, colouring, building scenarios, writing
-TOML, the runs themselves) is in :mod:`dashboards.logic`.
+Here are the page, its controls and the run loop; the sidebar (settings) is in
+:mod:`dashboards.sidebar`, the live view (network, inspector, metrics, charts) in
+:mod:`dashboards.live_view`. The logic (the scenario picker, uploads, the settings
+draft, writing TOML, layout, colouring, figures, the runs themselves) is in the
+other modules of :mod:`dashboards`, one per job (listed in ``dashboards/__init__.py``).
+
+``solara run`` executes this file as a script, not as ``dashboards.app``: so it
+imports the package's modules by their absolute names, which the project's install
+(``pip install -e .``) makes importable from anywhere.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import logging
 import os
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an installed package
-    sys.path.insert(0, str(ROOT))
+import solara
 
-import solara  # noqa: E402
-from solara.alias import rv  # noqa: E402
-
-from dashboards import logic  # noqa: E402
-from dashboards.origin_guard import guard_solara_server  # noqa: E402
-from sim.params import Scenario  # noqa: E402
-from sim.scenario import ScenarioError, load_scenario  # noqa: E402
-from sim.submodels.observation import METRICS  # noqa: E402
+from dashboards import picker, runs, settings_draft
+from dashboards.live_view import LiveView
+from dashboards.origin_guard import guard_solara_server
+from dashboards.sidebar import Settings
+from sim.params import Scenario
+from sim.scenario import ScenarioError, load_scenario
 
 log = logging.getLogger("mutualaid.dashboard")
 
@@ -50,32 +50,20 @@ guard_solara_server()  # refuse requests to another Host or from another Origin 
 
 FRAME_PAUSE = 0.03  # s between frames of the run loop, so clicks (Pause) get their turn
 FRAME_TIMEOUT = 10.0  # s the run loop waits for a frame to be drawn before it steps on
-DEFAULT_COLOUR = "participation"
-
-
-@solara.component_vue("network_image.vue")
-def NetworkImage(src: str, alt: str, event_node_click: Callable[[dict], None]):
-    """The network PNG; reports clicks as fractions of the image's width and height."""
-
-
-@solara.component_vue("scenario_upload.vue")
-def ScenarioUpload(label: str, max_bytes: int, event_upload: Callable[[dict], None]):
-    """A button that opens a file picker for a scenario and the files it uses; sends
-    the chosen files' names and contents (base64) in one event."""
 
 
 def _load_initial() -> tuple[str, dict[str, Any], str | None, dict[str, Path]]:
     """(source label, settings draft, error) of the scenario the page opens with, and
     the picker entry of its file (the command line may name one outside scenarios/)."""
-    path = logic.initial_scenario_path(os.environ)
+    path = picker.initial_scenario_path(os.environ)
     if path is None:
-        return "defaults", logic.draft_from_scenario(Scenario()), None, {}
-    label = logic.scenario_label(path)
+        return "defaults", settings_draft.draft_from_scenario(Scenario()), None, {}
+    label = picker.scenario_label(path)
     try:
-        return label, logic.draft_from_scenario(load_scenario(path)), None, {label: path}
+        return label, settings_draft.draft_from_scenario(load_scenario(path)), None, {label: path}
     except ScenarioError as exc:
         problems = "\n".join(exc.problems)
-        return "defaults", logic.draft_from_scenario(Scenario()), f"Could not open {path}:\n{problems}", {}
+        return "defaults", settings_draft.draft_from_scenario(Scenario()), f"Could not open {path}:\n{problems}", {}
 
 
 def _model_error(exc: Exception) -> str:
@@ -83,279 +71,9 @@ def _model_error(exc: Exception) -> str:
     return f"The model raised {type(exc).__name__}: {exc} (traceback in the server log)"
 
 
-def _upload_error(exc: Exception) -> str:
-    log.exception("an upload failed")
-    return f"The upload could not be read: {type(exc).__name__} (details in the server log)"
-
-
-@solara.component
-def InterventionControl(name: str, block: dict[str, Any], on_change: Callable[[str, Any], None]):
-    """Switch, main intensity and schedule of one intervention."""
-    knob = logic.INTENSITY[name]
-    # the raw vuetify checkbox, for its dense form: nine of them must fit the sidebar
-    rv.Checkbox(
-        label=name.replace("_", " "),
-        v_model=block["enabled"],
-        on_v_model=lambda on: on_change("enabled", on),
-        dense=True,
-        hide_details=True,
-        class_="mt-1",
-    )
-    if not block["enabled"]:
-        return
-    with solara.Column(style={"padding-left": "32px", "margin-top": "-12px"}, gap="0px"):
-        current = block[knob.field]
-        label = f"{knob.label}: {current:g}"  # vuetify shows a slider's value only while dragging
-        if knob.is_integer(name):
-            solara.SliderInt(
-                label,
-                value=int(current),
-                min=int(knob.minimum),
-                max=int(max(knob.maximum, current)),
-                step=int(knob.step),
-                on_value=lambda x: on_change(knob.field, x),
-            )
-        else:
-            solara.SliderFloat(
-                label,
-                value=float(current),
-                min=knob.minimum,
-                max=max(knob.maximum, current),
-                step=knob.step,
-                on_value=lambda x: on_change(knob.field, x),
-            )
-        with solara.Row(gap="8px"):
-            solara.InputInt(
-                "start week", value=block["start_week"], dense=True, on_value=lambda w: on_change("start_week", w)
-            )
-            solara.InputInt(
-                "end week (empty: never)",
-                value=block["end_week"],
-                optional=True,
-                dense=True,
-                on_value=lambda w: on_change("end_week", w),
-            )
-
-
-@solara.component
-def Settings(
-    draft: solara.Reactive,
-    source: solara.Reactive,
-    compare: bool,
-    compare_with: str,
-    on_open: Callable[[str, dict[str, Any]], None],
-    on_compare: Callable[[bool, str], None],
-    session: logic.DashboardSession,
-    error: solara.Reactive,
-    initial_entry: dict[str, Path],
-):
-    """The sidebar: scenario, community, interventions, compare, save and download."""
-    uploads = solara.use_reactive({})  # label → draft of each scenario uploaded in this tab
-    listed: dict[str, Path | dict[str, Any]] = {**logic.shipped_scenarios(), **initial_entry, **uploads.value}
-    if source.value == "defaults":
-        listed["defaults"] = logic.draft_from_scenario(Scenario())
-    labels = list(listed)
-    if source.value not in labels:
-        labels = [source.value, *labels]
-
-    def open_file(label: str) -> None:
-        try:
-            on_open(label, logic.open_listed(label, listed))
-        except ScenarioError as exc:
-            error.set("\n".join(exc.problems))
-
-    def open_upload(event: dict) -> None:
-        try:
-            files = logic.received_files(event, logic.MAX_UPLOAD_BYTES)
-            scenario = logic.check_size(logic.scenario_from_upload(files), ", ".join(files))
-            draft = logic.draft_from_scenario(scenario)
-        except ScenarioError as exc:
-            error.set("\n".join(exc.problems))
-            return
-        except Exception as exc:  # noqa: BLE001 - whatever arrives, the page stays up and says so
-            error.set(_upload_error(exc))
-            return
-        label = "uploaded: " + ", ".join(files)
-        uploads.set({**uploads.value, label: draft})
-        on_open(label, draft)
-
-    solara.Text("Scenario", style={"font-weight": "bold"})
-    solara.Select("scenario file", values=labels, value=source.value, on_value=open_file)
-    ScenarioUpload(
-        label="Upload a scenario TOML (and its CSVs)…", max_bytes=logic.MAX_UPLOAD_BYTES, event_upload=open_upload
-    )
-
-    d = draft.value
-    solara.Text("Community and run", style={"font-weight": "bold", "margin-top": "12px"})
-    with solara.Row(gap="8px"):
-        solara.InputInt(
-            "residents",
-            value=d["community"]["residents"],
-            dense=True,
-            on_value=lambda n: draft.set(logic.with_value(draft.value, "community.residents", n)),
-        )
-        solara.InputInt(
-            "seed",
-            value=d["simulation"]["seed"],
-            dense=True,
-            on_value=lambda s: draft.set(logic.with_value(draft.value, "simulation.seed", s)),
-        )
-        solara.InputInt(
-            "weeks",
-            value=d["simulation"]["weeks"],
-            dense=True,
-            on_value=lambda w: draft.set(logic.with_value(draft.value, "simulation.weeks", w)),
-        )
-
-    solara.Text("Interventions", style={"font-weight": "bold", "margin-top": "12px"})
-    for name in logic.INTERVENTIONS:
-
-        def change(field: str, value: Any, name: str = name) -> None:
-            if field == logic.INTENSITY[name].field:
-                draft.set(logic.set_intensity(draft.value, name, value))
-            else:
-                draft.set(logic.with_value(draft.value, f"interventions.{name}.{field}", value))
-
-        InterventionControl(name, d["interventions"][name], change)
-
-    solara.Text("Compare", style={"font-weight": "bold", "margin-top": "12px"})
-    solara.Switch(label="run setup B beside A", value=compare, on_value=lambda on: on_compare(on, compare_with))
-    solara.Select(
-        "B = A with this intervention switched",
-        values=list(logic.INTERVENTIONS),
-        value=compare_with,
-        on_value=lambda name: on_compare(compare, name),
-    )
-
-    solara.Text("Save and download", style={"font-weight": "bold", "margin-top": "12px"})
-
-    def scenario_file() -> tuple[str | None, str | None]:
-        try:
-            scenario = logic.build_scenario(draft.value)
-        except ScenarioError as exc:
-            return None, "\n".join(exc.problems)
-        return logic.scenario_toml(scenario), None
-
-    toml_text, toml_problem = solara.use_memo(scenario_file, [draft.value])
-    if toml_text is not None:
-        solara.FileDownload(
-            toml_text,
-            filename=f"{logic.safe_filename(d['name'])}.toml",
-            label="Save settings as scenario TOML",
-            mime_type="application/toml",
-        )
-    else:
-        solara.Warning(f"The settings are not a valid scenario:\n{toml_problem}")
-    solara.FileDownload(
-        session.weekly_csv,
-        filename=f"{logic.safe_filename(d['name'])}-weekly.csv",
-        label="Download weekly data (CSV)",
-        mime_type="text/csv",
-    )
-
-
-@solara.component
-def Inspector(session: logic.DashboardSession, slot: int | None, setup: str, frame: int):
-    """State and ties of the selected resident (``frame`` is only there so that the
-    inspector re-renders with every frame: the resident's state changes under it)."""
-    if slot is None:
-        solara.Info("Click a resident on the network, or type a slot number, to inspect them.")
-        return
-    state = session.resident(slot, setup)
-    if state is None:
-        solara.Info(f"Dwelling #{slot} is vacant.")
-        return
-    rows = "".join(
-        f"<tr><th style='text-align:left;padding-right:12px'>{html.escape(key)}</th>"
-        f"<td>{html.escape(str(value))}</td></tr>"
-        for key, value in state.items()
-    )
-    solara.HTML(tag="div", unsafe_innerHTML=f"<table class='resident-state'>{rows}</table>")
-    ties = session.ties(slot, setup)
-    solara.Text(f"{len(ties)} ties (strongest first)", style={"font-weight": "bold"})
-    if len(ties):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=ties.head(30).to_html(index=False, classes="resident-ties", border=0),
-            style="max-height: 280px; overflow-y: auto; font-size: 0.85em",
-        )
-
-
-@solara.component
-def LiveView(
-    session: logic.DashboardSession,
-    frame: solara.Reactive,
-    selected: solara.Reactive,
-    error: solara.Reactive,
-    drawn: threading.Event,
-):
-    """Network, inspector, this week's metrics and the charts; redrawn every frame.
-    Sets ``drawn`` once a frame is on the page."""
-    colour_by = solara.use_reactive(DEFAULT_COLOUR)
-    network_of = solara.use_reactive("A")
-    chart_metrics = solara.use_reactive(list(logic.DEFAULT_CHART_METRICS))
-    tick = frame.value  # subscribes this view to the runs' changes
-    solara.use_effect(drawn.set, [tick])
-    setup = network_of.value if session.comparing else "A"
-
-    def draw_network() -> str:
-        png = session.network_png(colour_by.value, selected.value, setup)
-        return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-    network_src = solara.use_memo(draw_network, [tick, colour_by.value, selected.value, setup])
-    charts = solara.use_memo(lambda: session.charts_png(chart_metrics.value), [tick, tuple(chart_metrics.value)])
-
-    def click(point: dict) -> None:
-        slot = session.slot_at(float(point["x"]), float(point["y"]), setup)
-        if slot is not None:
-            selected.set(slot)
-
-    def inspect(slot: int | None) -> None:
-        if slot is not None and not 0 <= slot < len(session.positions):
-            error.set(f"There is no dwelling #{slot}: slots are 0 to {len(session.positions) - 1}.")
-            return
-        selected.set(slot)
-
-    with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
-        with solara.Column(style={"flex": "1 1 640px", "max-width": "760px"}, gap="4px"):
-            with solara.Row(gap="12px", style={"align-items": "center"}):
-                solara.ToggleButtonsSingle(value=colour_by, values=list(logic.STATES), dense=True)
-                if session.comparing:
-                    solara.ToggleButtonsSingle(value=network_of, values=["A", "B"], dense=True)
-            with solara.Div(classes=["network-view"]):
-                NetworkImage(src=network_src, alt="network of residents", event_node_click=click)
-        with solara.Column(style={"flex": "1 1 300px", "min-width": "280px"}, gap="4px"):
-            solara.InputInt(
-                "inspect resident (dwelling slot)", value=selected.value, optional=True, on_value=inspect, dense=True
-            )
-            Inspector(session, selected.value, setup, tick)
-
-    with solara.Row(gap="16px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
-        with solara.Column(style={"flex": "0 0 auto"}):
-            solara.Text("This week", style={"font-weight": "bold"})
-            table = session.latest()
-            shown = (
-                table.to_html(float_format=lambda x: f"{x:.3f}", classes="latest-metrics", border=0)
-                if not table.empty
-                else "<p>No week recorded yet: Step or Run.</p>"
-            )
-            solara.HTML(
-                tag="div", unsafe_innerHTML=shown, style="font-size: 0.85em; max-height: 460px; overflow-y: auto"
-            )
-        with solara.Column(style={"flex": "1 1 700px"}):
-            solara.SelectMultiple(
-                "charted metrics",
-                values=chart_metrics.value,
-                all_values=[m for m in METRICS if m != "week"],
-                on_value=lambda ms: chart_metrics.set(ms or list(logic.DEFAULT_CHART_METRICS)),
-            )
-            with solara.Div(classes=["charts-view"]):
-                solara.Image(charts, format="png")
-
-
 @solara.component
 def Controls(
-    session: logic.DashboardSession,
+    session: runs.DashboardSession,
     frame: solara.Reactive,
     running: solara.Reactive,
     weeks_per_frame: solara.Reactive,
@@ -369,7 +87,7 @@ def Controls(
     def step() -> None:
         try:
             session.step(1)
-        except Exception as exc:  # noqa: BLE001 - shown on the page; a half-built intervention must not kill the UI
+        except Exception as exc:  # shown on the page; a half-built intervention must not kill the UI
             error.set(_model_error(exc))
         frame.set(frame.value + 1)
 
@@ -409,20 +127,20 @@ def Page():
 
     def setups(d: dict[str, Any]):
         if compare.value:
-            return logic.compare_setups(d, compare_with.value)
-        return logic.build_scenario(d), None
+            return settings_draft.compare_setups(d, compare_with.value)
+        return settings_draft.build_scenario(d), None
 
-    def first_session() -> tuple[logic.DashboardSession, dict[str, Any], str | None]:
+    def first_session() -> tuple[runs.DashboardSession, dict[str, Any], str | None]:
         """The runs the page opens with, and the draft they came from; if the initial
         scenario cannot run, the defaults, with the reason."""
-        session = logic.DashboardSession()
+        session = runs.DashboardSession()
         try:
             session.reset(*setups(initial[1]))
             return session, initial[1], initial[2]
-        except Exception as exc:  # noqa: BLE001 - shown on the page
+        except Exception as exc:  # shown on the page
             problem = "\n".join(exc.problems) if isinstance(exc, ScenarioError) else _model_error(exc)
             session.reset(Scenario())
-            return session, logic.draft_from_scenario(Scenario()), f"Could not run {initial[0]}:\n{problem}"
+            return session, settings_draft.draft_from_scenario(Scenario()), f"Could not run {initial[0]}:\n{problem}"
 
     session, first_draft, first_problem = solara.use_memo(first_session, [])
     source = solara.use_reactive(initial[0] if first_draft is initial[1] else "defaults")
@@ -445,7 +163,7 @@ def Page():
         running.set(False)
         try:
             session.reset(*setups(d))
-        except Exception as exc:  # noqa: BLE001 - a bad setting or a failing model is shown on the page
+        except Exception as exc:  # a bad setting or a failing model is shown on the page
             report(exc)
             return
         applied.set(d)
@@ -465,8 +183,8 @@ def Page():
         compare.set(on)
         compare_with.set(intervention)
         try:
-            session.set_setup_b(logic.compare_setups(applied.value, intervention)[1] if on else None)
-        except Exception as exc:  # noqa: BLE001 - shown on the page
+            session.set_setup_b(settings_draft.compare_setups(applied.value, intervention)[1] if on else None)
+        except Exception as exc:  # shown on the page
             compare.set(False)
             session.set_setup_b(None)
             report(exc)
@@ -479,7 +197,7 @@ def Page():
         while running.value and not cancel.is_set():
             try:
                 advanced = session.step(weeks_per_frame.value, generation)
-            except Exception as exc:  # noqa: BLE001 - shown on the page
+            except Exception as exc:  # shown on the page
                 error.set(_model_error(exc))
                 advanced = 0
             if advanced == 0:  # the horizon is reached, the runs were reset, or the model failed

@@ -94,7 +94,7 @@ def _log(msg: str) -> None:
 
 
 def solara_dir() -> Path:
-    import solara  # noqa: PLC0415
+    import solara
 
     return Path(solara.__file__).resolve().parent
 
@@ -153,7 +153,7 @@ def collect_packages(core_only: bool) -> tuple[dict[str, Package], list[str]]:
             add(spec, path[: -len(".min.js")] + ".js", True, template.name)
 
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")
-    from solara.server import settings as server_settings  # noqa: PLC0415
+    from solara.server import settings as server_settings
 
     fa_path = server_settings.assets.fontawesome_path
     if server_settings.assets.fontawesome_enabled:
@@ -281,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
                 msg = f"referenced file missing from the npm package: {rel}"
                 (errors.append(msg) if pkg.core else _log("WARNING " + msg))
     if errors:
-        for e in errors:
-            _log("ERROR " + e)
+        for problem in errors:
+            _log("ERROR " + problem)
         return 1
     _log(f"asset cache ready: {dest}")
     _log(f"serve with: export {ENV_VAR}={dest} SOLARA_ASSETS_PROXY=true")

@@ -30,6 +30,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,6 +72,15 @@ def require_prerequisites() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"e2e prerequisites missing: {missing}", pytrace=False)
         pytest.skip(missing, allow_module_level=True)
+
+
+def expect(actual: Any) -> Any:
+    """Playwright's ``expect`` for ``actual`` (a page or locator). Imported when called,
+    so that a test module imports without playwright and :func:`require_prerequisites`
+    can skip it (or fail it in CI) with the reason."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(actual)
 
 
 def free_port() -> int:
@@ -130,7 +140,7 @@ def start_solara(
         ]  # fmt: skip
         if production:
             cmd.append("--production")
-        log = open(log_path, "ab")  # noqa: SIM115 - closed below, file outlives Popen
+        log = open(log_path, "ab")  # closed below, file outlives Popen
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env=offline_env(env), stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,  # own process group for teardown
@@ -180,13 +190,14 @@ def chromium_page(
 ) -> Iterator[BrowserSession]:
     """A fresh Chromium page that may reach only 127.0.0.1. On a failure inside the
     block it saves a full-page screenshot to ``artefacts`` and prints the server log."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only once prerequisites are met
+    from playwright.sync_api import sync_playwright  # only once prerequisites are met
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
+            size = viewport or {"width": 1280, "height": 800}
             context = browser.new_context(
-                viewport=viewport or {"width": 1280, "height": 800}, accept_downloads=accept_downloads
+                viewport={"width": size["width"], "height": size["height"]}, accept_downloads=accept_downloads
             )
             session = BrowserSession(page=None)
 
@@ -200,8 +211,17 @@ def chromium_page(
             context.route("**/*", only_loopback)
             page = context.new_page()
             session.page = page
-            page.on("response", lambda r: r.status >= 400 and session.bad.append(f"{r.status} {r.url}"))
-            page.on("requestfailed", lambda r: "127.0.0.1" in r.url and session.bad.append(f"failed {r.url}"))
+
+            def answered(response) -> None:
+                if response.status >= 400:
+                    session.bad.append(f"{response.status} {response.url}")
+
+            def failed(request) -> None:
+                if "127.0.0.1" in request.url:
+                    session.bad.append(f"failed {request.url}")
+
+            page.on("response", answered)
+            page.on("requestfailed", failed)
             try:
                 yield session
             except Exception:
@@ -229,8 +249,8 @@ def assert_served_offline(log_path: Path, session: BrowserSession) -> None:
 def image_stats(png: bytes) -> tuple[int, float]:
     """(distinct colours, fraction of non-white pixels) of a PNG: a blank or
     placeholder image has few colours and almost no ink."""
-    import numpy as np  # noqa: PLC0415
-    from PIL import Image  # noqa: PLC0415
+    import numpy as np
+    from PIL import Image
 
     px = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(int)
     return len(np.unique(px, axis=0)), float(np.mean(px.sum(axis=1) < 720))

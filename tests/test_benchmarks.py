@@ -4,18 +4,15 @@ and leaves the model as it found it."""
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 
 import numpy as np
-from conftest import ROOT, SCENARIOS
+from conftest import SCENARIOS
 
+from benchmarks import profile_week
 from sim.model import CommunityModel
 from sim.scenario import load_scenario
 from sim.schedule import WEEK
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import profile_week  # noqa: E402
 
 
 def _model(weeks: int = 30) -> CommunityModel:

@@ -1,4 +1,4 @@
-"""The dashboard without a browser: its logic (dashboards/logic.py), its Solara
+"""The dashboard without a browser: its logic (the modules of dashboards/), its Solara
 components rendered with ``solara.render``, and the ``mutualaid dashboard`` command.
 
 The browser end-to-end tests are in test_dashboard_e2e.py.
@@ -16,21 +16,17 @@ import ipyvuetify as v
 import ipywidgets
 import numpy as np
 import pytest
+import solara
 from conftest import ROOT, SCENARIOS, make_scenario
+from matplotlib import colormaps
 
-if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an installed package
-    sys.path.insert(0, str(ROOT))
-
-import solara  # noqa: E402
-from matplotlib import colormaps  # noqa: E402
-
-from dashboards import app, logic  # noqa: E402
-from sim import dashboard_cli  # noqa: E402
-from sim.cli import main as mutualaid  # noqa: E402
-from sim.model import CommunityModel  # noqa: E402
-from sim.params import Interventions  # noqa: E402
-from sim.scenario import ScenarioError, load_scenario  # noqa: E402
-from sim.submodels.observation import METRICS  # noqa: E402
+from dashboards import app, colouring, layout, picker, runs, settings_draft, toml_writer, uploads
+from sim import dashboard_cli
+from sim.cli import main as mutualaid
+from sim.model import CommunityModel
+from sim.params import Interventions
+from sim.scenario import ScenarioError, load_scenario
+from sim.submodels.observation import METRICS
 
 HORIZON = 300
 SMALL = f"""
@@ -43,10 +39,10 @@ burn_in_weeks = 4
 """
 
 
-def small_session(residents: int = 120, **blocks) -> logic.DashboardSession:
+def small_session(residents: int = 120, **blocks) -> runs.DashboardSession:
     blocks.setdefault("simulation", {"weeks": 40, "burn_in_weeks": 4})
     blocks["community"] = {"residents": residents, **blocks.get("community", {})}
-    session = logic.DashboardSession()
+    session = runs.DashboardSession()
     session.reset(make_scenario(**blocks))
     return session
 
@@ -56,38 +52,43 @@ def test_scenario_picker_lists_every_toml_under_the_folder_including_subfolders(
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     for name in ("b.toml", "a.toml", "sub/c.toml", "sub/deeper/d.toml", "notes.md"):
         (tmp_path / name).write_text('name = "x"\n')
-    files = logic.scenario_files(tmp_path)
-    assert [logic.scenario_label(f, tmp_path) for f in files] == ["a.toml", "b.toml", "sub/c.toml", "sub/deeper/d.toml"]
+    files = picker.scenario_files(tmp_path)
+    assert [picker.scenario_label(f, tmp_path) for f in files] == [
+        "a.toml",
+        "b.toml",
+        "sub/c.toml",
+        "sub/deeper/d.toml",
+    ]
 
 
 def test_scenario_picker_finds_the_project_scenarios():
-    labels = [logic.scenario_label(f) for f in logic.scenario_files()]
+    labels = [picker.scenario_label(f) for f in picker.scenario_files()]
     assert "old_estate.toml" in labels
     assert set(labels) == {str(p.relative_to(SCENARIOS)) for p in SCENARIOS.rglob("*.toml")}
 
 
 def test_page_opens_the_scenario_named_by_the_command_line(tmp_path):
     path = tmp_path / "mine.toml"
-    assert logic.initial_scenario_path({dashboard_cli.INITIAL_SCENARIO_ENV: str(path)}) == path.resolve()
-    assert logic.initial_scenario_path({}) == SCENARIOS / "old_estate.toml"
+    assert picker.initial_scenario_path({dashboard_cli.INITIAL_SCENARIO_ENV: str(path)}) == path.resolve()
+    assert picker.initial_scenario_path({}) == SCENARIOS / "old_estate.toml"
     (tmp_path / "only.toml").write_text('name = "only"\n')
-    assert logic.initial_scenario_path({}, tmp_path) == tmp_path / "only.toml"
+    assert picker.initial_scenario_path({}, tmp_path) == tmp_path / "only.toml"
 
 
 def test_toggling_an_intervention_switches_only_that_one():
-    draft = logic.draft_from_scenario(load_scenario(SCENARIOS / "old_estate.toml"))
-    on = logic.build_scenario(logic.toggled(draft, "activities"))
+    draft = settings_draft.draft_from_scenario(load_scenario(SCENARIOS / "old_estate.toml"))
+    on = settings_draft.build_scenario(settings_draft.toggled(draft, "activities"))
     assert on.interventions.activities.enabled
-    assert not logic.build_scenario(
-        logic.toggled(logic.toggled(draft, "activities"), "activities")
+    assert not settings_draft.build_scenario(
+        settings_draft.toggled(settings_draft.toggled(draft, "activities"), "activities")
     ).interventions.activities.enabled
     assert on.model_dump()["interventions"]["platform"] == draft["interventions"]["platform"]
-    assert not logic.build_scenario(draft).interventions.activities.enabled, "the draft itself must not change"
+    assert not settings_draft.build_scenario(draft).interventions.activities.enabled, "the draft itself must not change"
 
 
 def test_setup_b_differs_from_a_only_in_the_switched_intervention():
-    draft = logic.draft_from_scenario(load_scenario(SCENARIOS / "old_estate.toml"))
-    a, b = logic.compare_setups(draft, "time_bank")
+    draft = settings_draft.draft_from_scenario(load_scenario(SCENARIOS / "old_estate.toml"))
+    a, b = settings_draft.compare_setups(draft, "time_bank")
     assert not a.interventions.time_bank.enabled and b.interventions.time_bank.enabled
     assert b.name == "old_estate +time_bank"
     da, db = a.model_dump(), b.model_dump()
@@ -98,18 +99,18 @@ def test_setup_b_differs_from_a_only_in_the_switched_intervention():
 
 
 def test_intensity_is_handed_over_as_an_int_where_the_schema_wants_one():
-    draft = logic.draft_from_scenario(make_scenario())
-    draft = logic.set_intensity(draft, "activities", 3.0)
-    draft = logic.set_intensity(draft, "platform", 1)
-    scenario = logic.build_scenario(draft)  # strict validation: 3.0 for an int would fail
+    draft = settings_draft.draft_from_scenario(make_scenario())
+    draft = settings_draft.set_intensity(draft, "activities", 3.0)
+    draft = settings_draft.set_intensity(draft, "platform", 1)
+    scenario = settings_draft.build_scenario(draft)  # strict validation: 3.0 for an int would fail
     assert scenario.interventions.activities.events_per_week == 3
     assert isinstance(draft["interventions"]["platform"]["assistance"], float)
 
 
 def test_every_intervention_has_a_knob_inside_its_schema_range():
     schema_blocks = [name for name in Interventions.model_fields if name != "funding"]
-    assert list(logic.INTERVENTIONS) == schema_blocks
-    for name, knob in logic.INTENSITY.items():
+    assert list(settings_draft.INTERVENTIONS) == schema_blocks
+    for name, knob in settings_draft.INTENSITY.items():
         field = Interventions.model_fields[name].annotation.model_fields[knob.field]
         bounds = {type(m).__name__: m for m in field.metadata}
         low = getattr(bounds.get("Ge"), "ge", None) or getattr(bounds.get("Gt"), "gt", None)
@@ -119,17 +120,17 @@ def test_every_intervention_has_a_knob_inside_its_schema_range():
 
 
 def test_invalid_settings_raise_one_line_per_problem():
-    draft = logic.with_value(logic.draft_from_scenario(make_scenario()), "community.residents", 0)
-    draft = logic.with_value(draft, "interventions.activities.end_week", 0)
+    draft = settings_draft.with_value(settings_draft.draft_from_scenario(make_scenario()), "community.residents", 0)
+    draft = settings_draft.with_value(draft, "interventions.activities.end_week", 0)
     with pytest.raises(ScenarioError) as err:
-        logic.build_scenario(draft)
+        settings_draft.build_scenario(draft)
     text = "\n".join(err.value.problems)
     assert "community.residents" in text and "end_week" in text
 
 
 def test_upload_extends_a_project_scenario():
     content = b'extends = "old_estate.toml"\nname = "mine"\n[community]\nresidents = 50\n'
-    scenario = logic.scenario_from_upload({"mine.toml": content})
+    scenario = uploads.scenario_from_upload({"mine.toml": content})
     assert scenario.name == "mine"
     assert scenario.community.residents == 50
     assert scenario.community.setting == "old_estate"
@@ -146,7 +147,7 @@ def test_upload_extends_a_project_scenario():
 )
 def test_a_bad_upload_is_reported_not_raised(content, problem):
     with pytest.raises(ScenarioError) as err:
-        logic.scenario_from_upload({"up.toml": content})
+        uploads.scenario_from_upload({"up.toml": content})
     assert problem in "\n".join(err.value.problems)
 
 
@@ -154,19 +155,23 @@ def test_a_bad_upload_is_reported_not_raised(content, problem):
 @pytest.mark.parametrize("path", sorted(SCENARIOS.rglob("*.toml")), ids=lambda p: str(p.relative_to(SCENARIOS)))
 def test_saved_scenario_reads_back_as_the_same_scenario(path, tmp_path):
     scenario = load_scenario(path)
-    draft = logic.draft_from_scenario(scenario)
-    draft = logic.with_value(logic.toggled(draft, "supervision"), "interventions.supervision.end_week", 200)
-    draft = logic.with_value(draft, "interventions.supervision.start_week", 10)
-    edited = logic.build_scenario(draft)
+    draft = settings_draft.draft_from_scenario(scenario)
+    draft = settings_draft.with_value(
+        settings_draft.toggled(draft, "supervision"), "interventions.supervision.end_week", 200
+    )
+    draft = settings_draft.with_value(draft, "interventions.supervision.start_week", 10)
+    edited = settings_draft.build_scenario(draft)
     out = tmp_path / "saved.toml"
-    out.write_text(logic.scenario_toml(edited), encoding="utf-8")
+    out.write_text(toml_writer.scenario_toml(edited), encoding="utf-8")
     assert load_scenario(out, data_roots=[SCENARIOS]).model_dump() == edited.model_dump()  # survey data stays put
 
 
 def test_mutualaid_validate_accepts_a_saved_scenario(tmp_path, capsys):
     out = tmp_path / "saved.toml"
-    scenario = logic.build_scenario(logic.toggled(logic.draft_from_scenario(make_scenario()), "activities"))
-    out.write_text(logic.scenario_toml(scenario), encoding="utf-8")
+    scenario = settings_draft.build_scenario(
+        settings_draft.toggled(settings_draft.draft_from_scenario(make_scenario()), "activities")
+    )
+    out.write_text(toml_writer.scenario_toml(scenario), encoding="utf-8")
     assert mutualaid(["validate", str(out)]) == 0
     assert "valid" in capsys.readouterr().out
 
@@ -184,7 +189,7 @@ def test_toml_writer_quotes_strings_and_leaves_none_out():
         "table": {"odd key": 1, "inner": {"x": -2.5}, "none_here": None},
         "only_subtables": {"child": {"y": True}},
     }
-    text = logic.to_toml(data, header="saved\nby a test")
+    text = toml_writer.to_toml(data, header="saved\nby a test")
     assert text.startswith("# saved\n# by a test\n")
     back = tomllib.loads(text)
     expected = dict(data)
@@ -196,13 +201,13 @@ def test_toml_writer_quotes_strings_and_leaves_none_out():
 
 def test_toml_writer_refuses_values_toml_cannot_hold():
     with pytest.raises(TypeError):
-        logic.to_toml({"when": object()})
+        toml_writer.to_toml({"when": object()})
 
 
 # -- layout and colours -------------------------------------------------------------
 def synthetic_layout(residents: int, per_building: int, per_block: int) -> np.ndarray:
     building = np.arange(residents) // per_building
-    return logic.dwelling_layout(building, building // per_block)
+    return layout.dwelling_layout(building, building // per_block)
 
 
 @pytest.mark.parametrize("residents, per_building, per_block", [(1000, 24, 8), (1000, 4, 20), (7, 3, 2), (1, 1, 1)])
@@ -224,7 +229,7 @@ def test_layout_puts_a_building_on_a_ring_around_its_centre():
 def test_layout_draws_survey_buildings_of_any_size_and_numbering():
     building = np.array([7, 7, 7, 3, 3, 100, 7, 42])
     block = np.array([2, 2, 2, 2, 2, 9, 2, 9])
-    pos = logic.dwelling_layout(building, block)
+    pos = layout.dwelling_layout(building, block)
     assert len(np.unique(np.round(pos, 9), axis=0)) == len(building)
     ring = pos[building == 7]
     assert np.allclose(np.hypot(*(ring - ring.mean(axis=0)).T), 0.38)
@@ -235,13 +240,13 @@ def test_layout_draws_survey_buildings_of_any_size_and_numbering():
 def test_layout_follows_the_models_buildings():
     session = small_session(residents=100, community={"dwellings_per_building": 10, "buildings_per_block": 3})
     pop = session.models["A"].pop
-    assert np.array_equal(session.positions, logic.dwelling_layout(pop.building, pop.block))
+    assert np.array_equal(session.positions, layout.dwelling_layout(pop.building, pop.block))
     centres = [session.positions[pop.building == b].mean(axis=0) for b in range(10)]
     assert len(np.unique(np.round(centres, 9), axis=0)) == 10
 
 
 def test_a_survey_community_is_drawn_by_its_own_buildings():
-    session = logic.DashboardSession()
+    session = runs.DashboardSession()
     session.reset(load_scenario(SCENARIOS / "survey_example.toml"))
     pop = session.models["A"].pop
     assert len(session.positions) == pop.n == 60
@@ -251,15 +256,15 @@ def test_a_survey_community_is_drawn_by_its_own_buildings():
 
 
 def test_an_uploaded_scenario_extending_a_shipped_survey_scenario_uses_the_shipped_data():
-    scenario = logic.scenario_from_upload({"mine.toml": b'extends = "survey_example.toml"\nname = "mine"\n'})
+    scenario = uploads.scenario_from_upload({"mine.toml": b'extends = "survey_example.toml"\nname = "mine"\n'})
     assert scenario.community.residents == 60
     assert scenario.community.residents_file == str((SCENARIOS / "survey_example" / "residents.csv").resolve())
 
 
 def test_layout_is_computed_once_per_reset_however_many_weeks_run(monkeypatch):
     calls = []
-    real = logic.dwelling_layout
-    monkeypatch.setattr(logic, "dwelling_layout", lambda *a: calls.append(a) or real(*a))
+    real = layout.dwelling_layout
+    monkeypatch.setattr(runs, "dwelling_layout", lambda *a: calls.append(a) or real(*a))
     # frequent moves, so newcomers take over dwellings while it runs
     session = small_session(demography={"move_out_rate": 1.0, "vacancy_fill_rate": 1.0})
     positions = session.positions
@@ -277,10 +282,10 @@ def test_residents_are_coloured_on_a_fixed_scale_and_vacant_dwellings_pale():
     model = CommunityModel(make_scenario(community={"residents": 3}, simulation={"burn_in_weeks": 0}), rng=1)
     model.pop.generalized_trust[:] = [0.0, 1.0, 0.5]
     model.pop.occupied[2] = False
-    rgba = logic.node_colours(model, "trust")
+    rgba = colouring.node_colours(model, "trust")
     assert np.allclose(rgba[0], colormaps["viridis"](0.0))
     assert np.allclose(rgba[1], colormaps["viridis"](1.0))
-    assert tuple(rgba[2]) == logic.VACANT_COLOUR
+    assert tuple(rgba[2]) == colouring.VACANT_COLOUR
 
 
 def test_participation_levels_follow_awareness_willingness_membership_and_activity():
@@ -291,7 +296,7 @@ def test_participation_levels_follow_awareness_willingness_membership_and_activi
     pop.willingness[:] = [0.0, 0.0, 1.0, 1.0, 1.0]
     pop.member[:] = [False, False, False, True, True]
     pop.last_active[:] = [-(10**6), -(10**6), -(10**6), -(10**6), week]
-    levels = [logic.PARTICIPATION[i] for i in logic.participation_level(model)]
+    levels = [colouring.PARTICIPATION[i] for i in colouring.participation_level(model)]
     assert levels == ["unaware", "aware", "willing", "member", "active member"]
 
 
@@ -333,8 +338,8 @@ def test_setup_b_joining_late_catches_up_and_matches_a_given_the_same_setup():
 
 def test_weekly_csv_has_one_row_per_setup_and_week():
     session = small_session()
-    draft = logic.draft_from_scenario(session.scenarios["A"])
-    session.set_setup_b(logic.compare_setups(draft, "activities")[1])
+    draft = settings_draft.draft_from_scenario(session.scenarios["A"])
+    session.set_setup_b(settings_draft.compare_setups(draft, "activities")[1])
     session.step(5)
     lines = session.weekly_csv().splitlines()
     assert lines[0].split(",") == ["setup", "scenario", *METRICS]
@@ -363,14 +368,14 @@ def page(tmp_path, monkeypatch):
     path = tmp_path / "small.toml"
     path.write_text(SMALL)
     monkeypatch.setenv(dashboard_cli.INITIAL_SCENARIO_ENV, str(path))
-    sessions: list[logic.DashboardSession] = []
+    sessions: list[runs.DashboardSession] = []
 
-    class Recorded(logic.DashboardSession):
+    class Recorded(runs.DashboardSession):
         def __init__(self):
             super().__init__()
             sessions.append(self)
 
-    monkeypatch.setattr(logic, "DashboardSession", Recorded)
+    monkeypatch.setattr(runs, "DashboardSession", Recorded)
     # the server wraps every page in an AppLayout, which is what shows the sidebar
     _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
     yield rc, sessions
@@ -405,7 +410,7 @@ def test_page_shows_controls_network_and_charts(page):
     assert network.src.startswith("data:image/png;base64,") and len(network.src) > 5_000
     charts = rc.find(ipywidgets.Image).widget
     assert charts.value[:4] == b"\x89PNG"
-    for name in logic.INTERVENTIONS:
+    for name in settings_draft.INTERVENTIONS:
         rc.find(v.Checkbox, label=name.replace("_", " ")).assert_single()
 
 
@@ -535,13 +540,13 @@ def test_an_uploaded_scenario_is_opened_and_a_bad_one_explained(page):
     upload.vue_upload(upload_event({"bad.toml": b"[community]\nresidentz = 1\n"}))
     assert "bad.toml: community.residentz: unknown key" in alerts_shown(rc)
     assert sessions[0].scenarios["A"].name == "tiny", "a bad upload leaves the run alone"
-    upload.vue_upload({"files": [], "too_large": logic.MAX_UPLOAD_BYTES + 1})
-    assert f"an upload is at most {logic.MAX_UPLOAD_BYTES:,} bytes" in alerts_shown(rc)
+    upload.vue_upload({"files": [], "too_large": uploads.MAX_UPLOAD_BYTES + 1})
+    assert f"an upload is at most {uploads.MAX_UPLOAD_BYTES:,} bytes" in alerts_shown(rc)
 
 
 def test_an_upload_past_the_limit_is_refused_whatever_size_the_page_claims(page, monkeypatch):
     rc, sessions = page
-    monkeypatch.setattr(logic, "MAX_UPLOAD_BYTES", 1_000)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1_000)
     event = upload_event({"big.toml": b'name = "big"\n' + b"#" * 2_000 + b"\n"})
     event["files"][0]["size"] = 10
     rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(event)
@@ -619,14 +624,14 @@ def test_an_initial_scenario_the_model_cannot_run_falls_back_to_the_defaults(tmp
     path = tmp_path / "broken.toml"
     path.write_text(SMALL)
     monkeypatch.setenv(dashboard_cli.INITIAL_SCENARIO_ENV, str(path))
-    real = logic._burnt_in
+    real = runs._burnt_in
 
     def burnt_in(scenario):
         if scenario.name == "small":
             raise ValueError("cannot run this one")
         return real(scenario)
 
-    monkeypatch.setattr(logic, "_burnt_in", burnt_in)
+    monkeypatch.setattr(runs, "_burnt_in", burnt_in)
     _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
     try:
         assert "Could not run" in alerts_shown(rc) and "cannot run this one" in alerts_shown(rc)
@@ -706,7 +711,7 @@ def test_dashboard_reports_an_invalid_scenario_before_starting(tmp_path, monkeyp
 
 def test_an_uploaded_community_too_big_for_the_dashboard_is_refused_without_building_it(page, monkeypatch):
     rc, sessions = page
-    monkeypatch.setattr(logic, "_burnt_in", lambda scenario: pytest.fail("must not build the model"))
+    monkeypatch.setattr(runs, "_burnt_in", lambda scenario: pytest.fail("must not build the model"))
     rc.find(label="Upload a scenario TOML (and its CSVs)…").widget.vue_upload(
         upload_event({"big.toml": b"[community]\nresidents = 2000000\n"})
     )

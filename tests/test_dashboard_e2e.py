@@ -15,34 +15,29 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from e2e_support import (
     ROOT,
     UI_TIMEOUT_MS,
     assert_served_offline,
     chromium_page,
+    expect,
     image_stats,
     require_prerequisites,
     solara_server,
 )
+from PIL import Image
+
+from dashboards import live_view, runs, uploads
+from sim.cli import main as mutualaid
+from sim.dashboard_cli import INITIAL_SCENARIO_ENV
+from sim.scenario import MAX_SCENARIO_BYTES, load_scenario
 
 require_prerequisites()
-
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
-
-if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from dashboards import app, logic  # noqa: E402
-from sim.cli import main as mutualaid  # noqa: E402
-from sim.dashboard_cli import INITIAL_SCENARIO_ENV  # noqa: E402
-from sim.scenario import MAX_SCENARIO_BYTES, load_scenario  # noqa: E402
 
 APP = ROOT / "dashboards" / "app.py"
 SCENARIO = ROOT / "scenarios" / "old_estate.toml"  # 1,000 residents, no intervention
@@ -158,9 +153,9 @@ def test_run_goes_on_by_itself_until_paused(dashboard):
 def test_clicking_a_resident_inspects_them(dashboard):
     page = dashboard
     # the same scenario drawn by the same code in this process: where slot 30 lands
-    session = logic.DashboardSession()
+    session = runs.DashboardSession()
     session.reset(load_scenario(SCENARIO))
-    session.network_png(app.DEFAULT_COLOUR)
+    session.network_png(live_view.DEFAULT_COLOUR)
     x, y = session.network.where_drawn(30)
     network = loaded(page, page.locator("img.network-image"))
     box = network.bounding_box()
@@ -256,20 +251,20 @@ def test_an_upload_near_the_limit_arrives_whole_and_one_past_it_is_refused(dashb
     padding = "#" + "x" * 99 + "\n"
     # each scenario file is at most MAX_SCENARIO_BYTES, so the upload nears its own limit
     # as a chain of files that extend one another, each just under the file limit
-    parts = logic.MAX_UPLOAD_BYTES // MAX_SCENARIO_BYTES
-    lines = (min(MAX_SCENARIO_BYTES, logic.MAX_UPLOAD_BYTES // parts) - 200) // len(padding)
+    parts = uploads.MAX_UPLOAD_BYTES // MAX_SCENARIO_BYTES
+    lines = (min(MAX_SCENARIO_BYTES, uploads.MAX_UPLOAD_BYTES // parts) - 200) // len(padding)
     chain = [tmp_path / ("padded.toml" if i == 0 else f"part{i}.toml") for i in range(parts)]
     for i, file in enumerate(chain):
         head = 'name = "padded"\n' if i == 0 else ""
         extends = f'extends = "{chain[i + 1].name}"\n' if i + 1 < parts else ""
         tail = "[community]\nresidents = 150\n" if i + 1 == parts else ""
         file.write_text(extends + head + padding * lines + tail)
-    assert logic.MAX_UPLOAD_BYTES - 2_000 * parts < sum(f.stat().st_size for f in chain) < logic.MAX_UPLOAD_BYTES
+    assert uploads.MAX_UPLOAD_BYTES - 2_000 * parts < sum(f.stat().st_size for f in chain) < uploads.MAX_UPLOAD_BYTES
     page.locator(".scenario-upload input[type=file]").set_input_files(chain)
     expect(page.locator(".running-scenario")).to_contain_text("padded — 150 residents", timeout=STEP_TIMEOUT_MS)
     past = tmp_path / "past.toml"
-    past.write_text(padding * (logic.MAX_UPLOAD_BYTES // len(padding) + 1))
+    past.write_text(padding * (uploads.MAX_UPLOAD_BYTES // len(padding) + 1))
     page.locator(".scenario-upload input[type=file]").set_input_files(past)
-    expect(page.get_by_text(f"an upload is at most {logic.MAX_UPLOAD_BYTES:,} bytes")).to_be_visible(
+    expect(page.get_by_text(f"an upload is at most {uploads.MAX_UPLOAD_BYTES:,} bytes")).to_be_visible(
         timeout=STEP_TIMEOUT_MS
     )

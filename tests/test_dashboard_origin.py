@@ -12,20 +12,15 @@ import base64
 import http.client
 import os
 import socket
-import sys
 
 import pytest
 from conftest import ROOT
+from e2e_support import solara_server
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 
-if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from e2e_support import solara_server  # noqa: E402
-
-from dashboards import origin_guard  # noqa: E402
+from dashboards import origin_guard
 
 HERE = ("127.0.0.1", 8765)
 

@@ -17,23 +17,22 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from e2e_support import (
     ROOT,
     UI_TIMEOUT_MS,
     assert_served_offline,
     chromium_page,
+    expect,
     require_prerequisites,
 )
 from e2e_support import (
     solara_server as serve,
 )
+from PIL import Image
 
 require_prerequisites()
-
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
 
 APP = ROOT / "dashboards" / "_smoke_app.py"
 

@@ -1,34 +1,30 @@
 """Uploads and the scenario picker take nothing from the browser on trust: an upload
 opens no file of the server (only files uploaded with it and shipped scenarios), its
 size is counted as received, and whatever arrives ends in a scenario or in one-line
-problems (dashboards/logic.py)."""
+problems (dashboards/uploads.py, dashboards/picker.py)."""
 
 from __future__ import annotations
 
 import base64
 import os
-import sys
 
 import pytest
 from conftest import ROOT, SCENARIOS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-if str(ROOT) not in sys.path:  # dashboards/ is a folder of the project, not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from dashboards import logic  # noqa: E402
-from sim import scenario as scenario_module  # noqa: E402
-from sim.params import Scenario  # noqa: E402
-from sim.runner import safe_filename  # noqa: E402
-from sim.scenario import ScenarioError, load_scenario  # noqa: E402
+from dashboards import picker, settings_draft, sidebar, toml_writer, uploads
+from sim import scenario as scenario_module
+from sim.params import Scenario
+from sim.runner import safe_filename
+from sim.scenario import ScenarioError, load_scenario
 
 SURVEY = SCENARIOS / "survey_example"
 
 
 def problems_of(files, **kwargs) -> str:
     with pytest.raises(ScenarioError) as err:
-        logic.scenario_from_upload(files, **kwargs)
+        uploads.scenario_from_upload(files, **kwargs)
     return "\n".join(err.value.problems)
 
 
@@ -57,7 +53,7 @@ def test_an_upload_brings_its_survey_data_along():
     toml = b'name = "ours"\n[community]\nresidents_file = "survey/residents.csv"\nedges_file = "edges.csv"\n'
     residents = (SURVEY / "residents.csv").read_bytes()
     edges = (SURVEY / "edges.csv").read_bytes()
-    scenario = logic.scenario_from_upload({"ours.toml": toml, "residents.csv": residents, "edges.csv": edges})
+    scenario = uploads.scenario_from_upload({"ours.toml": toml, "residents.csv": residents, "edges.csv": edges})
     assert scenario.name == "ours" and scenario.community.residents == 60
     stored = scenario.community.residents_file
     assert not stored.startswith(str(ROOT)), "the model reads a private copy, not a project file"
@@ -92,7 +88,7 @@ def test_an_extends_that_is_no_file_name_is_one_line(parent):
 
 
 def test_an_upload_extends_a_shipped_scenario_of_a_subfolder_by_its_label():
-    scenario = logic.scenario_from_upload({"mine.toml": b'extends = "interventions/activities.toml"\n'})
+    scenario = uploads.scenario_from_upload({"mine.toml": b'extends = "interventions/activities.toml"\n'})
     assert scenario.interventions.activities.enabled
     assert scenario.community == load_scenario(SCENARIOS / "interventions" / "activities.toml").community
 
@@ -100,14 +96,14 @@ def test_an_upload_extends_a_shipped_scenario_of_a_subfolder_by_its_label():
 def test_an_upload_may_extend_a_file_uploaded_with_it():
     base = b'extends = "old_estate.toml"\n[community]\nresidents = 77\n'
     top = b'extends = "base.toml"\nname = "top"\n[simulation]\nseed = 9\n'
-    scenario = logic.scenario_from_upload({"top.toml": top, "base.toml": base})
+    scenario = uploads.scenario_from_upload({"top.toml": top, "base.toml": base})
     assert (scenario.name, scenario.community.residents, scenario.simulation.seed) == ("top", 77, 9)
     assert scenario.community.setting == "old_estate"
 
 
 def test_an_upload_extends_an_uploaded_file_named_by_a_path_ending_in_it():
     files = {"mine.toml": b'extends = "lib/base.toml"\nname = "mine"\n', "base.toml": b"[community]\nresidents = 7\n"}
-    scenario = logic.scenario_from_upload(files)
+    scenario = uploads.scenario_from_upload(files)
     assert (scenario.name, scenario.community.residents) == ("mine", 7)
 
 
@@ -137,21 +133,21 @@ def test_an_upload_without_a_scenario_file_is_refused():
 # -- what the browser sends --------------------------------------------------------
 def test_uploaded_files_arrive_as_their_bytes():
     files = {"a.toml": b'name = "a"\n', "r.csv": bytes(range(256))}
-    assert logic.received_files(payload(files)) == files
+    assert uploads.received_files(payload(files)) == files
 
 
 def test_the_upload_limit_counts_the_bytes_received_not_the_size_the_browser_claims():
     event = payload({"big.toml": b"#" * 2_000})
     event["files"][0]["size"] = 10  # what a lying client says
     with pytest.raises(ScenarioError) as err:
-        logic.received_files(event, limit=1_000)
+        uploads.received_files(event, limit=1_000)
     assert "at most 1,000 bytes" in err.value.problems[0]
-    assert logic.received_files(payload({"ok.toml": b"#" * 1_000}), limit=1_000)
+    assert uploads.received_files(payload({"ok.toml": b"#" * 1_000}), limit=1_000)
 
 
 def test_the_upload_limit_adds_up_the_files_of_one_upload():
     with pytest.raises(ScenarioError):
-        logic.received_files(payload({"a.toml": b"#" * 600, "b.csv": b"#" * 600}), limit=1_000)
+        uploads.received_files(payload({"a.toml": b"#" * 600, "b.csv": b"#" * 600}), limit=1_000)
 
 
 @pytest.mark.parametrize(
@@ -170,12 +166,12 @@ def test_the_upload_limit_adds_up_the_files_of_one_upload():
         {"files": [{"name": "../a.toml", "data": ""}]},
         {"files": [{"name": "", "data": ""}]},
         {"files": [{"name": "a.toml", "data": ""}, {"name": "a.toml", "data": ""}]},
-        {"files": [{"name": f"{i}.csv", "data": ""} for i in range(logic.MAX_UPLOAD_FILES + 1)]},
+        {"files": [{"name": f"{i}.csv", "data": ""} for i in range(uploads.MAX_UPLOAD_FILES + 1)]},
     ],
 )
 def test_a_malformed_upload_event_is_one_problem(event):
     with pytest.raises(ScenarioError) as err:
-        logic.received_files(event)
+        uploads.received_files(event)
     assert len(err.value.problems) == 1 and "\n" not in err.value.problems[0]
 
 
@@ -187,7 +183,7 @@ def test_uploaded_file_names_must_be_plain_names(name):
 # -- anything at all: a scenario or one-line problems ------------------------------
 def loads_or_explains(files: dict[str, bytes]) -> None:
     try:
-        scenario = logic.scenario_from_upload(files)
+        scenario = uploads.scenario_from_upload(files)
     except ScenarioError as exc:
         assert exc.problems and all(isinstance(p, str) and p and "\n" not in p for p in exc.problems)
     else:
@@ -236,7 +232,7 @@ TABLES = st.recursive(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TABLES)
 def test_arbitrary_nested_toml_loads_or_gives_one_line_problems(table):
-    loads_or_explains({"up.toml": logic.to_toml(table).encode()})
+    loads_or_explains({"up.toml": toml_writer.to_toml(table).encode()})
 
 
 @pytest.mark.parametrize("content", [b"a = " + b"[" * 5_000, b"a = " + b"{b = " * 5_000, b"[" + b"a." * 5_000 + b"b]"])
@@ -258,36 +254,36 @@ def test_toml_nested_beyond_reason_is_one_line_problem(content):
     ],
 )
 def test_the_picker_opens_only_entries_of_its_list(label):
-    listed = logic.shipped_scenarios()
+    listed = picker.shipped_scenarios()
     with pytest.raises(ScenarioError) as err:
-        logic.open_listed(label, listed)
+        picker.open_listed(label, listed)
     assert "not in the list of scenarios" in err.value.problems[0]
 
 
 def test_the_picker_opens_a_shipped_scenario_and_an_uploaded_draft_by_label():
-    uploaded = logic.draft_from_scenario(Scenario(name="up"))
-    listed = {**logic.shipped_scenarios(), "uploaded: up.toml": uploaded}
-    assert logic.open_listed("rural_village.toml", listed)["name"] == "rural_village"
-    assert logic.open_listed("uploaded: up.toml", listed) == uploaded
+    uploaded = settings_draft.draft_from_scenario(Scenario(name="up"))
+    listed = {**picker.shipped_scenarios(), "uploaded: up.toml": uploaded}
+    assert picker.open_listed("rural_village.toml", listed)["name"] == "rural_village"
+    assert picker.open_listed("uploaded: up.toml", listed) == uploaded
 
 
 # -- a community the dashboard can hold --------------------------------------------
 def test_settings_past_the_dashboards_community_size_are_refused_before_a_model_is_built():
-    draft = logic.with_value(logic.draft_from_scenario(Scenario()), "community.residents", 2_000_000)
+    draft = settings_draft.with_value(settings_draft.draft_from_scenario(Scenario()), "community.residents", 2_000_000)
     with pytest.raises(ScenarioError) as err:
-        logic.build_scenario(draft)
+        settings_draft.build_scenario(draft)
     assert err.value.problems == [
         f"dashboard settings: community.residents: 2000000 residents; the dashboard runs "
-        f"at most {logic.MAX_RESIDENTS:,} (run bigger communities with `mutualaid run`)"
+        f"at most {settings_draft.MAX_RESIDENTS:,} (run bigger communities with `mutualaid run`)"
     ]
 
 
 def test_an_uploaded_community_past_the_dashboards_size_is_refused():
-    scenario = logic.scenario_from_upload({"big.toml": b"[community]\nresidents = 2000000\n"})
+    scenario = uploads.scenario_from_upload({"big.toml": b"[community]\nresidents = 2000000\n"})
     with pytest.raises(ScenarioError) as err:
-        logic.check_size(scenario, "big.toml")
+        settings_draft.check_size(scenario, "big.toml")
     assert err.value.problems[0].startswith("big.toml: community.residents: 2000000 residents")
-    logic.check_size(logic.scenario_from_upload({"ok.toml": b"[community]\nresidents = 1000\n"}), "ok.toml")
+    settings_draft.check_size(uploads.scenario_from_upload({"ok.toml": b"[community]\nresidents = 1000\n"}), "ok.toml")
 
 
 def test_uploaded_data_kept_by_the_server_are_bounded(monkeypatch):
@@ -296,12 +292,12 @@ def test_uploaded_data_kept_by_the_server_are_bounded(monkeypatch):
     rows = "".join(f"{i},{70 + i % 20}\n" for i in range(200))
     first = ("id,age\n" + rows).encode()
     assert len(first) < 2_500 < 2 * len(first)
-    logic.scenario_from_upload({"up.toml": toml, "residents.csv": first})
-    logic.scenario_from_upload({"up.toml": toml, "residents.csv": first})  # the same data again: nothing more kept
+    uploads.scenario_from_upload({"up.toml": toml, "residents.csv": first})
+    uploads.scenario_from_upload({"up.toml": toml, "residents.csv": first})  # the same data again: nothing more kept
     second = ("id , age\n" + rows).encode()
     text = problems_of({"up.toml": toml, "residents.csv": second})
     assert "restart the dashboard" in text
 
 
 def test_download_names_follow_the_same_safe_name_rule_as_run_output_folders():
-    assert logic.safe_filename is safe_filename
+    assert sidebar.safe_filename is safe_filename
