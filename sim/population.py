@@ -116,7 +116,7 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     if k == 0:
         return
     c, d = sc.community, sc.demography
-    # what every newcomer starts with (ties, history, ledgers, balances: none)
+    # what every newcomer starts with: no history, ledgers or balances, not aware, not a member
     for field in RESIDENT_FIELDS:
         if not isinstance(field.fresh, str):
             getattr(pop, field.name)[slots] = field.fresh
