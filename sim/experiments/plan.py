@@ -55,6 +55,7 @@ from sim.scenario import (
     format_validation_error,
     resolve_extends,
     sandboxed,
+    set_value,
     validate_data,
 )
 
@@ -157,7 +158,7 @@ class Experiment:
         """The validated scenario of one run (design values and seed applied)."""
         point = anchored(run.parameters, self.path.parent, self.data_roots)
         data = with_point(self.scenario_tables[run.scenario], point)
-        _set_path(data, SEEDED_BY_EXPERIMENT, run.seed)
+        set_value(data, SEEDED_BY_EXPERIMENT, run.seed)
         scenario = validate_data(data, f"{self.path}: run {run.run_id}")
         return check_survey(scenario) if any(name in point for name in SURVEY_PATHS) else scenario
 
@@ -222,19 +223,11 @@ def run_id(scenario: str, point: int, replicate: int, n_points: int, replicates:
     return f"{scenario}.p{point:0{len(str(n_points - 1))}d}.r{replicate:0{len(str(replicates - 1))}d}"
 
 
-def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = data
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-
-
 def with_point(table: dict[str, Any], point: Point) -> dict[str, Any]:
     """A scenario table with a design point's values set."""
     data = copy.deepcopy(table)
     for path, value in point.items():
-        _set_path(data, path, value)
+        set_value(data, path, value)
     return data
 
 
@@ -281,12 +274,11 @@ def _scenario_tables(
         except ScenarioError as exc:
             problems.extend(f"{where}.set: {line.removeprefix('--set ')}" for line in exc.problems)
             continue
-        if spec.weeks is not None:
-            _set_path(data, "simulation.weeks", spec.weeks)
-        if spec.residents is not None:
-            _set_path(data, "community.residents", spec.residents)
         source = f"{where} {entry.name!r} ({file}" + (" with its set overrides)" if entry.set else ")")
         try:
+            for key, value in (("simulation.weeks", spec.weeks), ("community.residents", spec.residents)):
+                if value is not None:
+                    set_value(data, key, value, f"{source}: {key}")
             scenario = check_survey(validate_data(data, source))
         except ScenarioError as exc:
             problems.extend(
@@ -301,7 +293,7 @@ def _scenario_tables(
                     f"{survey}; drop the experiment's residents or use another scenario"
                 )
                 continue
-            _set_path(data, "community.residents", scenario.community.residents)
+            set_value(data, "community.residents", scenario.community.residents)
         tables[entry.name] = data
         dumps[entry.name] = scenario.model_dump(mode="json")
         inputs[entry.name] = input_files(scenario)
