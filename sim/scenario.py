@@ -555,10 +555,9 @@ def apply_sandboxed_overrides(
     paths to the experiment file."""
     from_files = _data_file_values(data)
     out = apply_overrides(data, overrides)
-    community = out.get("community")
     for key, value in _data_file_values(out).items():
         if isinstance(value, str) and value != from_files.get(key):
-            community[key] = sandboxed(value, base, data_roots, f"{where} community.{key}", base_is)
+            set_value(out, ("community", key), sandboxed(value, base, data_roots, f"{where} community.{key}", base_is))
     return out
 
 
