@@ -53,3 +53,13 @@ def test_patterns_of_a_scenario_file_are_refused_with_what_to_give_instead(capsy
     assert main(["patterns", str(ROOT / "scenarios" / "defaults.toml")]) == 2
     err = capsys.readouterr().err.strip()
     assert "experiments/patterns.toml" in err and "results folder" in err
+
+
+def test_a_design_without_the_scenarios_own_formal_care_is_refused_in_one_line(tmp_path, capsys):
+    text = PATTERNS.read_text(encoding="utf-8").replace("[0.0, 0.2, 0.4, 0.6, 0.8]", "[0.0, 0.4]")
+    experiment = tmp_path / "patterns.toml"
+    experiment.write_text(text.replace("../scenarios/", f"{(ROOT / 'scenarios').as_posix()}/"), encoding="utf-8")
+    args = ["patterns", str(experiment), "--replicates", "1", "--weeks", "52", "--residents", "60", "--quiet"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "community.formal_care (0.2)" in err[0] and "design's levels" in err[0]
