@@ -1,22 +1,25 @@
 """Calibration targets (pattern-oriented modelling) and the model's values for them.
 
-``mutualaid calibrate SCENARIO`` runs replicates of a scenario, measures each pattern
-of the calibration targets on the recorded weeks (sampled every 13 weeks) and prints
-target, band, model mean with a 95% CI over replicates, and pass/fail.
-``mutualaid calibrate experiments/calibration.toml --write docs/calibration.md`` does
-the same for every scenario of an experiment file (its replicates, root seed and
-horizon) and writes the calibration report. The test suite checks that the shipped
-defaults stay in band.
+The measures are taken in the ordinary run loop (:func:`sim.runner.simulate`) by the
+``calibration`` probe (:class:`CalibrationProbe`): every 13 recorded weeks it measures
+each pattern, and at the end of the run it stores their means with the run's summary
+(``calibration.<pattern>``). An experiment asks for it with ``[store] probes =
+["calibration"]`` (experiments/calibration.toml); ``mutualaid calibrate`` compares the
+runs of each scenario with the targets, from a sweep's results folder or from an
+experiment or scenario file whose runs it makes through the sweep loop: target, band,
+model mean with a 95% CI over replicates, and pass/fail. The test suite checks that
+the shipped defaults stay in band.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from sim.experiments.analyse import AnalysedRuns
 from sim.model import CommunityModel
 from sim.params import Scenario
 
@@ -78,35 +81,51 @@ def measure(model: CommunityModel) -> dict[str, float]:
     return out
 
 
-def run_replicate(scenario: Scenario, seed: int, weeks: int | None = None) -> dict[str, float]:
-    """Mean of each calibration quantity over the recorded weeks of one run."""
-    model = CommunityModel(scenario, rng=seed)
-    weeks = scenario.simulation.weeks if weeks is None else weeks
-    model.run(0)  # burn-in
-    samples = []
-    for w in range(weeks):
-        model.step()
-        if w % SAMPLE_EVERY == SAMPLE_EVERY - 1:
-            samples.append(measure(model))
-    return {k: float(np.nanmean([s[k] for s in samples])) for k in samples[0]}
+class CalibrationProbe:
+    """The ``calibration`` probe: each pattern measured every :data:`SAMPLE_EVERY`
+    recorded weeks and averaged over the run (NaN when the run is shorter)."""
+
+    def __init__(self, weeks: int):
+        self.weeks_done = 0
+        self.samples: list[dict[str, float]] = []
+
+    def start(self, model: CommunityModel) -> None:
+        """Nothing is measured during the burn-in."""
+
+    def week(self, model: CommunityModel) -> None:
+        self.weeks_done += 1
+        if self.weeks_done % SAMPLE_EVERY == 0:
+            self.samples.append(measure(model))
+
+    def result(self, model: CommunityModel) -> dict[str, float]:
+        if not self.samples:
+            return {t.name: float("nan") for t in TARGETS}
+        return {k: float(np.nanmean([s[k] for s in self.samples])) for k in self.samples[0]}
 
 
-def calibrate(
-    scenario: Scenario,
-    replicates: int = 5,
-    weeks: int | None = None,
-    root_seed: int = 2024,
-    progress: Callable[[int], None] | None = None,
-) -> list[dict]:
-    """Target versus model, one row per pattern. ``progress(1)`` is called after each
-    replicate, so a caller can show how far a long calibration is."""
-    seeds = np.random.SeedSequence(root_seed).generate_state(replicates)
-    runs = []
-    for s in seeds:
-        runs.append(run_replicate(scenario, int(s), weeks))
-        if progress is not None:
-            progress(1)
-    return compare_with_targets(runs)
+PROBE = "calibration"
+
+
+def probe_values(row: Mapping[str, Any]) -> dict[str, float]:
+    """A run's calibration measures from its row of a runs table."""
+    return {t.name: float(row[f"{PROBE}.{t.name}"]) for t in TARGETS}
+
+
+def calibrate_runs(runs: AnalysedRuns) -> dict[str, list[dict]]:
+    """Calibration rows for every scenario (and design point) of a set of runs."""
+    runs.require_probe(PROBE, [f"{PROBE}.{t.name}" for t in TARGETS])
+    runs.require_weeks(SAMPLE_EVERY, f"the calibration samples every {SAMPLE_EVERY} weeks")
+    return {label: compare_with_targets([probe_values(r) for r in rows]) for label, rows in runs.groups()}
+
+
+def calibrate(scenario: Scenario, replicates: int = 5, root_seed: int = 2024, workers: int = 1) -> list[dict]:
+    """Target versus model for one scenario, one row per pattern: its replicates (with
+    the sweep's seeds for ``root_seed``) run through the sweep loop."""
+    from sim.experiments.analyse import runs_of_experiment
+    from sim.experiments.plan import scenario_experiment
+
+    experiment = scenario_experiment(scenario, replicates, root_seed, probes=(PROBE,))
+    return next(iter(calibrate_runs(runs_of_experiment(experiment, workers)).values()))
 
 
 def compare_with_targets(runs: list[dict[str, float]]) -> list[dict]:
@@ -142,29 +161,13 @@ def format_rows(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def calibrate_experiment(experiment, progress: Callable[[int], None] | None = None) -> dict[str, list[dict]]:
-    """Calibration rows for every scenario of an experiment (a loaded
-    :class:`sim.experiments.plan.Experiment`, or the path of its file), with its seeds.
-    ``progress(1)`` is called after each of its runs."""
-    from sim.experiments.plan import load_experiment
-
-    if isinstance(experiment, (str, Path)):
-        experiment = load_experiment(experiment)
-    by_scenario: dict[str, list[dict[str, float]]] = {}
-    for run in experiment.runs:
-        scenario = experiment.scenario_for(run)
-        by_scenario.setdefault(run.scenario, []).append(run_replicate(scenario, run.seed))
-        if progress is not None:
-            progress(1)
-    return {name: compare_with_targets(runs) for name, runs in by_scenario.items()}
-
-
-def markdown_report(results: dict[str, list[dict]], command: str) -> str:
+def markdown_report(results: dict[str, list[dict]], commands: list[str], runs: AnalysedRuns) -> str:
     """docs/calibration.md: every pattern, its band, the model's value, pass/fail."""
+    made = " then ".join(f"`{c}`" for c in commands)
     lines = [
         "# Calibration report",
         "",
-        f"Generated by `{command}`. Each pattern is measured every 13 recorded weeks and averaged over the run; "
+        f"Generated by {made} ({runs.description()}). Each pattern is measured every 13 recorded weeks and averaged over the run; "
         "the model value is the mean over replicates with a 95% CI (normal approximation). "
         "Targets and sources: [targets.md](targets.md); full references: [references.bib](references.bib).",
         "",

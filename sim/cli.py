@@ -12,14 +12,21 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.dashboard_cli import register_dashboard
 from sim.experiments.cli import _data_root_option, _positive, register_sweep
 from sim.report.cli import register_report
 from sim.scenario import ScenarioError, load_scenario, read_toml
 
+if TYPE_CHECKING:  # the command line imports the heavy modules only when they are used
+    from sim.experiments.analyse import AnalysedRuns
+
 EXIT_INPUT = 2
 PATTERN_WEEKS = 52  # the patterns are measured over the last year of a run
+DEFAULT_PATTERNS = "experiments/patterns.toml"
+CALIBRATION_ROOT_SEED = 2024
+"""Root seed of a scenario file's calibration replicates (experiments/calibration.toml's)."""
 
 
 def _package_version() -> str:
@@ -164,55 +171,94 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import SAMPLE_EVERY, calibrate, calibrate_experiment, format_rows, markdown_report
+def _analysed_runs(args: argparse.Namespace, probe: str, label: str, scenario_files: bool) -> AnalysedRuns:
+    """The runs ``calibrate`` or ``patterns`` analyses: those of a sweep's results folder,
+    or those of an experiment file (or, for ``calibrate``, a scenario file) made here
+    through the sweep loop, with the probe the analysis reads."""
+    from sim.experiments.analyse import runs_of_experiment, runs_of_folder
+    from sim.experiments.plan import Experiment, load_experiment, scenario_experiment
+    from sim.experiments.schema import read_experiment_file
     from sim.progress import Progress
 
-    if is_experiment_file(args.file):
-        from sim.experiments.plan import load_experiment
-
-        experiment = load_experiment(args.file, data_roots=args.data_root)
-        with Progress(len(experiment.runs), f"calibrate {experiment.name}", quiet=args.quiet) as bar:
-            results = calibrate_experiment(experiment, progress=bar.update)
-    else:
-        scenario = load_scenario(args.file, _overrides(args), data_roots=args.data_root)
-        if scenario.simulation.weeks < SAMPLE_EVERY:
+    source = Path(args.source)
+    sizes = {"--replicates": args.replicates, "--weeks": args.weeks, "--residents": getattr(args, "residents", None)}
+    if source.is_dir():
+        given = [option for option, value in {**sizes, "--set": getattr(args, "set", None)}.items() if value]
+        if given:
             raise ScenarioError(
-                [
-                    f"{args.file}: simulation.weeks: the calibration samples every {SAMPLE_EVERY} weeks, "
-                    f"so it needs at least {SAMPLE_EVERY}, got {scenario.simulation.weeks}"
-                ]
+                [f"{source}: a results folder holds its runs already; {', '.join(given)} apply to an experiment file"]
             )
-        with Progress(args.replicates, f"calibrate {scenario.name}", quiet=args.quiet) as bar:
-            results = {
-                scenario.name: calibrate(
-                    scenario, replicates=args.replicates, weeks=scenario.simulation.weeks, progress=bar.update
-                )
-            }
+        return runs_of_folder(source)
+    experiment: Experiment
+    if is_experiment_file(source):
+        if getattr(args, "set", None):
+            raise ScenarioError([f"{source}: --set applies to a scenario file; an experiment file has its own set"])
+        spec = read_experiment_file(source)
+        changes = {key.removeprefix("--"): value for key, value in sizes.items() if value is not None}
+        store = spec.store.model_copy(update={"probes": sorted({*spec.store.probes, probe})})
+        spec = spec.model_copy(update={**changes, "store": store})
+        experiment = load_experiment(source, data_roots=args.data_root, spec=spec)
+    elif scenario_files:
+        scenario = load_scenario(source, _overrides(args), data_roots=args.data_root)
+        experiment = scenario_experiment(scenario, args.replicates or 5, CALIBRATION_ROOT_SEED, probes=(probe,))
+    else:
+        raise ScenarioError(
+            [f"{source}: give an experiment file (such as experiments/{probe}.toml) or a sweep's results folder"]
+        )
+    with Progress(len(experiment.runs), label.format(name=experiment.name), quiet=args.quiet) as bar:
+        runs = runs_of_experiment(experiment, args.workers, lambda failed: bar.update(1, failed=int(failed)))
+    if runs.failed:
+        print(f"warning: {runs.failed} of {len(runs.runs)} runs failed; the analysis uses the others", file=sys.stderr)
+    return runs
+
+
+def _this_command(name: str) -> str:
+    return f"mutualaid {name} " + " ".join(sys.argv[2:]) if sys.argv[1:2] == [name] else f"mutualaid {name}"
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration import SAMPLE_EVERY, calibrate_runs, format_rows, markdown_report
+
+    if args.weeks is not None and args.weeks < SAMPLE_EVERY:
+        raise ScenarioError(
+            [
+                f"{args.source}: simulation.weeks: the calibration samples every {SAMPLE_EVERY} weeks, "
+                f"so it needs at least {SAMPLE_EVERY}, got {args.weeks}"
+            ]
+        )
+    runs = _analysed_runs(args, "calibration", "calibrate {name}", scenario_files=True)
+    results = calibrate_runs(runs)
     for name, rows in results.items():
         print(f"{name}\n{format_rows(rows)}\n")
     if args.write:
-        command = (
-            "mutualaid calibrate " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["calibrate"] else "mutualaid calibrate"
-        )
-        Path(args.write).write_text(markdown_report(results, command), encoding="utf-8")
+        text = markdown_report(results, [*runs.commands, _this_command("calibrate")], runs)
+        Path(args.write).write_text(text, encoding="utf-8")
         print(f"wrote {args.write}")
     first = next(iter(results.values()))
     return 0 if all(r["in_band"] for r in first) else 1
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
-    from sim.patterns import report, runs_in_report
-    from sim.progress import Progress
+    from sim.patterns import report
 
-    with Progress(runs_in_report(args.replicates), "patterns", quiet=args.quiet) as bar:
-        text = report(replicates=args.replicates, weeks=args.weeks, residents=args.residents, progress=bar.update)
+    runs = _analysed_runs(args, "patterns", "patterns", scenario_files=False)
+    text = report(runs, [*runs.commands, _this_command("patterns")])
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(f"wrote {args.out}")
     else:
         print(text)
     return 0
+
+
+def _workers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="runs at once when the runs are made here (default 1: in this process, as `sweep --workers 1`)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,23 +310,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     cal = sub.add_parser(
         "calibrate",
-        help="compare a scenario (or every scenario of an experiment file) with the "
-        "calibration targets over replicates; exit 1 if the first is out of band",
+        help="compare the runs of each scenario with the calibration targets; exit 1 if the first is out of band",
+        description="Compare each scenario's runs with the calibration targets (docs/targets.md): the runs of "
+        "a sweep's results folder (an experiment with [store] probes = ['calibration'], such as "
+        "experiments/calibration.toml), or of an experiment or scenario file, made here first.",
     )
-    cal.add_argument("file", help="scenario file, or an experiment file such as experiments/calibration.toml")
+    cal.add_argument(
+        "source",
+        metavar="RESULTS_OR_FILE",
+        help="a sweep's results folder (e.g. results/calibration), an experiment file or a scenario file",
+    )
     cal.add_argument(
         "--replicates",
         type=_positive,
-        default=5,
         metavar="N",
-        help="replicates of a scenario file (default 5; an experiment file sets its own)",
+        help="replicates of each scenario (default: the experiment's; 5 for a scenario file)",
     )
     cal.add_argument(
         "--weeks",
         type=_positive,
         metavar="N",
-        help="recorded weeks of each replicate of a scenario file, at least 13 "
-        "(default: the scenario's simulation.weeks)",
+        help="recorded weeks of each run, at least 13 (default: the experiment's or the scenario's)",
     )
     cal.add_argument(
         "--set",
@@ -288,29 +338,39 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH=VALUE",
         help="override a parameter of a scenario file, e.g. --set trust.gossip_rate=0.3 (repeatable)",
     )
+    _workers_option(cal)
     _data_root_option(cal)
     cal.add_argument("--write", metavar="FILE", help="write the calibration report (e.g. docs/calibration.md)")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
     cal.set_defaults(func=cmd_calibrate)
 
-    pat = sub.add_parser("patterns", help="report the patterns the model was not tuned to (docs/patterns.md)")
+    pat = sub.add_parser(
+        "patterns",
+        help="report the patterns the model was not tuned to (docs/patterns.md)",
+        description="Report the patterns the model was not tuned to from the runs of a sweep's results folder "
+        "(an experiment with [store] probes = ['patterns']), or of an experiment file, made here first.",
+    )
     pat.add_argument(
-        "--replicates", type=_positive, default=5, metavar="N", help="replicates of each configuration (default 5)"
+        "source",
+        nargs="?",
+        default=DEFAULT_PATTERNS,
+        metavar="RESULTS_OR_EXPERIMENT",
+        help=f"a sweep's results folder (e.g. results/patterns) or an experiment file (default {DEFAULT_PATTERNS})",
+    )
+    pat.add_argument(
+        "--replicates", type=_positive, metavar="N", help="replicates of each configuration (default: the experiment's)"
     )
     pat.add_argument(
         "--weeks",
         type=_pattern_weeks,
-        default=520,
         metavar="N",
-        help=f"recorded weeks of each run, at least {PATTERN_WEEKS} (default 520)",
+        help=f"recorded weeks of each run, at least {PATTERN_WEEKS} (default: the experiment's)",
     )
     pat.add_argument(
-        "--residents",
-        type=_positive,
-        default=1000,
-        metavar="N",
-        help="residents of the calibrated default community (default 1000)",
+        "--residents", type=_positive, metavar="N", help="residents of the community (default: the experiment's)"
     )
+    _workers_option(pat)
+    _data_root_option(pat)
     pat.add_argument("--out", help="write to this file (e.g. docs/patterns.md)")
     pat.add_argument("--quiet", action="store_true", help="no progress bar")
     pat.set_defaults(func=cmd_patterns)

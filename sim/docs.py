@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from sim.params import parameter_rows
+from sim.params import parameter_rows, schema_blocks, schema_fields
 
 HEADER = """# Parameter table
 
@@ -53,7 +53,6 @@ def did_you_mean(path: str) -> str:
     closest to a mistyped dotted ``path``, or ``""`` when none is close, so an
     unknown-key message can show the likely intended name. The cutoff is high because
     paths in one block share their prefix, which alone makes them look similar."""
-    names = {r["name"] for r in parameter_rows()}
-    names |= {name.rsplit(".", k)[0] for name in names for k in range(1, name.count(".") + 1)}
+    names = {f.path for f in schema_fields()} | schema_blocks()
     close = difflib.get_close_matches(path, sorted(names), n=3, cutoff=0.8)
     return f"; did you mean {' or '.join(close)}?" if close else ""

@@ -14,9 +14,12 @@ Provenance tags:
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.fields import FieldInfo
 
 NEED_TYPES = ("daily_living", "companionship", "health", "errands")
 """Need types, in the column order used by every (residents × 4) array.
@@ -882,55 +885,110 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def parameter_rows() -> list[dict[str, Any]]:
-    """One row per numeric/categorical parameter: name, meaning, unit, default, range,
-    provenance. The parameter table of the docs is generated from this."""
-    rows: list[dict[str, Any]] = []
+def block_of(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (directly, in a list, or in an optional), else ``None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = block_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    """One parameter of the scenario schema with the metadata every consumer reads:
+    the parameter table (docs/parameters.md), the checks of an experiment's design
+    and the hint for a mistyped key all take it from :func:`schema_fields`."""
+
+    path: str
+    info: FieldInfo
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+    @property
+    def annotation(self) -> Any:
+        return self.info.annotation
+
+    def extra(self, key: str, default: str) -> str:
+        extra = self.info.json_schema_extra
+        return str(extra.get(key, default)) if isinstance(extra, dict) else default
+
+    def range_text(self) -> str:
+        """The allowed values as the parameter table states them."""
+        ann, lo, hi = self.annotation, self.low, self.high
+        if ann is bool:
+            return "true or false"
+        if get_origin(ann) is Literal:
+            return "one of " + ", ".join(get_args(ann))
+        if lo is None and hi is None:
+            return "a file path, or none" if self.path.endswith("_file") else "any text"
+        return (
+            ("(" if self.low_open or lo is None else "[")
+            + ("-∞" if lo is None else _num(lo))
+            + ", "
+            + ("∞" if hi is None else _num(hi))
+            + (")" if self.high_open or hi is None else "]")
+        )
+
+
+def _bounded(path: str, info: FieldInfo) -> SchemaField:
+    """The field with its range read from its constraints (the last of each kind wins)."""
+    field = SchemaField(path, info)
+    for m in info.metadata:
+        for attr, is_low, is_open in (
+            ("ge", True, False),
+            ("gt", True, True),
+            ("le", False, False),
+            ("lt", False, True),
+        ):
+            bound = getattr(m, attr, None)
+            if bound is None:
+                continue
+            if is_low:
+                field = replace(field, low=bound, low_open=is_open)
+            else:
+                field = replace(field, high=bound, high_open=is_open)
+    return field
+
+
+@functools.cache
+def schema_fields() -> tuple[SchemaField, ...]:
+    """Every parameter of the scenario schema in schema order: the one walk over it.
+    A scenario's own ``name`` and ``description`` are not parameters."""
+    out: list[SchemaField] = []
 
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, info in model.model_fields.items():
-            ann = info.annotation
-            if isinstance(ann, type) and issubclass(ann, BaseModel):
-                walk(ann, f"{prefix}{name}.")
-                continue
-            if prefix == "":
-                continue  # name, description
-            extra = info.json_schema_extra or {}
-            lo = hi = None
-            lo_open = hi_open = False
-            for m in info.metadata:
-                if getattr(m, "ge", None) is not None:
-                    lo = m.ge
-                if getattr(m, "gt", None) is not None:
-                    lo, lo_open = m.gt, True
-                if getattr(m, "le", None) is not None:
-                    hi = m.le
-                if getattr(m, "lt", None) is not None:
-                    hi, hi_open = m.lt, True
-            if ann is bool:
-                rng = "true or false"
-            elif get_origin(ann) is Literal:
-                rng = "one of " + ", ".join(get_args(ann))
-            elif lo is None and hi is None:
-                rng = "a file path, or none" if name.endswith("_file") else "any text"
-            else:
-                rng = (
-                    ("(" if lo_open or lo is None else "[")
-                    + ("-∞" if lo is None else _num(lo))
-                    + ", "
-                    + ("∞" if hi is None else _num(hi))
-                    + (")" if hi_open or hi is None else "]")
-                )
-            rows.append(
-                {
-                    "name": f"{prefix}{name}",
-                    "meaning": info.description or "",
-                    "unit": extra.get("unit", "-"),
-                    "default": info.default,
-                    "range": rng,
-                    "provenance": extra.get("provenance", "assumed"),
-                }
-            )
+            block = block_of(info.annotation)
+            if block is not None:
+                walk(block, f"{prefix}{name}.")
+            elif prefix:
+                out.append(_bounded(f"{prefix}{name}", info))
 
     walk(Scenario, "")
-    return rows
+    return tuple(out)
+
+
+def schema_blocks() -> set[str]:
+    """The dotted paths of the blocks (tables) of the scenario schema."""
+    return {f.path.rsplit(".", k)[0] for f in schema_fields() for k in range(1, f.path.count(".") + 1)}
+
+
+def parameter_rows() -> list[dict[str, Any]]:
+    """One row per numeric/categorical parameter: name, meaning, unit, default, range,
+    provenance. The parameter table of the docs is generated from this."""
+    return [
+        {
+            "name": f.path,
+            "meaning": f.info.description or "",
+            "unit": f.extra("unit", "-"),
+            "default": f.info.default,
+            "range": f.range_text(),
+            "provenance": f.extra("provenance", "assumed"),
+        }
+        for f in schema_fields()
+    ]

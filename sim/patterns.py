@@ -1,8 +1,12 @@
 """Pattern-oriented validation: patterns the model was *not* tuned to, reported as its
 outputs (docs/targets.md: "patterns that the model must be able to express").
 
-``mutualaid patterns`` runs replicates of the calibrated default community and of a
-formal-care gradient and writes docs/patterns.md:
+experiments/patterns.toml runs the calibrated default community over a formal-care
+gradient; the ``patterns`` probe (:class:`PatternProbe`, asked for with ``[store]
+probes = ["patterns"]``) measures the individual-level patterns at the end of each run
+in the ordinary run loop (:func:`sim.runner.simulate`), and ``mutualaid patterns``
+analyses the runs (a sweep's results folder, or the experiment run here) and writes
+docs/patterns.md:
 
 1. Stated willingness versus actual activity: the share who state they are willing,
    the share who gave help in the last 13 weeks, and the share of the willing who did.
@@ -15,25 +19,26 @@ formal-care gradient and writes docs/patterns.md:
 4. What a cheap formal-care substitute does to the scheme: active share, member share
    and coverage over the last two years as ``community.formal_care`` rises.
 
+Sections 1-3 are read from the runs of the reference scenario at the design point
+whose formal care is the scenario's own; section 4 from every point.
+
 Nothing here feeds back into the model; every number comes from runs anyone can
 repeat with the same command.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from sim.experiments.analyse import AnalysedRuns
 from sim.model import CommunityModel
-from sim.params import Scenario
-from sim.runner import run_scenario
-from sim.scenario import scenario_from_dict
+from sim.scenario import ScenarioError
 
 RECENT = 13
-FORMAL_CARE_LEVELS = (0.0, 0.2, 0.4, 0.6, 0.8)
+FORMAL_CARE = "community.formal_care"
 
 
 @dataclass
@@ -42,8 +47,8 @@ class Snapshot:
     gave_share: float
     willing_who_gave: float
     top_fifth_share: float
-    willingness_coefficients: tuple[float, float]  # (generalized, particularized)
-    giving_coefficients: tuple[float, float]
+    willingness_coefficients: tuple[float, ...]  # (generalized, particularized)
+    giving_coefficients: tuple[float, ...]
 
 
 def standardized_coefficients(y: np.ndarray, x: np.ndarray) -> tuple[float, ...]:
@@ -88,51 +93,54 @@ def snapshot(model: CommunityModel, given_year_ago: np.ndarray, person_year_ago:
     )
 
 
-OnRun = Callable[[int], None]  # told each finished run
+PROBE = "patterns"
+SNAPSHOT_KEYS = (
+    "willing_share",
+    "gave_share",
+    "willing_who_gave",
+    "top_fifth_share",
+    "willingness_generalized",
+    "willingness_particularized",
+    "giving_generalized",
+    "giving_particularized",
+)
+LAST_YEAR = 52
 
 
-def _done(progress: OnRun | None) -> None:
-    if progress is not None:
-        progress(1)
+class PatternProbe:
+    """The ``patterns`` probe: who has given what by the start of the last year of
+    the run (its start, in a run of a year or less), and the :func:`snapshot` at the end."""
 
+    def __init__(self, weeks: int):
+        self.mark = max(0, weeks - LAST_YEAR)
+        self.weeks_done = 0
+        self.given_year_ago = np.zeros(0)
+        self.person_year_ago = np.zeros(0)
 
-def individual_patterns(scenario: Scenario, seeds: list[int], progress: OnRun | None = None) -> list[Snapshot]:
-    """One snapshot per replicate at the end of the run."""
-    out = []
-    for seed in seeds:
-        model = CommunityModel(scenario, rng=seed)
-        model.run(scenario.simulation.weeks - 52)
-        given, person = model.pop.given_total.copy(), model.pop.person_id.copy()
-        model.run(52)
-        out.append(snapshot(model, given, person))
-        _done(progress)
-    return out
+    def _remember(self, model: CommunityModel) -> None:
+        self.given_year_ago = model.pop.given_total.copy()
+        self.person_year_ago = model.pop.person_id.copy()
 
+    def start(self, model: CommunityModel) -> None:
+        if self.mark == 0:
+            self._remember(model)
 
-def formal_care_gradient(base: dict, seeds: list[int], progress: OnRun | None = None) -> pd.DataFrame:
-    rows = []
-    for level in FORMAL_CARE_LEVELS:
-        scenario = scenario_from_dict({**base, "community": {**base.get("community", {}), "formal_care": level}})
-        for seed in seeds:
-            s = run_scenario(scenario, seed=seed).summary
-            rows.append(
-                {
-                    "formal_care": level,
-                    "seed": seed,
-                    "active_share": s["mean_active_share_last2y"],
-                    "member_share": s["mean_member_share_last2y"],
-                    "coverage": s["mean_coverage_last2y"],
-                    "hours_per_active_member_per_year": s["hours_per_active_member_per_year"],
-                }
-            )
-            _done(progress)
-    return pd.DataFrame(rows)
+    def week(self, model: CommunityModel) -> None:
+        self.weeks_done += 1
+        if self.weeks_done == self.mark:
+            self._remember(model)
 
-
-def runs_in_report(replicates: int) -> int:
-    """How many model runs :func:`report` makes: per replicate, one for the individual
-    patterns, one for the summaries and one per formal-care level."""
-    return replicates * (2 + len(FORMAL_CARE_LEVELS))
+    def result(self, model: CommunityModel) -> dict[str, float]:
+        snap = snapshot(model, self.given_year_ago, self.person_year_ago)
+        values = (
+            snap.willing_share,
+            snap.gave_share,
+            snap.willing_who_gave,
+            snap.top_fifth_share,
+            *snap.willingness_coefficients,
+            *snap.giving_coefficients,
+        )
+        return dict(zip(SNAPSHOT_KEYS, values, strict=True))
 
 
 def _ci(values) -> str:
@@ -144,29 +152,41 @@ def _ci(values) -> str:
     return f"{v.mean():.3f} ({v.mean() - half:.3f} to {v.mean() + half:.3f})"
 
 
-def report(
-    replicates: int = 5, weeks: int = 520, residents: int = 1000, root_seed: int = 7, progress: OnRun | None = None
-) -> str:
-    """Run the pattern experiments and return docs/patterns.md as text.
+def _base_runs(runs: AnalysedRuns) -> pd.DataFrame:
+    """The reference scenario's runs at its own formal care (every run of it when the
+    design does not vary formal care)."""
+    ok = runs.ok()
+    ok = ok[ok["scenario"] == runs.reference]
+    if FORMAL_CARE in runs.parameters:
+        own = runs.scenario_dumps[runs.reference]["community"]["formal_care"]
+        ok = ok[ok[FORMAL_CARE] == own]
+        if ok.empty:
+            raise ScenarioError(
+                [
+                    f"{runs.source}: the design has no successful run of {runs.reference!r} at its own "
+                    f"{FORMAL_CARE} ({own:g}); sections 1-3 are read there: add it to the design's levels"
+                ]
+            )
+    return ok
 
-    ``progress(1)`` is called after each of the :func:`runs_in_report` runs, so a
-    caller can show how far the job (minutes at the default sizes) has come."""
-    seeds = [int(s) for s in np.random.SeedSequence(root_seed).generate_state(replicates)]
-    base = {"name": "defaults", "community": {"residents": residents}, "simulation": {"weeks": weeks}}
-    scenario = scenario_from_dict(base)
-    snaps = individual_patterns(scenario, seeds, progress)
-    summaries = []
-    for seed in seeds:
-        summaries.append(run_scenario(scenario, seed=seed).summary)
-        _done(progress)
-    gradient = formal_care_gradient(base, seeds, progress)
 
+def report(runs: AnalysedRuns, commands: list[str]) -> str:
+    """docs/patterns.md as text, from the runs of a patterns experiment."""
+    runs.require_probe(PROBE, [f"{PROBE}.{key}" for key in SNAPSHOT_KEYS])
+    runs.require_weeks(LAST_YEAR, "the patterns are measured over the last year of the run")
+    base = _base_runs(runs)
+
+    def col(key: str) -> pd.Series:
+        return base[f"{PROBE}.{key}"]
+
+    dump = runs.scenario_dumps[runs.reference]
+    made = " then ".join(f"`{c}`" for c in commands)
     lines = [
         "# Pattern-oriented validation: what the model says about patterns it was not tuned to",
         "",
-        f"Generated by `mutualaid patterns --replicates {replicates} --weeks {weeks} --residents {residents}` "
-        f"(root seed {root_seed}; the calibrated default community; means with 95% CIs over "
-        f"{replicates} replicates). None of these numbers was a calibration target "
+        f"Generated by {made} ({runs.description()}; the {runs.reference} community of "
+        f"{dump['community']['residents']} residents over {dump['simulation']['weeks']} weeks; means with 95% CIs "
+        f"over {len(base)} replicates). None of these numbers was a calibration target "
         "([targets.md](targets.md)); they are outputs of the model, reported so that they can be judged "
         "against field evidence. See sim/patterns.py for the definitions.",
         "",
@@ -174,16 +194,16 @@ def report(
         "",
         "| quantity (end of run) | value |",
         "|---|---|",
-        f"| share who state they are willing | {_ci([s.willing_share for s in snaps])} |",
-        f"| share who gave help in the last 13 weeks | {_ci([s.gave_share for s in snaps])} |",
-        f"| share of the willing who gave in the last 13 weeks | {_ci([s.willing_who_gave for s in snaps])} |",
+        f"| share who state they are willing | {_ci(col('willing_share'))} |",
+        f"| share who gave help in the last 13 weeks | {_ci(col('gave_share'))} |",
+        f"| share of the willing who gave in the last 13 weeks | {_ci(col('willing_who_gave'))} |",
         "",
         "## 2. Hours per active member, and a small active core",
         "",
         "| quantity | value |",
         "|---|---|",
-        f"| hours given per active member per year (last two years) | {_ci([s['hours_per_active_member_per_year'] for s in summaries])} |",
-        f"| share of the last year's hours given by the top fifth of givers | {_ci([s.top_fifth_share for s in snaps])} |",
+        f"| hours given per active member per year (last two years) | {_ci(base['hours_per_active_member_per_year'])} |",
+        f"| share of the last year's hours given by the top fifth of givers | {_ci(col('top_fifth_share'))} |",
         "",
         "## 3. Which kind of trust goes with willingness, and which with giving",
         "",
@@ -194,21 +214,26 @@ def report(
         "",
         "| outcome | generalized trust | particularized trust |",
         "|---|---|---|",
-        f"| states willingness | {_ci([s.willingness_coefficients[0] for s in snaps])} | {_ci([s.willingness_coefficients[1] for s in snaps])} |",
-        f"| gave in the last 13 weeks | {_ci([s.giving_coefficients[0] for s in snaps])} | {_ci([s.giving_coefficients[1] for s in snaps])} |",
+        f"| states willingness | {_ci(col('willingness_generalized'))} | {_ci(col('willingness_particularized'))} |",
+        f"| gave in the last 13 weeks | {_ci(col('giving_generalized'))} | {_ci(col('giving_particularized'))} |",
         "",
-        "## 4. A cheap formal-care substitute",
-        "",
-        "Means over the last two years as the share of residual daily-living and health need "
-        "covered by formal care (`community.formal_care`) rises:",
-        "",
-        "| formal care | active share | member share | coverage by mutual aid | hours per active member per year |",
-        "|---|---|---|---|---|",
     ]
-    for level, group in gradient.groupby("formal_care"):
-        lines.append(
-            f"| {level:.1f} | {_ci(group.active_share)} | {_ci(group.member_share)} | {_ci(group.coverage)} | "
-            f"{_ci(group.hours_per_active_member_per_year)} |"
-        )
-    lines.append("")
+    if FORMAL_CARE in runs.parameters:
+        ok = runs.ok()
+        gradient = ok[ok["scenario"] == runs.reference]
+        lines += [
+            "## 4. A cheap formal-care substitute",
+            "",
+            "Means over the last two years as the share of residual daily-living and health need "
+            f"covered by formal care (`{FORMAL_CARE}`) rises:",
+            "",
+            "| formal care | active share | member share | coverage by mutual aid | hours per active member per year |",
+            "|---|---|---|---|---|",
+        ]
+        for level, group in gradient.groupby(FORMAL_CARE):
+            lines.append(
+                f"| {level:.1f} | {_ci(group['mean_active_share_last2y'])} | {_ci(group['mean_member_share_last2y'])} | "
+                f"{_ci(group['mean_coverage_last2y'])} | {_ci(group['hours_per_active_member_per_year'])} |"
+            )
+        lines.append("")
     return "\n".join(lines)

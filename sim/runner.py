@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import math
 import os
 import platform
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -74,16 +75,58 @@ def ended_interventions(model: CommunityModel, weeks: int) -> dict[str, tuple[in
     return {name: span for name, span in model.governance.stopped_spans().items() if span[1] < weeks}
 
 
+class Probe(Protocol):
+    """What a named probe measures in a run, besides the weekly metrics: per-resident
+    quantities the calibration and the pattern report need. :func:`simulate` calls
+    ``start`` after the burn-in, ``week`` after every recorded week and ``result`` at
+    the end; the result is stored with the run's summary as ``<probe>.<key>``."""
+
+    def start(self, model: CommunityModel) -> None: ...
+
+    def week(self, model: CommunityModel) -> None: ...
+
+    def result(self, model: CommunityModel) -> dict[str, float]: ...
+
+
+PROBES = {"calibration": "sim.calibration:CalibrationProbe", "patterns": "sim.patterns:PatternProbe"}
+"""The probes an experiment may ask for (``[store] probes``), by name: where each is
+defined (imported when a run uses it, as those modules import this one)."""
+
+
+def make_probe(name: str, weeks: int) -> Probe:
+    """A fresh probe ``name`` for a run of ``weeks`` recorded weeks."""
+    module, cls = PROBES[name].split(":")
+    return getattr(importlib.import_module(module), cls)(weeks)
+
+
 def simulate(
-    scenario: Scenario, seed: int | None = None, weeks: int | None = None, progress: Callable[[int], None] | None = None
+    scenario: Scenario,
+    seed: int | None = None,
+    weeks: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    probes: Sequence[str] = (),
 ) -> tuple[CommunityModel, RunResult]:
-    """Run one replicate; return the final model and the result."""
+    """Run one replicate; return the final model and the result. This is the run loop
+    of every command (``run``, ``sweep``, ``calibrate``, ``patterns``)."""
     seed = scenario.simulation.seed if seed is None else int(seed)
     weeks = scenario.simulation.weeks if weeks is None else int(weeks)
     model = CommunityModel(scenario, rng=seed)
-    model.run(weeks, progress=progress)
+    watching = {name: make_probe(name, weeks) for name in probes}
+    model.run(0)  # the burn-in
+    for probe in watching.values():
+        probe.start(model)
+
+    def each_week(done: int) -> None:
+        for probe in watching.values():
+            probe.week(model)
+        if progress is not None:
+            progress(done)
+
+    model.run(weeks, progress=each_week if watching else progress)
     weekly = pd.DataFrame.from_records(model.records, columns=list(METRICS))
     summary = sustainability(weekly, ended_interventions(model, weeks))
+    for name, probe in watching.items():
+        summary.update({f"{name}.{key}": value for key, value in probe.result(model).items()})
     return model, RunResult(scenario, seed, weekly, summary)
 
 

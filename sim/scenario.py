@@ -455,6 +455,52 @@ def resolve_extends(path: str | Path, *, data_roots: Sequence[str | Path] = ()) 
     return _resolve(_Disk(data_roots), Path(path))
 
 
+# -- overrides: one implementation of dotted paths -----------------------------------
+def path_parts(path: str | Sequence[str]) -> list[str]:
+    """``"community.residents"`` → ``["community", "residents"]`` (a list is kept)."""
+    return path.split(".") if isinstance(path, str) else list(path)
+
+
+def set_value(data: dict[str, Any], path: str | Sequence[str], value: Any, where: str | None = None) -> None:
+    """Set the dotted ``path`` of a nested table in place, creating the tables along it.
+
+    Every dotted path the package writes goes through here: ``--set``, an experiment's
+    ``set``, ``weeks``, ``residents`` and seeds, and a design point's values. A part of
+    the path that holds a value rather than a table is :class:`ScenarioError`
+    (prefixed by ``where``, say ``--set a.b=1``)."""
+    parts = path_parts(path)
+    node = data
+    for part in parts[:-1]:
+        nxt = node.setdefault(part, {})
+        if not isinstance(nxt, dict):
+            raise ScenarioError([f"{where or '.'.join(parts)}: {part} is a value, not a table"])
+        node = nxt
+    node[parts[-1]] = value
+
+
+def with_value(draft: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of ``draft`` with the dotted ``path`` (e.g. ``community.residents``) set.
+
+    Only the tables along the path are copied and ``draft`` is never changed, so a
+    reactive holding it (the dashboard's settings draft) sees a new object."""
+    parts = path_parts(path)
+    out = dict(draft)
+    node = out
+    for part in parts[:-1]:
+        node[part] = dict(node.get(part, {}))
+        node = node[part]
+    node[parts[-1]] = value
+    return out
+
+
+def get_value(data: Mapping[str, Any], path: str) -> Any:
+    """The value at the dotted ``path`` of a nested table (``KeyError`` if absent)."""
+    node: Any = data
+    for part in path_parts(path):
+        node = node[part]
+    return node
+
+
 def parse_override(text: str) -> tuple[list[str], Any]:
     """``path.to.field=value`` → (["path", "to", "field"], value).
 
@@ -464,7 +510,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if "=" not in text:
         raise ScenarioError([f"--set {text}: expected path.to.field=value"])
     path, raw = text.split("=", 1)
-    parts = path.strip().split(".")
+    parts = path_parts(path.strip())
     if not all(p.strip() for p in parts):
         raise ScenarioError([f"--set {text}: the field path {path!r} has an empty part"])
     raw = raw.strip()
@@ -486,13 +532,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | None) -> dict[s
     out = copy.deepcopy(data)
     for text in overrides or []:
         parts, value = parse_override(text)
-        node = out
-        for part in parts[:-1]:
-            nxt = node.setdefault(part, {})
-            if not isinstance(nxt, dict):
-                raise ScenarioError([f"--set {text}: {part} is a value, not a table"])
-            node = nxt
-        node[parts[-1]] = value
+        set_value(out, parts, value, f"--set {text}")
     return out
 
 
@@ -515,10 +555,9 @@ def apply_sandboxed_overrides(
     paths to the experiment file."""
     from_files = _data_file_values(data)
     out = apply_overrides(data, overrides)
-    community = out.get("community")
     for key, value in _data_file_values(out).items():
         if isinstance(value, str) and value != from_files.get(key):
-            community[key] = sandboxed(value, base, data_roots, f"{where} community.{key}", base_is)
+            set_value(out, ("community", key), sandboxed(value, base, data_roots, f"{where} community.{key}", base_is))
     return out
 
 

@@ -163,3 +163,17 @@ def test_design_over_a_parameter_the_experiment_sets_is_rejected(tmp_path):
         load_experiment(experiment_file(tmp_path, design))
     assert "design.levels.simulation.seed" in caught.value.problems[0]
     assert "root_seed" in caught.value.problems[0]
+
+
+def test_the_parameter_table_the_design_checks_and_the_typo_hint_read_one_walk_of_the_schema():
+    from sim.docs import did_you_mean
+    from sim.experiments.schema import scenario_parameter
+    from sim.params import parameter_rows, schema_fields
+
+    fields = schema_fields()
+    assert [r["name"] for r in parameter_rows()] == [f.path for f in fields]
+    for field in fields:
+        param = scenario_parameter(field.path)
+        if param.kind != "other":
+            assert (param.low, param.high) == (field.low, field.high)
+    assert "community.residents" in did_you_mean("community.residnts")

@@ -693,3 +693,31 @@ def test_a_damaged_manifest_is_refused_with_one_line(damage, in_process, tmp_pat
     assert err.startswith(f"error: {manifest}: ") and len(err.strip().splitlines()) == 1, err
     assert (f"{damage} (missing)" if damage != "not json" else "cannot be read as JSON") in err
     assert len(run_files(out)) == 4
+
+
+def test_the_probes_an_experiment_may_name_are_those_the_runner_knows():
+    import typing
+
+    from sim.experiments.schema import Store
+    from sim.runner import PROBES
+
+    (names,) = typing.get_args(Store.model_fields["probes"].annotation)
+    assert set(typing.get_args(names)) == set(PROBES)
+
+
+def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes_existed():
+    from sim.experiments.plan import load_experiment
+
+    experiment = load_experiment(TINY)
+    assert experiment.resolved()["store"] == {"weekly_every": 1, "agent_snapshots": False}
+    assert experiment.fingerprint() == "0363fc38e263f63d"  # as recorded before probes existed
+
+
+def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):
+    text = TINY.read_text(encoding="utf-8").replace("weekly_every = 1", 'weekly_every = 0\nprobes = ["calibration"]')
+    experiment = tmp_path / "tiny.toml"
+    experiment.write_text(text.replace("../scenarios/", f"{(ROOT / 'scenarios').as_posix()}/"), encoding="utf-8")
+    assert sweep(experiment, "--out", tmp_path / "out", "--workers", "1") == 0
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert runs["calibration.lonely_share"].between(0, 1).all()
+    assert not (tmp_path / "out" / "weekly.parquet").exists()

@@ -155,3 +155,34 @@ def test_every_scenario_file_runs(path):
         load_scenario(path, ["simulation.weeks=8", "simulation.burn_in_weeks=4", "community.residents=200"])
     )
     assert len(result.weekly) == 8 and (result.weekly["residents"] > 0).all()
+
+
+def test_with_value_copies_only_the_tables_along_the_path_and_leaves_the_draft_unchanged():
+    from sim.scenario import get_value, with_value
+
+    draft = {"community": {"residents": 10, "formal_care": 0.2}, "trust": {"gossip_rate": 0.1}}
+    changed = with_value(draft, "community.residents", 20)
+    assert draft["community"]["residents"] == 10
+    assert get_value(changed, "community.residents") == 20
+    assert changed["trust"] is draft["trust"] and changed["community"] is not draft["community"]
+
+
+def test_every_dotted_path_refuses_a_value_where_a_table_is_needed_in_one_way():
+    from sim.scenario import ScenarioError, apply_overrides, set_value
+
+    with pytest.raises(ScenarioError, match=r"^--set community.residents.x=1: residents is a value, not a table$"):
+        apply_overrides({"community": {"residents": 5}}, ["community.residents.x=1"])
+    with pytest.raises(ScenarioError, match=r"^here: simulation is a value, not a table$"):
+        set_value({"simulation": 3}, "simulation.weeks", 52, "here")
+
+
+def test_an_experiments_weeks_over_a_scenario_whose_block_is_a_value_is_one_line(tmp_path, capsys):
+    from sim.cli import main
+
+    write(tmp_path, "flat.toml", "simulation = 3\n")
+    experiment = write(tmp_path, "e.toml", 'name = "e"\nweeks = 10\n[[scenarios]]\nname = "flat"\nfile = "flat.toml"\n')
+    assert main(["validate", str(experiment)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"{experiment}: scenarios[0] 'flat' ({tmp_path / 'flat.toml'}): simulation.weeks: simulation is a value, not a table"
+    ]

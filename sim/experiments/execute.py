@@ -76,6 +76,7 @@ class RunTask:
     scenario: Scenario
     weekly_every: int
     agent_snapshots: bool
+    probes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -126,7 +127,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     run = task.run
     try:
         _injected_failure(run.run_id)
-        model, result = simulate(task.scenario, run.seed)
+        model, result = simulate(task.scenario, run.seed, probes=task.probes)
         weekly, summary = result.weekly, result.summary
         agents = agent_snapshot(model) if task.agent_snapshots else None
     except Exception:  # the model's failure is this run's result; the sweep goes on
@@ -260,8 +261,8 @@ def signals_deferred() -> Iterator[None]:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-        for s in dict.fromkeys(received):
-            signal.raise_signal(s)
+        for signum in dict.fromkeys(received):
+            signal.raise_signal(signum)
 
 
 def _warm_up() -> None:
@@ -469,7 +470,9 @@ def run_sweep(
         while pending or in_flight:
             while pending and not broken and len(in_flight) < limit:
                 run = pending[0]
-                task = RunTask(run, experiment.scenario_for(run), store.weekly_every, store.agent_snapshots)
+                task = RunTask(
+                    run, experiment.scenario_for(run), store.weekly_every, store.agent_snapshots, tuple(store.probes)
+                )
                 try:
                     in_flight[pool.executor.submit(execute_run, task)] = run
                 except BrokenExecutor:

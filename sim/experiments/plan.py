@@ -23,6 +23,7 @@ import copy
 import hashlib
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ from sim.scenario import (
     format_validation_error,
     resolve_extends,
     sandboxed,
+    set_value,
     validate_data,
 )
 
@@ -157,7 +159,7 @@ class Experiment:
         """The validated scenario of one run (design values and seed applied)."""
         point = anchored(run.parameters, self.path.parent, self.data_roots)
         data = with_point(self.scenario_tables[run.scenario], point)
-        _set_path(data, SEEDED_BY_EXPERIMENT, run.seed)
+        set_value(data, SEEDED_BY_EXPERIMENT, run.seed)
         scenario = validate_data(data, f"{self.path}: run {run.run_id}")
         return check_survey(scenario) if any(name in point for name in SURVEY_PATHS) else scenario
 
@@ -175,7 +177,9 @@ class Experiment:
                 "seeds": self.seeds,
                 "weeks": spec.weeks,
                 "residents": spec.residents,
-                "store": spec.store.model_dump(),
+                # without probes the store is dumped as before they existed, so a
+                # results folder of an earlier version keeps its fingerprint
+                "store": spec.store.model_dump(exclude=set() if spec.store.probes else {"probes"}),
                 "scenarios": [
                     {
                         "name": s.name,
@@ -222,19 +226,11 @@ def run_id(scenario: str, point: int, replicate: int, n_points: int, replicates:
     return f"{scenario}.p{point:0{len(str(n_points - 1))}d}.r{replicate:0{len(str(replicates - 1))}d}"
 
 
-def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = data
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-
-
 def with_point(table: dict[str, Any], point: Point) -> dict[str, Any]:
     """A scenario table with a design point's values set."""
     data = copy.deepcopy(table)
     for path, value in point.items():
-        _set_path(data, path, value)
+        set_value(data, path, value)
     return data
 
 
@@ -281,12 +277,11 @@ def _scenario_tables(
         except ScenarioError as exc:
             problems.extend(f"{where}.set: {line.removeprefix('--set ')}" for line in exc.problems)
             continue
-        if spec.weeks is not None:
-            _set_path(data, "simulation.weeks", spec.weeks)
-        if spec.residents is not None:
-            _set_path(data, "community.residents", spec.residents)
         source = f"{where} {entry.name!r} ({file}" + (" with its set overrides)" if entry.set else ")")
         try:
+            for key, value in (("simulation.weeks", spec.weeks), ("community.residents", spec.residents)):
+                if value is not None:
+                    set_value(data, key, value, f"{source}: {key}")
             scenario = check_survey(validate_data(data, source))
         except ScenarioError as exc:
             problems.extend(
@@ -301,7 +296,7 @@ def _scenario_tables(
                     f"{survey}; drop the experiment's residents or use another scenario"
                 )
                 continue
-            _set_path(data, "community.residents", scenario.community.residents)
+            set_value(data, "community.residents", scenario.community.residents)
         tables[entry.name] = data
         dumps[entry.name] = scenario.model_dump(mode="json")
         inputs[entry.name] = input_files(scenario)
@@ -466,6 +461,7 @@ def planned_points(design: Any) -> int:
 
 def _largest(design: Any, name: str) -> float | None:
     """The largest number a design gives parameter ``name``; ``None`` if it does not vary it."""
+    values: list[Any]
     if isinstance(design, GridDesign):
         values = design.levels.get(name, [])
     elif isinstance(design, RowsDesign):
@@ -550,16 +546,21 @@ DEFAULT_LIMITS = Limits()
 
 
 def load_experiment(
-    path: str | Path, limits: Limits = DEFAULT_LIMITS, *, data_roots: Sequence[str | Path] = ()
+    path: str | Path,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    data_roots: Sequence[str | Path] = (),
+    spec: ExperimentFile | None = None,
 ) -> Experiment:
     """Read, validate and resolve an experiment file; raise :class:`ScenarioError`
     with every problem found. A sweep larger than ``limits`` is refused before its
     design is sampled. Survey data files must lie beside the file that names them (a
     scenario, or the experiment for its ``set`` and design values) or under one of
-    ``data_roots``."""
+    ``data_roots``. ``spec`` is the file as read, when the caller has changed it (the
+    replicates or weeks of ``calibrate``)."""
     path = Path(path)
     roots = tuple(Path(root) for root in data_roots)
-    spec = read_experiment_file(path)
+    spec = read_experiment_file(path) if spec is None else spec
     problems: list[str] = []
     names = [entry.name for entry in spec.scenarios]
     if spec.reference is not None and spec.reference not in names:
@@ -594,5 +595,32 @@ def load_experiment(
         for entry in spec.scenarios
         for j, point in enumerate(points)
         for k in range(spec.replicates)
+    ]
+    return experiment
+
+
+def scenario_experiment(
+    scenario: Scenario, replicates: int, root_seed: int, *, probes: Sequence[str] = ()
+) -> Experiment:
+    """A one-scenario experiment of ``replicates`` runs of a validated scenario, with
+    the sweep's seeds (:func:`replicate_seeds`) and summaries only, for the commands
+    that analyse a scenario's replicates (``calibrate``)."""
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", scenario.name).strip("_-") or "scenario"  # as an experiment names it
+    spec = ExperimentFile.model_validate(
+        {
+            "name": name,
+            "scenarios": [{"name": name, "file": scenario.name}],
+            "replicates": replicates,
+            "root_seed": root_seed,
+            "store": {"weekly_every": 0, "probes": list(probes)},
+        }
+    )
+    seeds = replicate_seeds(root_seed, replicates)
+    dump = scenario.model_dump(mode="json")
+    experiment = Experiment(
+        Path(name), spec, {name: dump}, {name: dump}, {name: input_files(scenario)}, [], [{}], None, seeds
+    )
+    experiment.runs = [
+        PlannedRun(run_id(name, 0, k, 1, replicates), name, 0, {}, k, seeds[k]) for k in range(replicates)
     ]
     return experiment

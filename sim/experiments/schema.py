@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from sim.params import Block, Scenario
+from sim.params import Block, block_of, schema_blocks, schema_fields
 from sim.scenario import ScenarioError, read_toml
 
 DESIGN_KINDS = ("none", "grid", "rows", "lhs", "sobol", "morris")
@@ -102,6 +102,10 @@ class Store(Block):
         1, ge=0, description="Store weekly metrics every K weeks (weeks 0, K, 2K, …); 0 = summaries only"
     )
     agent_snapshots: bool = Field(False, description="Store each run's final per-resident table")
+    probes: list[Literal["calibration", "patterns"]] = Field(
+        default_factory=list,
+        description="Named measures taken during each run and stored with its summary (sim.runner.PROBES)",
+    )
 
 
 class NoDesign(Block):
@@ -258,17 +262,6 @@ class ExperimentFile(Block):
 # -- errors --------------------------------------------------------------------------
 
 
-def _block_of(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds (directly, in a list, or in an optional)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _block_of(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def _model_at(loc: tuple[Any, ...], design_kind: str | None) -> type[BaseModel] | None:
     model: type[BaseModel] | None = ExperimentFile
     for part in loc:
@@ -279,7 +272,7 @@ def _model_at(loc: tuple[Any, ...], design_kind: str | None) -> type[BaseModel] 
         if model is ExperimentFile and part == "design":
             model = DESIGN_MODELS.get(design_kind or "")
         else:
-            model = _block_of(model.model_fields[part].annotation)
+            model = block_of(model.model_fields[part].annotation)
     return model
 
 
@@ -353,53 +346,30 @@ class Parameter:
         return True
 
 
-def _leaf_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
-    out = []
-    for name, info in model.model_fields.items():
-        block = _block_of(info.annotation)
-        if block is not None:
-            out.extend(_leaf_paths(block, f"{prefix}{name}."))
-        elif prefix:
-            out.append(f"{prefix}{name}")
-    return out
-
-
 def scenario_parameter(path: str) -> Parameter:
-    """Look up a dotted parameter path in the scenario schema.
+    """Look up a dotted parameter path in the scenario schema (:func:`sim.params.schema_fields`).
 
     Raises ``ValueError`` with the message to show (and the nearest valid paths) when
     the path is not a parameter."""
-    parts = path.split(".")
-    model: type[BaseModel] | None = Scenario
-    info = None
-    for part in parts:
-        if (
-            model is None
-            or part not in model.model_fields
-            or (model is Scenario and _block_of(model.model_fields[part].annotation) is None)
-        ):
-            close = difflib.get_close_matches(path, _leaf_paths(Scenario), n=3, cutoff=0.6)
-            hint = f"; did you mean {' or '.join(close)}?" if close else "; see docs/parameters.md"
-            raise ValueError(f"unknown parameter {path!r} (not a field of the scenario schema{hint})")
-        info = model.model_fields[part]
-        model = _block_of(info.annotation)
-    if model is not None:
-        raise ValueError(f"{path!r} is a block of parameters, not a parameter; name one of its fields")
-    assert info is not None
-    annotation = info.annotation
+    fields = {f.path: f for f in schema_fields()}
+    found = fields.get(path)
+    if found is None:
+        if path in schema_blocks():
+            raise ValueError(f"{path!r} is a block of parameters, not a parameter; name one of its fields")
+        close = difflib.get_close_matches(path, list(fields), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; see docs/parameters.md"
+        raise ValueError(f"unknown parameter {path!r} (not a field of the scenario schema{hint})")
+    annotation = found.annotation
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is Union:
         numeric = [a for a in typing.get_args(annotation) if a in (int, float)]
         annotation = numeric[0] if len(numeric) == 1 else annotation
     if annotation is bool or annotation not in (int, float):
         return Parameter(path, "other")
-    param = Parameter(path, "integer" if annotation is int else "real")
-    for m in info.metadata:
-        for attr, low, is_open in (("ge", True, False), ("gt", True, True), ("le", False, False), ("lt", False, True)):
-            bound = getattr(m, attr, None)
-            if bound is None:
-                continue
-            if low:
-                param = Parameter(param.path, param.kind, float(bound), param.high, is_open, param.high_open)
-            else:
-                param = Parameter(param.path, param.kind, param.low, float(bound), param.low_open, is_open)
-    return param
+    return Parameter(
+        path,
+        "integer" if annotation is int else "real",
+        None if found.low is None else float(found.low),
+        None if found.high is None else float(found.high),
+        found.low_open,
+        found.high_open,
+    )
