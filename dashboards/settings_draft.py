@@ -14,7 +14,7 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from sim.params import Interventions, Scenario
-from sim.scenario import ScenarioError, check_survey, scenario_from_dict
+from sim.scenario import ScenarioError, check_survey, get_value, scenario_from_dict, with_value
 
 
 @dataclass(frozen=True)
@@ -54,28 +54,6 @@ INTERVENTIONS = tuple(INTENSITY)
 def draft_from_scenario(scenario: Scenario) -> dict[str, Any]:
     """The settings draft: the scenario as the nested dict the controls edit."""
     return scenario.model_dump()
-
-
-def with_value(draft: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A copy of ``draft`` with the dotted ``path`` (e.g. ``community.residents``) set.
-
-    Only the tables along the path are copied; the draft itself is never changed,
-    so a reactive holding it sees a new object."""
-    keys = path.split(".")
-    out = dict(draft)
-    node = out
-    for key in keys[:-1]:
-        node[key] = dict(node.get(key, {}))
-        node = node[key]
-    node[keys[-1]] = value
-    return out
-
-
-def get_value(draft: Mapping[str, Any], path: str) -> Any:
-    node: Any = draft
-    for key in path.split("."):
-        node = node[key]
-    return node
 
 
 def set_intensity(draft: Mapping[str, Any], intervention: str, value: float) -> dict[str, Any]:
