@@ -380,3 +380,25 @@ def test_clustering_of_a_triangle_with_a_tail_by_hand():
     net.add(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]), NEIGHBOUR, 0.5, 0)
     assert observation.average_clustering(net, np.arange(4)) == pytest.approx((1 + 1 + 1 / 3 + 0) / 4)
     assert observation.average_clustering(net, np.array([2])) == pytest.approx(1 / 3)
+
+
+# -- the week's tally ---------------------------------------------------------------
+def test_a_fresh_tally_has_every_field_set_and_sized_to_the_residents():
+    from dataclasses import fields
+
+    from sim.tally import WeekTally
+
+    tally = WeekTally(5)
+    per_resident = (
+        "asked",
+        "requests_made",
+        "requests_accepted",
+        "unanswered",
+        "need_by_resident",
+        "interactions",
+        "belonging_events",
+    )
+    assert all(getattr(tally, f.name) is not None for f in fields(WeekTally))
+    assert all(len(getattr(tally, name)) == 5 and not getattr(tally, name).any() for name in per_resident)
+    assert tally.asked.dtype == bool and tally.unanswered.dtype == bool
+    assert len(tally.attendees) == 0 and tally.attendees.dtype == np.int64

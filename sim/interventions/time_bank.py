@@ -75,8 +75,7 @@ class TimeBank(Intervention):
         pop.credits -= over
         self.expired += float(over.sum())
 
-        asked = model.tally.asked if model.tally.asked is not None else np.zeros(n, dtype=bool)
-        holders_asking = holders & asked
+        holders_asking = holders & model.tally.asked
         if holders_asking.any():
             met = (holders_asking & ~model.tally.unanswered).sum() / holders_asking.sum()
             memory = b.credibility_memory
