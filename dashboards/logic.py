@@ -51,7 +51,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from sim.dashboard_cli import INITIAL_SCENARIO_ENV  # noqa: E402 - set by `mutualaid dashboard SCENARIO`
-from sim.model import CommunityModel  # noqa: E402
+from sim.model import CommunityModel, read_survey  # noqa: E402
 from sim.network import TIE_KINDS  # noqa: E402
 from sim.params import NEED_TYPES, Interventions, Scenario  # noqa: E402
 from sim.runner import safe_filename  # noqa: E402,F401 - the dashboard's download names follow run's rule
@@ -902,7 +902,7 @@ def _check_comparable(setup_a: Scenario, setup_b: Scenario | None) -> None:
 
 def _burnt_in(scenario: Scenario) -> CommunityModel:
     """A new run of ``scenario`` with its seed, past the (unrecorded) burn-in."""
-    model = CommunityModel(scenario, rng=scenario.simulation.seed)
+    model = CommunityModel(scenario, rng=scenario.simulation.seed, survey=read_survey(scenario))
     model.run(0)
     return model
 

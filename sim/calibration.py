@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model import CommunityModel
+from sim.model import CommunityModel, read_survey
 from sim.params import Scenario
 
 # What was tuned, and to what (docs/calibration.md; provenance "calibrated" in docs/parameters.md)
@@ -80,7 +80,7 @@ def measure(model: CommunityModel) -> dict[str, float]:
 
 def run_replicate(scenario: Scenario, seed: int, weeks: int | None = None) -> dict[str, float]:
     """Mean of each calibration quantity over the recorded weeks of one run."""
-    model = CommunityModel(scenario, rng=seed)
+    model = CommunityModel(scenario, rng=seed, survey=read_survey(scenario))
     weeks = scenario.simulation.weeks if weeks is None else weeks
     model.run(0)  # burn-in
     samples = []

@@ -22,10 +22,21 @@ from sim.params import Scenario
 from sim.population import Population, fill_residents, group_ranges
 from sim.schedule import STREAMS, WEEK, Step
 from sim.submodels import governance, initial_network, norms, participation
-from sim.survey import apply_edges, apply_participation, apply_residents, load_survey
+from sim.survey import Survey, apply_edges, apply_participation, apply_residents, load_survey
 from sim.tally import WeekTally
 
-__all__ = ["CommunityModel", "STREAMS", "WEEK"]
+__all__ = ["CommunityModel", "STREAMS", "WEEK", "read_survey"]
+
+
+def read_survey(scenario: Scenario) -> Survey | None:
+    """The survey community ``scenario`` names (``community.residents_file``), read and
+    validated; None if it names none.
+
+    Reading files is the caller's job, not the model's: a caller reads the survey once
+    and hands it to every :class:`CommunityModel` it builds (replicates, sweeps, the
+    dashboard), and the model stays a pure function of scenario, seed and data."""
+    c = scenario.community
+    return load_survey(c.residents_file, c.edges_file) if c.residents_file is not None else None
 
 
 class CommunityModel(mesa.Model):
@@ -34,6 +45,8 @@ class CommunityModel(mesa.Model):
     Args:
         scenario: a validated :class:`sim.params.Scenario`.
         rng: the run's seed (an int); defaults to ``scenario.simulation.seed``.
+        survey: the surveyed community (:func:`read_survey`), required when the
+            scenario names a ``community.residents_file``; the model reads no file.
 
     ``step()`` advances one week. Weeks are numbered from ``-burn_in_weeks`` (not
     recorded) to ``weeks - 1``; ``records`` holds one dict of metrics per recorded
@@ -43,8 +56,8 @@ class CommunityModel(mesa.Model):
     # the week's steps; the profiler puts timed copies on an instance
     week_schedule: tuple[Step, ...] = WEEK
 
-    def __init__(self, scenario: Scenario | None = None, rng: int | None = None):
-        scenario = scenario if scenario is not None else Scenario()
+    def __init__(self, scenario: Scenario | None = None, rng: int | None = None, *, survey: Survey | None = None):
+        scenario = scenario if scenario is not None else Scenario.model_validate({})
         seed = scenario.simulation.seed if rng is None else int(rng)
         super().__init__(rng=seed)
         self.config = scenario
@@ -53,7 +66,11 @@ class CommunityModel(mesa.Model):
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
 
         c = scenario.community
-        survey = load_survey(c.residents_file, c.edges_file) if c.residents_file is not None else None
+        if c.residents_file is not None and survey is None:
+            raise ValueError(
+                f"the scenario names community.residents_file ({c.residents_file}) but no survey was given: "
+                "read it with sim.model.read_survey(scenario) and pass it as CommunityModel(..., survey=...)"
+            )
         n = len(survey.residents) if survey is not None else c.residents
         self.pop = Population(n)
         self.net = EdgeStore(n)

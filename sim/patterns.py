@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.model import CommunityModel
+from sim.model import CommunityModel, read_survey
 from sim.params import Scenario
 from sim.runner import run_scenario
 from sim.scenario import scenario_from_dict
@@ -100,7 +100,7 @@ def individual_patterns(scenario: Scenario, seeds: list[int], progress: OnRun | 
     """One snapshot per replicate at the end of the run."""
     out = []
     for seed in seeds:
-        model = CommunityModel(scenario, rng=seed)
+        model = CommunityModel(scenario, rng=seed, survey=read_survey(scenario))
         model.run(scenario.simulation.weeks - 52)
         given, person = model.pop.given_total.copy(), model.pop.person_id.copy()
         model.run(52)

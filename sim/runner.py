@@ -29,7 +29,7 @@ import pandas as pd
 
 import sim
 from sim.metrics import sustainability
-from sim.model import CommunityModel
+from sim.model import CommunityModel, read_survey
 from sim.params import Scenario
 from sim.scenario import MAX_DATA_BYTES, ScenarioError, read_regular_file
 from sim.submodels.observation import METRICS
@@ -80,7 +80,7 @@ def simulate(
     """Run one replicate; return the final model and the result."""
     seed = scenario.simulation.seed if seed is None else int(seed)
     weeks = scenario.simulation.weeks if weeks is None else int(weeks)
-    model = CommunityModel(scenario, rng=seed)
+    model = CommunityModel(scenario, rng=seed, survey=read_survey(scenario))
     model.run(weeks, progress=progress)
     weekly = pd.DataFrame.from_records(model.records, columns=list(METRICS))
     summary = sustainability(weekly, ended_interventions(model, weeks))
