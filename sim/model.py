@@ -17,11 +17,13 @@ import mesa
 import numpy as np
 
 from sim.agents import Resident
+from sim.community import CommunityState, Groups
 from sim.network import EdgeStore
 from sim.params import Scenario
 from sim.population import Population, fill_residents, group_ranges
 from sim.schedule import STREAMS, WEEK, Step
-from sim.submodels import governance, initial_network, norms, participation
+from sim.submodels import governance, initial_network, participation
+from sim.submodels.norms import ServiceModes
 from sim.survey import Survey, apply_edges, apply_participation, apply_residents, load_survey
 from sim.tally import WeekTally
 
@@ -74,25 +76,22 @@ class CommunityModel(mesa.Model):
         n = len(survey.residents) if survey is not None else c.residents
         self.pop = Population(n)
         self.net = EdgeStore(n)
-        self.week = -scenario.simulation.burn_in_weeks
-        nw = scenario.network
-        self.decay_by_kind = np.array([nw.decay_neighbour, nw.decay_friend, nw.decay_friend, nw.decay_friend])
-        self.norm_authority = scenario.norms.initial_authority
         self.records: list[dict[str, float]] = []
-        self.clustering: float | None = None  # last computed clustering coefficient
         self.tally = WeekTally(n)
         self.governance = governance.Governance(self)
-        self.modes = norms.ServiceModes(scenario.norms)
 
         slots = np.arange(n)
-        self.pop.building = slots // scenario.community.dwellings_per_building
-        self.pop.block = self.pop.building // scenario.community.buildings_per_block
-        fill_residents(self.pop, slots, scenario, self.streams["population"], self.week)
+        self.pop.building = slots // c.dwellings_per_building
+        self.pop.block = self.pop.building // c.buildings_per_block
+        fill_residents(self.pop, slots, scenario, self.streams["population"], -scenario.simulation.burn_in_weeks)
         if survey is not None:
             apply_residents(self, survey)
         # dwellings of a building (and buildings of a block) are consecutive slots
-        self.building_slots = group_ranges(self.pop.block * (int(self.pop.building.max()) + 1) + self.pop.building)
-        self.block_slots = group_ranges(self.pop.block)
+        self.community = CommunityState.start(
+            scenario,
+            building_slots=group_ranges(self.pop.block * (int(self.pop.building.max()) + 1) + self.pop.building),
+            block_slots=group_ranges(self.pop.block),
+        )
         if survey is not None and survey.edges is not None:
             apply_edges(self, survey)
         else:
@@ -102,6 +101,39 @@ class CommunityModel(mesa.Model):
             apply_participation(self, survey)
         self.residents: dict[int, Resident] = {}
         self._sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
+
+    # -- the community's scalars (sim.community), under the names callers know -----
+    @property
+    def week(self) -> int:
+        return self.community.week
+
+    @week.setter
+    def week(self, value: int) -> None:
+        self.community.week = value
+
+    @property
+    def norm_authority(self) -> float:
+        return self.community.norm_authority
+
+    @property
+    def clustering(self) -> float | None:
+        return self.community.clustering
+
+    @property
+    def modes(self) -> ServiceModes:
+        return self.community.modes
+
+    @property
+    def decay_by_kind(self) -> np.ndarray:
+        return self.community.decay_by_kind
+
+    @property
+    def building_slots(self) -> Groups:
+        return self.community.building_slots
+
+    @property
+    def block_slots(self) -> Groups:
+        return self.community.block_slots
 
     # -- agents as views ------------------------------------------------------------
     def _sync_agents(self, arrived: np.ndarray, left: np.ndarray) -> None:
@@ -138,7 +170,7 @@ class CommunityModel(mesa.Model):
     def infrastructure_level(self) -> float:
         """The community's infrastructure level this week (raised by the
         infrastructure intervention while it runs)."""
-        base = self.config.community.infrastructure
+        base = self.community.infrastructure_base
         works = self.governance.get("infrastructure")
         return works.level(base) if works is not None else base
 

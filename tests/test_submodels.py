@@ -402,3 +402,32 @@ def test_a_fresh_tally_has_every_field_set_and_sized_to_the_residents():
     assert all(len(getattr(tally, name)) == 5 and not getattr(tally, name).any() for name in per_resident)
     assert tally.asked.dtype == bool and tally.unanswered.dtype == bool
     assert len(tally.attendees) == 0 and tally.attendees.dtype == np.int64
+
+
+# -- the community's scalars --------------------------------------------------------
+def test_tie_decay_is_declared_by_kind_name_and_the_decay_table_follows_the_kind_numbers():
+    from sim.network import EXCHANGE, PAIRING, TIE_KINDS
+
+    model = scripted_model(2, network={"decay_neighbour": 0.01, "decay_friend": 0.03})
+    community = model.community
+    assert dict(community.tie_decay) == {"neighbour": 0.01, "friend": 0.03, "pairing": 0.03, "exchange": 0.03}
+    assert len(community.decay_by_kind) == len(TIE_KINDS)
+    assert community.decay_by_kind[NEIGHBOUR] == 0.01
+    assert community.decay_by_kind[FRIEND] == community.decay_by_kind[PAIRING] == community.decay_by_kind[EXCHANGE]
+
+
+def test_a_tie_decay_missing_a_kind_is_refused():
+    from sim.community import CommunityState
+
+    model = scripted_model(2)
+    c = model.community
+    with pytest.raises(ValueError, match="exchange"):
+        CommunityState(
+            c.week,
+            0.5,
+            c.modes,
+            c.building_slots,
+            c.block_slots,
+            {"neighbour": 0.1, "friend": 0.1, "pairing": 0.1},
+            0.0,
+        )

@@ -128,7 +128,7 @@ def step(model: CommunityModel) -> None:
         gt = pop.generalized_trust
         delta = t.sanction_signal * (s / residents) * (1.0 - gt) - t.violation_signal * ((v - s) / residents) * gt
         pop.generalized_trust = np.clip(gt + pop.aware * delta, 0.0, 1.0)
-    model.norm_authority = update_authority(model.norm_authority, v, s, nm.authority_rate)
+    model.community.norm_authority = update_authority(model.norm_authority, v, s, nm.authority_rate)
 
     made, acc = tally.requests_made, tally.requests_accepted
     total_made = made.sum()

@@ -132,7 +132,7 @@ def observe(model: CommunityModel) -> dict[str, float]:
         sample = (
             occupied if len(occupied) <= k else np.sort(model.streams["observation"].choice(occupied, k, replace=False))
         )
-        model.clustering = average_clustering(net, sample)
+        model.community.clustering = average_clustering(net, sample)
 
     with_need = need > 0
     ratio = np.divide(met, need, out=np.zeros(n), where=with_need)
