@@ -170,9 +170,7 @@ class CommunityModel(mesa.Model):
     def infrastructure_level(self) -> float:
         """The community's infrastructure level this week (raised by the
         infrastructure intervention while it runs)."""
-        base = self.community.infrastructure_base
-        works = self.governance.get("infrastructure")
-        return works.level(base) if works is not None else base
+        return self.governance.channels.infrastructure_level(self.community.infrastructure_base)
 
     def run(self, weeks: int | None = None, progress=None) -> None:
         """Burn in, then run ``weeks`` recorded weeks (default: the scenario's)."""

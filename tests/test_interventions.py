@@ -59,7 +59,9 @@ def test_supervision_investigates_no_more_cases_than_its_capacity():
     )
     start_week(model)
     sup = model.governance.get("supervision")
-    confirmed = sup.detect(model, np.array([1, 2, 3, 4, 5]), np.zeros(5, dtype=np.int64), np.zeros(5, dtype=np.int8))
+    confirmed = sup.detect(
+        model.pop, np.array([1, 2, 3, 4, 5]), np.zeros(5, dtype=np.int64), np.zeros(5, dtype=np.int8)
+    )
     assert confirmed.sum() == 2
 
 
@@ -93,8 +95,56 @@ def test_platform_pre_service_information_picks_the_best_rated_candidate():
     model.pop.reputation_bad[:] = [0, 1, 0, 3, 0, 2]
     model.pop.backlog[0] = [2.0, 0, 0, 0]
     can_help = np.array([False, True, True, True, True, True])
-    q, h = model.governance.get("platform").candidates(model, np.array([0]), can_help)
+    q, h = model.governance.get("platform").candidates(model.pop, np.array([0]), can_help)
     assert q.tolist() == [0] and h.tolist() == [2]
+
+
+def test_a_channel_is_its_providers_while_that_runs_and_empty_otherwise():
+    model = scripted_model(
+        2, interventions={"platform": {"enabled": True, "start_week": 1}, "supervision": {"enabled": True}}
+    )
+    channels = model.governance.channels
+    start_week(model)  # week 0: the platform has not started
+    assert channels.matching is None and channels.ratings is None
+    assert channels.detection is model.governance.interventions["supervision"]
+    model.week = 1
+    start_week(model)
+    assert channels.matching is channels.ratings is model.governance.interventions["platform"]
+    assert channels.infrastructure is None and channels.health_services is None and channels.credit_fines is None
+
+
+def test_every_provider_implements_the_protocol_of_each_channel_it_provides():
+    from sim.interventions import REGISTRY
+    from sim.interventions.base import CHANNELS
+
+    model = scripted_model(2)
+    provided = {}
+    for name, cls in REGISTRY.items():
+        iv = cls(getattr(model.config.interventions, name), model)
+        for channel in cls.provides:
+            assert isinstance(iv, CHANNELS[channel]), (name, channel)
+            provided[channel] = name
+    assert set(provided) == set(CHANNELS)  # every channel has a provider
+
+
+def test_an_intervention_providing_an_unknown_channel_is_refused_when_its_class_is_defined():
+    from sim.interventions.base import Intervention
+
+    with pytest.raises(TypeError, match="matchmaking.*no channel"):
+
+        class Misnamed(Intervention):  # noqa: F841
+            provides = ("matchmaking",)
+
+
+def test_no_submodel_asks_for_an_intervention_by_name():
+    from pathlib import Path
+
+    import sim.submodels
+
+    for path in Path(sim.submodels.__file__).parent.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        asks = ("governance.get(", "gov.get(", "interventions[", "hasattr(")
+        assert path.name == "governance.py" or not any(a in source for a in asks), path.name
 
 
 def test_co_attendees_talk_only_within_their_own_event():

@@ -1,11 +1,22 @@
-"""The common shape of an intervention, and the hooks through which it acts inside
-the submodels."""
+"""The common shape of an intervention, and the two ways it acts inside the submodels.
+
+Hooks (:class:`Hooks`) are additive terms that any number of running interventions
+may offer and the submodels sum (``Channels.hook_sum``): incentive terms, outreach,
+relief. Channels (:class:`Channels`) are services that at most one running
+intervention provides and a submodel uses when it is there: matching beyond ties,
+public ratings, formal detection, health services, infrastructure, credit fines. A
+submodel reaches a channel by its field (``channels.matching``), typed by the
+protocol the provider implements, never by an intervention's name: which
+intervention provides what is declared once, on the intervention
+(``provides``), and governance fills the fields as interventions start and stop.
+"""
 
 from __future__ import annotations
 
 import difflib
 import inspect
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -59,20 +70,136 @@ def _close(name: str) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+# -- channels -----------------------------------------------------------------------
+@runtime_checkable
+class Matching(Protocol):
+    """Helping: match requesters who have no tie left to ask (the platform)."""
+
+    def candidates(self, pop: Any, seekers: np.ndarray, can_help: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(requester, helper) pairs for ``seekers`` among the residents who ``can_help``."""
+        ...
+
+
+@runtime_checkable
+class Ratings(Protocol):
+    """Trust: a public feedback channel (every rating counts fully, not by gossip)."""
+
+    @property
+    def public_feedback(self) -> bool: ...
+
+
+@runtime_checkable
+class Detection(Protocol):
+    """Norms: formal, capacity-limited detection of violations (the supervision body)."""
+
+    def detect(self, pop: Any, offenders: np.ndarray, victims: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+        """Which violations are confirmed (and sanctioned beyond reputation)."""
+        ...
+
+
+@runtime_checkable
+class HealthServices(Protocol):
+    """Needs: professional services that meet a share of the residual health need."""
+
+    @property
+    def health_cover(self) -> float: ...
+
+    def charge_health(self, hours: float) -> None:
+        """Pay for ``hours`` of health support met this week."""
+        ...
+
+
+@runtime_checkable
+class Works(Protocol):
+    """Activities and network dynamics: the community's infrastructure level."""
+
+    def level(self, base: float) -> float:
+        """The infrastructure level while the works run, from the setting's ``base``."""
+        ...
+
+
+@runtime_checkable
+class CreditFines(Protocol):
+    """Supervision: fines in time-bank credits."""
+
+    def fine(self, pop: Any, offenders: np.ndarray, amount: float) -> None:
+        """Remove ``amount`` credits per sanction from each offender (never below zero)."""
+        ...
+
+
+class HookBus(Protocol):
+    """What sums hooks over the running interventions (``sim.submodels.governance``)."""
+
+    def hook_sum(self, hook: str, *args: Any) -> Any: ...
+
+    def notify(self, event: str, *args: Any) -> None: ...
+
+
+@dataclass
+class Channels:
+    """The services running interventions provide to the submodels this week; a field
+    is None while no running intervention provides it. Hooks are summed through
+    :meth:`hook_sum` and events told through :meth:`notify`."""
+
+    bus: HookBus
+    matching: Matching | None = None
+    ratings: Ratings | None = None
+    detection: Detection | None = None
+    health_services: HealthServices | None = None
+    infrastructure: Works | None = None
+    credit_fines: CreditFines | None = None
+
+    def hook_sum(self, hook: str, *args: Any) -> Any:
+        """Sum of ``hook`` over the running interventions that offer it (0 if none)."""
+        return self.bus.hook_sum(hook, *args)
+
+    def notify(self, event: str, *args: Any) -> None:
+        """Tell every enabled intervention that offers ``event``, running or not."""
+        self.bus.notify(event, *args)
+
+    def infrastructure_level(self, base: float) -> float:
+        """The infrastructure level this week: ``base``, raised while works run."""
+        return self.infrastructure.level(base) if self.infrastructure is not None else base
+
+
+CHANNELS: dict[str, type] = {
+    "matching": Matching,
+    "ratings": Ratings,
+    "detection": Detection,
+    "health_services": HealthServices,
+    "infrastructure": Works,
+    "credit_fines": CreditFines,
+}
+"""Each channel field of :class:`Channels` and the protocol its provider implements."""
+
+
 class Intervention:
     """An intervention built from its scenario block.
 
     ``phase`` names the phase step of the week (``sim.schedule.WEEK``) at which
     ``act`` runs (None if it acts only through hooks). ``hooks`` is filled in when
     the class is defined: the hooks of :class:`Hooks` it offers. A method whose name
-    is close to a hook's, or a hook with the wrong parameters, is refused then."""
+    is close to a hook's, or a hook with the wrong parameters, is refused then.
+    ``provides`` names the :class:`Channels` fields it fills while it runs; a name
+    that is no channel is refused when the class is defined.
+
+    The intervention keeps the model it was built for: its own phase step, its
+    budget charges and its random stream go through it. The submodels never reach
+    it that way round — only through hooks and channels."""
 
     name = "intervention"
     phase: str | None = None
     hooks: ClassVar[frozenset[str]] = frozenset()
+    provides: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        unknown = [c for c in cls.provides if c not in CHANNELS]
+        if unknown:
+            raise TypeError(
+                f"{cls.__name__} provides {', '.join(map(repr, unknown))}, which is no channel; "
+                f"channels are declared in sim/interventions/base.py Channels: {', '.join(CHANNELS)}"
+            )
         for attr, value in vars(cls).items():
             if attr.startswith("_") or not inspect.isfunction(value):
                 continue
@@ -92,10 +219,11 @@ class Intervention:
 
     def __init__(self, block: Any, model: CommunityModel):
         self.block = block
+        self.model = model
 
     def act(self, model: CommunityModel) -> None:  # pragma: no cover - overridden where phase is set
         raise NotImplementedError
 
-    def charge(self, model: CommunityModel, amount: float) -> float:
+    def charge(self, amount: float) -> float:
         """Pay a variable cost from the budget; returns what could be paid."""
-        return model.governance.charge(self.name, amount)
+        return self.model.governance.charge(self.name, amount)

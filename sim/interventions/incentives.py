@@ -54,5 +54,5 @@ class Incentives(Intervention):
         points = b.points_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=pop.n)
         cost = float(points.sum()) * b.point_value
         if cost > 0:
-            points *= self.charge(model, cost) / cost
+            points *= self.charge(cost) / cost
         pop.points += points

@@ -31,16 +31,19 @@ if TYPE_CHECKING:
 class Platform(Intervention):
     name = "platform"
     phase = None
+    provides = ("matching", "ratings")
+
+    @property
+    def public_feedback(self) -> bool:
+        return bool(self.block.public_feedback)
 
     def can_use(self, pop, slots: np.ndarray, u_assist: np.ndarray) -> np.ndarray:
         return (pop.digital_literacy[slots] >= self.block.literacy_threshold) | (u_assist < self.block.assistance)
 
-    def candidates(
-        self, model: CommunityModel, seekers: np.ndarray, can_help: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, pop, seekers: np.ndarray, can_help: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(requester, helper) pairs matched through the platform."""
-        pop, b = model.pop, self.block
-        rng = model.streams["platform"]
+        b = self.block
+        rng = self.model.streams["platform"]
         empty = np.zeros(0, dtype=np.int64)
         pool = np.flatnonzero(can_help)
         if len(seekers) == 0 or len(pool) == 0:

@@ -22,14 +22,15 @@ if TYPE_CHECKING:
 class ProfessionalServices(Intervention):
     name = "professional_services"
     phase = None
+    provides = ("health_services",)
 
     @property
     def health_cover(self) -> float:
         return self.block.health_cover
 
-    def charge_health(self, model: CommunityModel, hours: float) -> None:
+    def charge_health(self, hours: float) -> None:
         if hours > 0 and self.block.health_hour_cost > 0:
-            self.charge(model, hours * self.block.health_hour_cost)
+            self.charge(hours * self.block.health_hour_cost)
 
     def loneliness_relief(self, model: CommunityModel) -> np.ndarray:
         pop, b = model.pop, self.block

@@ -110,4 +110,4 @@ class TargetedSupport(Intervention):
         gt = pop.generalized_trust
         gt[s] += b.trust_gain * (1.0 - gt[s])
         if len(self.supported) and b.cost_per_pair > 0:
-            self.charge(model, b.cost_per_pair * len(self.supported))
+            self.charge(b.cost_per_pair * len(self.supported))

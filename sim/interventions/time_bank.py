@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 class TimeBank(Intervention):
     name = "time_bank"
     phase = "incentives"
+    provides = ("credit_fines",)
 
     def __init__(self, block, model):
         super().__init__(block, model)
@@ -49,9 +50,8 @@ class TimeBank(Intervention):
     def willingness_bonus(self, model: CommunityModel) -> float:
         return self.block.willingness_weight * self.credible()
 
-    def fine(self, model: CommunityModel, offenders: np.ndarray, amount: float) -> None:
+    def fine(self, pop, offenders: np.ndarray, amount: float) -> None:
         """Remove ``amount`` credits per sanction (never below zero)."""
-        pop = model.pop
         who, count = np.unique(offenders, return_counts=True)
         taken = np.minimum(pop.credits[who], amount * count)
         pop.credits[who] -= taken
@@ -91,7 +91,7 @@ class TimeBank(Intervention):
         wanted = float(hours.sum())
         if wanted <= 0:
             return
-        paid = self.charge(model, wanted * b.redemption_price) if b.redemption_price > 0 else wanted
+        paid = self.charge(wanted * b.redemption_price) if b.redemption_price > 0 else wanted
         share = paid / (wanted * b.redemption_price) if b.redemption_price > 0 else 1.0
         hours *= share
         fraction = np.divide(hours, unmet, out=np.zeros_like(hours), where=unmet > 0)

@@ -76,7 +76,7 @@ def step(model: CommunityModel) -> None:
     leavers = np.flatnonzero(dies | moves)
     vacant_before = ~occ
     if len(leavers):
-        model.governance.notify("residents_left", leavers)
+        model.governance.channels.notify("residents_left", leavers)
         pop.occupied[leavers] = False
         model.net.remove_residents(leavers)
     arrivals = np.flatnonzero(vacant_before & (u_fill < d.vacancy_fill_rate))

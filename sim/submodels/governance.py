@@ -13,8 +13,10 @@ Variable costs during the week (points, rewards, guaranteed redemption, professi
 hours) are paid as far as the balance allows; an intervention that could not pay
 them in full stops from the next week. The balance never goes negative.
 Running interventions act at their place in the schedule (``run_phase``, called by the
-phase steps of ``sim.schedule.WEEK``) and through hooks the other submodels call
-(``hook_sum``, ``get``).
+phase steps of ``sim.schedule.WEEK``), through hooks the other submodels sum
+(``hook_sum``) and through the channels they provide (``channels``: matching, ratings,
+detection, …; see ``sim.interventions.base``), which this step fills each week from
+the running interventions, so a submodel never asks for an intervention by name.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.interventions import REGISTRY
-from sim.interventions.base import check_hook
+from sim.interventions.base import CHANNELS, Channels, check_hook
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -44,13 +46,28 @@ class Governance:
         self.started: dict[str, int] = {}  # first week each intervention ran
         self.stopped: dict[str, int] = {}  # first week it no longer ran, after running
         self.out_of_money: dict[str, int] = {}  # week each intervention ran out of money
+        self.channels = Channels(self)
+        providers: dict[str, str] = {}
+        for name, iv in self.interventions.items():
+            for channel in iv.provides:
+                if channel in providers:
+                    raise TypeError(f"channel {channel!r} is provided by both {providers[channel]!r} and {name!r}")
+                providers[channel] = name
+        self.providers = providers  # channel → the enabled intervention that provides it
+
+    def update_channels(self) -> None:
+        """Point each channel at its provider if that runs this week, else None."""
+        for channel in CHANNELS:
+            name = self.providers.get(channel)
+            setattr(self.channels, channel, self.interventions[name] if name and self.running.get(name) else None)
 
     def stopped_spans(self) -> dict[str, tuple[int, int]]:
         """(first week run, first week stopped) of interventions that ran and stopped."""
         return {name: (self.started[name], week) for name, week in self.stopped.items()}
 
     def get(self, name: str) -> Any | None:
-        """The intervention object if it is running this week, else None."""
+        """The intervention object if it is running this week, else None (for
+        inspection: tests, the dashboard; submodels use ``channels``)."""
         return self.interventions[name] if self.running.get(name, False) else None
 
     def budget_limited(self, name: str) -> bool:
@@ -125,3 +142,4 @@ def step(model: CommunityModel) -> None:
             gov.started[name] = week
         if was and not runs:
             gov.stopped.setdefault(name, week)
+    gov.update_channels()

@@ -148,7 +148,7 @@ def step(model: CommunityModel) -> None:
     )
     log_weight = np.log(tie_weight + 1e-12)
     asked_edge = np.zeros(len(ask_edge), dtype=bool)
-    platform = gov.get("platform")
+    matching = gov.channels.matching
 
     parts: list[tuple[np.ndarray, ...]] = []
     violators: list[np.ndarray] = []
@@ -170,8 +170,8 @@ def step(model: CommunityModel) -> None:
         no_tie = np.ones(n, dtype=bool)
         no_tie[q] = False
         seekers = req[no_tie[req]]
-        if platform is not None and len(seekers):
-            pq, ph = platform.candidates(model, seekers, can_help)
+        if matching is not None and len(seekers):
+            pq, ph = matching.candidates(pop, seekers, can_help)
             q, h = np.concatenate([q, pq]), np.concatenate([h, ph])
             no_tie[pq] = False
             seekers = req[no_tie[req]]
@@ -189,7 +189,7 @@ def step(model: CommunityModel) -> None:
         # the helper's view of the requester: particularized trust (generalized
         # trust if they have no tie) and the hours the helper owes them
         trust_hq, owed = net.views_of(h, q, week, sc.trust.forgetting, pop.generalized_trust[h])
-        incentive = gov.hook_sum("acceptance_bonus", h, ntype)
+        incentive = gov.channels.hook_sum("acceptance_bonus", h, ntype)
         p = acceptance_probability(
             pop.willingness[h],
             trust_hq,

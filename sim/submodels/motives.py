@@ -56,14 +56,14 @@ def step(model: CommunityModel) -> None:
     ex = tally.exchanges
     n = pop.n
     helped_ok = np.bincount(ex.helper, weights=ex.success, minlength=n)
-    recognition = model.governance.hook_sum("self_worth_events", helped_ok)
+    recognition = model.governance.channels.hook_sum("self_worth_events", helped_ok)
     pop.self_worth = decay_then_gain(
         pop.self_worth, m.self_worth_decay, m.self_worth_gain, helped_ok + recognition, m.self_worth_floor
     )
 
     contact = sc.network.contact_per_week * tie_contact(model) + tally.interactions
     pop.loneliness = loneliness_update(pop.loneliness, contact, pop.lives_alone, m.loneliness_rise, m.loneliness_relief)
-    relief = model.governance.hook_sum("loneliness_relief")
+    relief = model.governance.channels.hook_sum("loneliness_relief")
     if np.any(relief):
         pop.loneliness = np.clip(pop.loneliness * (1.0 - relief), 0.0, 1.0)
 

@@ -65,11 +65,11 @@ def capacity(pop, helping, demography) -> np.ndarray:
 def step(model: CommunityModel) -> None:
     pop, sc = model.pop, model.config
     new = new_need(pop, sc.needs, sc.demography)
-    services = model.governance.get("professional_services")
+    services = model.governance.channels.health_services
     residual = residual_need(pop, sc.community, new, services.health_cover if services else 0.0)
     if services is not None:
         before = residual_need(pop, sc.community, new)
-        services.charge_health(model, float(before[:, HEALTH].sum() - residual[:, HEALTH].sum()))
+        services.charge_health(float(before[:, HEALTH].sum() - residual[:, HEALTH].sum()))
     pop.backlog = sc.needs.backlog_carryover * pop.backlog * pop.occupied[:, None] + residual
     pop.need = residual
     pop.capacity = capacity(pop, sc.helping, sc.demography)

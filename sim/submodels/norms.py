@@ -110,10 +110,8 @@ def step(model: CommunityModel) -> None:
     v = len(offenders)
     informal = rng.random(v) < nm.informal_detection
     cut = informal & (rng.random(v) < nm.informal_tie_cut)
-    supervision = model.governance.get("supervision")
-    formal = (
-        supervision.detect(model, offenders, victims, kinds) if supervision is not None else np.zeros(v, dtype=bool)
-    )
+    detection = model.governance.channels.detection
+    formal = detection.detect(pop, offenders, victims, kinds) if detection is not None else np.zeros(v, dtype=bool)
     detected = informal | formal
     s = int(detected.sum())
     tally.sanctions = s

@@ -61,8 +61,8 @@ def step(model: CommunityModel) -> None:
     )
     pop.generalized_trust = np.clip(experience_update(pop.generalized_trust, count, good, t.experience_rate), 0.0, 1.0)
 
-    platform = model.governance.get("platform")
-    public = platform is not None and platform.block.public_feedback
+    ratings = model.governance.channels.ratings
+    public = ratings is not None and ratings.public_feedback
     degree = net.degree()
     w_req = feedback_weight(degree[ex.requester], t.gossip_rate, public)
     add_at(pop.reputation_good, ex.helper, w_req * ex.success)
