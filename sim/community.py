@@ -7,7 +7,7 @@ week, the norm authority (norms writes it, observation records it), the last
 clustering coefficient, the service modes, the layout of buildings and blocks, and
 the per-kind tie decay. They used to hang off the model one by one; gathering them
 here gives the steps one typed thing to receive (``community``) and the schedule one
-root (``community.<field>``) to declare them under.
+root (``community_state.<field>``) to declare them under.
 
 The tie decay is a mapping from tie kind name (``sim.network.TIE_KINDS``) to weekly
 decay, so nothing depends on the order in which kinds are numbered; the edge store's
@@ -22,8 +22,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from sim.network import TIE_KINDS
-from sim.params import Scenario
+from sim.network import TIE_KINDS, EdgeStore
+from sim.params import Scenario, Trust
+from sim.population import Population
 from sim.submodels.norms import ServiceModes
 
 Groups = tuple[np.ndarray, np.ndarray]  # (first slot, number of slots) per slot: sim.population.group_ranges
@@ -74,3 +75,19 @@ class CommunityState:
             tie_decay=tie_decay(scenario),
             infrastructure_base=scenario.community.infrastructure,
         )
+
+
+def add_ties(
+    net: EdgeStore,
+    pop: Population,
+    week: int,
+    trust: Trust,
+    a: np.ndarray,
+    b: np.ndarray,
+    kind: int | np.ndarray,
+    strength: float | np.ndarray,
+) -> np.ndarray:
+    """Form ties {a_k, b_k} in week ``week``; each end's particularized trust starts from
+    its own generalized trust (``trust.new_tie_trust_weight`` pseudo-observations).
+    Every step that forms ties (and initialization) forms them through this one rule."""
+    return net.add(a, b, kind, strength, week, pop.generalized_trust, trust.new_tie_trust_weight)

@@ -17,10 +17,10 @@ import mesa
 import numpy as np
 
 from sim.agents import Resident
-from sim.community import CommunityState, Groups
+from sim.community import CommunityState, Groups, add_ties
 from sim.network import EdgeStore
 from sim.params import Scenario
-from sim.population import Population, fill_residents, group_ranges
+from sim.population import Population, fill_residents, group_ranges, tie_propensity
 from sim.schedule import STREAMS, WEEK, Step
 from sim.submodels import governance, initial_network, participation
 from sim.submodels.norms import ServiceModes
@@ -92,15 +92,24 @@ class CommunityModel(mesa.Model):
             building_slots=group_ranges(self.pop.block * (int(self.pop.building.max()) + 1) + self.pop.building),
             block_slots=group_ranges(self.pop.block),
         )
+        population = self.streams["population"]
         if survey is not None and survey.edges is not None:
             apply_edges(self, survey)
         else:
-            initial_network.build(self)
-        participation.initialize(self)
+            initial_network.build(
+                pop=self.pop,
+                net=self.net,
+                community=self.community,
+                rng=population,
+                prop=tie_propensity(self.pop, scenario),
+                nw=scenario.network,
+                trust=scenario.trust,
+            )
+        participation.initialize(self.pop, scenario.participation, population)
         if survey is not None:
             apply_participation(self, survey)
         self.residents: dict[int, Resident] = {}
-        self._sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
+        self.sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
 
     # -- the community's scalars (sim.community), under the names callers know -----
     @property
@@ -136,8 +145,9 @@ class CommunityModel(mesa.Model):
         return self.community.block_slots
 
     # -- agents as views ------------------------------------------------------------
-    def _sync_agents(self, arrived: np.ndarray, left: np.ndarray) -> None:
-        """Keep one :class:`Resident` agent per occupied slot."""
+    def sync_agents(self, arrived: np.ndarray, left: np.ndarray) -> None:
+        """Keep one :class:`Resident` agent per occupied slot (the demography step
+        returns who arrived and who left; the schedule hands that here)."""
         for slot in left.tolist():
             agent = self.residents.pop(slot, None)
             if agent is not None:
@@ -158,9 +168,7 @@ class CommunityModel(mesa.Model):
     ) -> np.ndarray:
         """Form ties {a_k, b_k}; each end's particularized trust starts from its own
         generalized trust (``trust.new_tie_trust_weight`` pseudo-observations)."""
-        return self.net.add(
-            a, b, kind, strength, self.week, self.pop.generalized_trust, self.config.trust.new_tie_trust_weight
-        )
+        return add_ties(self.net, self.pop, self.week, self.config.trust, a, b, kind, strength)
 
     @property
     def budget_spent(self) -> float:

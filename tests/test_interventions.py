@@ -11,7 +11,7 @@ from sim.interventions.activities import co_attendee_pairs
 from sim.model import CommunityModel
 from sim.network import FRIEND
 from sim.runner import run_scenario
-from sim.submodels import governance, helping, norms
+from sim.schedule import run_step
 
 SMALL = {"community": {"residents": 300}, "simulation": {"weeks": 156, "burn_in_weeks": 26}}
 
@@ -22,7 +22,7 @@ def small(**interventions):
 
 def start_week(model):
     """Run the governance step of week ``model.week`` (switching interventions)."""
-    governance.step(model)
+    run_step(model, "governance")
 
 
 # -- scripted mechanisms ------------------------------------------------------------------
@@ -45,7 +45,7 @@ def test_a_detected_free_rider_loses_exactly_the_documented_reputation_and_is_ex
     tally.violators, tally.victims = np.array([1]), np.array([0])
     tally.violation_kind = np.zeros(1, dtype=np.int8)
     tally.requests_made = tally.requests_accepted = np.zeros(2)
-    norms.step(model)
+    run_step(model, "norms")
     assert model.pop.reputation_bad.tolist() == [0.0, 2.0]
     assert model.pop.excluded_until[1] == model.week + 1 + 3  # weeks 1, 2, 3 excluded
     assert tally.sanctions == 1
@@ -75,7 +75,7 @@ def test_the_platform_matches_across_non_neighbours_only_when_enabled():
         start_week(model)
         model.pop.backlog[0] = [1.0, 0, 0, 0]
         model.pop.capacity_left[:] = [0.0, 3.0]
-        helping.step(model)
+        run_step(model, "helping")
         return model.tally.exchanges.helper.tolist()
 
     assert run(False) == []

@@ -116,10 +116,10 @@ def _state(model: CommunityModel) -> dict[str, object]:
     state["tie.count"] = len(net)
     state.update({f"tie.{f}": getattr(net, f).copy() for f in TIE_FIELDS})
     state.update({f"tally.{f.name}": copy.deepcopy(getattr(model.tally, f.name)) for f in fields(WeekTally)})
-    state["model.norm_authority"] = model.norm_authority
-    state["model.clustering"] = model.clustering
+    state["community_state.norm_authority"] = model.norm_authority
+    state["community_state.clustering"] = model.clustering
     state["model.records"] = len(model.records)
-    state["model.modes"] = [m.regulated_week for m in model.modes.modes]
+    state["community_state.modes"] = [m.regulated_week for m in model.modes.modes]
     state["model.residents"] = sorted(model.residents)
     state.update(
         {
@@ -312,3 +312,66 @@ def test_every_step_reads_the_resident_and_tally_state_it_declares_and_no_other(
         )
     assert not any(undeclared.values()), f"read without being named: {undeclared}"
     assert not any(unread.values()), f"named as read but never read: {unread}"
+
+
+# -- each step receives the state it declares, not the model ---------------------------
+# what each argument an adapter hands over gives access to, by the schedule's state roots
+# (the channels reach the running interventions: their on/off state, budget and own state)
+HANDED_ROOTS = {
+    "pop": "resident",
+    "newcomers": "resident",
+    "net": "tie",
+    "tally": "tally",
+    "community": "community_state",
+    "channels": "governance",
+    "gov": "governance",
+    "governance": "governance",
+}
+
+
+def _declared_roots(step) -> set[str]:
+    from sim.interventions import REGISTRY
+
+    roots = {name.split(".")[0] for name in step.reads + step.writes}
+    return {"governance" if root in REGISTRY else root for root in roots}
+
+
+def _adapters():
+    """Each step's adapter, and whether it hands something back to the model."""
+    for step in WEEK:
+        if isinstance(step.run, schedule.Call):
+            yield step, step.run.arguments, step.run.done is not None
+        elif step.run is schedule.record:
+            yield step, schedule.observation_arguments, True  # appends to model.records
+
+
+def test_each_step_is_handed_exactly_the_state_roots_it_declares():
+    model = _model()
+    handed, declared = {}, {}
+    for step, arguments, gives_back in _adapters():
+        roots = {HANDED_ROOTS[name] for name in arguments(model) if name in HANDED_ROOTS}
+        handed[step.name] = roots | ({"model"} if gives_back else set())
+        declared[step.name] = _declared_roots(step)
+    assert len(handed) == len(WEEK) - len(schedule.phase_names())
+    assert handed == declared
+
+
+def test_no_submodel_step_receives_the_model_or_the_whole_scenario():
+    import inspect
+
+    model = _model()
+    for step, arguments, _ in _adapters():
+        names = set(arguments(model))
+        assert not names & {"model", "scenario", "config"}, step.name
+        if isinstance(step.run, schedule.Call):  # the function declares exactly what it is handed
+            function = getattr(step.run.module, step.run.function)
+            assert set(inspect.signature(function).parameters) == names, step.name
+
+
+def test_running_a_step_by_name_runs_that_step_and_an_unknown_name_is_refused():
+    model = _model()
+    model.tally.need_hours = -1.0
+    schedule.run_step(model, "needs")
+    assert model.tally.need_hours >= 0.0
+    with pytest.raises(ValueError, match="no step 'neds'"):
+        schedule.run_step(model, "neds")

@@ -64,7 +64,7 @@ class TargetedSupport(Intervention):
         paired[self.supported] = True
         busy = np.zeros(n, dtype=bool)
         busy[self.volunteer] = True
-        isolated = socially_isolated(model) & ~paired
+        isolated = socially_isolated(pop, model.net, model.community, sc.network) & ~paired
         vulnerable = (pop.health < sc.demography.iadl_threshold) | pop.lives_alone
         candidates = np.flatnonzero(isolated)
         order = np.lexsort((u_priority[candidates], ~vulnerable[candidates]))

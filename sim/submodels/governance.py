@@ -27,6 +27,7 @@ from sim.interventions import REGISTRY
 from sim.interventions.base import CHANNELS, Channels, check_hook
 
 if TYPE_CHECKING:
+    from sim.community import CommunityState
     from sim.model import CommunityModel
 
 
@@ -117,9 +118,9 @@ def scheduled(block: Any, week: int) -> bool:
     return week >= 0 and week >= block.start_week and (block.end_week is None or week < block.end_week)
 
 
-def step(model: CommunityModel) -> None:
+def step(*, gov: Governance, community: CommunityState) -> None:
     """Receive funding, then switch interventions on and off and pay their fixed costs."""
-    gov, week = model.governance, model.week
+    week = community.week
     f = gov.funding
     if f.enabled and week >= 0:
         if f.kind == "stable":
