@@ -37,13 +37,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from sim.interventions import REGISTRY
+from sim.interventions.base import Intervention
 from sim.population import fill_residents, tie_propensity
 from sim.submodels import (
     demography,
@@ -707,7 +708,7 @@ def phase_names() -> tuple[str, ...]:
     return tuple(s.name for s in WEEK if isinstance(s.run, Phase))
 
 
-def check_phases(registry: dict[str, type]) -> None:
+def check_phases(registry: Mapping[str, type[Intervention]]) -> None:
     """Refuse an intervention whose ``phase`` is no phase of the week: it would never act."""
     known = phase_names()
     for name, cls in registry.items():

@@ -4,6 +4,7 @@ schedule and stream tables are the ones rendered from WEEK."""
 
 from __future__ import annotations
 
+import ast
 import copy
 from collections import defaultdict
 from dataclasses import fields, replace
@@ -375,3 +376,76 @@ def test_running_a_step_by_name_runs_that_step_and_an_unknown_name_is_refused():
     assert model.tally.need_hours >= 0.0
     with pytest.raises(ValueError, match="no step 'neds'"):
         schedule.run_step(model, "neds")
+
+
+# -- imports: no cycles outside TYPE_CHECKING --------------------------------------------
+def _imported(nodes, modules) -> set[str]:
+    """The modules that the statements ``nodes`` import when they run, leaving out
+    ``if TYPE_CHECKING:`` blocks (type checkers read them; the interpreter does not)."""
+    targets: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            targets |= _imported(node.orelse, modules)
+        elif isinstance(node, (ast.If, ast.Try)):
+            targets |= _imported(node.body, modules) | _imported(node.orelse, modules)
+            for handler in getattr(node, "handlers", []):
+                targets |= _imported(handler.body, modules)
+        elif isinstance(node, ast.Import):
+            targets.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                targets.add(full if full in modules else node.module)
+    return targets
+
+
+def _module_imports(root, package_name="sim"):
+    """The package's modules each of its modules imports when it is imported
+    (module-level imports outside ``if TYPE_CHECKING:`` blocks)."""
+    modules = {}
+    for path in (root / package_name).rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {}
+    for name, path in modules.items():
+        targets = _imported(ast.parse(path.read_text(encoding="utf-8")).body, modules)
+        # a module's own parent packages are initialized before it: not a cycle
+        graph[name] = {t for t in targets if t in modules and t != name and not name.startswith(t + ".")}
+    return graph
+
+
+def _cycles(graph):
+    """Every import cycle found by a depth-first walk (as module lists, first = last)."""
+    found, state = [], {}
+
+    def walk(node, stack):
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                found.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                walk(nxt, stack)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            walk(node, [])
+    return found
+
+
+def test_the_sim_package_has_no_import_cycle_outside_type_checking():
+    assert _cycles(_module_imports(ROOT)) == []
+
+
+def test_the_import_cycle_check_finds_a_cycle(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from pkg.b import thing\n")
+    (pkg / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nfrom pkg import a\nif TYPE_CHECKING:\n    import pkg.c\n"
+    )
+    (pkg / "c.py").write_text("import pkg.b\n")
+    assert _cycles(_module_imports(tmp_path, "pkg")) == [["pkg.a", "pkg.b", "pkg.a"]]
