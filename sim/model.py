@@ -85,7 +85,7 @@ class CommunityModel(mesa.Model):
         self.pop.block = self.pop.building // c.buildings_per_block
         fill_residents(self.pop, slots, scenario, self.streams["population"], -scenario.simulation.burn_in_weeks)
         if survey is not None:
-            apply_residents(self, survey)
+            apply_residents(self.pop, survey, scenario.demography, scenario.community)
         # dwellings of a building (and buildings of a block) are consecutive slots
         self.community = CommunityState.start(
             scenario,
@@ -94,7 +94,7 @@ class CommunityModel(mesa.Model):
         )
         population = self.streams["population"]
         if survey is not None and survey.edges is not None:
-            apply_edges(self, survey)
+            apply_edges(self.add_ties, survey, scenario.network)
         else:
             initial_network.build(
                 pop=self.pop,
@@ -107,7 +107,7 @@ class CommunityModel(mesa.Model):
             )
         participation.initialize(self.pop, scenario.participation, population)
         if survey is not None:
-            apply_participation(self, survey)
+            apply_participation(self.pop, survey)
         self.residents: dict[int, Resident] = {}
         self.sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
 
