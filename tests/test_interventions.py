@@ -202,7 +202,7 @@ def test_crowding_out_turns_points_against_the_intrinsically_motivated():
     start_week(model)
     model.pop.norm_internalization[:] = [1.0, 0.0]
     model.pop.self_worth[:] = [1.0, 0.0]
-    pull = model.governance.get("incentives").acceptance_bonus(model, np.array([0, 1]), np.zeros(2, dtype=np.int64))
+    pull = model.governance.get("incentives").acceptance_bonus(model.pop, np.array([0, 1]), np.zeros(2, dtype=np.int64))
     assert pull.tolist() == pytest.approx([0.5 - 1.0, 0.5])
 
 
@@ -212,7 +212,7 @@ def test_psychological_support_relieves_the_loneliest_clients():
     )
     start_week(model)
     model.pop.loneliness[:] = [0.9, 0.2, 0.7, 0.8]
-    relief = model.governance.get("professional_services").loneliness_relief(model)
+    relief = model.governance.get("professional_services").loneliness_relief(model.pop)
     assert relief.tolist() == [0.25, 0.0, 0.0, 0.25]
 
 

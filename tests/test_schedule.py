@@ -241,7 +241,7 @@ def test_a_hook_with_the_wrong_parameters_is_refused_when_its_class_is_defined()
         class Wrong(Intervention):  # noqa: F841
             name = "wrong"
 
-            def willingness_bonus(self, model, helpers):
+            def willingness_bonus(self, pop, helpers):
                 return 1.0
 
 

@@ -31,24 +31,26 @@ class Hooks(Protocol):
     parameters. The submodels sum the answers (``Governance.hook_sum``) or tell every
     enabled intervention (``Governance.notify``, for ``residents_left``). Declaring
     them here is what lets a misspelt hook be refused — at class definition on the
-    intervention's side, at the call on the submodel's — instead of never being called."""
+    intervention's side, at the call on the submodel's — instead of never being called.
+    A hook receives what the calling submodel has (the residents ``pop`` and the
+    arrays of the moment), not the model."""
 
-    def acceptance_bonus(self, model: CommunityModel, helpers: np.ndarray, need_type: np.ndarray) -> np.ndarray | float:
+    def acceptance_bonus(self, pop: Any, helpers: np.ndarray, need_type: np.ndarray) -> np.ndarray | float:
         """Helping: added to the log-odds that each helper accepts a request."""
 
-    def willingness_bonus(self, model: CommunityModel) -> np.ndarray | float:
+    def willingness_bonus(self, pop: Any) -> np.ndarray | float:
         """Participation: added to every resident's stated-willingness score."""
 
-    def self_worth_events(self, model: CommunityModel, helped_ok: np.ndarray) -> np.ndarray:
+    def self_worth_events(self, helped_ok: np.ndarray) -> np.ndarray:
         """Motives: extra self-worth events per resident, given their successful help."""
 
-    def loneliness_relief(self, model: CommunityModel) -> np.ndarray:
+    def loneliness_relief(self, pop: Any) -> np.ndarray:
         """Motives: the share of each resident's loneliness relieved this week."""
 
-    def awareness_probability(self, model: CommunityModel) -> np.ndarray:
+    def awareness_probability(self, pop: Any) -> np.ndarray:
         """Participation: each resident's weekly probability of hearing of the scheme."""
 
-    def residents_left(self, model: CommunityModel, slots: np.ndarray) -> None:
+    def residents_left(self, pop: Any, slots: np.ndarray) -> None:
         """Demography: these slots' residents left (told to running and idle interventions)."""
 
 

@@ -40,13 +40,13 @@ class Incentives(Intervention):
         intrinsic = 0.5 * (pop.norm_internalization[slots] + pop.self_worth[slots])
         return extrinsic - b.crowding_strength * b.points_per_hour * intrinsic
 
-    def acceptance_bonus(self, model: CommunityModel, helpers: np.ndarray, need_type: np.ndarray):
-        return self.pull(model.pop, helpers)
+    def acceptance_bonus(self, pop, helpers: np.ndarray, need_type: np.ndarray) -> np.ndarray | float:
+        return self.pull(pop, helpers)
 
-    def willingness_bonus(self, model: CommunityModel):
-        return self.pull(model.pop, slice(None))
+    def willingness_bonus(self, pop) -> np.ndarray | float:
+        return self.pull(pop, slice(None))
 
-    def self_worth_events(self, model: CommunityModel, helped_ok: np.ndarray) -> np.ndarray:
+    def self_worth_events(self, helped_ok: np.ndarray) -> np.ndarray:
         return self.block.recognition * helped_ok
 
     def act(self, model: CommunityModel) -> None:

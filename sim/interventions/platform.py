@@ -18,14 +18,9 @@ hear of the scheme through it with weekly probability ``awareness``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sim.interventions.base import Intervention
-
-if TYPE_CHECKING:
-    from sim.model import CommunityModel
 
 
 class Platform(Intervention):
@@ -63,7 +58,7 @@ class Platform(Intervention):
         ok = valid[rows, pick]
         return users[ok], shown[rows, pick][ok]
 
-    def awareness_probability(self, model: CommunityModel) -> np.ndarray:
-        pop, b = model.pop, self.block
+    def awareness_probability(self, pop) -> np.ndarray:
+        b = self.block
         usable = np.where(pop.digital_literacy >= b.literacy_threshold, 1.0, b.assistance)
         return b.awareness * usable

@@ -44,10 +44,10 @@ class TimeBank(Intervention):
     def credible(self) -> float:
         return 1.0 if self.block.guaranteed else self.credibility
 
-    def acceptance_bonus(self, model: CommunityModel, helpers: np.ndarray, need_type: np.ndarray) -> float:
+    def acceptance_bonus(self, pop, helpers: np.ndarray, need_type: np.ndarray) -> float:
         return self.block.credit_weight * self.credible()
 
-    def willingness_bonus(self, model: CommunityModel) -> float:
+    def willingness_bonus(self, pop) -> float:
         return self.block.willingness_weight * self.credible()
 
     def fine(self, pop, offenders: np.ndarray, amount: float) -> None:
@@ -57,9 +57,9 @@ class TimeBank(Intervention):
         pop.credits[who] -= taken
         self.fined += float(taken.sum())
 
-    def residents_left(self, model: CommunityModel, slots: np.ndarray) -> None:
-        self.expired += float(model.pop.credits[slots].sum())
-        model.pop.credits[slots] = 0.0
+    def residents_left(self, pop, slots: np.ndarray) -> None:
+        self.expired += float(pop.credits[slots].sum())
+        pop.credits[slots] = 0.0
 
     def act(self, model: CommunityModel) -> None:
         pop, ex, b = model.pop, model.tally.exchanges, self.block

@@ -93,7 +93,7 @@ def step(
     leavers = np.flatnonzero(dies | moves)
     vacant_before = ~occ
     if len(leavers):
-        channels.notify("residents_left", leavers)
+        channels.notify("residents_left", pop, leavers)
         pop.occupied[leavers] = False
         net.remove_residents(leavers)
     arrivals = np.flatnonzero(vacant_before & (u_fill < d.vacancy_fill_rate))

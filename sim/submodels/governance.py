@@ -89,14 +89,14 @@ class Governance:
         return paid
 
     def hook_sum(self, hook: str, *args: Any) -> Any:
-        """Sum of ``hook(model, *args)`` over the running interventions that offer it
+        """Sum of ``hook(*args)`` over the running interventions that offer it
         (0 if none does): additive terms such as incentives or outreach. ``hook`` must
         be one of ``sim.interventions.base.Hooks``."""
         check_hook(hook)
         total: Any = 0.0
         for name, iv in self.interventions.items():
             if self.running.get(name) and hook in iv.hooks:
-                total = total + getattr(iv, hook)(self.model, *args)
+                total = total + getattr(iv, hook)(*args)
         return total
 
     def notify(self, event: str, *args: Any) -> None:
@@ -105,7 +105,7 @@ class Governance:
         check_hook(event)
         for iv in self.interventions.values():
             if event in iv.hooks:
-                getattr(iv, event)(self.model, *args)
+                getattr(iv, event)(*args)
 
     def run_phase(self, phase: str) -> None:
         """Let the running interventions that act at this point of the week act."""

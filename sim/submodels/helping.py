@@ -207,7 +207,7 @@ def step(
         # the helper's view of the requester: particularized trust (generalized
         # trust if they have no tie) and the hours the helper owes them
         trust_hq, owed = net.views_of(h, q, week, trust.forgetting, pop.generalized_trust[h])
-        incentive = channels.hook_sum("acceptance_bonus", h, ntype)
+        incentive = channels.hook_sum("acceptance_bonus", pop, h, ntype)
         p = acceptance_probability(
             pop.willingness[h],
             trust_hq,

@@ -74,7 +74,7 @@ def step(
 
     contact = network.contact_per_week * tie_contact(net, community, n) + tally.interactions
     pop.loneliness = loneliness_update(pop.loneliness, contact, pop.lives_alone, m.loneliness_rise, m.loneliness_relief)
-    relief = channels.hook_sum("loneliness_relief")
+    relief = channels.hook_sum("loneliness_relief", pop)
     if np.any(relief):
         pop.loneliness = np.clip(pop.loneliness * (1.0 - relief), 0.0, 1.0)
 

@@ -86,13 +86,13 @@ def step(
     n = pop.n
     u_aware, u_join, u_quit = rng.random((3, n))
 
-    outreach = np.minimum(channels.hook_sum("awareness_probability"), 1.0)
+    outreach = np.minimum(channels.hook_sum("awareness_probability", pop), 1.0)
     stay_unaware = (
         (1.0 - p.awareness_base) * (1.0 - p.awareness_per_member_tie) ** member_ties(net, pop) * (1.0 - outreach)
     )
     pop.aware |= pop.occupied & (u_aware < 1.0 - stay_unaware)
 
-    pop.willingness = willingness(pop, p, channels.hook_sum("willingness_bonus"))
+    pop.willingness = willingness(pop, p, channels.hook_sum("willingness_bonus", pop))
     willing = pop.aware & (pop.willingness >= p.willing_threshold)
     may_join = willing & ~pop.member & (week - pop.quit_week >= p.rejoin_delay)
     pop.member |= may_join & (u_join < p.join_rate)
