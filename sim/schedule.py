@@ -24,8 +24,9 @@ the hooks and channels of the running interventions, ``sim.interventions.base``)
 its parameter blocks, and its random streams; and, where the step returns something
 for the model (demography's arrivals and departures), hands that back.
 ``tests/test_schedule.py`` checks that the state each adapter hands over is the state
-its step declares it reads and writes. Intervention phases (:class:`Phase`) still
-hand the running interventions the model.
+its step declares it reads and writes. Intervention phases (:class:`Phase`) hand the
+running interventions a ``sim.interventions.base.PhaseState`` (the same state, not
+the model).
 
 Intervention phases are steps too: a :class:`Phase` runs the running interventions
 whose ``phase`` names it, in the order of ``sim.interventions.REGISTRY``. An
@@ -44,7 +45,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from sim.interventions import REGISTRY
-from sim.interventions.base import Intervention
+from sim.interventions.base import Intervention, PhaseState
 from sim.population import fill_residents, tie_propensity
 from sim.submodels import (
     demography,
@@ -118,7 +119,8 @@ class Phase:
     name: str
 
     def __call__(self, model: CommunityModel) -> None:
-        model.governance.run_phase(self.name)
+        state = PhaseState(model.pop, model.net, model.tally, model.community, model.governance.channels)
+        model.governance.run_phase(self.name, state)
 
 
 # -- the adapters: each step's arguments, from the model ----------------------------

@@ -165,7 +165,7 @@ def test_the_norm_revision_group_regulates_modes_at_its_reviews_after_the_lag():
     for week in range(0, 17):
         model.week = week
         start_week(model)
-        model.governance.run_phase("norm_revision")
+        run_step(model, "norm_revision")
     # the mode appears at week 10; reviews at 0, 4, 8, 12, 16; at week 12 it is only
     # 2 weeks old (< lag 3), so the review of week 16 regulates it
     assert mode.regulated_week == 16
@@ -180,7 +180,7 @@ def test_targeted_support_pairs_an_isolated_resident_with_a_volunteer():
     pop.health[0] = 0.3  # vulnerable
     model.net.add(np.array([1]), np.array([2]), FRIEND, 0.9, 0)
     start_week(model)
-    model.governance.run_phase("targeted_support")
+    run_step(model, "targeted_support")
     assert pop.aware[0]
     assert model.net.degree()[0] == 1
     assert model.net.neighbours(0)[0] in (1, 2)

@@ -175,6 +175,20 @@ CHANNELS: dict[str, type] = {
 """Each channel field of :class:`Channels` and the protocol its provider implements."""
 
 
+@dataclass
+class PhaseState:
+    """What an intervention acting at its phase of the week works on (``act``): the
+    residents, the ties, the week's tally, the community's scalars and the channels.
+    Its parameters are its block (and the scenario blocks it keeps at construction),
+    its random numbers its own stream."""
+
+    pop: Any
+    net: Any
+    tally: Any
+    community: Any
+    channels: Channels
+
+
 class Intervention:
     """An intervention built from its scenario block.
 
@@ -185,9 +199,9 @@ class Intervention:
     ``provides`` names the :class:`Channels` fields it fills while it runs; a name
     that is no channel is refused when the class is defined.
 
-    The intervention keeps the model it was built for: its own phase step, its
-    budget charges and its random stream go through it. The submodels never reach
-    it that way round — only through hooks and channels."""
+    ``act`` receives a :class:`PhaseState`, hooks and channel methods the arrays the
+    calling submodel has. The intervention keeps the model it was built for only for
+    its budget charges (:meth:`charge`) and its random stream (:meth:`stream`)."""
 
     name = "intervention"
     phase: str | None = None
@@ -223,8 +237,13 @@ class Intervention:
         self.block = block
         self.model = model
 
-    def act(self, model: CommunityModel) -> None:  # pragma: no cover - overridden where phase is set
+    def act(self, state: PhaseState) -> None:  # pragma: no cover - overridden where phase is set
         raise NotImplementedError
+
+    def stream(self) -> np.random.Generator:
+        """The intervention's own random stream (``sim.schedule.STREAMS``), looked up
+        when it draws."""
+        return self.model.streams[self.name]
 
     def charge(self, amount: float) -> float:
         """Pay a variable cost from the budget; returns what could be paid."""

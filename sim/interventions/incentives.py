@@ -18,14 +18,9 @@ Recognition (emotional and value incentives): each successful help earns
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from sim.interventions.base import Intervention
-
-if TYPE_CHECKING:
-    from sim.model import CommunityModel
+from sim.interventions.base import Intervention, PhaseState
 
 
 class Incentives(Intervention):
@@ -49,8 +44,8 @@ class Incentives(Intervention):
     def self_worth_events(self, helped_ok: np.ndarray) -> np.ndarray:
         return self.block.recognition * helped_ok
 
-    def act(self, model: CommunityModel) -> None:
-        pop, ex, b = model.pop, model.tally.exchanges, self.block
+    def act(self, state: PhaseState) -> None:
+        pop, ex, b = state.pop, state.tally.exchanges, self.block
         points = b.points_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=pop.n)
         cost = float(points.sum()) * b.point_value
         if cost > 0:

@@ -38,7 +38,7 @@ class Platform(Intervention):
     def candidates(self, pop, seekers: np.ndarray, can_help: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(requester, helper) pairs matched through the platform."""
         b = self.block
-        rng = self.model.streams["platform"]
+        rng = self.stream()
         empty = np.zeros(0, dtype=np.int64)
         pool = np.flatnonzero(can_help)
         if len(seekers) == 0 or len(pool) == 0:

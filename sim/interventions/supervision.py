@@ -31,7 +31,7 @@ class Supervision(Intervention):
     def detect(self, pop, offenders: np.ndarray, victims: np.ndarray, kinds: np.ndarray) -> np.ndarray:
         """Which violations the body confirms (and sanctions beyond reputation)."""
         b, model = self.block, self.model
-        rng = model.streams["supervision"]
+        rng = self.stream()
         v = len(offenders)
         u_report, u_order, u_confirm = rng.random((3, v))
         reported = np.flatnonzero(u_report < self.report_probability())

@@ -20,14 +20,10 @@ with retention ``credibility_memory`` (c starts at 0.5). The bank adds
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from sim.interventions.base import Intervention
-
-if TYPE_CHECKING:
-    from sim.model import CommunityModel
+from sim.interventions.base import Intervention, PhaseState
+from sim.tally import WeekTally
 
 
 class TimeBank(Intervention):
@@ -61,8 +57,9 @@ class TimeBank(Intervention):
         self.expired += float(pop.credits[slots].sum())
         pop.credits[slots] = 0.0
 
-    def act(self, model: CommunityModel) -> None:
-        pop, ex, b = model.pop, model.tally.exchanges, self.block
+    def act(self, state: PhaseState) -> None:
+        pop, tally, b = state.pop, state.tally, self.block
+        ex = tally.exchanges
         n = pop.n
         earned = b.credit_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=n)
         owed = b.credit_per_hour * np.bincount(ex.requester, weights=ex.hours, minlength=n)
@@ -75,17 +72,17 @@ class TimeBank(Intervention):
         pop.credits -= over
         self.expired += float(over.sum())
 
-        holders_asking = holders & model.tally.asked
+        holders_asking = holders & tally.asked
         if holders_asking.any():
-            met = (holders_asking & ~model.tally.unanswered).sum() / holders_asking.sum()
+            met = (holders_asking & ~tally.unanswered).sum() / holders_asking.sum()
             memory = b.credibility_memory
             self.credibility = memory * self.credibility + (1.0 - memory) * met
         if b.guaranteed:
-            self._redeem(model, pop.occupied & (pop.credits > 0))
+            self._redeem(pop, tally, pop.occupied & (pop.credits > 0))
 
-    def _redeem(self, model: CommunityModel, holders: np.ndarray) -> None:
+    def _redeem(self, pop, tally: WeekTally, holders: np.ndarray) -> None:
         """Buy credit holders' unmet need from paid services, as far as money allows."""
-        pop, b = model.pop, self.block
+        b = self.block
         unmet = pop.backlog.sum(axis=1) * holders
         hours = np.minimum(unmet, pop.credits / max(b.credit_per_hour, 1e-12))
         wanted = float(hours.sum())
@@ -100,4 +97,4 @@ class TimeBank(Intervention):
         pop.credits -= credits
         self.spent += float(credits.sum())
         self.redeemed_hours += float(hours.sum())
-        model.tally.redeemed_hours = float(hours.sum())
+        tally.redeemed_hours = float(hours.sum())

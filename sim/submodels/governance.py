@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.interventions import REGISTRY
-from sim.interventions.base import CHANNELS, Channels, check_hook
+from sim.interventions.base import CHANNELS, Channels, PhaseState, check_hook
 
 if TYPE_CHECKING:
     from sim.community import CommunityState
@@ -107,11 +107,11 @@ class Governance:
             if event in iv.hooks:
                 getattr(iv, event)(*args)
 
-    def run_phase(self, phase: str) -> None:
-        """Let the running interventions that act at this point of the week act."""
+    def run_phase(self, phase: str, state: PhaseState) -> None:
+        """Let the running interventions that act at this point of the week act on ``state``."""
         for name, iv in self.interventions.items():
             if self.running.get(name) and iv.phase == phase:
-                iv.act(self.model)
+                iv.act(state)
 
 
 def scheduled(block: Any, week: int) -> bool:
