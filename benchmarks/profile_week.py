@@ -57,11 +57,11 @@ def stopwatches(model, spent: Counter):
 def profile(scenario: Path, residents: int, weeks: int, seed: int = 1, warm_weeks: int = 60) -> dict[str, float]:
     """Milliseconds per week in each step, and "total", over ``weeks`` weeks after the
     burn-in and ``warm_weeks`` recorded weeks."""
-    from sim.model import CommunityModel
+    from sim.model import CommunityModel, read_survey
     from sim.scenario import load_scenario
 
     config = load_scenario(scenario, [f"community.residents={residents}", f"simulation.weeks={warm_weeks + weeks}"])
-    model = CommunityModel(config, rng=seed)
+    model = CommunityModel(config, rng=seed, survey=read_survey(config))
     model.run(warm_weeks)
     spent: Counter = Counter()
     with stopwatches(model, spent):

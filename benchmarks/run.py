@@ -43,12 +43,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import json, resource, sys, time
-from sim.model import CommunityModel
+from sim.model import CommunityModel, read_survey
 from sim.scenario import load_scenario
 path, residents, weeks, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 scenario = load_scenario(path, [f"community.residents={residents}", f"simulation.weeks={weeks}"])
 t0 = time.perf_counter()
-model = CommunityModel(scenario, rng=seed)
+model = CommunityModel(scenario, rng=seed, survey=read_survey(scenario))
 t1 = time.perf_counter()
 model.run()
 t2 = time.perf_counter()

@@ -17,7 +17,7 @@ from dashboards.charts import DEFAULT_CHART_METRICS, ChartPainter
 from dashboards.inspector import resident_state, resident_ties
 from dashboards.layout import dwelling_layout
 from dashboards.network_figure import NetworkPainter
-from sim.model import CommunityModel
+from sim.model import CommunityModel, read_survey
 from sim.params import Scenario
 from sim.submodels.observation import METRICS
 
@@ -169,6 +169,6 @@ def _check_comparable(setup_a: Scenario, setup_b: Scenario | None) -> None:
 
 def _burnt_in(scenario: Scenario) -> CommunityModel:
     """A new run of ``scenario`` with its seed, past the (unrecorded) burn-in."""
-    model = CommunityModel(scenario, rng=scenario.simulation.seed)
+    model = CommunityModel(scenario, rng=scenario.simulation.seed, survey=read_survey(scenario))
     model.run(0)
     return model

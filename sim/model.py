@@ -17,15 +17,28 @@ import mesa
 import numpy as np
 
 from sim.agents import Resident
+from sim.community import CommunityState, Groups, add_ties
 from sim.network import EdgeStore
 from sim.params import Scenario
-from sim.population import Population, fill_residents, group_ranges
+from sim.population import Population, fill_residents, group_ranges, tie_propensity
 from sim.schedule import STREAMS, WEEK, Step
-from sim.submodels import governance, initial_network, norms, participation
-from sim.survey import apply_edges, apply_participation, apply_residents, load_survey
+from sim.submodels import governance, initial_network, participation
+from sim.submodels.norms import ServiceModes
+from sim.survey import Survey, apply_edges, apply_participation, apply_residents, load_survey
 from sim.tally import WeekTally
 
-__all__ = ["CommunityModel", "STREAMS", "WEEK"]
+__all__ = ["CommunityModel", "STREAMS", "WEEK", "read_survey"]
+
+
+def read_survey(scenario: Scenario) -> Survey | None:
+    """The survey community ``scenario`` names (``community.residents_file``), read and
+    validated; None if it names none.
+
+    Reading files is the caller's job, not the model's: a caller reads the survey once
+    and hands it to every :class:`CommunityModel` it builds (replicates, sweeps, the
+    dashboard), and the model stays a pure function of scenario, seed and data."""
+    c = scenario.community
+    return load_survey(c.residents_file, c.edges_file) if c.residents_file is not None else None
 
 
 class CommunityModel(mesa.Model):
@@ -34,6 +47,8 @@ class CommunityModel(mesa.Model):
     Args:
         scenario: a validated :class:`sim.params.Scenario`.
         rng: the run's seed (an int); defaults to ``scenario.simulation.seed``.
+        survey: the surveyed community (:func:`read_survey`), required when the
+            scenario names a ``community.residents_file``; the model reads no file.
 
     ``step()`` advances one week. Weeks are numbered from ``-burn_in_weeks`` (not
     recorded) to ``weeks - 1``; ``records`` holds one dict of metrics per recorded
@@ -43,8 +58,8 @@ class CommunityModel(mesa.Model):
     # the week's steps; the profiler puts timed copies on an instance
     week_schedule: tuple[Step, ...] = WEEK
 
-    def __init__(self, scenario: Scenario | None = None, rng: int | None = None):
-        scenario = scenario if scenario is not None else Scenario()
+    def __init__(self, scenario: Scenario | None = None, rng: int | None = None, *, survey: Survey | None = None):
+        scenario = scenario if scenario is not None else Scenario.model_validate({})
         seed = scenario.simulation.seed if rng is None else int(rng)
         super().__init__(rng=seed)
         self.config = scenario
@@ -53,42 +68,86 @@ class CommunityModel(mesa.Model):
         self.streams = {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
 
         c = scenario.community
-        survey = load_survey(c.residents_file, c.edges_file) if c.residents_file is not None else None
+        if c.residents_file is not None and survey is None:
+            raise ValueError(
+                f"the scenario names community.residents_file ({c.residents_file}) but no survey was given: "
+                "read it with sim.model.read_survey(scenario) and pass it as CommunityModel(..., survey=...)"
+            )
         n = len(survey.residents) if survey is not None else c.residents
         self.pop = Population(n)
         self.net = EdgeStore(n)
-        self.week = -scenario.simulation.burn_in_weeks
-        nw = scenario.network
-        self.decay_by_kind = np.array([nw.decay_neighbour, nw.decay_friend, nw.decay_friend, nw.decay_friend])
-        self.norm_authority = scenario.norms.initial_authority
         self.records: list[dict[str, float]] = []
-        self.clustering: float | None = None  # last computed clustering coefficient
         self.tally = WeekTally(n)
         self.governance = governance.Governance(self)
-        self.modes = norms.ServiceModes(scenario.norms)
 
         slots = np.arange(n)
-        self.pop.building = slots // scenario.community.dwellings_per_building
-        self.pop.block = self.pop.building // scenario.community.buildings_per_block
-        fill_residents(self.pop, slots, scenario, self.streams["population"], self.week)
+        self.pop.building = slots // c.dwellings_per_building
+        self.pop.block = self.pop.building // c.buildings_per_block
+        fill_residents(self.pop, slots, scenario, self.streams["population"], -scenario.simulation.burn_in_weeks)
         if survey is not None:
-            apply_residents(self, survey)
+            apply_residents(self.pop, survey, scenario.demography, scenario.community)
         # dwellings of a building (and buildings of a block) are consecutive slots
-        self.building_slots = group_ranges(self.pop.block * (int(self.pop.building.max()) + 1) + self.pop.building)
-        self.block_slots = group_ranges(self.pop.block)
+        self.community = CommunityState.start(
+            scenario,
+            building_slots=group_ranges(self.pop.block * (int(self.pop.building.max()) + 1) + self.pop.building),
+            block_slots=group_ranges(self.pop.block),
+        )
+        population = self.streams["population"]
         if survey is not None and survey.edges is not None:
-            apply_edges(self, survey)
+            apply_edges(self.add_ties, survey, scenario.network)
         else:
-            initial_network.build(self)
-        participation.initialize(self)
+            initial_network.build(
+                pop=self.pop,
+                net=self.net,
+                community=self.community,
+                rng=population,
+                prop=tie_propensity(self.pop, scenario),
+                nw=scenario.network,
+                trust=scenario.trust,
+            )
+        participation.initialize(self.pop, scenario.participation, population)
         if survey is not None:
-            apply_participation(self, survey)
+            apply_participation(self.pop, survey)
         self.residents: dict[int, Resident] = {}
-        self._sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
+        self.sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
+
+    # -- the community's scalars (sim.community), under the names callers know -----
+    @property
+    def week(self) -> int:
+        return self.community.week
+
+    @week.setter
+    def week(self, value: int) -> None:
+        self.community.week = value
+
+    @property
+    def norm_authority(self) -> float:
+        return self.community.norm_authority
+
+    @property
+    def clustering(self) -> float | None:
+        return self.community.clustering
+
+    @property
+    def modes(self) -> ServiceModes:
+        return self.community.modes
+
+    @property
+    def decay_by_kind(self) -> np.ndarray:
+        return self.community.decay_by_kind
+
+    @property
+    def building_slots(self) -> Groups:
+        return self.community.building_slots
+
+    @property
+    def block_slots(self) -> Groups:
+        return self.community.block_slots
 
     # -- agents as views ------------------------------------------------------------
-    def _sync_agents(self, arrived: np.ndarray, left: np.ndarray) -> None:
-        """Keep one :class:`Resident` agent per occupied slot."""
+    def sync_agents(self, arrived: np.ndarray, left: np.ndarray) -> None:
+        """Keep one :class:`Resident` agent per occupied slot (the demography step
+        returns who arrived and who left; the schedule hands that here)."""
         for slot in left.tolist():
             agent = self.residents.pop(slot, None)
             if agent is not None:
@@ -109,9 +168,7 @@ class CommunityModel(mesa.Model):
     ) -> np.ndarray:
         """Form ties {a_k, b_k}; each end's particularized trust starts from its own
         generalized trust (``trust.new_tie_trust_weight`` pseudo-observations)."""
-        return self.net.add(
-            a, b, kind, strength, self.week, self.pop.generalized_trust, self.config.trust.new_tie_trust_weight
-        )
+        return add_ties(self.net, self.pop, self.week, self.config.trust, a, b, kind, strength)
 
     @property
     def budget_spent(self) -> float:
@@ -121,9 +178,7 @@ class CommunityModel(mesa.Model):
     def infrastructure_level(self) -> float:
         """The community's infrastructure level this week (raised by the
         infrastructure intervention while it runs)."""
-        base = self.config.community.infrastructure
-        works = self.governance.get("infrastructure")
-        return works.level(base) if works is not None else base
+        return self.governance.channels.infrastructure_level(self.community.infrastructure_base)
 
     def run(self, weeks: int | None = None, progress=None) -> None:
         """Burn in, then run ``weeks`` recorded weeks (default: the scenario's)."""

@@ -30,7 +30,7 @@ import pandas as pd
 
 import sim
 from sim.metrics import sustainability
-from sim.model import CommunityModel
+from sim.model import CommunityModel, read_survey
 from sim.params import Scenario
 from sim.scenario import MAX_DATA_BYTES, ScenarioError, read_regular_file
 from sim.submodels.observation import METRICS
@@ -110,7 +110,7 @@ def simulate(
     of every command (``run``, ``sweep``, ``calibrate``, ``patterns``)."""
     seed = scenario.simulation.seed if seed is None else int(seed)
     weeks = scenario.simulation.weeks if weeks is None else int(weeks)
-    model = CommunityModel(scenario, rng=seed)
+    model = CommunityModel(scenario, rng=seed, survey=read_survey(scenario))
     watching = {name: make_probe(name, weeks) for name in probes}
     model.run(0)  # the burn-in
     for probe in watching.values():

@@ -11,9 +11,22 @@ rendered from it (``python -m sim.schedule --odd`` rewrites them, and
 State names: ``resident.<field>`` (a column of ``sim.population.Population``),
 ``tie.<field>`` (a half-edge field of ``sim.network.EdgeStore``; ``tie.*`` when ties are
 added or removed), ``tally.<field>`` (the week's ``sim.tally.WeekTally``),
-``model.<name>`` (model-level state), ``governance.<name>`` (the interventions'
-on/off state and the budget) and ``<intervention>.<name>`` (an intervention's own
-state). ``resident.*`` means every column (newcomers get fresh state).
+``community_state.<field>`` (the community's scalars, ``sim.community.CommunityState``),
+``model.<name>`` (what only the model holds: its records and its agents),
+``governance.<name>`` (the interventions' on/off state and the budget) and
+``<intervention>.<name>`` (an intervention's own state). ``resident.*`` means every
+column (newcomers get fresh state).
+
+A submodel step does not receive the model. Its :class:`Call` carries the step's
+adapter, which builds from the model exactly the arguments the function declares:
+the state it works on (``pop``, ``net``, ``tally``, ``community``, and ``channels`` —
+the hooks and channels of the running interventions, ``sim.interventions.base``),
+its parameter blocks, and its random streams; and, where the step returns something
+for the model (demography's arrivals and departures), hands that back.
+``tests/test_schedule.py`` checks that the state each adapter hands over is the state
+its step declares it reads and writes. Intervention phases (:class:`Phase`) hand the
+running interventions a ``sim.interventions.base.PhaseState`` (the same state, not
+the model).
 
 Intervention phases are steps too: a :class:`Phase` runs the running interventions
 whose ``phase`` names it, in the order of ``sim.interventions.REGISTRY``. An
@@ -25,13 +38,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.interventions import REGISTRY
+from sim.interventions.base import Intervention, PhaseState
+from sim.population import fill_residents, tie_propensity
 from sim.state import ODD_BLOCKS
 from sim.submodels import (
     demography,
@@ -77,16 +92,25 @@ STREAMS = (
 INITIALIZATION_STREAMS = {"population": "initialization (§5): residents, initial network, initial membership"}
 
 
+Arguments = Callable[["CommunityModel"], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Call:
-    """A submodel's function, looked up in its module when the step runs, so that a
-    test or profiler that replaces ``module.function`` sees its replacement called."""
+    """A submodel's function, looked up in its module when the step runs (so that a
+    test or profiler that replaces ``module.function`` sees its replacement called),
+    and the step's adapter: ``arguments(model)`` builds the function's keyword
+    arguments, ``done(model, result)`` (if given) hands its result to the model."""
 
     module: ModuleType
     function: str
+    arguments: Arguments
+    done: Callable[[CommunityModel, Any], None] | None = None
 
     def __call__(self, model: CommunityModel) -> None:
-        getattr(self.module, self.function)(model)
+        result = getattr(self.module, self.function)(**self.arguments(model))
+        if self.done is not None:
+            self.done(model, result)
 
 
 @dataclass(frozen=True)
@@ -96,14 +120,154 @@ class Phase:
     name: str
 
     def __call__(self, model: CommunityModel) -> None:
-        model.governance.run_phase(self.name)
+        state = PhaseState(model.pop, model.net, model.tally, model.community, model.governance.channels)
+        model.governance.run_phase(self.name, state)
+
+
+# -- the adapters: each step's arguments, from the model ----------------------------
+def governance_arguments(m: CommunityModel) -> dict[str, Any]:
+    return {"gov": m.governance, "community": m.community}
+
+
+def demography_arguments(m: CommunityModel) -> dict[str, Any]:
+    def newcomers(slots: Any) -> None:
+        fill_residents(m.pop, slots, m.config, m.streams["newcomers"], m.week)
+
+    return {
+        "pop": m.pop,
+        "net": m.net,
+        "tally": m.tally,
+        "community": m.community,
+        "channels": m.governance.channels,
+        "rng": m.streams["demography"],
+        "newcomers": newcomers,
+        "d": m.config.demography,
+    }
+
+
+def sync_agents(m: CommunityModel, moved: tuple[Any, Any]) -> None:
+    """Demography's (arrived, left): the model keeps one agent per occupied slot."""
+    arrived, left = moved
+    if len(arrived) or len(left):
+        m.sync_agents(arrived, left)
+
+
+def needs_arguments(m: CommunityModel) -> dict[str, Any]:
+    sc = m.config
+    return {
+        "pop": m.pop,
+        "tally": m.tally,
+        "channels": m.governance.channels,
+        "needs": sc.needs,
+        "demography": sc.demography,
+        "helping": sc.helping,
+        "setting": sc.community,
+    }
+
+
+def helping_arguments(m: CommunityModel) -> dict[str, Any]:
+    sc = m.config
+    return {
+        "pop": m.pop,
+        "net": m.net,
+        "tally": m.tally,
+        "community": m.community,
+        "channels": m.governance.channels,
+        "rng": m.streams["helping"],
+        "outcome_rng": m.streams["outcome"],
+        "hp": sc.helping,
+        "needs": sc.needs,
+        "trust": sc.trust,
+        "network": sc.network,
+        "norms": sc.norms,
+    }
+
+
+def trust_arguments(m: CommunityModel) -> dict[str, Any]:
+    return {
+        "pop": m.pop,
+        "net": m.net,
+        "tally": m.tally,
+        "community": m.community,
+        "channels": m.governance.channels,
+        "t": m.config.trust,
+    }
+
+
+def norms_arguments(m: CommunityModel) -> dict[str, Any]:
+    return {
+        "pop": m.pop,
+        "net": m.net,
+        "tally": m.tally,
+        "community": m.community,
+        "channels": m.governance.channels,
+        "rng": m.streams["norms"],
+        "nm": m.config.norms,
+        "t": m.config.trust,
+    }
+
+
+def motives_arguments(m: CommunityModel) -> dict[str, Any]:
+    return {
+        "pop": m.pop,
+        "net": m.net,
+        "tally": m.tally,
+        "community": m.community,
+        "channels": m.governance.channels,
+        "m": m.config.motives,
+        "network": m.config.network,
+    }
+
+
+def participation_arguments(m: CommunityModel) -> dict[str, Any]:
+    return {
+        "pop": m.pop,
+        "net": m.net,
+        "tally": m.tally,
+        "community": m.community,
+        "channels": m.governance.channels,
+        "rng": m.streams["participation"],
+        "p": m.config.participation,
+    }
+
+
+def network_arguments(m: CommunityModel) -> dict[str, Any]:
+    return {
+        "pop": m.pop,
+        "net": m.net,
+        "community": m.community,
+        "channels": m.governance.channels,
+        "rng": m.streams["network"],
+        "propensity": tie_propensity(m.pop, m.config),
+        "nw": m.config.network,
+        "trust": m.config.trust,
+    }
+
+
+def observation_arguments(m: CommunityModel) -> dict[str, Any]:
+    sc = m.config
+    return {
+        "pop": m.pop,
+        "net": m.net,
+        "tally": m.tally,
+        "community": m.community,
+        "governance": m.governance,
+        "rng": m.streams["observation"],
+        "simulation": sc.simulation,
+        "participation": sc.participation,
+        "demography": sc.demography,
+        "needs": sc.needs,
+        "motives": sc.motives,
+        "trust": sc.trust,
+        "network": sc.network,
+    }
 
 
 def record(model: CommunityModel) -> None:
     """Observe the week into ``records`` — recorded weeks only (``week ≥ 0``), so the
     burn-in draws nothing from the observation stream."""
     if model.week >= 0:
-        model.records.append(observation.observe(model))
+        model.records.append(observation.observe(**observation_arguments(model)))
 
 
 @dataclass(frozen=True)
@@ -134,9 +298,9 @@ WEEK: tuple[Step, ...] = (
         "1",
         "7.1",
         "Governance",
-        Call(governance, "step"),
+        Call(governance, "step", governance_arguments),
         reads=(
-            "model.week",
+            "community_state.week",
             "governance.running",
             "governance.started",
             "governance.out_of_money",
@@ -153,8 +317,8 @@ WEEK: tuple[Step, ...] = (
         "7.15",
         "Norm revision reviews",
         Phase("norm_revision"),
-        reads=("model.week", "model.modes"),
-        writes=("model.modes",),
+        reads=("community_state.week", "community_state.modes"),
+        writes=("community_state.modes",),
         streams=(),
         summary="the norm revision group, if running, reviews the service modes and regulates those old enough",
     ),
@@ -163,9 +327,9 @@ WEEK: tuple[Step, ...] = (
         "2",
         "7.2",
         "Demography",
-        Call(demography, "step"),
+        Call(demography, "step", demography_arguments, sync_agents),
         reads=(
-            "model.week",
+            "community_state.week",
             "resident.occupied",
             "resident.age",
             "resident.health",
@@ -192,7 +356,7 @@ WEEK: tuple[Step, ...] = (
         "3",
         "7.3",
         "Needs and capacity",
-        Call(needs, "step"),
+        Call(needs, "step", needs_arguments),
         reads=(
             "resident.occupied",
             "resident.health",
@@ -224,8 +388,8 @@ WEEK: tuple[Step, ...] = (
         "Community activities",
         Phase("activities"),
         reads=(
-            "model.week",
-            "model.infrastructure_level",
+            "community_state.week",
+            "community_state.infrastructure_base",
             "resident.occupied",
             "resident.health",
             "resident.belonging",
@@ -253,7 +417,7 @@ WEEK: tuple[Step, ...] = (
         "Targeted support",
         Phase("targeted_support"),
         reads=(
-            "model.week",
+            "community_state.week",
             "resident.occupied",
             "resident.person_id",
             "resident.health",
@@ -285,10 +449,10 @@ WEEK: tuple[Step, ...] = (
         "6–8",
         "7.4",
         "Help seeking, matching, help giving and service outcome",
-        Call(helping, "step"),
+        Call(helping, "step", helping_arguments),
         reads=(
-            "model.week",
-            "model.modes",
+            "community_state.week",
+            "community_state.modes",
             "governance.running",
             "resident.occupied",
             "resident.member",
@@ -307,7 +471,7 @@ WEEK: tuple[Step, ...] = (
             "resident.reputation_bad",
             "resident.digital_literacy",
             "resident.skill",
-            "model.block_slots",
+            "community_state.block_slots",
             "tie.*",
             "time_bank.credibility",
         ),
@@ -335,7 +499,7 @@ WEEK: tuple[Step, ...] = (
         ),
         streams=("helping", "outcome", "platform"),
         summary="members with backlog decide whether to ask; `helping.rounds` rounds of matching (ties, else "
-        "`platform` hook, else coordinator), acceptance, hours granted within capacity, free riding "
+        "the `matching` channel (platform), else coordinator), acceptance, hours granted within capacity, free riding "
         "recorded; ledger and obligations; success by hidden skill; new service modes assigned; "
         "disputes",
     ),
@@ -344,8 +508,8 @@ WEEK: tuple[Step, ...] = (
         "9",
         "7.5",
         "Trust and reputation",
-        Call(trust, "step"),
-        reads=("model.week", "governance.running", "tally.exchanges", "resident.generalized_trust", "tie.*"),
+        Call(trust, "step", trust_arguments),
+        reads=("community_state.week", "governance.running", "tally.exchanges", "resident.generalized_trust", "tie.*"),
         writes=(
             "tie.trust_success",
             "tie.trust_failure",
@@ -363,10 +527,10 @@ WEEK: tuple[Step, ...] = (
         "10–11",
         "7.6",
         "Reciprocity norms, supervision and service modes",
-        Call(norms, "step"),
+        Call(norms, "step", norms_arguments),
         reads=(
-            "model.week",
-            "model.norm_authority",
+            "community_state.week",
+            "community_state.norm_authority",
             "governance.running",
             "tally.violators",
             "tally.victims",
@@ -387,13 +551,13 @@ WEEK: tuple[Step, ...] = (
             "resident.credits",
             "resident.generalized_trust",
             "resident.norm_internalization",
-            "model.norm_authority",
+            "community_state.norm_authority",
             "tie.*",
             "time_bank.fined",
             *BUDGET,
         ),
         streams=("norms", "supervision"),
-        summary="detection (informal, and formal through the `supervision` hook if running), sanctions, tie "
+        summary="detection (informal, and formal through the `detection` channel (supervision) if running), sanctions, tie "
         "cuts, trust response, norm authority, internalization; service modes appear on schedule and "
         "are regulated by custom or by the revision group's reviews",
     ),
@@ -432,9 +596,9 @@ WEEK: tuple[Step, ...] = (
         "13",
         "7.7",
         "Motives",
-        Call(motives, "step"),
+        Call(motives, "step", motives_arguments),
         reads=(
-            "model.week",
+            "community_state.week",
             "governance.running",
             "tally.exchanges",
             "tally.interactions",
@@ -458,9 +622,9 @@ WEEK: tuple[Step, ...] = (
         "14",
         "7.8",
         "Participation",
-        Call(participation, "step"),
+        Call(participation, "step", participation_arguments),
         reads=(
-            "model.week",
+            "community_state.week",
             "governance.running",
             "tally.victims",
             "tally.unanswered",
@@ -493,11 +657,12 @@ WEEK: tuple[Step, ...] = (
         "15",
         "7.9",
         "Network dynamics",
-        Call(network_dynamics, "step"),
+        Call(network_dynamics, "step", network_arguments),
         reads=(
-            "model.week",
-            "model.infrastructure_level",
-            "model.building_slots",
+            "community_state.week",
+            "community_state.infrastructure_base",
+            "governance.running",
+            "community_state.building_slots",
             "resident.occupied",
             "resident.generalized_trust",
             "resident.sociability",
@@ -517,19 +682,28 @@ WEEK: tuple[Step, ...] = (
         "Observation",
         record,
         reads=(
-            "model.week",
-            "model.norm_authority",
-            "model.clustering",
+            "community_state.week",
+            "community_state.norm_authority",
+            "community_state.clustering",
             "governance.*",
             "tally.*",
             "resident.*",
             "tie.*",
         ),
-        writes=("model.records", "model.clustering"),
+        writes=("model.records", "community_state.clustering"),
         streams=("observation",),
         summary="weekly metrics appended to `records` (recorded weeks only, `week ≥ 0`)",
     ),
 )
+
+
+def run_step(model: CommunityModel, name: str) -> None:
+    """Run the step of the week called ``name`` on ``model``, as the week would (tests
+    run a single submodel this way, with the arguments its adapter builds)."""
+    step = next((s for s in WEEK if s.name == name), None)
+    if step is None:
+        raise ValueError(f"no step {name!r} in the week; steps: {', '.join(s.name for s in WEEK)}")
+    step.run(model)
 
 
 def phase_names() -> tuple[str, ...]:
@@ -537,7 +711,7 @@ def phase_names() -> tuple[str, ...]:
     return tuple(s.name for s in WEEK if isinstance(s.run, Phase))
 
 
-def check_phases(registry: dict[str, type]) -> None:
+def check_phases(registry: Mapping[str, type[Intervention]]) -> None:
     """Refuse an intervention whose ``phase`` is no phase of the week: it would never act."""
     known = phase_names()
     for name, cls in registry.items():

@@ -37,6 +37,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,12 @@ import pandas as pd
 from sim.network import TIE_KINDS
 from sim.params import Demography
 from sim.scenario import ScenarioError, read_text
+
+if TYPE_CHECKING:  # the apply_* functions' argument types
+    from collections.abc import Callable
+
+    from sim.params import Community, Network
+    from sim.population import Population
 
 UNIT_COLUMNS = (
     "health",
@@ -222,22 +229,22 @@ def load_survey(residents_file: str | Path, edges_file: str | Path | None, max_a
     return Survey(residents, edges)
 
 
-def apply_residents(model, survey: Survey) -> None:
+def apply_residents(pop: Population, survey: Survey, demography: Demography, setting: Community) -> None:
     """Overwrite the freshly drawn residents with the survey's columns (before the
-    network is built, so a generated network reflects the surveyed people)."""
+    network is built, so a generated network reflects the surveyed people);
+    ``setting`` is the scenario's community block (buildings per block)."""
     from sim.population import expected_health
 
-    pop, sc = model.pop, model.config
     r = survey.residents
     pop.age[:] = r["age"].to_numpy()
     for column in UNIT_COLUMNS:
         if column in r:
             getattr(pop, column)[:] = r[column].to_numpy(dtype=float)
     if "health" in r:  # the survey's health is the level now: keep the latent parts consistent
-        pop.health_deviation[:] = pop.health - expected_health(pop.age, sc.demography)
+        pop.health_deviation[:] = pop.health - expected_health(pop.age, demography)
         pop.acute_deficit[:] = 0.0
     else:  # health drawn for the surveyed ages
-        pop.health[:] = np.clip(expected_health(pop.age, sc.demography) + pop.health_deviation, 0.0, 1.0)
+        pop.health[:] = np.clip(expected_health(pop.age, demography) + pop.health_deviation, 0.0, 1.0)
     if "lives_alone" in r:
         pop.lives_alone[:] = r["lives_alone"].to_numpy(dtype=bool)
     if "education" in r:
@@ -245,23 +252,25 @@ def apply_residents(model, survey: Survey) -> None:
     if "building" in r:
         pop.building[:] = r["building"].to_numpy(dtype=np.int64)
         pop.block[:] = (
-            r["block"].to_numpy(dtype=np.int64) if "block" in r else pop.building // sc.community.buildings_per_block
+            r["block"].to_numpy(dtype=np.int64) if "block" in r else pop.building // setting.buildings_per_block
         )
     elif "block" in r:
         pop.block[:] = r["block"].to_numpy(dtype=np.int64)
 
 
-def apply_edges(model, survey: Survey) -> None:
-    """The surveyed ties, in place of a generated network."""
+def apply_edges(add_ties: Callable[..., np.ndarray], survey: Survey, network: Network) -> None:
+    """The surveyed ties, in place of a generated network, formed by ``add_ties(a, b,
+    kind, strength)`` (the model's one rule for new ties); a tie without a strength
+    gets ``network.new_tie_strength``."""
     e = survey.edges
-    strength = e["strength"].fillna(model.config.network.new_tie_strength).to_numpy(dtype=float)
-    model.add_ties(
-        e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8), strength
-    )
+    if e is None:
+        return
+    strength = e["strength"].fillna(network.new_tie_strength).to_numpy(dtype=float)
+    add_ties(e["source_slot"].to_numpy(), e["target_slot"].to_numpy(), e["kind"].to_numpy(dtype=np.int8), strength)
 
 
-def apply_participation(model, survey: Survey) -> None:
+def apply_participation(pop: Population, survey: Survey) -> None:
     """Surveyed awareness and membership, over the drawn ones."""
     for column in ("aware", "member"):
         if column in survey.residents:
-            getattr(model.pop, column)[:] = survey.residents[column].to_numpy(dtype=bool)
+            getattr(pop, column)[:] = survey.residents[column].to_numpy(dtype=bool)

@@ -1,4 +1,10 @@
-"""What happened in one week, handed from submodel to submodel and to observation."""
+"""What happened in one week, handed from submodel to submodel and to observation.
+
+Every field exists from construction: per-resident counts and flags start as zeros
+of the community's size, lists of events as empty arrays. A step that reads a field
+therefore never has to ask whether an earlier step filled it (a step that did not
+run, or an intervention that is off, leaves the zeros: "nothing happened").
+"""
 
 from __future__ import annotations
 
@@ -7,45 +13,66 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+def _ints() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _floats() -> np.ndarray:
+    return np.zeros(0)
+
+
+def _flags() -> np.ndarray:
+    return np.zeros(0, dtype=bool)
+
+
 @dataclass
 class Exchanges:
     """The help given in one week, one entry per (helper, requester, need type)."""
 
-    helper: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    requester: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    need_type: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    edge: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # requester→helper
-    twin: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # helper→requester
-    success: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    dispute: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    new_mode: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    helper: np.ndarray = field(default_factory=_ints)
+    requester: np.ndarray = field(default_factory=_ints)
+    need_type: np.ndarray = field(default_factory=_ints)
+    hours: np.ndarray = field(default_factory=_floats)
+    edge: np.ndarray = field(default_factory=_ints)  # requester→helper
+    twin: np.ndarray = field(default_factory=_ints)  # helper→requester
+    success: np.ndarray = field(default_factory=_flags)
+    dispute: np.ndarray = field(default_factory=_flags)
+    new_mode: np.ndarray = field(default_factory=_flags)
 
 
 @dataclass
 class WeekTally:
-    """What happened this week, passed from submodel to submodel and to observation."""
+    """What happened this week, passed from submodel to submodel and to observation.
+
+    Per-resident fields (length ``n``) are sized in ``__post_init__``; the others are
+    event lists (one entry per violation, attendee …) or week totals."""
 
     n: int
     exchanges: Exchanges = field(default_factory=Exchanges)
-    asked: np.ndarray | None = None  # residents who asked for help this week
-    requests_made: np.ndarray | None = None  # per resident: requests put to a helper
-    requests_accepted: np.ndarray | None = None
-    unanswered: np.ndarray | None = None  # per resident: asked and got nothing
+    asked: np.ndarray = field(default_factory=_flags)  # per resident: asked for help this week
+    requests_made: np.ndarray = field(default_factory=_floats)  # per resident: requests put to a helper
+    requests_accepted: np.ndarray = field(default_factory=_floats)
+    unanswered: np.ndarray = field(default_factory=_flags)  # per resident: asked and got nothing
     need_hours: float = 0.0
-    need_by_resident: np.ndarray | None = None
-    violators: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    victims: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    need_by_resident: np.ndarray = field(default_factory=_floats)
+    violators: np.ndarray = field(default_factory=_ints)
+    victims: np.ndarray = field(default_factory=_ints)
     violation_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # 0 free riding, 1 dispute
     sanctions: int = 0
-    interactions: np.ndarray | None = None  # per resident: contacts beyond ties (exchanges, events)
-    belonging_events: np.ndarray | None = None
+    interactions: np.ndarray = field(default_factory=_floats)  # per resident: contacts beyond ties (exchanges, events)
+    belonging_events: np.ndarray = field(default_factory=_floats)  # per resident
     deaths: int = 0
     moves: int = 0
     newcomers: int = 0
-    attendees: np.ndarray | None = None  # residents at community activities this week
+    attendees: np.ndarray = field(default_factory=_ints)  # residents at community activities this week
     redeemed_hours: float = 0.0  # need bought from paid services against time-bank credits
 
     def __post_init__(self) -> None:
-        self.interactions = np.zeros(self.n)
-        self.belonging_events = np.zeros(self.n)
+        n = self.n
+        self.asked = np.zeros(n, dtype=bool)
+        self.requests_made = np.zeros(n)
+        self.requests_accepted = np.zeros(n)
+        self.unanswered = np.zeros(n, dtype=bool)
+        self.need_by_resident = np.zeros(n)
+        self.interactions = np.zeros(n)
+        self.belonging_events = np.zeros(n)

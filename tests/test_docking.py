@@ -15,7 +15,8 @@ import pytest
 from conftest import scripted_model
 
 from sim.network import FRIEND, EdgeStore
-from sim.submodels import governance, norms
+from sim.schedule import run_step
+from sim.submodels import norms
 
 
 def test_beta_reputation_without_forgetting_is_the_classic_expectation():
@@ -57,14 +58,14 @@ def test_uncapped_supervision_punishes_the_analytic_share_of_violations():
             }
         },
     )
-    governance.step(model)
+    run_step(model, "governance")
     v = 20000
     tally = model.tally
     tally.violators = np.ones(v, dtype=np.int64)
     tally.victims = np.zeros(v, dtype=np.int64)
     tally.violation_kind = np.zeros(v, dtype=np.int8)
     tally.requests_made = tally.requests_accepted = np.zeros(2)
-    norms.step(model)
+    run_step(model, "norms")
     expected = 1 - (1 - informal) * (1 - report * detection)
     assert tally.sanctions / v == pytest.approx(expected, abs=0.01)
 

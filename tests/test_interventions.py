@@ -11,7 +11,7 @@ from sim.interventions.activities import co_attendee_pairs
 from sim.model import CommunityModel
 from sim.network import FRIEND
 from sim.runner import run_scenario
-from sim.submodels import governance, helping, norms
+from sim.schedule import run_step
 
 SMALL = {"community": {"residents": 300}, "simulation": {"weeks": 156, "burn_in_weeks": 26}}
 
@@ -22,7 +22,7 @@ def small(**interventions):
 
 def start_week(model):
     """Run the governance step of week ``model.week`` (switching interventions)."""
-    governance.step(model)
+    run_step(model, "governance")
 
 
 # -- scripted mechanisms ------------------------------------------------------------------
@@ -45,7 +45,7 @@ def test_a_detected_free_rider_loses_exactly_the_documented_reputation_and_is_ex
     tally.violators, tally.victims = np.array([1]), np.array([0])
     tally.violation_kind = np.zeros(1, dtype=np.int8)
     tally.requests_made = tally.requests_accepted = np.zeros(2)
-    norms.step(model)
+    run_step(model, "norms")
     assert model.pop.reputation_bad.tolist() == [0.0, 2.0]
     assert model.pop.excluded_until[1] == model.week + 1 + 3  # weeks 1, 2, 3 excluded
     assert tally.sanctions == 1
@@ -59,7 +59,9 @@ def test_supervision_investigates_no_more_cases_than_its_capacity():
     )
     start_week(model)
     sup = model.governance.get("supervision")
-    confirmed = sup.detect(model, np.array([1, 2, 3, 4, 5]), np.zeros(5, dtype=np.int64), np.zeros(5, dtype=np.int8))
+    confirmed = sup.detect(
+        model.pop, np.array([1, 2, 3, 4, 5]), np.zeros(5, dtype=np.int64), np.zeros(5, dtype=np.int8)
+    )
     assert confirmed.sum() == 2
 
 
@@ -73,7 +75,7 @@ def test_the_platform_matches_across_non_neighbours_only_when_enabled():
         start_week(model)
         model.pop.backlog[0] = [1.0, 0, 0, 0]
         model.pop.capacity_left[:] = [0.0, 3.0]
-        helping.step(model)
+        run_step(model, "helping")
         return model.tally.exchanges.helper.tolist()
 
     assert run(False) == []
@@ -93,8 +95,56 @@ def test_platform_pre_service_information_picks_the_best_rated_candidate():
     model.pop.reputation_bad[:] = [0, 1, 0, 3, 0, 2]
     model.pop.backlog[0] = [2.0, 0, 0, 0]
     can_help = np.array([False, True, True, True, True, True])
-    q, h = model.governance.get("platform").candidates(model, np.array([0]), can_help)
+    q, h = model.governance.get("platform").candidates(model.pop, np.array([0]), can_help)
     assert q.tolist() == [0] and h.tolist() == [2]
+
+
+def test_a_channel_is_its_providers_while_that_runs_and_empty_otherwise():
+    model = scripted_model(
+        2, interventions={"platform": {"enabled": True, "start_week": 1}, "supervision": {"enabled": True}}
+    )
+    channels = model.governance.channels
+    start_week(model)  # week 0: the platform has not started
+    assert channels.matching is None and channels.ratings is None
+    assert channels.detection is model.governance.interventions["supervision"]
+    model.week = 1
+    start_week(model)
+    assert channels.matching is channels.ratings is model.governance.interventions["platform"]
+    assert channels.infrastructure is None and channels.health_services is None and channels.credit_fines is None
+
+
+def test_every_provider_implements_the_protocol_of_each_channel_it_provides():
+    from sim.interventions import REGISTRY
+    from sim.interventions.base import CHANNELS
+
+    model = scripted_model(2)
+    provided = {}
+    for name, cls in REGISTRY.items():
+        iv = cls(getattr(model.config.interventions, name), model)
+        for channel in cls.provides:
+            assert isinstance(iv, CHANNELS[channel]), (name, channel)
+            provided[channel] = name
+    assert set(provided) == set(CHANNELS)  # every channel has a provider
+
+
+def test_an_intervention_providing_an_unknown_channel_is_refused_when_its_class_is_defined():
+    from sim.interventions.base import Intervention
+
+    with pytest.raises(TypeError, match="matchmaking.*no channel"):
+
+        class Misnamed(Intervention):  # noqa: F841
+            provides = ("matchmaking",)
+
+
+def test_no_submodel_asks_for_an_intervention_by_name():
+    from pathlib import Path
+
+    import sim.submodels
+
+    for path in Path(sim.submodels.__file__).parent.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        asks = ("governance.get(", "gov.get(", "interventions[", "hasattr(")
+        assert path.name == "governance.py" or not any(a in source for a in asks), path.name
 
 
 def test_co_attendees_talk_only_within_their_own_event():
@@ -115,7 +165,7 @@ def test_the_norm_revision_group_regulates_modes_at_its_reviews_after_the_lag():
     for week in range(0, 17):
         model.week = week
         start_week(model)
-        model.governance.run_phase("norm_revision")
+        run_step(model, "norm_revision")
     # the mode appears at week 10; reviews at 0, 4, 8, 12, 16; at week 12 it is only
     # 2 weeks old (< lag 3), so the review of week 16 regulates it
     assert mode.regulated_week == 16
@@ -130,7 +180,7 @@ def test_targeted_support_pairs_an_isolated_resident_with_a_volunteer():
     pop.health[0] = 0.3  # vulnerable
     model.net.add(np.array([1]), np.array([2]), FRIEND, 0.9, 0)
     start_week(model)
-    model.governance.run_phase("targeted_support")
+    run_step(model, "targeted_support")
     assert pop.aware[0]
     assert model.net.degree()[0] == 1
     assert model.net.neighbours(0)[0] in (1, 2)
@@ -152,7 +202,7 @@ def test_crowding_out_turns_points_against_the_intrinsically_motivated():
     start_week(model)
     model.pop.norm_internalization[:] = [1.0, 0.0]
     model.pop.self_worth[:] = [1.0, 0.0]
-    pull = model.governance.get("incentives").acceptance_bonus(model, np.array([0, 1]), np.zeros(2, dtype=np.int64))
+    pull = model.governance.get("incentives").acceptance_bonus(model.pop, np.array([0, 1]), np.zeros(2, dtype=np.int64))
     assert pull.tolist() == pytest.approx([0.5 - 1.0, 0.5])
 
 
@@ -162,7 +212,7 @@ def test_psychological_support_relieves_the_loneliest_clients():
     )
     start_week(model)
     model.pop.loneliness[:] = [0.9, 0.2, 0.7, 0.8]
-    relief = model.governance.get("professional_services").loneliness_relief(model)
+    relief = model.governance.get("professional_services").loneliness_relief(model.pop)
     assert relief.tolist() == [0.25, 0.0, 0.0, 0.25]
 
 

@@ -31,14 +31,15 @@ def test_states_stay_in_their_bounds_and_hours_are_conserved_every_week(setting,
     ledger = []
     original = helping.step
 
-    def recorded_step(model):
-        before = model.pop.given_total.sum(), model.pop.received_total.sum()
-        original(model)
+    def recorded_step(**arguments):
+        pop, tally = arguments["pop"], arguments["tally"]
+        before = pop.given_total.sum(), pop.received_total.sum()
+        original(**arguments)
         ledger.append(
             (
-                model.pop.given_total.sum() - before[0],
-                model.pop.received_total.sum() - before[1],
-                model.tally.exchanges.hours.sum(),
+                pop.given_total.sum() - before[0],
+                pop.received_total.sum() - before[1],
+                tally.exchanges.hours.sum(),
             )
         )
 

@@ -4,6 +4,7 @@ schedule and stream tables are the ones rendered from WEEK."""
 
 from __future__ import annotations
 
+import ast
 import copy
 from collections import defaultdict
 from dataclasses import fields, replace
@@ -116,10 +117,10 @@ def _state(model: CommunityModel) -> dict[str, object]:
     state["tie.count"] = len(net)
     state.update({f"tie.{f}": getattr(net, f).copy() for f in TIE_FIELDS})
     state.update({f"tally.{f.name}": copy.deepcopy(getattr(model.tally, f.name)) for f in fields(WeekTally)})
-    state["model.norm_authority"] = model.norm_authority
-    state["model.clustering"] = model.clustering
+    state["community_state.norm_authority"] = model.norm_authority
+    state["community_state.clustering"] = model.clustering
     state["model.records"] = len(model.records)
-    state["model.modes"] = [m.regulated_week for m in model.modes.modes]
+    state["community_state.modes"] = [m.regulated_week for m in model.modes.modes]
     state["model.residents"] = sorted(model.residents)
     state.update(
         {
@@ -241,7 +242,7 @@ def test_a_hook_with_the_wrong_parameters_is_refused_when_its_class_is_defined()
         class Wrong(Intervention):  # noqa: F841
             name = "wrong"
 
-            def willingness_bonus(self, model, helpers):
+            def willingness_bonus(self, pop, helpers):
                 return 1.0
 
 
@@ -313,3 +314,139 @@ def test_every_step_reads_the_resident_and_tally_state_it_declares_and_no_other(
         )
     assert not any(undeclared.values()), f"read without being named: {undeclared}"
     assert not any(unread.values()), f"named as read but never read: {unread}"
+
+
+# -- each step receives the state it declares, not the model ---------------------------
+# what each argument an adapter hands over gives access to, by the schedule's state roots
+# (the channels reach the running interventions: their on/off state, budget and own state)
+HANDED_ROOTS = {
+    "pop": "resident",
+    "newcomers": "resident",
+    "net": "tie",
+    "tally": "tally",
+    "community": "community_state",
+    "channels": "governance",
+    "gov": "governance",
+    "governance": "governance",
+}
+
+
+def _declared_roots(step) -> set[str]:
+    from sim.interventions import REGISTRY
+
+    roots = {name.split(".")[0] for name in step.reads + step.writes}
+    return {"governance" if root in REGISTRY else root for root in roots}
+
+
+def _adapters():
+    """Each step's adapter, and whether it hands something back to the model."""
+    for step in WEEK:
+        if isinstance(step.run, schedule.Call):
+            yield step, step.run.arguments, step.run.done is not None
+        elif step.run is schedule.record:
+            yield step, schedule.observation_arguments, True  # appends to model.records
+
+
+def test_each_step_is_handed_exactly_the_state_roots_it_declares():
+    model = _model()
+    handed, declared = {}, {}
+    for step, arguments, gives_back in _adapters():
+        roots = {HANDED_ROOTS[name] for name in arguments(model) if name in HANDED_ROOTS}
+        handed[step.name] = roots | ({"model"} if gives_back else set())
+        declared[step.name] = _declared_roots(step)
+    assert len(handed) == len(WEEK) - len(schedule.phase_names())
+    assert handed == declared
+
+
+def test_no_submodel_step_receives_the_model_or_the_whole_scenario():
+    import inspect
+
+    model = _model()
+    for step, arguments, _ in _adapters():
+        names = set(arguments(model))
+        assert not names & {"model", "scenario", "config"}, step.name
+        if isinstance(step.run, schedule.Call):  # the function declares exactly what it is handed
+            function = getattr(step.run.module, step.run.function)
+            assert set(inspect.signature(function).parameters) == names, step.name
+
+
+def test_running_a_step_by_name_runs_that_step_and_an_unknown_name_is_refused():
+    model = _model()
+    model.tally.need_hours = -1.0
+    schedule.run_step(model, "needs")
+    assert model.tally.need_hours >= 0.0
+    with pytest.raises(ValueError, match="no step 'neds'"):
+        schedule.run_step(model, "neds")
+
+
+# -- imports: no cycles outside TYPE_CHECKING --------------------------------------------
+def _imported(nodes, modules) -> set[str]:
+    """The modules that the statements ``nodes`` import when they run, leaving out
+    ``if TYPE_CHECKING:`` blocks (type checkers read them; the interpreter does not)."""
+    targets: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            targets |= _imported(node.orelse, modules)
+        elif isinstance(node, (ast.If, ast.Try)):
+            targets |= _imported(node.body, modules) | _imported(node.orelse, modules)
+            for handler in getattr(node, "handlers", []):
+                targets |= _imported(handler.body, modules)
+        elif isinstance(node, ast.Import):
+            targets.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                targets.add(full if full in modules else node.module)
+    return targets
+
+
+def _module_imports(root, package_name="sim"):
+    """The package's modules each of its modules imports when it is imported
+    (module-level imports outside ``if TYPE_CHECKING:`` blocks)."""
+    modules = {}
+    for path in (root / package_name).rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {}
+    for name, path in modules.items():
+        targets = _imported(ast.parse(path.read_text(encoding="utf-8")).body, modules)
+        # a module's own parent packages are initialized before it: not a cycle
+        graph[name] = {t for t in targets if t in modules and t != name and not name.startswith(t + ".")}
+    return graph
+
+
+def _cycles(graph):
+    """Every import cycle found by a depth-first walk (as module lists, first = last)."""
+    found, state = [], {}
+
+    def walk(node, stack):
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                found.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                walk(nxt, stack)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            walk(node, [])
+    return found
+
+
+def test_the_sim_package_has_no_import_cycle_outside_type_checking():
+    assert _cycles(_module_imports(ROOT)) == []
+
+
+def test_the_import_cycle_check_finds_a_cycle(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from pkg.b import thing\n")
+    (pkg / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nfrom pkg import a\nif TYPE_CHECKING:\n    import pkg.c\n"
+    )
+    (pkg / "c.py").write_text("import pkg.b\n")
+    assert _cycles(_module_imports(tmp_path, "pkg")) == [["pkg.a", "pkg.b", "pkg.a"]]

@@ -10,6 +10,7 @@ from conftest import scripted_model
 from sim.network import FRIEND, NEIGHBOUR, EdgeStore
 from sim.params import Community, Demography, Helping, Needs, Participation
 from sim.population import expected_health
+from sim.schedule import run_step
 from sim.submodels import demography, helping, motives, needs, norms, observation, participation, trust
 from sim.util import gini, sigmoid
 
@@ -69,11 +70,11 @@ def test_leavers_lose_their_ties_and_newcomers_arrive_fresh_without_ties():
     pop = model.pop
     pop.age[0] = 106.0  # past max_age: leaves this week
     old_id = pop.person_id[0]
-    demography.step(model)
+    run_step(model, "demography")
     assert not pop.occupied[0]
     assert model.net.n_ties == 1 and model.net.degree().tolist() == [0, 1, 1]
     assert model.tally.deaths == 1
-    demography.step(model)  # the vacancy is filled the next week
+    run_step(model, "demography")  # the vacancy is filled the next week
     assert pop.occupied[0] and pop.person_id[0] != old_id
     assert not pop.aware[0] and not pop.member[0] and pop.given_total[0] == 0
     assert model.net.degree()[0] == 0
@@ -187,7 +188,7 @@ def test_one_willing_tied_helper_meets_the_need_within_capacity():
     pop = model.pop
     pop.backlog[0] = [3.0, 0, 0, 0]
     pop.capacity_left[:] = [0.0, 2.0]
-    helping.step(model)
+    run_step(model, "helping")
     ex = model.tally.exchanges
     assert ex.helper.tolist() == [1] and ex.requester.tolist() == [0]
     assert ex.hours.tolist() == pytest.approx([2.0])
@@ -205,7 +206,7 @@ def test_help_repays_what_the_helper_owed_first():
     net.owed[e10] = 1.5  # 1 owes 0 one and a half hours
     model.pop.backlog[0] = [0, 2.0, 0, 0]
     model.pop.capacity_left[:] = [0.0, 5.0]
-    helping.step(model)
+    run_step(model, "helping")
     e01 = net.find(np.array([0]), np.array([1]))[0]
     assert net.owed[net.find(np.array([1]), np.array([0]))[0]] == pytest.approx(0.0)
     assert net.owed[e01] == pytest.approx(0.5)
@@ -219,7 +220,7 @@ def test_declining_someone_one_owes_while_able_is_free_riding():
     net.owed[net.find(np.array([1]), np.array([0]))[0]] = 5.0  # 1 owes 0 five hours
     model.pop.backlog[0] = [0, 2.0, 0, 0]
     model.pop.capacity_left[:] = [0.0, 5.0]
-    helping.step(model)
+    run_step(model, "helping")
     assert len(model.tally.exchanges.helper) == 0
     assert model.tally.violators.tolist() == [1] and model.tally.victims.tolist() == [0]
 
@@ -227,7 +228,7 @@ def test_declining_someone_one_owes_while_able_is_free_riding():
 def test_without_ties_or_coordinator_nobody_is_helped():
     model = scripted_model(3, helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0})
     model.pop.backlog[0] = [3.0, 0, 0, 0]
-    helping.step(model)
+    run_step(model, "helping")
     assert len(model.tally.exchanges.helper) == 0
     assert model.tally.unanswered[0]
 
@@ -238,7 +239,7 @@ def test_the_coordinator_relays_to_a_blockmate_and_an_exchange_tie_forms():
     )
     model.pop.backlog[0] = [0, 0, 0, 1.0]
     model.pop.capacity_left[:] = [0.0, 5.0]
-    helping.step(model)
+    run_step(model, "helping")
     assert model.tally.exchanges.helper.tolist() == [1]
     assert model.net.find(np.array([0]), np.array([1]))[0] >= 0
 
@@ -267,7 +268,7 @@ def test_a_sanctioned_offender_gains_exactly_the_documented_bad_reports():
     model.tally.violation_kind = np.zeros(1, dtype=np.int8)
     model.tally.requests_made = np.zeros(2)
     model.tally.requests_accepted = np.zeros(2)
-    norms.step(model)
+    run_step(model, "norms")
     assert model.pop.reputation_bad.tolist() == [0.0, 1.5]
     assert model.tally.sanctions == 1
 
@@ -278,7 +279,7 @@ def test_informal_sanction_can_cut_the_victims_tie_to_the_offender():
     model.tally.violators, model.tally.victims = np.array([1]), np.array([0])
     model.tally.violation_kind = np.zeros(1, dtype=np.int8)
     model.tally.requests_made = model.tally.requests_accepted = np.zeros(2)
-    norms.step(model)
+    run_step(model, "norms")
     assert model.net.n_ties == 0
 
 
@@ -345,7 +346,7 @@ def test_awareness_spreads_from_member_ties_only_when_tied():
     pop.member[:] = [True, False, False]
     tie(model, 0, 1)
     model.tally.unanswered = np.zeros(3, dtype=bool)
-    participation.step(model)
+    run_step(model, "participation")
     assert pop.aware.tolist() == [True, True, False]
 
 
@@ -380,3 +381,54 @@ def test_clustering_of_a_triangle_with_a_tail_by_hand():
     net.add(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]), NEIGHBOUR, 0.5, 0)
     assert observation.average_clustering(net, np.arange(4)) == pytest.approx((1 + 1 + 1 / 3 + 0) / 4)
     assert observation.average_clustering(net, np.array([2])) == pytest.approx(1 / 3)
+
+
+# -- the week's tally ---------------------------------------------------------------
+def test_a_fresh_tally_has_every_field_set_and_sized_to_the_residents():
+    from dataclasses import fields
+
+    from sim.tally import WeekTally
+
+    tally = WeekTally(5)
+    per_resident = (
+        "asked",
+        "requests_made",
+        "requests_accepted",
+        "unanswered",
+        "need_by_resident",
+        "interactions",
+        "belonging_events",
+    )
+    assert all(getattr(tally, f.name) is not None for f in fields(WeekTally))
+    assert all(len(getattr(tally, name)) == 5 and not getattr(tally, name).any() for name in per_resident)
+    assert tally.asked.dtype == bool and tally.unanswered.dtype == bool
+    assert len(tally.attendees) == 0 and tally.attendees.dtype == np.int64
+
+
+# -- the community's scalars --------------------------------------------------------
+def test_tie_decay_is_declared_by_kind_name_and_the_decay_table_follows_the_kind_numbers():
+    from sim.network import EXCHANGE, PAIRING, TIE_KINDS
+
+    model = scripted_model(2, network={"decay_neighbour": 0.01, "decay_friend": 0.03})
+    community = model.community
+    assert dict(community.tie_decay) == {"neighbour": 0.01, "friend": 0.03, "pairing": 0.03, "exchange": 0.03}
+    assert len(community.decay_by_kind) == len(TIE_KINDS)
+    assert community.decay_by_kind[NEIGHBOUR] == 0.01
+    assert community.decay_by_kind[FRIEND] == community.decay_by_kind[PAIRING] == community.decay_by_kind[EXCHANGE]
+
+
+def test_a_tie_decay_missing_a_kind_is_refused():
+    from sim.community import CommunityState
+
+    model = scripted_model(2)
+    c = model.community
+    with pytest.raises(ValueError, match="exchange"):
+        CommunityState(
+            c.week,
+            0.5,
+            c.modes,
+            c.building_slots,
+            c.block_slots,
+            {"neighbour": 0.1, "friend": 0.1, "pairing": 0.1},
+            0.0,
+        )

@@ -5,7 +5,7 @@ import pytest
 from conftest import SCENARIOS
 from test_scenarios_cli import mutualaid
 
-from sim.model import CommunityModel
+from sim.model import CommunityModel, read_survey
 from sim.network import NEIGHBOUR
 from sim.scenario import ScenarioError, load_scenario
 
@@ -28,7 +28,7 @@ def test_survey_residents_and_ties_become_the_model_community(tmp_path):
     path = survey(tmp_path, GOOD, "source,target,kind,strength\na,b,neighbour,0.7\nb,c,friend,0.4\n")
     scenario = load_scenario(path)
     assert scenario.community.residents == 3
-    model = CommunityModel(scenario, rng=1)
+    model = CommunityModel(scenario, rng=1, survey=read_survey(scenario))
     pop = model.pop
     assert pop.age.tolist() == [70, 82, 65]
     assert pop.health.tolist() == pytest.approx([0.8, 0.3, 0.9])
@@ -39,9 +39,25 @@ def test_survey_residents_and_ties_become_the_model_community(tmp_path):
     assert model.net.kind[e] == NEIGHBOUR and model.net.strength[e] == pytest.approx(0.7)
 
 
+def test_the_model_reads_no_file_it_is_handed_the_survey(tmp_path):
+    path = survey(tmp_path, GOOD, "source,target\na,b\n")
+    scenario = load_scenario(path)
+    data = read_survey(scenario)
+    (tmp_path / "residents.csv").unlink()
+    (tmp_path / "edges.csv").unlink()
+    model = CommunityModel(scenario, rng=1, survey=data)
+    assert model.pop.age.tolist() == [70, 82, 65] and model.net.n_ties == 1
+
+
+def test_a_survey_scenario_without_its_survey_is_refused_by_name(tmp_path):
+    scenario = load_scenario(survey(tmp_path, GOOD))
+    with pytest.raises(ValueError, match="community.residents_file.*read_survey"):
+        CommunityModel(scenario, rng=1)
+
+
 def test_the_shipped_survey_example_runs():
     scenario = load_scenario(SCENARIOS / "survey_example.toml", ["simulation.weeks=10"])
-    model = CommunityModel(scenario, rng=1)
+    model = CommunityModel(scenario, rng=1, survey=read_survey(scenario))
     model.run()
     assert len(model.records) == 10 and model.records[0]["residents"] > 0
 
@@ -93,7 +109,8 @@ def test_a_missing_survey_file_is_named(tmp_path):
 def test_surveyed_buildings_of_any_size_are_where_neighbours_meet(tmp_path):
     rows = ["id,age,building,block"] + [f"r{i},{65 + i % 20},{b},0" for i, b in enumerate([0] * 3 + [1] * 1 + [2] * 7)]
     path = survey(tmp_path, "\n".join(rows) + "\n", extra="[network]\nneighbour_ties = 6.0\nneighbour_meeting = 0.5\n")
-    model = CommunityModel(load_scenario(path, ["simulation.weeks=30"]), rng=3)
+    scenario = load_scenario(path, ["simulation.weeks=30"])
+    model = CommunityModel(scenario, rng=3, survey=read_survey(scenario))
     model.run()
     net, pop = model.net, model.pop
     neighbour = net.kind == NEIGHBOUR

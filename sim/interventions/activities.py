@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.interventions.base import Intervention
+from sim.community import add_ties
+from sim.interventions.base import Intervention, PhaseState
 from sim.network import FRIEND
 from sim.population import homophily_weight
 
@@ -60,15 +61,21 @@ class Activities(Intervention):
     name = "activities"
     phase = "activities"
 
-    def act(self, model: CommunityModel) -> None:
-        pop, sc, net, tally, week = model.pop, model.config, model.net, model.tally, model.week
+    def __init__(self, block, model: CommunityModel):
+        super().__init__(block, model)
+        sc = model.config
+        self.demography, self.network, self.trust = sc.demography, sc.network, sc.trust
+
+    def act(self, state: PhaseState) -> None:
+        pop, net, tally, community = state.pop, state.net, state.tally, state.community
+        week, nw = community.week, self.network
         b = self.block
-        rng = model.streams["activities"]
+        rng = self.stream()
         n = pop.n
         u_want, u_event, u_aware = rng.random((3, n))
-        infra = model.infrastructure_level()
+        infra = state.channels.infrastructure_level(community.infrastructure_base)
         places = int(b.events_per_week * b.capacity * (1.0 + infra))
-        want = np.flatnonzero(u_want < attendance_probability(pop, b, infra, sc.demography.adl_threshold))
+        want = np.flatnonzero(u_want < attendance_probability(pop, b, infra, self.demography.adl_threshold))
         if len(want) > places:
             want = np.sort(rng.permutation(want)[:places])
         tally.attendees = want
@@ -86,9 +93,9 @@ class Activities(Intervention):
             return
         a, c = co_attendee_pairs(rng.random((len(want), b.meetings)), want, event)
         existing = net.find(a, c)
-        net.touch(week, model.decay_by_kind, existing[existing >= 0], sc.network.contact_boost)
+        net.touch(week, community.decay_by_kind, existing[existing >= 0], nw.contact_boost)
         new = existing < 0
         a, c = a[new], c[new]
-        form = rng.random(len(a)) < b.tie_formation * homophily_weight(pop, a, c, sc.network.homophily)
+        form = rng.random(len(a)) < b.tie_formation * homophily_weight(pop, a, c, nw.homophily)
         if form.any():
-            model.add_ties(a[form], c[form], FRIEND, sc.network.new_tie_strength)
+            add_ties(net, pop, week, self.trust, a[form], c[form], FRIEND, nw.new_tie_strength)

@@ -18,14 +18,9 @@ Recognition (emotional and value incentives): each successful help earns
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from sim.interventions.base import Intervention
-
-if TYPE_CHECKING:
-    from sim.model import CommunityModel
+from sim.interventions.base import Intervention, PhaseState
 
 
 class Incentives(Intervention):
@@ -40,19 +35,19 @@ class Incentives(Intervention):
         intrinsic = 0.5 * (pop.norm_internalization[slots] + pop.self_worth[slots])
         return extrinsic - b.crowding_strength * b.points_per_hour * intrinsic
 
-    def acceptance_bonus(self, model: CommunityModel, helpers: np.ndarray, need_type: np.ndarray):
-        return self.pull(model.pop, helpers)
+    def acceptance_bonus(self, pop, helpers: np.ndarray, need_type: np.ndarray) -> np.ndarray | float:
+        return self.pull(pop, helpers)
 
-    def willingness_bonus(self, model: CommunityModel):
-        return self.pull(model.pop, slice(None))
+    def willingness_bonus(self, pop) -> np.ndarray | float:
+        return self.pull(pop, slice(None))
 
-    def self_worth_events(self, model: CommunityModel, helped_ok: np.ndarray) -> np.ndarray:
+    def self_worth_events(self, helped_ok: np.ndarray) -> np.ndarray:
         return self.block.recognition * helped_ok
 
-    def act(self, model: CommunityModel) -> None:
-        pop, ex, b = model.pop, model.tally.exchanges, self.block
+    def act(self, state: PhaseState) -> None:
+        pop, ex, b = state.pop, state.tally.exchanges, self.block
         points = b.points_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=pop.n)
         cost = float(points.sum()) * b.point_value
         if cost > 0:
-            points *= self.charge(model, cost) / cost
+            points *= self.charge(cost) / cost
         pop.points += points

@@ -16,6 +16,7 @@ from sim.interventions.base import Intervention
 class Infrastructure(Intervention):
     name = "infrastructure"
     phase = None
+    provides = ("infrastructure",)
 
     def level(self, base: float) -> float:
         return min(1.0, base + self.block.level_increase)

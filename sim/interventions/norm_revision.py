@@ -9,17 +9,17 @@ submodel). Without the group a mode is regulated only by custom, after
 
 from __future__ import annotations
 
-from sim.interventions.base import Intervention
+from sim.interventions.base import Intervention, PhaseState
 
 
 class NormRevision(Intervention):
     name = "norm_revision"
     phase = "norm_revision"
 
-    def act(self, model) -> None:
-        week = model.week
+    def act(self, state: PhaseState) -> None:
+        week = state.community.week
         if (week - self.block.start_week) % self.block.review_interval != 0:
             return
-        for mode in model.modes.unregulated(week):
+        for mode in state.community.modes.unregulated(week):
             if week - mode.appear_week >= self.block.review_lag:
                 mode.regulated_week = week

@@ -18,29 +18,27 @@ hear of the scheme through it with weekly probability ``awareness``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sim.interventions.base import Intervention
-
-if TYPE_CHECKING:
-    from sim.model import CommunityModel
 
 
 class Platform(Intervention):
     name = "platform"
     phase = None
+    provides = ("matching", "ratings")
+
+    @property
+    def public_feedback(self) -> bool:
+        return bool(self.block.public_feedback)
 
     def can_use(self, pop, slots: np.ndarray, u_assist: np.ndarray) -> np.ndarray:
         return (pop.digital_literacy[slots] >= self.block.literacy_threshold) | (u_assist < self.block.assistance)
 
-    def candidates(
-        self, model: CommunityModel, seekers: np.ndarray, can_help: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, pop, seekers: np.ndarray, can_help: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(requester, helper) pairs matched through the platform."""
-        pop, b = model.pop, self.block
-        rng = model.streams["platform"]
+        b = self.block
+        rng = self.stream()
         empty = np.zeros(0, dtype=np.int64)
         pool = np.flatnonzero(can_help)
         if len(seekers) == 0 or len(pool) == 0:
@@ -60,7 +58,7 @@ class Platform(Intervention):
         ok = valid[rows, pick]
         return users[ok], shown[rows, pick][ok]
 
-    def awareness_probability(self, model: CommunityModel) -> np.ndarray:
-        pop, b = model.pop, self.block
+    def awareness_probability(self, pop) -> np.ndarray:
+        b = self.block
         usable = np.where(pop.digital_literacy >= b.literacy_threshold, 1.0, b.assistance)
         return b.awareness * usable

@@ -9,32 +9,28 @@ loneliness relieved.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sim.interventions.base import Intervention
-
-if TYPE_CHECKING:
-    from sim.model import CommunityModel
 
 
 class ProfessionalServices(Intervention):
     name = "professional_services"
     phase = None
+    provides = ("health_services",)
 
     @property
     def health_cover(self) -> float:
         return self.block.health_cover
 
-    def charge_health(self, model: CommunityModel, hours: float) -> None:
+    def charge_health(self, hours: float) -> None:
         if hours > 0 and self.block.health_hour_cost > 0:
-            self.charge(model, hours * self.block.health_hour_cost)
+            self.charge(hours * self.block.health_hour_cost)
 
-    def loneliness_relief(self, model: CommunityModel) -> np.ndarray:
-        pop, b = model.pop, self.block
+    def loneliness_relief(self, pop) -> np.ndarray:
+        b = self.block
         relief = np.zeros(pop.n)
-        lonely = np.flatnonzero(pop.occupied & (pop.loneliness > model.config.motives.lonely_threshold))
+        lonely = np.flatnonzero(pop.occupied & (pop.loneliness > self.model.config.motives.lonely_threshold))
         if len(lonely) and b.psych_clients:
             clients = lonely[np.argsort(-pop.loneliness[lonely], kind="stable")[: b.psych_clients]]
             relief[clients] = b.psych_relief

@@ -14,30 +14,24 @@ runs, fined ``credit_fine`` credits (never below zero). Each confirmed report co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sim.interventions.base import Intervention
-
-if TYPE_CHECKING:
-    from sim.model import CommunityModel
 
 
 class Supervision(Intervention):
     name = "supervision"
     phase = None
+    provides = ("detection",)
 
     def report_probability(self) -> float:
         b = self.block
         return min(1.0, b.report_rate + b.reward_report_gain * b.reporting_reward)
 
-    def detect(
-        self, model: CommunityModel, offenders: np.ndarray, victims: np.ndarray, kinds: np.ndarray
-    ) -> np.ndarray:
+    def detect(self, pop, offenders: np.ndarray, victims: np.ndarray, kinds: np.ndarray) -> np.ndarray:
         """Which violations the body confirms (and sanctions beyond reputation)."""
-        b, pop = self.block, model.pop
-        rng = model.streams["supervision"]
+        b, model = self.block, self.model
+        rng = self.stream()
         v = len(offenders)
         u_report, u_order, u_confirm = rng.random((3, v))
         reported = np.flatnonzero(u_report < self.report_probability())
@@ -46,9 +40,9 @@ class Supervision(Intervention):
         confirmed[investigated] = u_confirm[investigated] < b.detection
         who = offenders[confirmed]
         pop.excluded_until[who] = model.week + 1 + b.exclusion_weeks
-        bank = model.governance.get("time_bank")
-        if bank is not None and len(who):
-            bank.fine(model, who, b.credit_fine)
+        fines = model.governance.channels.credit_fines
+        if fines is not None and len(who):
+            fines.fine(pop, who, b.credit_fine)
         if confirmed.any() and b.reporting_reward > 0:
-            self.charge(model, b.reporting_reward * int(confirmed.sum()))
+            self.charge(b.reporting_reward * int(confirmed.sum()))
         return confirmed

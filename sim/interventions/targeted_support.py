@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.interventions.base import Intervention
+from sim.community import add_ties
+from sim.interventions.base import Intervention, PhaseState
 from sim.network import PAIRING
 from sim.submodels.observation import socially_isolated
 from sim.util import add_at
@@ -34,17 +35,25 @@ class TargetedSupport(Intervention):
     name = "targeted_support"
     phase = "targeted_support"
 
-    def __init__(self, block, model):
+    def __init__(self, block, model: CommunityModel):
         super().__init__(block, model)
+        sc = model.config
+        self.demography, self.participation, self.network, self.trust = (
+            sc.demography,
+            sc.participation,
+            sc.network,
+            sc.trust,
+        )
         self.supported = np.zeros(0, dtype=np.int64)
         self.volunteer = np.zeros(0, dtype=np.int64)
         self.person = np.zeros((0, 2), dtype=np.int64)  # person ids, to notice departures
         self.until = np.zeros(0, dtype=np.int64)
 
-    def act(self, model: CommunityModel) -> None:
-        pop, sc, week = model.pop, model.config, model.week
+    def act(self, state: PhaseState) -> None:
+        pop, net, community = state.pop, state.net, state.community
+        week = community.week
         b = self.block
-        rng = model.streams["targeted_support"]
+        rng = self.stream()
         n = pop.n
         u_priority, u_local, u_visit = rng.random((3, n))
 
@@ -64,8 +73,8 @@ class TargetedSupport(Intervention):
         paired[self.supported] = True
         busy = np.zeros(n, dtype=bool)
         busy[self.volunteer] = True
-        isolated = socially_isolated(model) & ~paired
-        vulnerable = (pop.health < sc.demography.iadl_threshold) | pop.lives_alone
+        isolated = socially_isolated(pop, net, community, self.network) & ~paired
+        vulnerable = (pop.health < self.demography.iadl_threshold) | pop.lives_alone
         candidates = np.flatnonzero(isolated)
         order = np.lexsort((u_priority[candidates], ~vulnerable[candidates]))
         candidates = candidates[order][: b.pairs_per_week]
@@ -75,7 +84,7 @@ class TargetedSupport(Intervention):
             & (pop.excluded_until <= week)
             & ~busy
             & ~paired
-            & (pop.willingness >= sc.participation.willing_threshold)
+            & (pop.willingness >= self.participation.willing_threshold)
             & (pop.capacity >= b.volunteer_min_hours)
         )
         new_a, new_b = [], []
@@ -92,7 +101,7 @@ class TargetedSupport(Intervention):
             new_b.append(helper)
         if new_a:
             a, v = np.array(new_a), np.array(new_b)
-            model.add_ties(a, v, PAIRING, b.pair_strength)
+            add_ties(net, pop, week, self.trust, a, v, PAIRING, b.pair_strength)
             pop.aware[a] = True
             self.supported = np.concatenate([self.supported, a])
             self.volunteer = np.concatenate([self.volunteer, v])
@@ -101,13 +110,13 @@ class TargetedSupport(Intervention):
 
         visit = u_visit[self.supported] < b.visit_probability
         s, v = self.supported[visit], self.volunteer[visit]
-        edges = model.net.find(s, v)
-        model.net.touch(week, model.decay_by_kind, edges[edges >= 0], sc.network.contact_boost)
-        tally = model.tally
+        edges = net.find(s, v)
+        net.touch(week, community.decay_by_kind, edges[edges >= 0], self.network.contact_boost)
+        tally = state.tally
         for who in (s, v):
             add_at(tally.interactions, who, 1.0)
             add_at(tally.belonging_events, who, 1.0)
         gt = pop.generalized_trust
         gt[s] += b.trust_gain * (1.0 - gt[s])
         if len(self.supported) and b.cost_per_pair > 0:
-            self.charge(model, b.cost_per_pair * len(self.supported))
+            self.charge(b.cost_per_pair * len(self.supported))

@@ -20,19 +20,16 @@ with retention ``credibility_memory`` (c starts at 0.5). The bank adds
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from sim.interventions.base import Intervention
-
-if TYPE_CHECKING:
-    from sim.model import CommunityModel
+from sim.interventions.base import Intervention, PhaseState
+from sim.tally import WeekTally
 
 
 class TimeBank(Intervention):
     name = "time_bank"
     phase = "incentives"
+    provides = ("credit_fines",)
 
     def __init__(self, block, model):
         super().__init__(block, model)
@@ -43,26 +40,26 @@ class TimeBank(Intervention):
     def credible(self) -> float:
         return 1.0 if self.block.guaranteed else self.credibility
 
-    def acceptance_bonus(self, model: CommunityModel, helpers: np.ndarray, need_type: np.ndarray) -> float:
+    def acceptance_bonus(self, pop, helpers: np.ndarray, need_type: np.ndarray) -> float:
         return self.block.credit_weight * self.credible()
 
-    def willingness_bonus(self, model: CommunityModel) -> float:
+    def willingness_bonus(self, pop) -> float:
         return self.block.willingness_weight * self.credible()
 
-    def fine(self, model: CommunityModel, offenders: np.ndarray, amount: float) -> None:
+    def fine(self, pop, offenders: np.ndarray, amount: float) -> None:
         """Remove ``amount`` credits per sanction (never below zero)."""
-        pop = model.pop
         who, count = np.unique(offenders, return_counts=True)
         taken = np.minimum(pop.credits[who], amount * count)
         pop.credits[who] -= taken
         self.fined += float(taken.sum())
 
-    def residents_left(self, model: CommunityModel, slots: np.ndarray) -> None:
-        self.expired += float(model.pop.credits[slots].sum())
-        model.pop.credits[slots] = 0.0
+    def residents_left(self, pop, slots: np.ndarray) -> None:
+        self.expired += float(pop.credits[slots].sum())
+        pop.credits[slots] = 0.0
 
-    def act(self, model: CommunityModel) -> None:
-        pop, ex, b = model.pop, model.tally.exchanges, self.block
+    def act(self, state: PhaseState) -> None:
+        pop, tally, b = state.pop, state.tally, self.block
+        ex = tally.exchanges
         n = pop.n
         earned = b.credit_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=n)
         owed = b.credit_per_hour * np.bincount(ex.requester, weights=ex.hours, minlength=n)
@@ -75,24 +72,23 @@ class TimeBank(Intervention):
         pop.credits -= over
         self.expired += float(over.sum())
 
-        asked = model.tally.asked if model.tally.asked is not None else np.zeros(n, dtype=bool)
-        holders_asking = holders & asked
+        holders_asking = holders & tally.asked
         if holders_asking.any():
-            met = (holders_asking & ~model.tally.unanswered).sum() / holders_asking.sum()
+            met = (holders_asking & ~tally.unanswered).sum() / holders_asking.sum()
             memory = b.credibility_memory
             self.credibility = memory * self.credibility + (1.0 - memory) * met
         if b.guaranteed:
-            self._redeem(model, pop.occupied & (pop.credits > 0))
+            self._redeem(pop, tally, pop.occupied & (pop.credits > 0))
 
-    def _redeem(self, model: CommunityModel, holders: np.ndarray) -> None:
+    def _redeem(self, pop, tally: WeekTally, holders: np.ndarray) -> None:
         """Buy credit holders' unmet need from paid services, as far as money allows."""
-        pop, b = model.pop, self.block
+        b = self.block
         unmet = pop.backlog.sum(axis=1) * holders
         hours = np.minimum(unmet, pop.credits / max(b.credit_per_hour, 1e-12))
         wanted = float(hours.sum())
         if wanted <= 0:
             return
-        paid = self.charge(model, wanted * b.redemption_price) if b.redemption_price > 0 else wanted
+        paid = self.charge(wanted * b.redemption_price) if b.redemption_price > 0 else wanted
         share = paid / (wanted * b.redemption_price) if b.redemption_price > 0 else 1.0
         hours *= share
         fraction = np.divide(hours, unmet, out=np.zeros_like(hours), where=unmet > 0)
@@ -101,4 +97,4 @@ class TimeBank(Intervention):
         pop.credits -= credits
         self.spent += float(credits.sum())
         self.redeemed_hours += float(hours.sum())
-        model.tally.redeemed_hours = float(hours.sum())
+        tally.redeemed_hours = float(hours.sum())

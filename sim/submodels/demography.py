@@ -26,15 +26,21 @@ aligned across scenarios (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import expected_health, fill_residents
+from sim.population import expected_health
 from sim.util import weekly_probability
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.interventions.base import Channels
+    from sim.network import EdgeStore
+    from sim.params import Demography
+    from sim.population import Population
+    from sim.tally import WeekTally
 
 
 def update_health(pop, d, u_shock: np.ndarray, u_size: np.ndarray, eps: np.ndarray) -> np.ndarray:
@@ -57,10 +63,21 @@ def annual_mortality(pop, d) -> np.ndarray:
     return d.mortality_at_60 * np.exp(d.mortality_gompertz * (pop.age - 60.0) + d.mortality_frailty * frailty)
 
 
-def step(model: CommunityModel) -> None:
-    pop, sc = model.pop, model.config
-    d = sc.demography
-    rng = model.streams["demography"]
+def step(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    tally: WeekTally,
+    community: CommunityState,
+    channels: Channels,
+    rng: np.random.Generator,
+    newcomers: Callable[[np.ndarray], None],
+    d: Demography,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One week of ageing, health, deaths and moves; ``newcomers(slots)`` gives the
+    arriving residents their fresh state (``sim.population.fill_residents``, stream
+    ``newcomers``). Returns (arrived, left) slots, so the model can keep one agent per
+    occupied slot without this step touching it."""
     n = pop.n
     u_shock, u_size, u_death, u_move, u_fill = rng.random((5, n))
     eps = rng.standard_normal(n)
@@ -76,13 +93,12 @@ def step(model: CommunityModel) -> None:
     leavers = np.flatnonzero(dies | moves)
     vacant_before = ~occ
     if len(leavers):
-        model.governance.notify("residents_left", leavers)
+        channels.notify("residents_left", pop, leavers)
         pop.occupied[leavers] = False
-        model.net.remove_residents(leavers)
+        net.remove_residents(leavers)
     arrivals = np.flatnonzero(vacant_before & (u_fill < d.vacancy_fill_rate))
-    fill_residents(pop, arrivals, sc, model.streams["newcomers"], model.week)
-    model.tally.deaths = int(dies.sum())
-    model.tally.moves = int(moves.sum())
-    model.tally.newcomers = len(arrivals)
-    if len(leavers) or len(arrivals):
-        model._sync_agents(arrivals, leavers)
+    newcomers(arrivals)
+    tally.deaths = int(dies.sum())
+    tally.moves = int(moves.sum())
+    tally.newcomers = len(arrivals)
+    return arrivals, leavers

@@ -13,8 +13,10 @@ Variable costs during the week (points, rewards, guaranteed redemption, professi
 hours) are paid as far as the balance allows; an intervention that could not pay
 them in full stops from the next week. The balance never goes negative.
 Running interventions act at their place in the schedule (``run_phase``, called by the
-phase steps of ``sim.schedule.WEEK``) and through hooks the other submodels call
-(``hook_sum``, ``get``).
+phase steps of ``sim.schedule.WEEK``), through hooks the other submodels sum
+(``hook_sum``) and through the channels they provide (``channels``: matching, ratings,
+detection, …; see ``sim.interventions.base``), which this step fills each week from
+the running interventions, so a submodel never asks for an intervention by name.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.interventions import REGISTRY
-from sim.interventions.base import check_hook
+from sim.interventions.base import CHANNELS, Channels, PhaseState, check_hook
 
 if TYPE_CHECKING:
+    from sim.community import CommunityState
     from sim.model import CommunityModel
 
 
@@ -44,13 +47,28 @@ class Governance:
         self.started: dict[str, int] = {}  # first week each intervention ran
         self.stopped: dict[str, int] = {}  # first week it no longer ran, after running
         self.out_of_money: dict[str, int] = {}  # week each intervention ran out of money
+        self.channels = Channels(self)
+        providers: dict[str, str] = {}
+        for name, iv in self.interventions.items():
+            for channel in iv.provides:
+                if channel in providers:
+                    raise TypeError(f"channel {channel!r} is provided by both {providers[channel]!r} and {name!r}")
+                providers[channel] = name
+        self.providers = providers  # channel → the enabled intervention that provides it
+
+    def update_channels(self) -> None:
+        """Point each channel at its provider if that runs this week, else None."""
+        for channel in CHANNELS:
+            name = self.providers.get(channel)
+            setattr(self.channels, channel, self.interventions[name] if name and self.running.get(name) else None)
 
     def stopped_spans(self) -> dict[str, tuple[int, int]]:
         """(first week run, first week stopped) of interventions that ran and stopped."""
         return {name: (self.started[name], week) for name, week in self.stopped.items()}
 
     def get(self, name: str) -> Any | None:
-        """The intervention object if it is running this week, else None."""
+        """The intervention object if it is running this week, else None (for
+        inspection: tests, the dashboard; submodels use ``channels``)."""
         return self.interventions[name] if self.running.get(name, False) else None
 
     def budget_limited(self, name: str) -> bool:
@@ -71,14 +89,14 @@ class Governance:
         return paid
 
     def hook_sum(self, hook: str, *args: Any) -> Any:
-        """Sum of ``hook(model, *args)`` over the running interventions that offer it
+        """Sum of ``hook(*args)`` over the running interventions that offer it
         (0 if none does): additive terms such as incentives or outreach. ``hook`` must
         be one of ``sim.interventions.base.Hooks``."""
         check_hook(hook)
         total: Any = 0.0
         for name, iv in self.interventions.items():
             if self.running.get(name) and hook in iv.hooks:
-                total = total + getattr(iv, hook)(self.model, *args)
+                total = total + getattr(iv, hook)(*args)
         return total
 
     def notify(self, event: str, *args: Any) -> None:
@@ -87,22 +105,22 @@ class Governance:
         check_hook(event)
         for iv in self.interventions.values():
             if event in iv.hooks:
-                getattr(iv, event)(self.model, *args)
+                getattr(iv, event)(*args)
 
-    def run_phase(self, phase: str) -> None:
-        """Let the running interventions that act at this point of the week act."""
+    def run_phase(self, phase: str, state: PhaseState) -> None:
+        """Let the running interventions that act at this point of the week act on ``state``."""
         for name, iv in self.interventions.items():
             if self.running.get(name) and iv.phase == phase:
-                iv.act(self.model)
+                iv.act(state)
 
 
 def scheduled(block: Any, week: int) -> bool:
     return week >= 0 and week >= block.start_week and (block.end_week is None or week < block.end_week)
 
 
-def step(model: CommunityModel) -> None:
+def step(*, gov: Governance, community: CommunityState) -> None:
     """Receive funding, then switch interventions on and off and pay their fixed costs."""
-    gov, week = model.governance, model.week
+    week = community.week
     f = gov.funding
     if f.enabled and week >= 0:
         if f.kind == "stable":
@@ -125,3 +143,4 @@ def step(model: CommunityModel) -> None:
             gov.started[name] = week
         if was and not runs:
             gov.stopped.setdefault(name, week)
+    gov.update_channels()

@@ -48,13 +48,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import kernels
+from sim.community import add_ties
 from sim.network import EXCHANGE
 from sim.population import random_mates
-from sim.tally import Exchanges
+from sim.tally import Exchanges, WeekTally
 from sim.util import add_at, first_occurrences, segment_first_max, sigmoid
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.interventions.base import Channels
+    from sim.network import EdgeStore
+    from sim.params import Helping, Needs, Network, Norms, Trust
+    from sim.population import Population
 
 
 def ask_probability(pop, helping) -> np.ndarray:
@@ -124,13 +129,26 @@ def coordinator_candidates(
     return seekers[ok], mate[ok]
 
 
-def step(model: CommunityModel) -> None:
-    pop, sc, net, week, tally = model.pop, model.config, model.net, model.week, model.tally
-    hp = sc.helping
-    rng = model.streams["helping"]
+def step(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    tally: WeekTally,
+    community: CommunityState,
+    channels: Channels,
+    rng: np.random.Generator,
+    outcome_rng: np.random.Generator,
+    hp: Helping,
+    needs: Needs,
+    trust: Trust,
+    network: Network,
+    norms: Norms,
+) -> None:
+    """A week of asking, matching, helping and outcomes (``rng``: stream ``helping``;
+    ``outcome_rng``: stream ``outcome``)."""
+    week = community.week
     n = pop.n
-    gov = model.governance
-    min_req = sc.needs.min_request_hours
+    min_req = needs.min_request_hours
 
     in_scheme = pop.occupied & pop.member & (pop.excluded_until <= week)
     eligible = in_scheme & (pop.backlog.sum(axis=1) >= min_req)
@@ -143,12 +161,12 @@ def step(model: CommunityModel) -> None:
     # and each one's weight: strength × particularized trust (fixed within the week)
     ask_edge = net.edges_of(np.flatnonzero(asking))
     ask_owner, ask_other = net.owner[ask_edge], net.other[ask_edge]
-    tie_weight = net.strength_now(week, model.decay_by_kind, ask_edge) * net.trust_expectation(
-        week, sc.trust.forgetting, ask_edge
+    tie_weight = net.strength_now(week, community.decay_by_kind, ask_edge) * net.trust_expectation(
+        week, trust.forgetting, ask_edge
     )
     log_weight = np.log(tie_weight + 1e-12)
     asked_edge = np.zeros(len(ask_edge), dtype=bool)
-    platform = gov.get("platform")
+    matching = channels.matching
 
     parts: list[tuple[np.ndarray, ...]] = []
     violators: list[np.ndarray] = []
@@ -170,13 +188,13 @@ def step(model: CommunityModel) -> None:
         no_tie = np.ones(n, dtype=bool)
         no_tie[q] = False
         seekers = req[no_tie[req]]
-        if platform is not None and len(seekers):
-            pq, ph = platform.candidates(model, seekers, can_help)
+        if matching is not None and len(seekers):
+            pq, ph = matching.candidates(pop, seekers, can_help)
             q, h = np.concatenate([q, pq]), np.concatenate([h, ph])
             no_tie[pq] = False
             seekers = req[no_tie[req]]
         u_reach, u_pick = rng.random((2, len(seekers)))
-        cq, ch = coordinator_candidates(u_reach, u_pick, seekers, can_help, model.block_slots, hp.coordinator_reach)
+        cq, ch = coordinator_candidates(u_reach, u_pick, seekers, can_help, community.block_slots, hp.coordinator_reach)
         q, h = np.concatenate([q, cq]), np.concatenate([h, ch])
         if len(q) == 0:
             break
@@ -188,8 +206,8 @@ def step(model: CommunityModel) -> None:
         hours = pop.backlog[q, ntype]
         # the helper's view of the requester: particularized trust (generalized
         # trust if they have no tie) and the hours the helper owes them
-        trust_hq, owed = net.views_of(h, q, week, sc.trust.forgetting, pop.generalized_trust[h])
-        incentive = gov.hook_sum("acceptance_bonus", h, ntype)
+        trust_hq, owed = net.views_of(h, q, week, trust.forgetting, pop.generalized_trust[h])
+        incentive = channels.hook_sum("acceptance_bonus", pop, h, ntype)
         p = acceptance_probability(
             pop.willingness[h],
             trust_hq,
@@ -223,12 +241,24 @@ def step(model: CommunityModel) -> None:
     tally.violators = np.concatenate(violators) if violators else np.zeros(0, dtype=np.int64)
     tally.victims = np.concatenate(victims) if victims else np.zeros(0, dtype=np.int64)
     tally.violation_kind = np.zeros(len(tally.violators), dtype=np.int8)
-    _settle(model, parts, asking)
+    _settle(pop, net, tally, community, outcome_rng, parts, asking, hp, trust, network, norms)
 
 
-def _settle(model: CommunityModel, parts, asking: np.ndarray) -> None:
+def _settle(
+    pop: Population,
+    net: EdgeStore,
+    tally: WeekTally,
+    community: CommunityState,
+    rng: np.random.Generator,
+    parts: list[tuple[np.ndarray, ...]],
+    asking: np.ndarray,
+    hp: Helping,
+    trust: Trust,
+    network: Network,
+    norms: Norms,
+) -> None:
     """Record the week's exchanges: ledger, obligations, contacts and outcomes."""
-    pop, sc, net, week, tally = model.pop, model.config, model.net, model.week, model.tally
+    week = community.week
     if parts:
         h, q, t, x = (np.concatenate(col) for col in zip(*parts))
     else:
@@ -236,7 +266,7 @@ def _settle(model: CommunityModel, parts, asking: np.ndarray) -> None:
         x = np.zeros(0)
     # platform and coordinator matches between residents without a tie create an
     # exchange tie (add_ties passes over pairs already tied)
-    model.add_ties(q, h, EXCHANGE, sc.network.new_tie_strength)
+    add_ties(net, pop, week, trust, q, h, EXCHANGE, network.new_tie_strength)
     edge = net.find(q, h)
     twin = net.find(h, q)
 
@@ -266,15 +296,14 @@ def _settle(model: CommunityModel, parts, asking: np.ndarray) -> None:
         balance = net.owed[pair] - net.owed[other]
         net.owed[pair] = np.maximum(balance, 0.0)
         net.owed[other] = np.maximum(-balance, 0.0)
-        net.touch(week, model.decay_by_kind, edge, sc.network.contact_boost, twins=twin)
+        net.touch(week, community.decay_by_kind, edge, network.contact_boost, twins=twin)
 
     # service outcome: hidden skill, dispute risk higher in unregulated modes
-    rng = model.streams["outcome"]
     u_success, u_dispute, u_mode = rng.random((3, len(h)))
-    new_mode, unregulated = model.modes.assign(t, u_mode, week)
+    new_mode, unregulated = community.modes.assign(t, u_mode, week)
     success = u_success < pop.skill[h, t]
-    factor = np.where(unregulated, sc.norms.unregulated_dispute_factor, 1.0)
-    dispute = ~success & (u_dispute < np.minimum(sc.helping.dispute_on_failure * factor, 1.0))
+    factor = np.where(unregulated, norms.unregulated_dispute_factor, 1.0)
+    dispute = ~success & (u_dispute < np.minimum(hp.dispute_on_failure * factor, 1.0))
     tally.exchanges = Exchanges(h, q, t, x, edge, twin, success, dispute, new_mode)
     if dispute.any():
         tally.violators = np.concatenate([tally.violators, h[dispute]])

@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.community import add_ties
 from sim.network import FRIEND, NEIGHBOUR
-from sim.population import homophily_weight, random_mates, tie_propensity
+from sim.population import homophily_weight, random_mates
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.network import EdgeStore
+    from sim.params import Network, Trust
+    from sim.population import Population
 
 
 def _stubs(rng, prop: np.ndarray, mean_ties: float) -> np.ndarray:
@@ -29,15 +33,22 @@ def _stubs(rng, prop: np.ndarray, mean_ties: float) -> np.ndarray:
     return np.repeat(np.arange(len(prop)), counts)
 
 
-def build(model: CommunityModel) -> None:
-    pop, sc = model.pop, model.config
-    nw = sc.network
-    rng = model.streams["population"]
-    prop = tie_propensity(pop, sc)
+def build(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    community: CommunityState,
+    rng: np.random.Generator,
+    prop: np.ndarray,
+    nw: Network,
+    trust: Trust,
+) -> None:
+    """The initial ties; ``prop`` is the residents' tie propensity
+    (``sim.population.tie_propensity``), ``rng`` the population stream."""
     mean_prop = max(prop[pop.occupied].mean(), 1e-12)
     for kind, mean_ties, groups in (
-        (NEIGHBOUR, nw.neighbour_ties, model.building_slots),
-        (FRIEND, nw.friend_ties, model.block_slots),
+        (NEIGHBOUR, nw.neighbour_ties, community.building_slots),
+        (FRIEND, nw.friend_ties, community.block_slots),
     ):
         a = _stubs(rng, prop, mean_ties)
         b = random_mates(rng.random(len(a)), a, groups)
@@ -46,4 +57,4 @@ def build(model: CommunityModel) -> None:
             accept = accept * homophily_weight(pop, a, b, nw.homophily)
         ok = rng.random(len(a)) < accept
         a, b = a[ok], b[ok]
-        model.add_ties(a, b, kind, rng.uniform(0.2, 0.8, len(a)))
+        add_ties(net, pop, community.week, trust, a, b, kind, rng.uniform(0.2, 0.8, len(a)))

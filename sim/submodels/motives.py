@@ -26,7 +26,12 @@ import numpy as np
 from sim.util import repeated_gain
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.interventions.base import Channels
+    from sim.network import EdgeStore
+    from sim.params import Motives, Network
+    from sim.population import Population
+    from sim.tally import WeekTally
 
 
 def decay_then_gain(x: np.ndarray, decay: float, gain: float, events: np.ndarray, floor: float = 0.0) -> np.ndarray:
@@ -43,27 +48,33 @@ def loneliness_update(
     return np.clip(new, 0.0, 1.0)
 
 
-def tie_contact(model: CommunityModel) -> np.ndarray:
+def tie_contact(net: EdgeStore, community: CommunityState, n: int) -> np.ndarray:
     """Σ current strength of each resident's ties."""
-    net = model.net
-    strength = net.strength_now(model.week, model.decay_by_kind)
-    return np.bincount(net.owner, weights=strength, minlength=model.pop.n)
+    strength = net.strength_now(community.week, community.decay_by_kind)
+    return np.bincount(net.owner, weights=strength, minlength=n)
 
 
-def step(model: CommunityModel) -> None:
-    pop, sc, tally = model.pop, model.config, model.tally
-    m = sc.motives
+def step(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    tally: WeekTally,
+    community: CommunityState,
+    channels: Channels,
+    m: Motives,
+    network: Network,
+) -> None:
     ex = tally.exchanges
     n = pop.n
     helped_ok = np.bincount(ex.helper, weights=ex.success, minlength=n)
-    recognition = model.governance.hook_sum("self_worth_events", helped_ok)
+    recognition = channels.hook_sum("self_worth_events", helped_ok)
     pop.self_worth = decay_then_gain(
         pop.self_worth, m.self_worth_decay, m.self_worth_gain, helped_ok + recognition, m.self_worth_floor
     )
 
-    contact = sc.network.contact_per_week * tie_contact(model) + tally.interactions
+    contact = network.contact_per_week * tie_contact(net, community, n) + tally.interactions
     pop.loneliness = loneliness_update(pop.loneliness, contact, pop.lives_alone, m.loneliness_rise, m.loneliness_relief)
-    relief = model.governance.hook_sum("loneliness_relief")
+    relief = channels.hook_sum("loneliness_relief", pop)
     if np.any(relief):
         pop.loneliness = np.clip(pop.loneliness * (1.0 - relief), 0.0, 1.0)
 

@@ -26,7 +26,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.interventions.base import Channels
+    from sim.params import Community, Demography, Helping, Needs
+    from sim.population import Population
+    from sim.tally import WeekTally
 
 DAILY, COMPANIONSHIP, HEALTH, ERRANDS = 0, 1, 2, 3
 
@@ -62,18 +65,27 @@ def capacity(pop, helping, demography) -> np.ndarray:
     return helping.max_capacity * health_factor * age_factor * (1.0 - pop.family_duty) * pop.occupied
 
 
-def step(model: CommunityModel) -> None:
-    pop, sc = model.pop, model.config
-    new = new_need(pop, sc.needs, sc.demography)
-    services = model.governance.get("professional_services")
-    residual = residual_need(pop, sc.community, new, services.health_cover if services else 0.0)
+def step(
+    *,
+    pop: Population,
+    tally: WeekTally,
+    channels: Channels,
+    needs: Needs,
+    demography: Demography,
+    helping: Helping,
+    setting: Community,
+) -> None:
+    """This week's need, backlog and capacity; ``setting`` is the scenario's
+    community block (family support and formal care)."""
+    new = new_need(pop, needs, demography)
+    services = channels.health_services
+    residual = residual_need(pop, setting, new, services.health_cover if services else 0.0)
     if services is not None:
-        before = residual_need(pop, sc.community, new)
-        services.charge_health(model, float(before[:, HEALTH].sum() - residual[:, HEALTH].sum()))
-    pop.backlog = sc.needs.backlog_carryover * pop.backlog * pop.occupied[:, None] + residual
+        before = residual_need(pop, setting, new)
+        services.charge_health(float(before[:, HEALTH].sum() - residual[:, HEALTH].sum()))
+    pop.backlog = needs.backlog_carryover * pop.backlog * pop.occupied[:, None] + residual
     pop.need = residual
-    pop.capacity = capacity(pop, sc.helping, sc.demography)
+    pop.capacity = capacity(pop, helping, demography)
     pop.capacity_left = pop.capacity.copy()
-    tally = model.tally
     tally.need_by_resident = pop.backlog.sum(axis=1)
     tally.need_hours = float(tally.need_by_resident.sum())

@@ -25,11 +25,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.community import add_ties
 from sim.network import FRIEND, NEIGHBOUR
-from sim.population import homophily_weight, random_mates, tie_propensity
+from sim.population import homophily_weight, random_mates
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.interventions.base import Channels
+    from sim.network import EdgeStore
+    from sim.params import Network, Trust
+    from sim.population import Population
 
 
 def random_neighbour(net, slots: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -39,25 +44,35 @@ def random_neighbour(net, slots: np.ndarray, u: np.ndarray) -> np.ndarray:
     return net.other[start + np.floor(u * deg).astype(np.int64)]
 
 
-def step(model: CommunityModel) -> None:
-    pop, sc, net, week = model.pop, model.config, model.net, model.week
-    nw = sc.network
-    rng = model.streams["network"]
+def step(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    community: CommunityState,
+    channels: Channels,
+    rng: np.random.Generator,
+    propensity: np.ndarray,
+    nw: Network,
+    trust: Trust,
+) -> None:
+    """A week of pruning, contact and new ties; ``propensity`` is each resident's tie
+    propensity π this week (``sim.population.tie_propensity``)."""
+    week = community.week
     n = pop.n
     u_meet, u_mate, u_close, u_pick1, u_pick2, u_accept, u_casual, u_which = rng.random((8, n))
 
     if week % nw.prune_interval == 0 and len(net):
-        net.remove(net.strength_now(week, model.decay_by_kind) < nw.prune_strength)
+        net.remove(net.strength_now(week, community.decay_by_kind) < nw.prune_strength)
 
-    prop = tie_propensity(pop, sc)
+    prop = propensity
     meeting = np.flatnonzero(pop.occupied & (net.degree() > 0) & (u_casual < nw.casual_contact * prop))
     if len(meeting):
         start = net.indptr[meeting]
         edge = start + np.floor(u_which[meeting] * (net.indptr[meeting + 1] - start)).astype(np.int64)
-        net.touch(week, model.decay_by_kind, edge, nw.contact_boost)
-    public_space = 1.0 + nw.public_space_gain * model.infrastructure_level()
+        net.touch(week, community.decay_by_kind, edge, nw.contact_boost)
+    public_space = 1.0 + nw.public_space_gain * channels.infrastructure_level(community.infrastructure_base)
     meets = np.flatnonzero(pop.occupied & (u_meet < nw.neighbour_meeting * public_space * prop))
-    mate = random_mates(u_mate[meets], meets, model.building_slots)
+    mate = random_mates(u_mate[meets], meets, community.building_slots)
     ok = pop.occupied[mate]
     new_a, new_b = [meets[ok]], [mate[ok]]
     new_kind = [np.full(int(ok.sum()), NEIGHBOUR)]
@@ -75,4 +90,4 @@ def step(model: CommunityModel) -> None:
 
     a = np.concatenate(new_a)
     if len(a):
-        model.add_ties(a, np.concatenate(new_b), np.concatenate(new_kind), nw.new_tie_strength)
+        add_ties(net, pop, week, trust, a, np.concatenate(new_b), np.concatenate(new_kind), nw.new_tie_strength)

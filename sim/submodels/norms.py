@@ -46,7 +46,12 @@ from sim.submodels.needs import COMPANIONSHIP, ERRANDS, HEALTH
 from sim.util import add_at
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.interventions.base import Channels
+    from sim.network import EdgeStore
+    from sim.params import Norms, Trust
+    from sim.population import Population
+    from sim.tally import WeekTally
 
 MODE_TYPES = (COMPANIONSHIP, ERRANDS, HEALTH)
 MODE_NAMES = ("online companionship", "smart devices", "telehealth")
@@ -102,18 +107,23 @@ def update_authority(authority: float, violations: int, sanctioned: int, rate: f
     return authority + rate * (sanctioned / violations - authority)
 
 
-def step(model: CommunityModel) -> None:
-    pop, sc, net, tally = model.pop, model.config, model.net, model.tally
-    nm = sc.norms
-    rng = model.streams["norms"]
+def step(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    tally: WeekTally,
+    community: CommunityState,
+    channels: Channels,
+    rng: np.random.Generator,
+    nm: Norms,
+    t: Trust,
+) -> None:
     offenders, victims, kinds = tally.violators, tally.victims, tally.violation_kind
     v = len(offenders)
     informal = rng.random(v) < nm.informal_detection
     cut = informal & (rng.random(v) < nm.informal_tie_cut)
-    supervision = model.governance.get("supervision")
-    formal = (
-        supervision.detect(model, offenders, victims, kinds) if supervision is not None else np.zeros(v, dtype=bool)
-    )
+    detection = channels.detection
+    formal = detection.detect(pop, offenders, victims, kinds) if detection is not None else np.zeros(v, dtype=bool)
     detected = informal | formal
     s = int(detected.sum())
     tally.sanctions = s
@@ -124,11 +134,10 @@ def step(model: CommunityModel) -> None:
 
     residents = int(pop.occupied.sum())
     if residents and v:
-        t = sc.trust
         gt = pop.generalized_trust
         delta = t.sanction_signal * (s / residents) * (1.0 - gt) - t.violation_signal * ((v - s) / residents) * gt
         pop.generalized_trust = np.clip(gt + pop.aware * delta, 0.0, 1.0)
-    model.norm_authority = update_authority(model.norm_authority, v, s, nm.authority_rate)
+    community.norm_authority = update_authority(community.norm_authority, v, s, nm.authority_rate)
 
     made, acc = tally.requests_made, tally.requests_accepted
     total_made = made.sum()
@@ -137,5 +146,5 @@ def step(model: CommunityModel) -> None:
         observed = np.where(made > 0, np.divide(acc, made, out=np.zeros_like(acc), where=made > 0), community_rate)
     else:  # nothing observed this week: only authority pulls
         observed = pop.norm_internalization
-    target = nm.authority_weight * model.norm_authority + (1.0 - nm.authority_weight) * observed
+    target = nm.authority_weight * community.norm_authority + (1.0 - nm.authority_weight) * observed
     pop.norm_internalization += nm.internalization_rate * (target - pop.norm_internalization) * pop.occupied

@@ -27,7 +27,12 @@ from sim.submodels.needs import DAILY
 from sim.util import gini
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.network import EdgeStore
+    from sim.params import Demography, Motives, Needs, Network, Participation, Simulation, Trust
+    from sim.population import Population
+    from sim.submodels.governance import Governance
+    from sim.tally import WeekTally
 
 METRICS = (
     "week",
@@ -99,50 +104,64 @@ def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float
     return float(met[high].sum() / need[high].sum() - met[low].sum() / need[low].sum())
 
 
-def socially_isolated(model: CommunityModel) -> np.ndarray:
+def socially_isolated(pop: Population, net: EdgeStore, community: CommunityState, nw: Network) -> np.ndarray:
     """Residents with fewer than ``network.isolation_ties`` ties of current strength
     ≥ ``network.isolation_strength`` (the ``isolated_share`` metric; also whom
     one-to-one support looks for)."""
-    net, nw = model.net, model.config.network
-    strong = net.strength_now(model.week, model.decay_by_kind) >= nw.isolation_strength
-    return model.pop.occupied & (kernels.true_per_row(net.indptr, strong) < nw.isolation_ties)
+    strong = net.strength_now(community.week, community.decay_by_kind) >= nw.isolation_strength
+    return pop.occupied & (kernels.true_per_row(net.indptr, strong) < nw.isolation_ties)
 
 
-def observe(model: CommunityModel) -> dict[str, float]:
-    pop, sc, net, tally, week = model.pop, model.config, model.net, model.tally, model.week
+def observe(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    tally: WeekTally,
+    community: CommunityState,
+    governance: Governance,
+    rng: np.random.Generator,
+    simulation: Simulation,
+    participation: Participation,
+    demography: Demography,
+    needs: Needs,
+    motives: Motives,
+    trust: Trust,
+    network: Network,
+) -> dict[str, float]:
+    """The week's metrics (module docstring); recomputes ``community.clustering``
+    when it is due, sampling from the observation stream ``rng``."""
+    week = community.week
     occ = pop.occupied
     residents = int(occ.sum())
     ex = tally.exchanges
     n = pop.n
 
-    active = occ & (week - pop.last_active < sc.participation.active_window)
+    active = occ & (week - pop.last_active < participation.active_window)
     members = int((occ & pop.member).sum())
     met = np.bincount(ex.requester, weights=ex.hours, minlength=n)
     need = tally.need_by_resident
     met_hours = float(met.sum())
-    adl = occ & (pop.health < sc.demography.adl_threshold)
-    unmet_adl = adl & (pop.backlog[:, DAILY] >= sc.needs.min_request_hours)
+    adl = occ & (pop.health < demography.adl_threshold)
+    unmet_adl = adl & (pop.backlog[:, DAILY] >= needs.min_request_hours)
 
     degree = net.degree()
-    isolated = socially_isolated(model)
+    isolated = socially_isolated(pop, net, community, network)
 
-    if week % sc.simulation.clustering_interval == 0 or model.clustering is None:
+    if week % simulation.clustering_interval == 0 or community.clustering is None:
         occupied = np.flatnonzero(occ)
-        k = sc.simulation.clustering_sample
-        sample = (
-            occupied if len(occupied) <= k else np.sort(model.streams["observation"].choice(occupied, k, replace=False))
-        )
-        model.clustering = average_clustering(net, sample)
+        k = simulation.clustering_sample
+        sample = occupied if len(occupied) <= k else np.sort(rng.choice(occupied, k, replace=False))
+        community.clustering = average_clustering(net, sample)
 
     with_need = need > 0
     ratio = np.divide(met, need, out=np.zeros(n), where=with_need)
     violations = len(tally.violators)
-    lonely = occ & (pop.loneliness > sc.motives.lonely_threshold)
+    lonely = occ & (pop.loneliness > motives.lonely_threshold)
     return {
         "week": week,
         "residents": residents,
         "aware_share": _share(occ & pop.aware, residents),
-        "willing_share": _share(occ & pop.aware & (pop.willingness >= sc.participation.willing_threshold), residents),
+        "willing_share": _share(occ & pop.aware & (pop.willingness >= participation.willing_threshold), residents),
         "member_share": _share(occ & pop.member, residents),
         "active_share": _share(active, residents),
         "need_hours": tally.need_hours,
@@ -150,13 +169,13 @@ def observe(model: CommunityModel) -> dict[str, float]:
         "coverage": met_hours / tally.need_hours if tally.need_hours > 0 else 0.0,
         "unmet_adl_share": _share(unmet_adl, int(adl.sum())),
         "generalized_trust": float(pop.generalized_trust[occ].mean()) if residents else 0.0,
-        "tie_trust": float(net.trust_expectation(week, sc.trust.forgetting, slice(None)).mean()) if len(net) else 0.0,
-        "norm_authority": float(model.norm_authority),
+        "tie_trust": float(net.trust_expectation(week, trust.forgetting, slice(None)).mean()) if len(net) else 0.0,
+        "norm_authority": float(community.norm_authority),
         "violation_rate": violations / members if members else 0.0,
         "sanctions": tally.sanctions,
         "disputes": int(ex.dispute.sum()),
         "mean_degree": float(degree[occ].mean()) if residents else 0.0,
-        "clustering": model.clustering,
+        "clustering": community.clustering,
         "isolated_share": _share(isolated, residents),
         "loneliness": float(pop.loneliness[occ].mean()) if residents else 0.0,
         "lonely_share": _share(lonely, residents),
@@ -165,10 +184,10 @@ def observe(model: CommunityModel) -> dict[str, float]:
         "coverage_gap": coverage_gap(degree, need, met),
         "hours_per_active_member": met_hours / int(active.sum()) if active.any() else 0.0,
         "credits_outstanding": float(pop.credits[occ].sum()),
-        "budget_spent": float(model.budget_spent),
+        "budget_spent": float(governance.spent),
         "exchanges": len(ex.hours),
         "dispute_rate": float(ex.dispute.mean()) if len(ex.hours) else 0.0,
-        "budget_balance": float(model.governance.balance),
-        "interventions_running": sum(model.governance.running.values()),
+        "budget_balance": float(governance.balance),
+        "interventions_running": sum(governance.running.values()),
         "redeemed_hours": tally.redeemed_hours,
     }

@@ -35,7 +35,12 @@ from sim import kernels
 from sim.util import sigmoid
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.interventions.base import Channels
+    from sim.network import EdgeStore
+    from sim.params import Participation
+    from sim.population import Population
+    from sim.tally import WeekTally
 
 
 def willingness(pop, p, incentive: np.ndarray | float = 0.0) -> np.ndarray:
@@ -54,36 +59,40 @@ def willingness(pop, p, incentive: np.ndarray | float = 0.0) -> np.ndarray:
     )
 
 
-def member_ties(model: CommunityModel) -> np.ndarray:
+def member_ties(net: EdgeStore, pop: Population) -> np.ndarray:
     """Number of ties each resident has to members."""
-    net, pop = model.net, model.pop
     return kernels.flagged_per_row(net.indptr, net.other, pop.member)
 
 
-def initialize(model: CommunityModel) -> None:
-    """Initial awareness, willingness and membership."""
-    pop, p = model.pop, model.config.participation
-    rng = model.streams["population"]
+def initialize(pop: Population, p: Participation, rng: np.random.Generator) -> None:
+    """Initial awareness, willingness and membership (``rng``: the population stream)."""
     pop.aware = pop.occupied & (rng.random(pop.n) < p.initial_aware)
     pop.willingness = willingness(pop, p)
     willing = pop.aware & (pop.willingness >= p.willing_threshold)
     pop.member = willing & (rng.random(pop.n) < p.initial_member_share)
 
 
-def step(model: CommunityModel) -> None:
-    pop, sc, tally, week = model.pop, model.config, model.tally, model.week
-    p = sc.participation
-    rng = model.streams["participation"]
+def step(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    tally: WeekTally,
+    community: CommunityState,
+    channels: Channels,
+    rng: np.random.Generator,
+    p: Participation,
+) -> None:
+    week = community.week
     n = pop.n
     u_aware, u_join, u_quit = rng.random((3, n))
 
-    outreach = np.minimum(model.governance.hook_sum("awareness_probability"), 1.0)
+    outreach = np.minimum(channels.hook_sum("awareness_probability", pop), 1.0)
     stay_unaware = (
-        (1.0 - p.awareness_base) * (1.0 - p.awareness_per_member_tie) ** member_ties(model) * (1.0 - outreach)
+        (1.0 - p.awareness_base) * (1.0 - p.awareness_per_member_tie) ** member_ties(net, pop) * (1.0 - outreach)
     )
     pop.aware |= pop.occupied & (u_aware < 1.0 - stay_unaware)
 
-    pop.willingness = willingness(pop, p, model.governance.hook_sum("willingness_bonus"))
+    pop.willingness = willingness(pop, p, channels.hook_sum("willingness_bonus", pop))
     willing = pop.aware & (pop.willingness >= p.willing_threshold)
     may_join = willing & ~pop.member & (week - pop.quit_week >= p.rejoin_delay)
     pop.member |= may_join & (u_join < p.join_rate)

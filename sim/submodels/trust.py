@@ -28,7 +28,12 @@ import numpy as np
 from sim.util import add_at
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.community import CommunityState
+    from sim.interventions.base import Channels
+    from sim.network import EdgeStore
+    from sim.params import Trust
+    from sim.population import Population
+    from sim.tally import WeekTally
 
 
 def experience_update(trust: np.ndarray, count: np.ndarray, successes: np.ndarray, rate: float) -> np.ndarray:
@@ -45,12 +50,19 @@ def feedback_weight(degree: np.ndarray, gossip_rate: float, public: bool) -> np.
     return 1.0 - (1.0 - gossip_rate) ** degree
 
 
-def step(model: CommunityModel) -> None:
-    pop, sc, net, week = model.pop, model.config, model.net, model.week
-    ex = model.tally.exchanges
+def step(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    tally: WeekTally,
+    community: CommunityState,
+    channels: Channels,
+    t: Trust,
+) -> None:
+    week = community.week
+    ex = tally.exchanges
     if len(ex.helper) == 0:
         return
-    t = sc.trust
     net.record_trust(week, t.forgetting, ex.edge, ex.success)
     net.record_trust(week, t.forgetting, ex.twin, ~ex.dispute)
 
@@ -61,8 +73,8 @@ def step(model: CommunityModel) -> None:
     )
     pop.generalized_trust = np.clip(experience_update(pop.generalized_trust, count, good, t.experience_rate), 0.0, 1.0)
 
-    platform = model.governance.get("platform")
-    public = platform is not None and platform.block.public_feedback
+    ratings = channels.ratings
+    public = ratings is not None and ratings.public_feedback
     degree = net.degree()
     w_req = feedback_weight(degree[ex.requester], t.gossip_rate, public)
     add_at(pop.reputation_good, ex.helper, w_req * ex.success)
