@@ -24,6 +24,7 @@ import numpy as np
 from sim.interventions.base import Intervention
 from sim.network import FRIEND
 from sim.population import homophily_weight
+from sim.reach import EVERYONE, Reach
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -59,6 +60,7 @@ def co_attendee_pairs(u: np.ndarray, attendees: np.ndarray, event: np.ndarray) -
 class Activities(Intervention):
     name = "activities"
     phase = "activities"
+    reach: Reach = EVERYONE  # who is invited (sim/reach.py)
 
     def act(self, model: CommunityModel) -> None:
         pop, sc, net, tally, week = model.pop, model.config, model.net, model.tally, model.week
@@ -69,6 +71,7 @@ class Activities(Intervention):
         infra = model.infrastructure_level()
         places = int(b.events_per_week * b.capacity * (1.0 + infra))
         want = np.flatnonzero(u_want < attendance_probability(pop, b, infra, sc.demography.adl_threshold))
+        want = self.reach.targets(pop, want)
         if len(want) > places:
             want = np.sort(rng.permutation(want)[:places])
         tally.attendees = want

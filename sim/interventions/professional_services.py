@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.interventions.base import Intervention
+from sim.reach import EVERYONE, Reach
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 class ProfessionalServices(Intervention):
     name = "professional_services"
     phase = None
+    reach: Reach = EVERYONE  # who may receive psychological support (sim/reach.py)
 
     @property
     def health_cover(self) -> float:
@@ -34,7 +36,9 @@ class ProfessionalServices(Intervention):
     def loneliness_relief(self, model: CommunityModel) -> np.ndarray:
         pop, b = model.pop, self.block
         relief = np.zeros(pop.n)
-        lonely = np.flatnonzero(pop.occupied & (pop.loneliness > model.config.motives.lonely_threshold))
+        lonely = self.reach.targets(
+            pop, np.flatnonzero(pop.occupied & (pop.loneliness > model.config.motives.lonely_threshold))
+        )
         if len(lonely) and b.psych_clients:
             clients = lonely[np.argsort(-pop.loneliness[lonely], kind="stable")[: b.psych_clients]]
             relief[clients] = b.psych_relief

@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.interventions.base import Intervention
 from sim.network import PAIRING
+from sim.reach import EVERYONE, Reach
 from sim.submodels.observation import socially_isolated
 from sim.util import add_at
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 class TargetedSupport(Intervention):
     name = "targeted_support"
     phase = "targeted_support"
+    reach: Reach = EVERYONE  # who may be paired, and who may volunteer (sim/reach.py)
 
     def __init__(self, block, model):
         super().__init__(block, model)
@@ -66,7 +68,7 @@ class TargetedSupport(Intervention):
         busy[self.volunteer] = True
         isolated = socially_isolated(model) & ~paired
         vulnerable = (pop.health < sc.demography.iadl_threshold) | pop.lives_alone
-        candidates = np.flatnonzero(isolated)
+        candidates = self.reach.targets(pop, np.flatnonzero(isolated))
         order = np.lexsort((u_priority[candidates], ~vulnerable[candidates]))
         candidates = candidates[order][: b.pairs_per_week]
         able = (
@@ -78,6 +80,7 @@ class TargetedSupport(Intervention):
             & (pop.willingness >= sc.participation.willing_threshold)
             & (pop.capacity >= b.volunteer_min_hours)
         )
+        able = self.reach.outside_control(pop, able)
         new_a, new_b = [], []
         for slot in candidates.tolist():
             pool = np.flatnonzero(able & (pop.block == pop.block[slot]))
