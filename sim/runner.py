@@ -75,13 +75,33 @@ def ended_interventions(model: CommunityModel, weeks: int) -> dict[str, tuple[in
 
 
 def simulate(
-    scenario: Scenario, seed: int | None = None, weeks: int | None = None, progress: Callable[[int], None] | None = None
+    scenario: Scenario,
+    seed: int | None = None,
+    weeks: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    watch: Callable[[CommunityModel], None] | None = None,
 ) -> tuple[CommunityModel, RunResult]:
-    """Run one replicate; return the final model and the result."""
+    """Run one replicate; return the final model and the result.
+
+    ``watch``, if given, is called with the model after the burn-in and after every
+    recorded week, so an experiment can act on the running model between weeks and
+    measure its residents (an in-silico trial randomizes and follows them up through
+    it, sim/experiments/trial.py); without it the run is what it always was."""
     seed = scenario.simulation.seed if seed is None else int(seed)
     weeks = scenario.simulation.weeks if weeks is None else int(weeks)
     model = CommunityModel(scenario, rng=seed)
-    model.run(weeks, progress=progress)
+    if watch is not None:
+        model.run(0)  # the burn-in
+        watch(model)
+
+        def each_week(done: int) -> None:
+            watch(model)
+            if progress is not None:
+                progress(done)
+
+        model.run(weeks, progress=each_week)
+    else:
+        model.run(weeks, progress=progress)
     weekly = pd.DataFrame.from_records(model.records, columns=list(METRICS))
     summary = sustainability(weekly, ended_interventions(model, weeks))
     return model, RunResult(scenario, seed, weekly, summary)
