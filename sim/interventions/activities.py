@@ -13,6 +13,7 @@ otherwise a friend tie forms with probability tie_formation·exp(−homophily·d
 (chance and homophily). Attending raises generalized trust by ``trust_gain`` of its
 gap to 1, counts as a belonging event and an interaction (less loneliness), and
 makes a resident who does not know the scheme aware with probability ``awareness``.
+In an in-silico trial (docs/trials.md) only the treated arm is invited (``reach``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Health: professional services meet a share ``health_cover`` of the residual
 health-support need (needs submodel), at ``health_hour_cost`` per hour from the
 budget. Psychological support: each week the ``psych_clients`` loneliest residents
 (loneliness above the lonely threshold) have a share ``psych_relief`` of their
-loneliness relieved.
+loneliness relieved; in an in-silico trial (docs/trials.md) only among the treated arm
+(``reach``).
 """
 
 from __future__ import annotations

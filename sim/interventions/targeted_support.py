@@ -12,7 +12,8 @@ when one is available, otherwise from anywhere. A pairing creates a tie (kind pa
 visit refreshes the tie, counts as an interaction and a belonging event for both,
 and raises the supported resident's generalized trust by ``trust_gain`` of its gap to
 1. Each active pairing costs ``cost_per_pair`` a week. A pairing ends early if either
-resident leaves.
+resident leaves. In an in-silico trial (docs/trials.md) only the treated arm is paired,
+and no control resident volunteers (``reach``).
 """
 
 from __future__ import annotations
