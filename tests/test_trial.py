@@ -11,7 +11,15 @@ import pytest
 from conftest import make_scenario, scripted_model
 
 from sim.cli import main
-from sim.experiments.trial import ELIGIBILITY, OUTCOMES, TrialWatch, hedges_g, randomize, trial_scenario
+from sim.experiments.trial import (
+    ELIGIBILITY,
+    OUTCOMES,
+    TrialWatch,
+    hedges_g,
+    randomize,
+    run_trial,
+    trial_scenario,
+)
 from sim.interventions import REGISTRY
 from sim.model import CommunityModel
 from sim.network import PAIRING
@@ -69,6 +77,37 @@ def test_the_trial_stream_is_drawn_from_and_no_other_stream_moves():
     moved = [name for name, rng in model.streams.items() if rng.bit_generator.state != after_burn_in[name]]
     assert moved == ["trial"]
     assert after_burn_in["trial"] == before["trial"]  # nothing but the trial draws from it
+
+
+def test_a_whole_trial_is_reproducible_by_its_root_seed():
+    scenario = make_scenario(**TINY)
+
+    def table(seed):
+        return run_trial(scenario, "targeted_support", replicates=2, root_seed=seed).replicates
+
+    pd.testing.assert_frame_equal(table(4), table(4))
+    assert not table(4)["seed"].equals(table(5)["seed"])
+
+
+def test_a_later_start_week_moves_randomization_and_both_follow_ups_with_it():
+    scenario = make_scenario(**TINY, interventions={"activities": {"start_week": 5, "end_week": 40}})
+    prepared = trial_scenario(scenario, "activities")
+    assert prepared.simulation.weeks == 5 + 52
+    seen = []
+
+    class Spy(TrialWatch):
+        def randomize(self, model):
+            seen.append(("randomize", model.week))
+            super().randomize(model)
+
+        def measure(self, model, months):
+            seen.append((months, model.week))
+            super().measure(model, months)
+
+    simulate(prepared, seed=2, watch=Spy("activities", 5))
+    assert seen == [("randomize", 5), (6, 5 + 26), (12, 5 + 52)]
+    result = run_trial(scenario, "activities", replicates=1, root_seed=2)
+    assert result.warnings and "stopped in week 40" in result.warnings[0]
 
 
 # -- control residents are never reached ---------------------------------------------------
