@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim.dashboard_cli import register_dashboard
 from sim.experiments.cli import _data_root_option, _positive, register_sweep
+from sim.experiments.trial_cli import register_trial
 from sim.report.cli import register_report
 from sim.scenario import ScenarioError, load_scenario, read_toml
 
@@ -376,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     pat.set_defaults(func=cmd_patterns)
 
     register_sweep(sub)
+    register_trial(sub)
     register_dashboard(sub)
     register_report(sub)
     return parser

@@ -105,9 +105,17 @@ def simulate(
     weeks: int | None = None,
     progress: Callable[[int], None] | None = None,
     probes: Sequence[str] = (),
+    watch: Callable[[CommunityModel], None] | None = None,
 ) -> tuple[CommunityModel, RunResult]:
     """Run one replicate; return the final model and the result. This is the run loop
-    of every command (``run``, ``sweep``, ``calibrate``, ``patterns``)."""
+    of every command (``run``, ``sweep``, ``calibrate``, ``patterns``, ``trial``).
+
+    ``probes`` name measures taken after the burn-in and every recorded week and stored
+    with the run's summary. ``watch``, if given, is called with the model after the
+    burn-in and after every recorded week, so an experiment can act on the running
+    model between weeks and measure its residents (an in-silico trial randomizes and
+    follows them up through it, sim/experiments/trial.py); without either the run is
+    what it always was."""
     seed = scenario.simulation.seed if seed is None else int(seed)
     weeks = scenario.simulation.weeks if weeks is None else int(weeks)
     model = CommunityModel(scenario, rng=seed, survey=read_survey(scenario))
@@ -115,14 +123,18 @@ def simulate(
     model.run(0)  # the burn-in
     for probe in watching.values():
         probe.start(model)
+    if watch is not None:
+        watch(model)
 
     def each_week(done: int) -> None:
         for probe in watching.values():
             probe.week(model)
+        if watch is not None:
+            watch(model)
         if progress is not None:
             progress(done)
 
-    model.run(weeks, progress=each_week if watching else progress)
+    model.run(weeks, progress=each_week if watching or watch is not None else progress)
     weekly = pd.DataFrame.from_records(model.records, columns=list(METRICS))
     summary = sustainability(weekly, ended_interventions(model, weeks))
     for name, probe in watching.items():

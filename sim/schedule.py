@@ -86,10 +86,17 @@ STREAMS = (
     "norm_revision",
     "incentives",
     "professional_services",
+    # an in-silico trial's randomization (sim/experiments/trial.py), apart from every
+    # stream the model draws, so randomizing shifts none of them
+    "trial",
 )
 
 # streams drawn before the first week rather than by a step of it
 INITIALIZATION_STREAMS = {"population": "initialization (§5): residents, initial network, initial membership"}
+# streams drawn by an experiment on a running model rather than by a step of the week
+EXPERIMENT_STREAMS = {
+    "trial": "`mutualaid trial` (docs/trials.md): 1:1 randomization of the eligible at the intervention's start week"
+}
 
 
 Arguments = Callable[["CommunityModel"], dict[str, Any]]
@@ -757,13 +764,15 @@ def schedule_table_markdown() -> str:
 
 def streams() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each stream in spawn order (STREAMS) with what draws from it: the steps of the
-    week that declare it, or initialization; empty if nothing does yet (the stream is
+    week that declare it, initialization or an experiment; empty if nothing does yet (the stream is
     reserved for its intervention, so adding draws later shifts no other stream)."""
     out = []
     for name in STREAMS:
         users = tuple(s.name for s in WEEK if name in s.streams)
         if name in INITIALIZATION_STREAMS:
             users = ("initialization",) + users
+        if name in EXPERIMENT_STREAMS:
+            users = ("experiment",) + users
         out.append((name, users))
     return tuple(out)
 
@@ -776,6 +785,8 @@ def stream_table_markdown() -> str:
         for user in users:
             if user == "initialization":
                 drawn.append(INITIALIZATION_STREAMS[name])
+            elif user == "experiment":
+                drawn.append(EXPERIMENT_STREAMS[name])
             else:
                 step = next(s for s in WEEK if s.name == user)
                 drawn.append(f"{step.title.lower()} (step {WEEK.index(step) + 1}, §{step.odd_section})")

@@ -13,6 +13,7 @@ otherwise a friend tie forms with probability tie_formation·exp(−homophily·d
 (chance and homophily). Attending raises generalized trust by ``trust_gain`` of its
 gap to 1, counts as a belonging event and an interaction (less loneliness), and
 makes a resident who does not know the scheme aware with probability ``awareness``.
+In an in-silico trial (docs/trials.md) only the treated arm is invited (``reach``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sim.community import add_ties
 from sim.interventions.base import Intervention, PhaseState
 from sim.network import FRIEND
 from sim.population import homophily_weight
+from sim.reach import EVERYONE, Reach
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -60,6 +62,7 @@ def co_attendee_pairs(u: np.ndarray, attendees: np.ndarray, event: np.ndarray) -
 class Activities(Intervention):
     name = "activities"
     phase = "activities"
+    reach: Reach = EVERYONE  # who is invited (sim/reach.py)
 
     def __init__(self, block, model: CommunityModel):
         super().__init__(block, model)
@@ -76,6 +79,7 @@ class Activities(Intervention):
         infra = state.channels.infrastructure_level(community.infrastructure_base)
         places = int(b.events_per_week * b.capacity * (1.0 + infra))
         want = np.flatnonzero(u_want < attendance_probability(pop, b, infra, self.demography.adl_threshold))
+        want = self.reach.targets(pop, want)
         if len(want) > places:
             want = np.sort(rng.permutation(want)[:places])
         tally.attendees = want

@@ -4,7 +4,8 @@ Health: professional services meet a share ``health_cover`` of the residual
 health-support need (needs submodel), at ``health_hour_cost`` per hour from the
 budget. Psychological support: each week the ``psych_clients`` loneliest residents
 (loneliness above the lonely threshold) have a share ``psych_relief`` of their
-loneliness relieved.
+loneliness relieved; in an in-silico trial (docs/trials.md) only among the treated arm
+(``reach``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from sim.interventions.base import Intervention
+from sim.reach import EVERYONE, Reach
 
 
 class ProfessionalServices(Intervention):
     name = "professional_services"
     phase = None
     provides = ("health_services",)
+    reach: Reach = EVERYONE  # who may receive psychological support (sim/reach.py)
 
     @property
     def health_cover(self) -> float:
@@ -30,7 +33,9 @@ class ProfessionalServices(Intervention):
     def loneliness_relief(self, pop) -> np.ndarray:
         b = self.block
         relief = np.zeros(pop.n)
-        lonely = np.flatnonzero(pop.occupied & (pop.loneliness > self.model.config.motives.lonely_threshold))
+        lonely = self.reach.targets(
+            pop, np.flatnonzero(pop.occupied & (pop.loneliness > self.model.config.motives.lonely_threshold))
+        )
         if len(lonely) and b.psych_clients:
             clients = lonely[np.argsort(-pop.loneliness[lonely], kind="stable")[: b.psych_clients]]
             relief[clients] = b.psych_relief

@@ -12,7 +12,8 @@ when one is available, otherwise from anywhere. A pairing creates a tie (kind pa
 visit refreshes the tie, counts as an interaction and a belonging event for both,
 and raises the supported resident's generalized trust by ``trust_gain`` of its gap to
 1. Each active pairing costs ``cost_per_pair`` a week. A pairing ends early if either
-resident leaves.
+resident leaves. In an in-silico trial (docs/trials.md) only the treated arm is paired,
+and no control resident volunteers (``reach``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from sim.community import add_ties
 from sim.interventions.base import Intervention, PhaseState
 from sim.network import PAIRING
+from sim.reach import EVERYONE, Reach
 from sim.submodels.observation import socially_isolated
 from sim.util import add_at
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 class TargetedSupport(Intervention):
     name = "targeted_support"
     phase = "targeted_support"
+    reach: Reach = EVERYONE  # who may be paired, and who may volunteer (sim/reach.py)
 
     def __init__(self, block, model: CommunityModel):
         super().__init__(block, model)
@@ -75,7 +78,7 @@ class TargetedSupport(Intervention):
         busy[self.volunteer] = True
         isolated = socially_isolated(pop, net, community, self.network) & ~paired
         vulnerable = (pop.health < self.demography.iadl_threshold) | pop.lives_alone
-        candidates = np.flatnonzero(isolated)
+        candidates = self.reach.targets(pop, np.flatnonzero(isolated))
         order = np.lexsort((u_priority[candidates], ~vulnerable[candidates]))
         candidates = candidates[order][: b.pairs_per_week]
         able = (
@@ -87,6 +90,7 @@ class TargetedSupport(Intervention):
             & (pop.willingness >= self.participation.willing_threshold)
             & (pop.capacity >= b.volunteer_min_hours)
         )
+        able = self.reach.outside_control(pop, able)
         new_a, new_b = [], []
         for slot in candidates.tolist():
             pool = np.flatnonzero(able & (pop.block == pop.block[slot]))
