@@ -25,7 +25,7 @@ from sim.model import CommunityModel
 from sim.network import PAIRING
 from sim.reach import EVERYONE, Reach
 from sim.runner import simulate
-from sim.submodels import governance
+from sim.schedule import run_step
 
 TINY = {"community": {"residents": 120}, "simulation": {"weeks": 20, "burn_in_weeks": 8}}
 
@@ -126,11 +126,11 @@ def test_a_control_resident_is_never_invited_to_activities():
             community={"infrastructure": 1.0},
             interventions={"activities": {"enabled": True, "attendance": 1.0, "attendance_floor": 1.0}},
         )
-        governance.step(model)
+        run_step(model, "governance")
         if arms:
             give_arms(model, "activities")
         trust = model.pop.generalized_trust.copy()
-        model.governance.run_phase("activities")
+        run_step(model, "activities")
         return model.tally.attendees.tolist(), model.pop.generalized_trust - trust
 
     everyone, _ = attendees(arms=False)
@@ -143,10 +143,10 @@ def test_a_control_resident_is_never_invited_to_activities():
 def test_a_control_resident_is_never_paired_neither_supported_nor_as_a_volunteer():
     def pairs(arms):
         model = scripted_model(10, interventions={"targeted_support": {"enabled": True, "pairs_per_week": 10}})
-        governance.step(model)
+        run_step(model, "governance")
         if arms:
             give_arms(model, "targeted_support")
-        model.governance.run_phase("targeted_support")
+        run_step(model, "targeted_support")
         support = model.governance.interventions["targeted_support"]
         tied = set(model.net.owner[model.net.kind == PAIRING].tolist())
         return set(support.supported.tolist()), set(support.volunteer.tolist()), tied
@@ -161,7 +161,7 @@ def test_a_control_resident_is_never_paired_neither_supported_nor_as_a_volunteer
 def test_a_control_resident_is_never_given_psychological_support():
     def relief(arms):
         model = scripted_model(10, interventions={"professional_services": {"enabled": True, "psych_clients": 50}})
-        governance.step(model)
+        run_step(model, "governance")
         model.pop.loneliness[:] = 0.9  # everyone lonely
         if arms:
             give_arms(model, "professional_services")

@@ -56,6 +56,10 @@ def _eligible_lonely(model: CommunityModel) -> np.ndarray:
     return model.pop.occupied & (model.pop.loneliness > model.config.motives.lonely_threshold)
 
 
+def _eligible_isolated(model: CommunityModel) -> np.ndarray:
+    return socially_isolated(model.pop, model.net, model.community, model.config.network)
+
+
 ELIGIBILITY: dict[str, tuple[str, Callable[[CommunityModel], np.ndarray]]] = {
     "activities": (
         "every resident (activities invite everyone; the trial invites the treated arm only)",
@@ -72,10 +76,6 @@ ELIGIBILITY: dict[str, tuple[str, Callable[[CommunityModel], np.ndarray]]] = {
 }
 """The interventions a trial supports: each one's eligible residents at its start week
 (its own targeting rule, read from its code), as a mask over dwelling slots."""
-
-
-def _eligible_isolated(model: CommunityModel) -> np.ndarray:
-    return socially_isolated(model.pop, model.net, model.community, model.config.network)
 
 
 def _hours_received(model: CommunityModel, slots: np.ndarray, start: np.ndarray) -> np.ndarray:
