@@ -27,8 +27,8 @@ from importlib import metadata
 from pathlib import Path
 
 from dashboards import runs, settings_draft
-from sim.dashboard_cli import INITIAL_SCENARIO_ENV
-from sim.scenario import load_scenario
+from sim.cli.dashboard import INITIAL_SCENARIO_ENV
+from sim.inputs.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@
 For each size, a model is built and run through the burn-in and 60 recorded weeks
 (so the network and the interventions are in their running state), then timed for
 ``--weeks`` more weeks with a stopwatch around each step of the week
-(``sim.schedule.WEEK``: the submodels and the intervention phases, named as there).
+(``sim.core.schedule.WEEK``: the submodels and the intervention phases, named as there).
 Interventions that act only through hooks are timed inside the steps that call them.
 "other" is the rest of ``CommunityModel.step`` (the week's tally, the loop itself).
 
@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextmanager
 def stopwatches(model, spent: Counter):
-    """Time each step of the week (``sim.schedule.WEEK``, intervention phases
+    """Time each step of the week (``sim.core.schedule.WEEK``, intervention phases
     included) into ``spent`` (seconds by step name), by giving ``model`` timed copies
     of the steps; the model gets the shared schedule back afterwards."""
-    from sim.schedule import WEEK
+    from sim.core.schedule import WEEK
 
     def timed(label, f):
         def run(*args, **kwargs):
@@ -57,8 +57,8 @@ def stopwatches(model, spent: Counter):
 def profile(scenario: Path, residents: int, weeks: int, seed: int = 1, warm_weeks: int = 60) -> dict[str, float]:
     """Milliseconds per week in each step, and "total", over ``weeks`` weeks after the
     burn-in and ``warm_weeks`` recorded weeks."""
-    from sim.model import CommunityModel, read_survey
-    from sim.scenario import load_scenario
+    from sim.core.model import CommunityModel, read_survey
+    from sim.inputs.scenario import load_scenario
 
     config = load_scenario(scenario, [f"community.residents={residents}", f"simulation.weeks={warm_weeks + weeks}"])
     model = CommunityModel(config, rng=seed, survey=read_survey(config))

@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import json, resource, sys, time
-from sim.model import CommunityModel, read_survey
-from sim.scenario import load_scenario
+from sim.core.model import CommunityModel, read_survey
+from sim.inputs.scenario import load_scenario
 path, residents, weeks, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 scenario = load_scenario(path, [f"community.residents={residents}", f"simulation.weeks={weeks}"])
 t0 = time.perf_counter()
@@ -75,7 +75,7 @@ def measure(scenario: Path, residents: int, weeks: int, seed: int = 1) -> dict:
 WARM = r"""
 import json, time
 t0 = time.perf_counter()
-from sim import kernels
+from sim.core import kernels
 t1 = time.perf_counter()
 kernels.warm_up()
 print(json.dumps({"import": t1 - t0, "warm_up": time.perf_counter() - t1}))
@@ -237,7 +237,7 @@ def main() -> int:
     cold, cached = kernel_start_up()
     lines.insert(
         -1,
-        f"- compiled loops (sim/kernels.py): {cold:.1f} s to compile once per machine "
+        f"- compiled loops (sim/core/kernels.py): {cold:.1f} s to compile once per machine "
         f"(numba caches them on disk), {cached:.2f} s to load in a fresh process",
     )
     print(lines[-2], flush=True)

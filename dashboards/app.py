@@ -41,8 +41,8 @@ from dashboards import picker, runs, settings_draft
 from dashboards.live_view import LiveView
 from dashboards.origin_guard import guard_solara_server
 from dashboards.sidebar import Settings
-from sim.params import Scenario
-from sim.scenario import ScenarioError, load_scenario
+from sim.core.params import Scenario
+from sim.inputs.scenario import ScenarioError, load_scenario
 
 log = logging.getLogger("mutualaid.dashboard")
 

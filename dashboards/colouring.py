@@ -9,8 +9,8 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
 
-from sim.model import CommunityModel
-from sim.params import Scenario
+from sim.core.model import CommunityModel
+from sim.core.params import Scenario
 
 STATES = ("trust", "unmet need", "participation", "loneliness")
 """What the nodes can be coloured by."""

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from dashboards.colouring import PARTICIPATION, participation_level
-from sim.model import CommunityModel
-from sim.network import TIE_KINDS
-from sim.params import NEED_TYPES
+from sim.core.model import CommunityModel
+from sim.core.network import TIE_KINDS
+from sim.core.params import NEED_TYPES
 
 
 def resident_state(model: CommunityModel, slot: int) -> dict[str, Any] | None:

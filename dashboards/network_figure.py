@@ -16,8 +16,8 @@ from matplotlib.lines import Line2D
 
 from dashboards.colouring import PARTICIPATION, PARTICIPATION_COLOURS, colour_scale, node_colours
 from dashboards.figure_png import png_bytes
-from sim.model import CommunityModel
-from sim.params import Scenario
+from sim.core.model import CommunityModel
+from sim.core.params import Scenario
 
 
 class NetworkPainter:

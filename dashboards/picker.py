@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from dashboards.settings_draft import draft_from_scenario
-from sim.dashboard_cli import INITIAL_SCENARIO_ENV
-from sim.scenario import ScenarioError, load_scenario
+from sim.cli.dashboard import INITIAL_SCENARIO_ENV
+from sim.inputs.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"

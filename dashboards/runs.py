@@ -17,8 +17,8 @@ from dashboards.charts import DEFAULT_CHART_METRICS, ChartPainter
 from dashboards.inspector import resident_state, resident_ties
 from dashboards.layout import dwelling_layout
 from dashboards.network_figure import NetworkPainter
-from sim.model import CommunityModel, read_survey
-from sim.params import Scenario
+from sim.core.model import CommunityModel, read_survey
+from sim.core.params import Scenario
 from sim.submodels.observation import METRICS
 
 

@@ -1,5 +1,5 @@
 """The settings draft: the scenario as the nested dict the controls edit, and the
-validated :class:`sim.params.Scenario` built from it on reset — setup A, and setup B
+validated :class:`sim.core.params.Scenario` built from it on reset — setup A, and setup B
 (A with one intervention switched, the same seed) to compare with.
 
 Each intervention has one main intensity on a slider (:data:`INTENSITY`); the
@@ -13,8 +13,8 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
-from sim.params import Interventions, Scenario
-from sim.scenario import ScenarioError, check_survey, get_value, scenario_from_dict, with_value
+from sim.core.params import Interventions, Scenario
+from sim.inputs.scenario import ScenarioError, check_survey, get_value, scenario_from_dict, with_value
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import solara
 from solara.alias import rv
 
 from dashboards import picker, runs, settings_draft, toml_writer, uploads
-from sim.params import Scenario
-from sim.runner import safe_filename  # the dashboard's download names follow run's rule
-from sim.scenario import ScenarioError
+from sim.core.params import Scenario
+from sim.experiments.runner import safe_filename  # the dashboard's download names follow run's rule
+from sim.inputs.scenario import ScenarioError
 
 log = logging.getLogger("mutualaid.dashboard")
 

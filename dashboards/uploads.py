@@ -2,7 +2,7 @@
 sent by the browser in one event.
 
 Nothing the browser says is trusted: the event is taken apart here and the files are
-read by :func:`sim.scenario.load_uploaded_scenario`, so an upload may use no file of
+read by :func:`sim.inputs.scenario.load_uploaded_scenario`, so an upload may use no file of
 the server but the shipped scenarios."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from dashboards.picker import SCENARIO_DIR
-from sim.params import Scenario
-from sim.scenario import ScenarioError, check_upload_name, load_uploaded_scenario, uploaded_parent
+from sim.core.params import Scenario
+from sim.inputs.scenario import ScenarioError, check_upload_name, load_uploaded_scenario, uploaded_parent
 
 MAX_UPLOAD_BYTES = 8_000_000
 """Bytes one upload (a scenario with the files it extends and its survey CSVs) may
@@ -68,7 +68,7 @@ def scenario_from_upload(files: Mapping[str, bytes], folder: Path = SCENARIO_DIR
     and the survey CSVs it names uploaded beside it.
 
     The upload is one scenario: the TOML file no other uploaded TOML file extends. It
-    is read by :func:`sim.scenario.load_uploaded_scenario`, which opens nothing on the
+    is read by :func:`sim.inputs.scenario.load_uploaded_scenario`, which opens nothing on the
     server but the uploads and the shipped scenarios of ``folder`` and keeps uploaded
     data in a folder private to the server process for the model to read. Raises
     :class:`ScenarioError` (one line per problem)."""

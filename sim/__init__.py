@@ -38,15 +38,15 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_scenario": "sim.scenario",
-    "scenario_from_dict": "sim.scenario",
-    "ScenarioError": "sim.scenario",
-    "run_scenario": "sim.runner",
-    "simulate": "sim.runner",
-    "write_run": "sim.runner",
-    "RunResult": "sim.runner",
-    "CommunityModel": "sim.model",
-    "Scenario": "sim.params",
+    "load_scenario": "sim.inputs.scenario",
+    "scenario_from_dict": "sim.inputs.scenario",
+    "ScenarioError": "sim.inputs.scenario",
+    "run_scenario": "sim.experiments.runner",
+    "simulate": "sim.experiments.runner",
+    "write_run": "sim.experiments.runner",
+    "RunResult": "sim.experiments.runner",
+    "CommunityModel": "sim.core.model",
+    "Scenario": "sim.core.params",
     "replicate_seeds": "sim.experiments.plan",
     "load_experiment": "sim.experiments.plan",
 }

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import CommunityModel
-from sim.network import EdgeStore
-from sim.scenario import scenario_from_dict
-from sim.tally import WeekTally
+from sim.core.model import CommunityModel
+from sim.core.network import EdgeStore
+from sim.core.tally import WeekTally
+from sim.inputs.scenario import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

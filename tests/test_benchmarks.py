@@ -10,9 +10,9 @@ import numpy as np
 from conftest import SCENARIOS
 
 from benchmarks import profile_week
-from sim.model import CommunityModel
-from sim.scenario import load_scenario
-from sim.schedule import WEEK
+from sim.core.model import CommunityModel
+from sim.core.schedule import WEEK
+from sim.inputs.scenario import load_scenario
 
 
 def _model(weeks: int = 30) -> CommunityModel:

@@ -4,10 +4,10 @@ and the calibration reads runs made by the one run loop with the sweep's seeds."
 import pytest
 from test_scenarios_cli import write
 
-from sim.calibration import TARGETS, calibrate
 from sim.cli import main
+from sim.experiments.calibration import TARGETS, calibrate
 from sim.experiments.plan import replicate_seeds, scenario_experiment
-from sim.scenario import scenario_from_dict
+from sim.inputs.scenario import scenario_from_dict
 
 ROOT_TINY = """
 name = "cal"
@@ -35,8 +35,8 @@ def test_the_default_community_is_within_every_calibration_band():
 
 
 def test_the_parameters_marked_calibrated_are_exactly_those_the_report_says_were_tuned():
-    from sim.calibration import TUNED
-    from sim.params import parameter_rows
+    from sim.core.params import parameter_rows
+    from sim.experiments.calibration import TUNED
 
     marked = {r["name"] for r in parameter_rows() if r["provenance"].startswith("calibrated")}
     tuned = {name.strip() for names, _ in TUNED for name in names.split(",")}

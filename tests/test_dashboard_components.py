@@ -21,11 +21,11 @@ from conftest import ROOT, SCENARIOS, make_scenario
 from matplotlib import colormaps
 
 from dashboards import app, colouring, layout, picker, runs, settings_draft, toml_writer, uploads
-from sim import dashboard_cli
+from sim.cli import dashboard as dashboard_cli
 from sim.cli import main as mutualaid
-from sim.model import CommunityModel
-from sim.params import Interventions
-from sim.scenario import ScenarioError, load_scenario
+from sim.core.model import CommunityModel
+from sim.core.params import Interventions
+from sim.inputs.scenario import ScenarioError, load_scenario
 from sim.submodels.observation import METRICS
 
 HORIZON = 300

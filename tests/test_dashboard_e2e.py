@@ -34,8 +34,8 @@ from PIL import Image
 
 from dashboards import live_view, runs, uploads
 from sim.cli import main as mutualaid
-from sim.dashboard_cli import INITIAL_SCENARIO_ENV
-from sim.scenario import MAX_SCENARIO_BYTES, load_scenario
+from sim.cli.dashboard import INITIAL_SCENARIO_ENV
+from sim.inputs.scenario import MAX_SCENARIO_BYTES, load_scenario
 
 require_prerequisites()
 

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboards import picker, settings_draft, sidebar, toml_writer, uploads
-from sim import scenario as scenario_module
-from sim.params import Scenario
-from sim.runner import safe_filename
-from sim.scenario import ScenarioError, load_scenario
+from sim.core.params import Scenario
+from sim.experiments.runner import safe_filename
+from sim.inputs import scenario as scenario_module
+from sim.inputs.scenario import ScenarioError, load_scenario
 
 SURVEY = SCENARIOS / "survey_example"
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sim.experiments.design import explicit_rows, grid, latin_hypercube, morris_trajectories, saltelli
 from sim.experiments.plan import load_experiment, replicate_seeds
-from sim.scenario import ScenarioError
+from sim.inputs.scenario import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_ESTATE = ROOT / "scenarios" / "new_estate.toml"
@@ -166,9 +166,9 @@ def test_design_over_a_parameter_the_experiment_sets_is_rejected(tmp_path):
 
 
 def test_the_parameter_table_the_design_checks_and_the_typo_hint_read_one_walk_of_the_schema():
-    from sim.docs import did_you_mean
+    from sim.core.params import parameter_rows, schema_fields
     from sim.experiments.schema import scenario_parameter
-    from sim.params import parameter_rows, schema_fields
+    from sim.inputs.docs import did_you_mean
 
     fields = schema_fields()
     assert [r["name"] for r in parameter_rows()] == [f.path for f in fields]

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from conftest import scripted_model
 
-from sim.network import FRIEND, EdgeStore
-from sim.schedule import run_step
+from sim.core.network import FRIEND, EdgeStore
+from sim.core.schedule import run_step
 from sim.submodels import norms
 
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SCENARIOS
 
-from sim import survey
-from sim.metrics import sustainability
-from sim.model import STREAMS
-from sim.params import Interventions, Scenario, parameter_rows
+from sim.core.metrics import sustainability
+from sim.core.model import STREAMS
+from sim.core.params import Interventions, Scenario, parameter_rows
+from sim.inputs import survey
 from sim.submodels.observation import METRICS
 
 DOCS = ROOT / "docs"

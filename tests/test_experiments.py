@@ -630,7 +630,7 @@ HUGE = {
 @pytest.mark.parametrize("case", HUGE, ids=list(HUGE))
 def test_an_oversized_design_is_refused_with_its_size_and_time_before_it_is_built(case, tmp_path):
     from sim.experiments.plan import Limits, load_experiment
-    from sim.scenario import ScenarioError
+    from sim.inputs.scenario import ScenarioError
 
     design, runs = HUGE[case]
     path = tmp_path / "huge.toml"
@@ -698,8 +698,8 @@ def test_a_damaged_manifest_is_refused_with_one_line(damage, in_process, tmp_pat
 def test_the_probes_an_experiment_may_name_are_those_the_runner_knows():
     import typing
 
+    from sim.experiments.runner import PROBES
     from sim.experiments.schema import Store
-    from sim.runner import PROBES
 
     (names,) = typing.get_args(Store.model_fields["probes"].annotation)
     assert set(typing.get_args(names)) == set(PROBES)

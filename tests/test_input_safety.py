@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_scenarios_cli import mutualaid
 
-import sim.scenario as scenario_module
+import sim.inputs.scenario as scenario_module
 from sim.cli import main
-from sim.scenario import MAX_EXTENDS_DEPTH, ScenarioError, load_scenario, load_uploaded_scenario, parse_toml
-from sim.survey import load_survey
+from sim.inputs.scenario import MAX_EXTENDS_DEPTH, ScenarioError, load_scenario, load_uploaded_scenario, parse_toml
+from sim.inputs.survey import load_survey
 
 SECRET = "S3CRET-MARKER-41"
 GOOD_RESIDENTS = "id,age\na,70\nb,82\nc,65\n"
@@ -418,7 +418,7 @@ def test_uploaded_data_kept_by_one_process_are_bounded(tmp_path, monkeypatch):
 
 def test_the_private_copies_of_uploads_are_removed_when_the_process_ends(tmp_path):
     script = (
-        "import sys\nfrom sim.scenario import load_uploaded_scenario\n"
+        "import sys\nfrom sim.inputs.scenario import load_uploaded_scenario\n"
         "files = {'mine.toml': b'[community]\\nresidents_file = \"res.csv\"\\n', 'res.csv': sys.argv[2].encode()}\n"
         "print(load_uploaded_scenario('mine.toml', files, sys.argv[1]).community.residents_file)\n"
     )
@@ -643,7 +643,7 @@ def test_run_refuses_to_overwrite_earlier_results_without_overwrite(tmp_path, mo
     first = summary.read_text()
     capsys.readouterr()  # the first run's own output (its short-run warning) is not the refusal's
     ran = []
-    monkeypatch.setattr("sim.runner.simulate", lambda *a, **k: ran.append(1))
+    monkeypatch.setattr("sim.experiments.runner.simulate", lambda *a, **k: ran.append(1))
     assert main(["run", scenario, *TINY, "--set", "trust.gossip_rate=0.3"]) == 2
     err = capsys.readouterr().err
     assert "not empty" in err and "--overwrite" in err and len(err.strip().splitlines()) == 1

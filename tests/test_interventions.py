@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from conftest import make_scenario, scripted_model
 
+from sim.core.model import CommunityModel
+from sim.core.network import FRIEND
+from sim.core.schedule import run_step
+from sim.experiments.runner import run_scenario
 from sim.interventions.activities import co_attendee_pairs
-from sim.model import CommunityModel
-from sim.network import FRIEND
-from sim.runner import run_scenario
-from sim.schedule import run_step
 
 SMALL = {"community": {"residents": 300}, "simulation": {"weeks": 156, "burn_in_weeks": 26}}
 

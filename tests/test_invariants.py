@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from conftest import SCENARIOS, make_scenario
 
-from sim.model import CommunityModel
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
-from sim.state import check_layout, check_ranges
+from sim.core.model import CommunityModel
+from sim.core.state import check_layout, check_ranges
+from sim.experiments.runner import run_scenario
+from sim.inputs.scenario import load_scenario
 from sim.submodels import helping
 
 SMALL = {"community": {"residents": 300}, "simulation": {"weeks": 156, "burn_in_weeks": 26}}
@@ -79,7 +79,7 @@ def test_states_stay_in_their_bounds_and_hours_are_conserved_every_week(setting,
         assert (net.find(net.other, net.owner) >= 0).all()
         # the row index is kept up to date incrementally: it must equal a rebuild
         assert (net.indptr == np.concatenate([[0], np.cumsum(np.bincount(net.owner, minlength=pop.n))])).all()
-        # every resident column and half-edge field keeps its declared dtype, shape and range (sim/state.py)
+        # every resident column and half-edge field keeps its declared dtype, shape and range (sim/core/state.py)
         assert check_layout(pop, net) == []
         assert check_ranges(pop, net, model.config) == []
     assert sum(row[2] for row in ledger) > 0  # help did flow

@@ -1,4 +1,4 @@
-"""The compiled loops (sim.kernels) give exactly what the numpy formulas give.
+"""The compiled loops (sim.core.kernels) give exactly what the numpy formulas give.
 
 Each kernel is checked, bit for bit, against the numpy expression it replaced, on
 random networks built through the EdgeStore, so that the model's numbers do not
@@ -14,10 +14,10 @@ import pytest
 import scipy.sparse as sp
 from conftest import ROOT
 
-from sim import kernels
-from sim.network import EdgeStore
+from sim.core import kernels
+from sim.core.network import EdgeStore
+from sim.core.util import add_at
 from sim.submodels.observation import average_clustering
-from sim.util import add_at
 
 DECAY = np.array([0.05, 0.1, 0.2, 0.3])
 
@@ -186,9 +186,9 @@ def test_edges_of_slots_are_their_rows_in_order():
 
 WARM_UP_CHECK = """
 import json, sys
-from sim import kernels
-from sim.model import CommunityModel
-from sim.scenario import load_scenario
+from sim.core import kernels
+from sim.core.model import CommunityModel
+from sim.inputs.scenario import load_scenario
 kernels.warm_up()
 dispatchers = {name: obj for name, obj in vars(kernels).items() if hasattr(obj, "signatures") and name[0] != "_"}
 before = {name: sorted(map(str, d.signatures)) for name, d in dispatchers.items()}

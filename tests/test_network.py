@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.network import EXCHANGE, FRIEND, NEIGHBOUR, EdgeStore
+from sim.core.network import EXCHANGE, FRIEND, NEIGHBOUR, EdgeStore
 
 DECAY = np.array([0.1, 0.2, 0.2, 0.2])
 

@@ -6,8 +6,8 @@ import pytest
 from conftest import ROOT
 
 from sim.cli import main
+from sim.experiments.patterns import standardized_coefficients, top_share
 from sim.experiments.plan import load_experiment, replicate_seeds
-from sim.patterns import standardized_coefficients, top_share
 
 PATTERNS = ROOT / "experiments" / "patterns.toml"
 

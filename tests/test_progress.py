@@ -3,7 +3,7 @@ or every 30 s, and at the end, with done/failed/pending, elapsed time and an ETA
 
 import io
 
-from sim.progress import Progress, format_seconds
+from sim.experiments.progress import Progress, format_seconds
 
 
 class FakeClock:

@@ -24,7 +24,7 @@ from scipy import stats
 from test_docs import sustainability_keys
 
 from sim.cli import main
-from sim.metrics import SUSTAINABILITY_METRICS
+from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.report import fonts
 from sim.report.build import TIMESERIES_METRICS
 from sim.report.figures import (

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from pdf_fonts import non_truetype_fonts
 from test_report import report, require_cjk_font, results  # noqa: F401  (results: module fixture)
 
-from sim.metrics import SUSTAINABILITY_METRICS
+from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.report.build import TIMESERIES_METRICS
 from sim.report.figures import (
     PALETTE,

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SCENARIOS
 
-from sim.docs import parameter_table
-from sim.scenario import load_scenario
+from sim.inputs.docs import parameter_table
+from sim.inputs.scenario import load_scenario
 from sim.submodels.observation import METRICS
 
 
@@ -149,7 +149,7 @@ def test_python_dash_m_and_the_console_script_are_the_same_program():
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("**/*.toml")), ids=lambda p: str(p.relative_to(SCENARIOS)))
 def test_every_scenario_file_runs(path):
-    from sim.runner import run_scenario
+    from sim.experiments.runner import run_scenario
 
     result = run_scenario(
         load_scenario(path, ["simulation.weeks=8", "simulation.burn_in_weeks=4", "community.residents=200"])
@@ -158,7 +158,7 @@ def test_every_scenario_file_runs(path):
 
 
 def test_with_value_copies_only_the_tables_along_the_path_and_leaves_the_draft_unchanged():
-    from sim.scenario import get_value, with_value
+    from sim.inputs.scenario import get_value, with_value
 
     draft = {"community": {"residents": 10, "formal_care": 0.2}, "trust": {"gossip_rate": 0.1}}
     changed = with_value(draft, "community.residents", 20)
@@ -168,7 +168,7 @@ def test_with_value_copies_only_the_tables_along_the_path_and_leaves_the_draft_u
 
 
 def test_every_dotted_path_refuses_a_value_where_a_table_is_needed_in_one_way():
-    from sim.scenario import ScenarioError, apply_overrides, set_value
+    from sim.inputs.scenario import ScenarioError, apply_overrides, set_value
 
     with pytest.raises(ScenarioError, match=r"^--set community.residents.x=1: residents is a value, not a table$"):
         apply_overrides({"community": {"residents": 5}}, ["community.residents.x=1"])

@@ -1,4 +1,4 @@
-"""The week as data (sim/schedule.py): the model runs exactly the steps of WEEK, each
+"""The week as data (sim/core/schedule.py): the model runs exactly the steps of WEEK, each
 step draws only from the streams and writes only the state it declares, and the ODD's
 schedule and stream tables are the ones rendered from WEEK."""
 
@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 from conftest import ROOT, SCENARIOS
 
-from sim import schedule
+from sim.core import schedule
+from sim.core.model import CommunityModel
+from sim.core.network import _FIELDS as TIE_FIELDS
+from sim.core.population import Population
+from sim.core.schedule import STREAMS, WEEK, Phase, check_phases
+from sim.core.tally import WeekTally
+from sim.inputs.scenario import load_scenario
 from sim.interventions.base import Intervention
-from sim.model import CommunityModel
-from sim.network import _FIELDS as TIE_FIELDS
-from sim.population import Population
-from sim.scenario import load_scenario
-from sim.schedule import STREAMS, WEEK, Phase, check_phases
-from sim.tally import WeekTally
 
 # every intervention on, the time bank with guaranteed redemption, and clustering
 # estimated on a sample, so that every step and every hook does its work (and draws
@@ -196,8 +196,8 @@ def test_every_phase_an_intervention_names_is_a_step_of_the_week():
 def test_the_odd_tables_are_the_ones_generated_from_the_schedule(block):
     odd = (ROOT / "docs" / "odd.md").read_text(encoding="utf-8")
     assert schedule.generated_block(odd, block) == schedule.BLOCKS[block](), (
-        f"docs/odd.md's {block} table differs from sim/schedule.py; regenerate it with "
-        "`.venv/bin/python -m sim.schedule --odd`"
+        f"docs/odd.md's {block} table differs from sim/core/schedule.py; regenerate it with "
+        "`.venv/bin/python -m sim.core.schedule --odd`"
     )
 
 

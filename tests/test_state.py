@@ -1,4 +1,4 @@
-"""Declared state (sim/state.py): every resident column and half-edge field is
+"""Declared state (sim/core/state.py): every resident column and half-edge field is
 declared once, with dtype, shape, unit, range and ODD name; the arrays, a newcomer's
 fresh state, the range invariants and the ODD tables all follow the declarations;
 and the modules that hold the state import one another without a cycle."""
@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from conftest import ROOT, SCENARIOS, scripted_model
 
-from sim.agents import _SCALARS
-from sim.model import CommunityModel
-from sim.network import TIE_KINDS, EdgeStore
-from sim.population import Population, fill_residents
-from sim.scenario import load_scenario
-from sim.state import NEVER, RESIDENT, RESIDENT_FIELDS, TIE, TIE_FIELDS, check_layout, check_ranges
+from sim.core.agents import _SCALARS
+from sim.core.model import CommunityModel
+from sim.core.network import TIE_KINDS, EdgeStore
+from sim.core.population import Population, fill_residents
+from sim.core.state import NEVER, RESIDENT, RESIDENT_FIELDS, TIE, TIE_FIELDS, check_layout, check_ranges
+from sim.inputs.scenario import load_scenario
 
 
 def _model() -> CommunityModel:
@@ -154,7 +154,14 @@ def test_check_ranges_allows_a_rounding_error_beyond_a_bound_but_no_more():
 
 
 # -- import cycles -------------------------------------------------------------------
-STATE_MODULES = ("sim.state", "sim.population", "sim.network", "sim.kernels", "sim.util", "sim.agents")
+STATE_MODULES = (
+    "sim.core.state",
+    "sim.core.population",
+    "sim.core.network",
+    "sim.core.kernels",
+    "sim.core.util",
+    "sim.core.agents",
+)
 
 
 def _imports(path: Path, modules: set[str]) -> set[str]:
@@ -195,7 +202,7 @@ def _import_graph() -> dict[str, set[str]]:
 
 
 def test_the_modules_holding_the_state_are_in_no_import_cycle():
-    """sim.kernels is the bottom layer (its warm-up calls the kernels, not the
+    """sim.core.kernels is the bottom layer (its warm-up calls the kernels, not the
     network); util and network build on it, population and agents on the state
     declarations. Imports inside functions count: they only defer the cycle."""
     graph = _import_graph()

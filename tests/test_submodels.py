@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from conftest import scripted_model
 
-from sim.network import FRIEND, NEIGHBOUR, EdgeStore
-from sim.params import Community, Demography, Helping, Needs, Participation
-from sim.population import expected_health
-from sim.schedule import run_step
+from sim.core.network import FRIEND, NEIGHBOUR, EdgeStore
+from sim.core.params import Community, Demography, Helping, Needs, Participation
+from sim.core.population import expected_health
+from sim.core.schedule import run_step
+from sim.core.util import gini, sigmoid
 from sim.submodels import demography, helping, motives, needs, norms, observation, participation, trust
-from sim.util import gini, sigmoid
 
 
 def tie(model, a, b, kind=FRIEND, strength=0.5):
@@ -387,7 +387,7 @@ def test_clustering_of_a_triangle_with_a_tail_by_hand():
 def test_a_fresh_tally_has_every_field_set_and_sized_to_the_residents():
     from dataclasses import fields
 
-    from sim.tally import WeekTally
+    from sim.core.tally import WeekTally
 
     tally = WeekTally(5)
     per_resident = (
@@ -407,7 +407,7 @@ def test_a_fresh_tally_has_every_field_set_and_sized_to_the_residents():
 
 # -- the community's scalars --------------------------------------------------------
 def test_tie_decay_is_declared_by_kind_name_and_the_decay_table_follows_the_kind_numbers():
-    from sim.network import EXCHANGE, PAIRING, TIE_KINDS
+    from sim.core.network import EXCHANGE, PAIRING, TIE_KINDS
 
     model = scripted_model(2, network={"decay_neighbour": 0.01, "decay_friend": 0.03})
     community = model.community
@@ -418,7 +418,7 @@ def test_tie_decay_is_declared_by_kind_name_and_the_decay_table_follows_the_kind
 
 
 def test_a_tie_decay_missing_a_kind_is_refused():
-    from sim.community import CommunityState
+    from sim.core.community import CommunityState
 
     model = scripted_model(2)
     c = model.community

@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.experiments.summarise import summary_table
-from sim.metrics import SUSTAINABILITY_METRICS
 from sim.report.labels import Labels
 from sim.report.readable import number, summary_markdown
 

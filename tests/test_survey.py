@@ -5,9 +5,9 @@ import pytest
 from conftest import SCENARIOS
 from test_scenarios_cli import mutualaid
 
-from sim.model import CommunityModel, read_survey
-from sim.network import NEIGHBOUR
-from sim.scenario import ScenarioError, load_scenario
+from sim.core.model import CommunityModel, read_survey
+from sim.core.network import NEIGHBOUR
+from sim.inputs.scenario import ScenarioError, load_scenario
 
 
 def survey(tmp_path, residents: str, edges: str | None = None, extra: str = ""):

@@ -120,7 +120,7 @@ def test_sigterm_keeps_finished_runs_marks_the_sweep_interrupted_and_consolidate
 def test_ctrl_c_while_the_compiled_kernels_load_interrupts_the_sweep(workers, tmp_path, monkeypatch, capsys):
     # Numba loads the kernels through LLVM, which calls back into Python through ctypes;
     # a KeyboardInterrupt raised in such a callback used to be printed and dropped.
-    from sim import kernels
+    from sim.core import kernels
 
     monkeypatch.setenv("MUTUALAID_START_METHOD", "fork")  # the pool warms the kernels up before it forks
     interrupt_in_callback = ctypes.CFUNCTYPE(None)(lambda: signal.raise_signal(signal.SIGINT))

@@ -11,6 +11,11 @@ import pytest
 from conftest import make_scenario, scripted_model
 
 from sim.cli import main
+from sim.core.model import CommunityModel
+from sim.core.network import PAIRING
+from sim.core.reach import EVERYONE, Reach
+from sim.core.schedule import run_step
+from sim.experiments.runner import simulate
 from sim.experiments.trial import (
     ELIGIBILITY,
     OUTCOMES,
@@ -21,11 +26,6 @@ from sim.experiments.trial import (
     trial_scenario,
 )
 from sim.interventions import REGISTRY
-from sim.model import CommunityModel
-from sim.network import PAIRING
-from sim.reach import EVERYONE, Reach
-from sim.runner import simulate
-from sim.schedule import run_step
 
 TINY = {"community": {"residents": 120}, "simulation": {"weeks": 20, "burn_in_weeks": 8}}
 

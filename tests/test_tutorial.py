@@ -43,7 +43,7 @@ def test_every_public_name_resolves_and_is_documented(name):
 
 
 def test_importing_the_package_does_not_load_the_model():
-    code = "import sys, sim; print('sim.model' in sys.modules, 'numba' in sys.modules)"
+    code = "import sys, sim; print('sim.core.model' in sys.modules, 'numba' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["False", "False"], result.stderr
 

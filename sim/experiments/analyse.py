@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.scenario import ScenarioError
+from sim.inputs.scenario import ScenarioError
 
 if TYPE_CHECKING:  # the analyses of a results folder need not import the model
     from sim.experiments.plan import Experiment

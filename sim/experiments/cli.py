@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.experiments.schema import Limits  # light: pydantic and the parameter schema, as sim.cli imports
-from sim.scenario import ScenarioError
+from sim.inputs.scenario import ScenarioError
 
 if TYPE_CHECKING:  # the command line imports the heavy modules only when a sweep runs
     from sim.experiments.plan import Experiment, PlannedRun
@@ -191,10 +191,10 @@ def _execute(
     on_start: Callable[[str], None],
 ) -> None:
     """Run ``todo`` on the chosen executor, counting into ``session`` and reporting
-    progress (sim/progress.py). Ctrl-C and SIGTERM propagate, after the pool is
+    progress (sim/experiments/progress.py). Ctrl-C and SIGTERM propagate, after the pool is
     closed, also from its start-up."""
     from sim.experiments.execute import RunOutcome, open_pool, run_sweep
-    from sim.progress import Progress
+    from sim.experiments.progress import Progress
 
     workers = args.workers or os.cpu_count() or 1
     private = () if lock_fd is None else (lock_fd,)
@@ -218,8 +218,8 @@ def _execute(
 def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiments.execute import check_scheduler, signals_deferred
     from sim.experiments.plan import format_hours, load_experiment
+    from sim.experiments.runner import provenance
     from sim.experiments.store import FORMAT, ResultsStore, write_json
-    from sim.runner import provenance
 
     check_scheduler(args.scheduler)
     experiment = load_experiment(

@@ -51,12 +51,12 @@ from typing import Any
 
 import pandas as pd
 
-from sim import kernels
+from sim.core import kernels
+from sim.core.model import CommunityModel
+from sim.core.params import Scenario
 from sim.experiments.plan import Experiment, PlannedRun
-from sim.model import CommunityModel
-from sim.params import Scenario
-from sim.runner import simulate
-from sim.scenario import ScenarioError
+from sim.experiments.runner import simulate
+from sim.inputs.scenario import ScenarioError
 
 RUNS_IN_FLIGHT_PER_WORKER = 2
 WAKE_SECONDS = 5.0

@@ -10,7 +10,7 @@ Seeds (common random numbers): one root seed; the seed of replicate ``k`` is dra
 from child ``k`` of ``numpy.random.SeedSequence(root_seed).spawn(replicates)`` and is
 the same for every scenario and design point, so differences between scenarios are
 paired by replicate and free of seed noise as far as the model's separate random
-streams allow (sim/model.py). Children are prefix-stable: replicate ``k`` keeps its
+streams allow (sim/core/model.py). Children are prefix-stable: replicate ``k`` keeps its
 seed whatever the number of replicates.
 
 The run id ``<scenario>.p<point>.r<replicate>`` (zero-padded) is deterministic, so
@@ -32,7 +32,9 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from sim.core.params import Scenario
 from sim.experiments.design import Point, design_points
+from sim.experiments.runner import input_files
 from sim.experiments.schema import (
     RUN_COST,
     ExperimentFile,
@@ -46,9 +48,7 @@ from sim.experiments.schema import (
     read_experiment_file,
     scenario_parameter,
 )
-from sim.params import Scenario
-from sim.runner import input_files
-from sim.scenario import (
+from sim.inputs.scenario import (
     DATA_FILES,
     ScenarioError,
     apply_sandboxed_overrides,
@@ -238,7 +238,7 @@ def anchored(point: Point, base: Path, data_roots: Sequence[Path] = ()) -> Point
     """A design point whose survey file values (``community.residents_file``,
     ``community.edges_file``) are made absolute, relative to ``base`` (the experiment
     file's folder), as a scenario's own survey paths are relative to its file. They
-    must lie in that folder's tree or under a data root (:func:`sim.scenario.sandboxed`,
+    must lie in that folder's tree or under a data root (:func:`sim.inputs.scenario.sandboxed`,
     which raises :class:`ScenarioError` without opening the file otherwise)."""
     out = dict(point)
     for name in SURVEY_PATHS:

@@ -5,7 +5,7 @@ An experiment file names the scenarios to compare (each a scenario file plus opt
 ``community.infrastructure``), the number of replicates, the root seed and what to
 store. Unknown keys are rejected; every problem is reported as one line
 ``file: field.path: message`` naming what is allowed, raised as
-:class:`sim.scenario.ScenarioError` (the command line prints them and exits 2).
+:class:`sim.inputs.scenario.ScenarioError` (the command line prints them and exits 2).
 
 The reference of the format, with a full example, is docs/experiments.md.
 """
@@ -21,8 +21,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from sim.params import Block, block_of, schema_blocks, schema_fields
-from sim.scenario import ScenarioError, read_toml
+from sim.core.params import Block, block_of, schema_blocks, schema_fields
+from sim.inputs.scenario import ScenarioError, read_toml
 
 DESIGN_KINDS = ("none", "grid", "rows", "lhs", "sobol", "morris")
 
@@ -104,7 +104,7 @@ class Store(Block):
     agent_snapshots: bool = Field(False, description="Store each run's final per-resident table")
     probes: list[Literal["calibration", "patterns"]] = Field(
         default_factory=list,
-        description="Named measures taken during each run and stored with its summary (sim.runner.PROBES)",
+        description="Named measures taken during each run and stored with its summary (sim.experiments.runner.PROBES)",
     )
 
 
@@ -347,7 +347,7 @@ class Parameter:
 
 
 def scenario_parameter(path: str) -> Parameter:
-    """Look up a dotted parameter path in the scenario schema (:func:`sim.params.schema_fields`).
+    """Look up a dotted parameter path in the scenario schema (:func:`sim.core.params.schema_fields`).
 
     Raises ``ValueError`` with the message to show (and the nearest valid paths) when
     the path is not a parameter."""

@@ -37,12 +37,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.experiments.execute import RunOutcome
 from sim.experiments.plan import Experiment, PlannedRun
+from sim.experiments.runner import json_safe
 from sim.experiments.summarise import summary_markdown, summary_table
-from sim.metrics import SUSTAINABILITY_METRICS
-from sim.runner import json_safe
-from sim.scenario import ScenarioError
+from sim.inputs.scenario import ScenarioError
 
 RECORD_KEY = b"mutualaid.run"
 TAG_COLUMNS = ("run_id", "scenario", "point", "replicate")

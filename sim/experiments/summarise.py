@@ -70,7 +70,7 @@ def mean_interval(values: np.ndarray) -> tuple[int, float, float, float, float]:
 
 def summarised_metrics(columns: Iterable[str], metrics: Iterable[str]) -> list[str]:
     """The metrics to summarise: ``metrics`` and, after them, the half-lives of the
-    gains of interventions that ended during some run (sim/metrics.py), which exist
+    gains of interventions that ended during some run (sim/core/metrics.py), which exist
     only in experiments whose interventions stop. Each once: ``metrics`` may already
     name the half-lives (the report passes every run metric), and a metric listed
     twice would pair a column with itself."""

@@ -2,11 +2,11 @@
 residents of one community to an intervention or to control, and measure the
 standardized mean difference in their outcomes as a randomized trial would.
 
-One replicate is one run of the scenario (:func:`sim.runner.simulate`) with the
+One replicate is one run of the scenario (:func:`sim.experiments.runner.simulate`) with the
 intervention switched on. At the intervention's start week, before it first acts,
 the residents its own targeting rule picks (:data:`ELIGIBILITY`) are shuffled with
 the model's ``trial`` random stream and split 1:1 into a treated and a control arm;
-the intervention's :class:`sim.reach.Reach` is set so that it reaches the treated arm
+the intervention's :class:`sim.core.reach.Reach` is set so that it reaches the treated arm
 only and never uses a control resident to deliver it. 26 and 52 weeks later (6 and 12
 months) each arm's residents still living there are measured (:data:`OUTCOMES`) and
 Hedges' g, treated − control, is computed per outcome. Over K replicates (seeds
@@ -31,14 +31,14 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from sim.core.model import CommunityModel
+from sim.core.params import Scenario
+from sim.core.reach import Reach
 from sim.experiments.plan import replicate_seeds
+from sim.experiments.runner import OutputError, check_out_dir, json_safe, provenance, safe_filename, simulate
 from sim.experiments.summarise import mean_interval
+from sim.inputs.scenario import ScenarioError
 from sim.interventions import REGISTRY
-from sim.model import CommunityModel
-from sim.params import Scenario
-from sim.reach import Reach
-from sim.runner import OutputError, check_out_dir, json_safe, provenance, safe_filename, simulate
-from sim.scenario import ScenarioError
 from sim.submodels.observation import socially_isolated
 
 FOLLOW_UP = {6: 26, 12: 52}
@@ -111,7 +111,7 @@ def check_intervention(name: str) -> None:
     if name not in ELIGIBILITY:
         raise ScenarioError(
             [
-                f"--intervention: {name} has no trial arm (it consults no reach, sim/reach.py, so it cannot be "
+                f"--intervention: {name} has no trial arm (it consults no reach, sim/core/reach.py, so it cannot be "
                 f"given to one arm only); trials support: {', '.join(supported())}"
             ]
         )
@@ -191,7 +191,7 @@ class Arm:
 @dataclass
 class TrialWatch:
     """Randomizes at the start week and measures at each follow-up; given to
-    :func:`sim.runner.simulate` as its ``watch``."""
+    :func:`sim.experiments.runner.simulate` as its ``watch``."""
 
     intervention: str
     start_week: int

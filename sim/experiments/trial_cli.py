@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from sim.experiments.cli import _data_root_option, _positive
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
 
 DEFAULT_REPLICATES = 10
 
@@ -66,6 +66,8 @@ def register_trial(sub: argparse._SubParsersAction) -> None:
 
 def cmd_trial(args: argparse.Namespace) -> int:
     from sim.cli import _refuse_experiment_file
+    from sim.experiments.progress import Progress
+    from sim.experiments.runner import check_out_dir
     from sim.experiments.trial import (
         FOLLOW_UP,
         check_intervention,
@@ -75,8 +77,6 @@ def cmd_trial(args: argparse.Namespace) -> int:
         trial_scenario,
         write_trial,
     )
-    from sim.progress import Progress
-    from sim.runner import check_out_dir
 
     check_intervention(args.intervention)  # before reading anything, so a typo costs nothing
     _refuse_experiment_file(args.scenario)

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.community import add_ties
+from sim.core.community import add_ties
+from sim.core.network import FRIEND
+from sim.core.population import homophily_weight
+from sim.core.reach import EVERYONE, Reach
 from sim.interventions.base import Intervention, PhaseState
-from sim.network import FRIEND
-from sim.population import homophily_weight
-from sim.reach import EVERYONE, Reach
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.core.model import CommunityModel
 
 
 def mobility(health: np.ndarray, adl_threshold: float) -> np.ndarray:
@@ -62,7 +62,7 @@ def co_attendee_pairs(u: np.ndarray, attendees: np.ndarray, event: np.ndarray) -
 class Activities(Intervention):
     name = "activities"
     phase = "activities"
-    reach: Reach = EVERYONE  # who is invited (sim/reach.py)
+    reach: Reach = EVERYONE  # who is invited (sim/core/reach.py)
 
     def __init__(self, block, model: CommunityModel):
         super().__init__(block, model)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.core.model import CommunityModel
 
 
 class Hooks(Protocol):
@@ -192,7 +192,7 @@ class PhaseState:
 class Intervention:
     """An intervention built from its scenario block.
 
-    ``phase`` names the phase step of the week (``sim.schedule.WEEK``) at which
+    ``phase`` names the phase step of the week (``sim.core.schedule.WEEK``) at which
     ``act`` runs (None if it acts only through hooks). ``hooks`` is filled in when
     the class is defined: the hooks of :class:`Hooks` it offers. A method whose name
     is close to a hook's, or a hook with the wrong parameters, is refused then.
@@ -241,7 +241,7 @@ class Intervention:
         raise NotImplementedError
 
     def stream(self) -> np.random.Generator:
-        """The intervention's own random stream (``sim.schedule.STREAMS``), looked up
+        """The intervention's own random stream (``sim.core.schedule.STREAMS``), looked up
         when it draws."""
         return self.model.streams[self.name]
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.reach import EVERYONE, Reach
 from sim.interventions.base import Intervention
-from sim.reach import EVERYONE, Reach
 
 
 class ProfessionalServices(Intervention):
     name = "professional_services"
     phase = None
     provides = ("health_services",)
-    reach: Reach = EVERYONE  # who may receive psychological support (sim/reach.py)
+    reach: Reach = EVERYONE  # who may receive psychological support (sim/core/reach.py)
 
     @property
     def health_cover(self) -> float:

@@ -22,21 +22,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.community import add_ties
+from sim.core.community import add_ties
+from sim.core.network import PAIRING
+from sim.core.reach import EVERYONE, Reach
+from sim.core.util import add_at
 from sim.interventions.base import Intervention, PhaseState
-from sim.network import PAIRING
-from sim.reach import EVERYONE, Reach
 from sim.submodels.observation import socially_isolated
-from sim.util import add_at
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.core.model import CommunityModel
 
 
 class TargetedSupport(Intervention):
     name = "targeted_support"
     phase = "targeted_support"
-    reach: Reach = EVERYONE  # who may be paired, and who may volunteer (sim/reach.py)
+    reach: Reach = EVERYONE  # who may be paired, and who may volunteer (sim/core/reach.py)
 
     def __init__(self, block, model: CommunityModel):
         super().__init__(block, model)

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.tally import WeekTally
 from sim.interventions.base import Intervention, PhaseState
-from sim.tally import WeekTally
 
 
 class TimeBank(Intervention):

@@ -20,7 +20,7 @@ new report replaces the old one of the same language.
 
 Building has two steps: the sections work out the statistics and *queue* each figure
 and table (:class:`Report`), then :meth:`Report.write` draws and writes them one by
-one, reporting progress with :class:`sim.progress.Progress` — drawing and saving the
+one, reporting progress with :class:`sim.experiments.progress.Progress` — drawing and saving the
 figures is what takes the time, and now the number of files is known in advance.
 """
 
@@ -38,15 +38,15 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.metrics import SUSTAINABILITY_METRICS
-from sim.progress import Progress
+from sim.core.metrics import SUSTAINABILITY_METRICS
+from sim.experiments.progress import Progress
+from sim.experiments.runner import provenance
 from sim.report import figures, readable, tables
 from sim.report.fonts import DPI
 from sim.report.labels import Labels
 from sim.report.results import Results
 from sim.report.sensitivity import FIGURE_OUTPUTS, analyse
 from sim.report.statistics import PRECISION_METRICS, replicate_precision, run_metrics, run_summary, weekly_bands
-from sim.runner import provenance
 
 TIMESERIES_METRICS = ("active_share", "coverage", "generalized_trust", "norm_authority", "lonely_share", "member_share")
 EQUITY_WEEKLY = "coverage_gap"

@@ -4,7 +4,7 @@ A report speaks one language throughout: figure titles, axis labels, legends, ta
 headers and captions, and the index of the report folder. Three tables hold the words:
 
 - ``WEEKLY``: the weekly metrics (``sim.submodels.observation.METRICS``);
-- ``RUN``: the per-run sustainability metrics (``sim.metrics.sustainability``);
+- ``RUN``: the per-run sustainability metrics (``sim.core.metrics.sustainability``);
 - ``TEXT``: every other string, some with ``{placeholders}``.
 
 Scenario names are the experiment's own labels and are shown as written, except the

@@ -27,8 +27,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiments.summarise import SAMPLED_DESIGNS
+from sim.inputs.scenario import ScenarioError
 from sim.report.readable import describe_point
-from sim.scenario import ScenarioError
 from sim.submodels.observation import METRICS
 
 SWEEP_FORMAT = "mutualaid-sweep/1"

@@ -35,8 +35,8 @@ import pandas as pd
 from SALib.analyze import morris as morris_analysis
 from SALib.analyze import sobol as sobol_analysis
 
+from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.experiments.design import morris_trajectories, saltelli
-from sim.metrics import SUSTAINABILITY_METRICS
 from sim.report.results import ReportError, Results
 
 CONFIDENCE = 0.95
@@ -45,7 +45,7 @@ BOOTSTRAP_SEED = 20240601
 """Fixed, so the confidence intervals of a report are reproducible."""
 
 OUTPUTS = tuple(SUSTAINABILITY_METRICS)
-"""The outputs analysed: the sustainability metrics of sim.metrics."""
+"""The outputs analysed: the sustainability metrics of sim.core.metrics."""
 FIGURE_OUTPUTS = ("mean_active_share_last2y", "mean_coverage_last2y", "persistence", "mean_coverage_gap_last2y")
 """The outputs drawn (all are in the table)."""
 

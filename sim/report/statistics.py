@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.experiments.summarise import CONFIDENCE, summary_table
-from sim.metrics import SUSTAINABILITY_METRICS
 from sim.report.labels import HALF_LIFE_PREFIX, RUN
 
 RUN_METRICS = tuple(SUSTAINABILITY_METRICS) + tuple(m for m in RUN if m not in SUSTAINABILITY_METRICS)
-"""Every per-run metric of sim.metrics.sustainability, the sweep's summary metrics first."""
+"""Every per-run metric of sim.core.metrics.sustainability, the sweep's summary metrics first."""
 
 PRECISION_METRICS = ("mean_active_share_last2y", "mean_coverage_last2y", "persistence", "mean_coverage_gap_last2y")
 """The main sustainability metrics whose precision the replicate section follows."""

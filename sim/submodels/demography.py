@@ -31,16 +31,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import expected_health
-from sim.util import weekly_probability
+from sim.core.population import expected_health
+from sim.core.util import weekly_probability
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Demography
+    from sim.core.population import Population
+    from sim.core.tally import WeekTally
     from sim.interventions.base import Channels
-    from sim.network import EdgeStore
-    from sim.params import Demography
-    from sim.population import Population
-    from sim.tally import WeekTally
 
 
 def update_health(pop, d, u_shock: np.ndarray, u_size: np.ndarray, eps: np.ndarray) -> np.ndarray:
@@ -75,7 +75,7 @@ def step(
     d: Demography,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One week of ageing, health, deaths and moves; ``newcomers(slots)`` gives the
-    arriving residents their fresh state (``sim.population.fill_residents``, stream
+    arriving residents their fresh state (``sim.core.population.fill_residents``, stream
     ``newcomers``). Returns (arrived, left) slots, so the model can keep one agent per
     occupied slot without this step touching it."""
     n = pop.n

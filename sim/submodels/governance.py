@@ -13,7 +13,7 @@ Variable costs during the week (points, rewards, guaranteed redemption, professi
 hours) are paid as far as the balance allows; an intervention that could not pay
 them in full stops from the next week. The balance never goes negative.
 Running interventions act at their place in the schedule (``run_phase``, called by the
-phase steps of ``sim.schedule.WEEK``), through hooks the other submodels sum
+phase steps of ``sim.core.schedule.WEEK``), through hooks the other submodels sum
 (``hook_sum``) and through the channels they provide (``channels``: matching, ratings,
 detection, …; see ``sim.interventions.base``), which this step fills each week from
 the running interventions, so a submodel never asks for an intervention by name.
@@ -27,8 +27,8 @@ from sim.interventions import REGISTRY
 from sim.interventions.base import CHANNELS, Channels, PhaseState, check_hook
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
-    from sim.model import CommunityModel
+    from sim.core.community import CommunityState
+    from sim.core.model import CommunityModel
 
 
 class Governance:

@@ -47,19 +47,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import kernels
-from sim.community import add_ties
-from sim.network import EXCHANGE
-from sim.population import random_mates
-from sim.tally import Exchanges, WeekTally
-from sim.util import add_at, first_occurrences, segment_first_max, sigmoid
+from sim.core import kernels
+from sim.core.community import add_ties
+from sim.core.network import EXCHANGE
+from sim.core.population import random_mates
+from sim.core.tally import Exchanges, WeekTally
+from sim.core.util import add_at, first_occurrences, segment_first_max, sigmoid
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Helping, Needs, Network, Norms, Trust
+    from sim.core.population import Population
     from sim.interventions.base import Channels
-    from sim.network import EdgeStore
-    from sim.params import Helping, Needs, Network, Norms, Trust
-    from sim.population import Population
 
 
 def ask_probability(pop, helping) -> np.ndarray:
@@ -104,7 +104,7 @@ def serve_in_random_order(
     """Hours granted to each accepted request when a helper serves their requests in
     ``priority`` order until capacity runs out: request k gets
     clip(capacity_left[h] − hours of h's requests served before it, 0, hours[k]).
-    The queues are formed and served in one compiled pass (sim.kernels.serve_in_order)."""
+    The queues are formed and served in one compiled pass (sim.core.kernels.serve_in_order)."""
     by_priority = np.argsort(priority)
     ranked = priority[by_priority]
     if (ranked[1:] == ranked[:-1]).any():  # equal priorities: served in request order

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.community import add_ties
-from sim.network import FRIEND, NEIGHBOUR
-from sim.population import homophily_weight, random_mates
+from sim.core.community import add_ties
+from sim.core.network import FRIEND, NEIGHBOUR
+from sim.core.population import homophily_weight, random_mates
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
-    from sim.network import EdgeStore
-    from sim.params import Network, Trust
-    from sim.population import Population
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Network, Trust
+    from sim.core.population import Population
 
 
 def _stubs(rng, prop: np.ndarray, mean_ties: float) -> np.ndarray:
@@ -44,7 +44,7 @@ def build(
     trust: Trust,
 ) -> None:
     """The initial ties; ``prop`` is the residents' tie propensity
-    (``sim.population.tie_propensity``), ``rng`` the population stream."""
+    (``sim.core.population.tie_propensity``), ``rng`` the population stream."""
     mean_prop = max(prop[pop.occupied].mean(), 1e-12)
     for kind, mean_ties, groups in (
         (NEIGHBOUR, nw.neighbour_ties, community.building_slots),

@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.util import repeated_gain
+from sim.core.util import repeated_gain
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Motives, Network
+    from sim.core.population import Population
+    from sim.core.tally import WeekTally
     from sim.interventions.base import Channels
-    from sim.network import EdgeStore
-    from sim.params import Motives, Network
-    from sim.population import Population
-    from sim.tally import WeekTally
 
 
 def decay_then_gain(x: np.ndarray, decay: float, gain: float, events: np.ndarray, floor: float = 0.0) -> np.ndarray:

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from sim.core.params import Community, Demography, Helping, Needs
+    from sim.core.population import Population
+    from sim.core.tally import WeekTally
     from sim.interventions.base import Channels
-    from sim.params import Community, Demography, Helping, Needs
-    from sim.population import Population
-    from sim.tally import WeekTally
 
 DAILY, COMPANIONSHIP, HEALTH, ERRANDS = 0, 1, 2, 3
 

@@ -2,7 +2,7 @@
 
 - Decay: a tie's strength falls by ``decay_neighbour`` (neighbours) or
   ``decay_friend`` (other kinds) a week without contact, and every contact closes
-  ``contact_boost`` of the gap to 1 (applied lazily, see sim.network). Every
+  ``contact_boost`` of the gap to 1 (applied lazily, see sim.core.network). Every
   ``prune_interval`` weeks ties weaker than ``prune_strength`` are dropped.
 - Everyday contact: with weekly probability ``casual_contact``·π_i a resident meets
   one random tie, which refreshes it (this keeps active people's ties alive while
@@ -25,16 +25,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.community import add_ties
-from sim.network import FRIEND, NEIGHBOUR
-from sim.population import homophily_weight, random_mates
+from sim.core.community import add_ties
+from sim.core.network import FRIEND, NEIGHBOUR
+from sim.core.population import homophily_weight, random_mates
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Network, Trust
+    from sim.core.population import Population
     from sim.interventions.base import Channels
-    from sim.network import EdgeStore
-    from sim.params import Network, Trust
-    from sim.population import Population
 
 
 def random_neighbour(net, slots: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -56,7 +56,7 @@ def step(
     trust: Trust,
 ) -> None:
     """A week of pruning, contact and new ties; ``propensity`` is each resident's tie
-    propensity π this week (``sim.population.tie_propensity``)."""
+    propensity π this week (``sim.core.population.tie_propensity``)."""
     week = community.week
     n = pop.n
     u_meet, u_mate, u_close, u_pick1, u_pick2, u_accept, u_casual, u_which = rng.random((8, n))

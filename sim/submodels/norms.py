@@ -42,16 +42,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.util import add_at
 from sim.submodels.needs import COMPANIONSHIP, ERRANDS, HEALTH
-from sim.util import add_at
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Norms, Trust
+    from sim.core.population import Population
+    from sim.core.tally import WeekTally
     from sim.interventions.base import Channels
-    from sim.network import EdgeStore
-    from sim.params import Norms, Trust
-    from sim.population import Population
-    from sim.tally import WeekTally
 
 MODE_TYPES = (COMPANIONSHIP, ERRANDS, HEALTH)
 MODE_NAMES = ("online companionship", "smart devices", "telehealth")

@@ -22,17 +22,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import kernels
+from sim.core import kernels
+from sim.core.util import gini
 from sim.submodels.needs import DAILY
-from sim.util import gini
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
-    from sim.network import EdgeStore
-    from sim.params import Demography, Motives, Needs, Network, Participation, Simulation, Trust
-    from sim.population import Population
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Demography, Motives, Needs, Network, Participation, Simulation, Trust
+    from sim.core.population import Population
+    from sim.core.tally import WeekTally
     from sim.submodels.governance import Governance
-    from sim.tally import WeekTally
 
 METRICS = (
     "week",

@@ -31,16 +31,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import kernels
-from sim.util import sigmoid
+from sim.core import kernels
+from sim.core.util import sigmoid
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Participation
+    from sim.core.population import Population
+    from sim.core.tally import WeekTally
     from sim.interventions.base import Channels
-    from sim.network import EdgeStore
-    from sim.params import Participation
-    from sim.population import Population
-    from sim.tally import WeekTally
 
 
 def willingness(pop, p, incentive: np.ndarray | float = 0.0) -> np.ndarray:

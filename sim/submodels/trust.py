@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.util import add_at
+from sim.core.util import add_at
 
 if TYPE_CHECKING:
-    from sim.community import CommunityState
+    from sim.core.community import CommunityState
+    from sim.core.network import EdgeStore
+    from sim.core.params import Trust
+    from sim.core.population import Population
+    from sim.core.tally import WeekTally
     from sim.interventions.base import Channels
-    from sim.network import EdgeStore
-    from sim.params import Trust
-    from sim.population import Population
-    from sim.tally import WeekTally
 
 
 def experience_update(trust: np.ndarray, count: np.ndarray, successes: np.ndarray, rate: float) -> np.ndarray:

@@ -17,8 +17,8 @@ What is recorded here (tests/golden/):
   (a numpy or numba upgrade may move the last bits of a float; the test names the
   versions that differ when it fails).
 
-Every run goes through the public entry points: ``sim.scenario.load_scenario(path,
-overrides)`` with ``--set``-style overrides and ``sim.runner.simulate``, with the
+Every run goes through the public entry points: ``sim.inputs.scenario.load_scenario(path,
+overrides)`` with ``--set``-style overrides and ``sim.experiments.runner.simulate``, with the
 scenario's own seed and burn-in. A golden table is therefore the ``weekly.csv`` that
 ``mutualaid run <scenario> --set community.residents=300 --set simulation.weeks=156``
 writes.
@@ -43,8 +43,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.runner import simulate, versions
-from sim.scenario import load_scenario
+from sim.experiments.runner import simulate, versions
+from sim.inputs.scenario import load_scenario
 
 GOLDEN = Path(__file__).resolve().parent
 ROOT = GOLDEN.parent.parent
@@ -237,7 +237,7 @@ def describe_versions() -> list[str]:
 
 def record(out: Path = GOLDEN) -> None:
     """Run every case and every shipped scenario and write the golden files."""
-    from sim.runner import git_commit
+    from sim.experiments.runner import git_commit
 
     out.mkdir(parents=True, exist_ok=True)
     for case in CASES:

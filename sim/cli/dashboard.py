@@ -21,9 +21,9 @@ import os
 import sys
 from pathlib import Path
 
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboards" / "app.py"
 ASSETS = ROOT / "dashboards" / ".assets_cache"
 ASSET_MARKER = ".solara-offline.json"  # written by prepare_assets.py for each unpacked package

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kernels
+from sim.core import kernels
 
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
@@ -70,7 +70,7 @@ def segment_first_max(groups: np.ndarray, score: np.ndarray) -> np.ndarray:
     """Positions of the highest score within each run of equal ``groups`` (the first
     such position if scores tie; none for a run with a NaN score). ``groups`` must be
     sorted, as the owners of a CSR slice of half-edges are: then no sort is needed.
-    One compiled pass (sim.kernels)."""
+    One compiled pass (sim.core.kernels)."""
     return kernels.segment_first_max(np.asarray(groups), np.asarray(score, dtype=np.float64))
 
 

@@ -1,12 +1,12 @@
 """The community model: a :class:`mesa.Model` whose residents are columnar state.
 
-One week is the schedule ``sim.schedule.WEEK`` (ODD: Process overview), each step
+One week is the schedule ``sim.core.schedule.WEEK`` (ODD: Process overview), each step
 updating all residents synchronously: governance, norm revision reviews, demography,
 needs, activities, targeted support, helping, trust, norms, incentives, motives,
 participation, network dynamics, observation.
 
 Randomness: every submodel draws from its own stream, spawned from the run's seed by
-``numpy.random.SeedSequence`` (``sim.schedule.STREAMS``). Switching an intervention on
+``numpy.random.SeedSequence`` (``sim.core.schedule.STREAMS``). Switching an intervention on
 therefore leaves the random numbers of the submodels it does not touch unchanged
 (common random numbers across scenarios that share a seed).
 """
@@ -16,16 +16,16 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.agents import Resident
-from sim.community import CommunityState, Groups, add_ties
-from sim.network import EdgeStore
-from sim.params import Scenario
-from sim.population import Population, fill_residents, group_ranges, tie_propensity
-from sim.schedule import STREAMS, WEEK, Step
+from sim.core.agents import Resident
+from sim.core.community import CommunityState, Groups, add_ties
+from sim.core.network import EdgeStore
+from sim.core.params import Scenario
+from sim.core.population import Population, fill_residents, group_ranges, tie_propensity
+from sim.core.schedule import STREAMS, WEEK, Step
+from sim.core.tally import WeekTally
+from sim.inputs.survey import Survey, apply_edges, apply_participation, apply_residents, load_survey
 from sim.submodels import governance, initial_network, participation
 from sim.submodels.norms import ServiceModes
-from sim.survey import Survey, apply_edges, apply_participation, apply_residents, load_survey
-from sim.tally import WeekTally
 
 __all__ = ["CommunityModel", "STREAMS", "WEEK", "read_survey"]
 
@@ -45,7 +45,7 @@ class CommunityModel(mesa.Model):
     """A community's mutual-aid eldercare scheme (互助养老).
 
     Args:
-        scenario: a validated :class:`sim.params.Scenario`.
+        scenario: a validated :class:`sim.core.params.Scenario`.
         rng: the run's seed (an int); defaults to ``scenario.simulation.seed``.
         survey: the surveyed community (:func:`read_survey`), required when the
             scenario names a ``community.residents_file``; the model reads no file.
@@ -71,7 +71,7 @@ class CommunityModel(mesa.Model):
         if c.residents_file is not None and survey is None:
             raise ValueError(
                 f"the scenario names community.residents_file ({c.residents_file}) but no survey was given: "
-                "read it with sim.model.read_survey(scenario) and pass it as CommunityModel(..., survey=...)"
+                "read it with sim.core.model.read_survey(scenario) and pass it as CommunityModel(..., survey=...)"
             )
         n = len(survey.residents) if survey is not None else c.residents
         self.pop = Population(n)
@@ -111,7 +111,7 @@ class CommunityModel(mesa.Model):
         self.residents: dict[int, Resident] = {}
         self.sync_agents(np.arange(n), np.zeros(0, dtype=np.int64))
 
-    # -- the community's scalars (sim.community), under the names callers know -----
+    # -- the community's scalars (sim.core.community), under the names callers know -----
     @property
     def week(self) -> int:
         return self.community.week

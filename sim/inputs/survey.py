@@ -23,12 +23,12 @@ optional ``kind`` (neighbour, friend, pairing, exchange; default friend) and
 ``strength`` in [0, 1] (default the model's new-tie strength).
 
 Every problem is reported as ``file: row N: column: what is allowed`` through
-:class:`sim.scenario.ScenarioError`. Messages never quote the file's content (a
+:class:`sim.inputs.scenario.ScenarioError`. Messages never quote the file's content (a
 scenario might point at a file its reader should not see, and a message travels to
 logs, sweep tables and the dashboard): a cell is named by row and column, an unknown
 header name by its place in the header. The files are read as
-:func:`sim.scenario.read_text` reads data: regular files only, at most
-:data:`sim.scenario.MAX_DATA_BYTES`, UTF-8 with or without a byte-order mark.
+:func:`sim.inputs.scenario.read_text` reads data: regular files only, at most
+:data:`sim.inputs.scenario.MAX_DATA_BYTES`, UTF-8 with or without a byte-order mark.
 """
 
 from __future__ import annotations
@@ -42,15 +42,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.network import TIE_KINDS
-from sim.params import Demography
-from sim.scenario import ScenarioError, read_text
+from sim.core.network import TIE_KINDS
+from sim.core.params import Demography
+from sim.inputs.scenario import ScenarioError, read_text
 
 if TYPE_CHECKING:  # the apply_* functions' argument types
     from collections.abc import Callable
 
-    from sim.params import Community, Network
-    from sim.population import Population
+    from sim.core.params import Community, Network
+    from sim.core.population import Population
 
 UNIT_COLUMNS = (
     "health",
@@ -233,7 +233,7 @@ def apply_residents(pop: Population, survey: Survey, demography: Demography, set
     """Overwrite the freshly drawn residents with the survey's columns (before the
     network is built, so a generated network reflects the surveyed people);
     ``setting`` is the scenario's community block (buildings per block)."""
-    from sim.population import expected_health
+    from sim.core.population import expected_health
 
     r = survey.residents
     pop.age[:] = r["age"].to_numpy()

@@ -1,7 +1,7 @@
 """The community's own scalars, in one declared place.
 
-Residents' state lives in columns (``sim.population.Population``), ties in the edge
-store (``sim.network.EdgeStore``) and the week's events in ``sim.tally.WeekTally``.
+Residents' state lives in columns (``sim.core.population.Population``), ties in the edge
+store (``sim.core.network.EdgeStore``) and the week's events in ``sim.core.tally.WeekTally``.
 What is left is a handful of community-level values that several steps share: the
 week, the norm authority (norms writes it, observation records it), the last
 clustering coefficient, the service modes, the layout of buildings and blocks, and
@@ -9,7 +9,7 @@ the per-kind tie decay. They used to hang off the model one by one; gathering th
 here gives the steps one typed thing to receive (``community``) and the schedule one
 root (``community_state.<field>``) to declare them under.
 
-The tie decay is a mapping from tie kind name (``sim.network.TIE_KINDS``) to weekly
+The tie decay is a mapping from tie kind name (``sim.core.network.TIE_KINDS``) to weekly
 decay, so nothing depends on the order in which kinds are numbered; the edge store's
 lookup table ``decay_by_kind`` is derived from it in the order of TIE_KINDS.
 """
@@ -22,12 +22,12 @@ from types import MappingProxyType
 
 import numpy as np
 
-from sim.network import TIE_KINDS, EdgeStore
-from sim.params import Scenario, Trust
-from sim.population import Population
+from sim.core.network import TIE_KINDS, EdgeStore
+from sim.core.params import Scenario, Trust
+from sim.core.population import Population
 from sim.submodels.norms import ServiceModes
 
-Groups = tuple[np.ndarray, np.ndarray]  # (first slot, number of slots) per slot: sim.population.group_ranges
+Groups = tuple[np.ndarray, np.ndarray]  # (first slot, number of slots) per slot: sim.core.population.group_ranges
 
 
 def tie_decay(scenario: Scenario) -> Mapping[str, float]:

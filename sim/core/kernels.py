@@ -509,9 +509,9 @@ def warm_up() -> None:
     the compiled code instead of each loading it again (about 0.4 s per process).
 
     The kernels are called directly, with the half-edge buffers in the dtypes
-    ``sim.state.TIE_FIELDS`` declares, not through ``sim.network.EdgeStore``: this
+    ``sim.core.state.TIE_FIELDS`` declares, not through ``sim.core.network.EdgeStore``: this
     module then imports nothing of the model's and stays the bottom layer that
-    sim.network and sim.util build on (and importing it costs no more than numba).
+    sim.core.network and sim.core.util build on (and importing it costs no more than numba).
     tests/test_kernels.py checks that a run afterwards needs no signature compiled
     here missed, so a field whose dtype changes fails there."""
     n, length, week = 4, 6, 1
@@ -564,7 +564,7 @@ def warm_up() -> None:
     )
     record_observations(success, failure, stamp, factor, week, edges, np.array([True, False]))
     rows_edges(indptr, np.array([0, 2], dtype=np.int64))
-    # what the submodels and sim.util pass
+    # what the submodels and sim.core.util pass
     twice_triangles(indptr, other, np.arange(n, dtype=np.int64))
     flagged_per_row(indptr, other, np.ones(n, dtype=bool))
     true_per_row(indptr, np.ones(length, dtype=bool))

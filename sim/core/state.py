@@ -1,15 +1,15 @@
 """The declared state of residents and ties: one table that the code, the checks and
 the ODD share.
 
-Residents' state is columnar (``sim.population.Population``: one array per variable,
-indexed by dwelling slot) and so is the network's (``sim.network.EdgeStore``: one
+Residents' state is columnar (``sim.core.population.Population``: one array per variable,
+indexed by dwelling slot) and so is the network's (``sim.core.network.EdgeStore``: one
 array per half-edge field). Both classes allocate their arrays by looping over the
 declarations below, and annotate the same names on the class so that mypy and a
 reader see every field. What else must agree with the arrays comes from here too:
 
-- what a newcomer starts with (``Field.fresh``; ``sim.population.fill_residents``),
+- what a newcomer starts with (``Field.fresh``; ``sim.core.population.fill_residents``),
 - the state-variable tables of docs/odd.md §2.1 and §2.2 (:func:`resident_table_markdown`,
-  :func:`tie_table_markdown`, rewritten by ``python -m sim.schedule --odd``),
+  :func:`tie_table_markdown`, rewritten by ``python -m sim.core.schedule --odd``),
 - the invariants the tests check (:func:`check_layout`, :func:`check_ranges`).
 
 A bound is a number, a scenario parameter (a dotted path such as
@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from sim.params import NEED_TYPES
+from sim.core.params import NEED_TYPES
 
 if TYPE_CHECKING:
-    from sim.network import EdgeStore
-    from sim.params import Scenario
-    from sim.population import Population
+    from sim.core.network import EdgeStore
+    from sim.core.params import Scenario
+    from sim.core.population import Population
 
 N_NEEDS = len(NEED_TYPES)
 NEVER = -(10**6)  # "week" of something that never happened
@@ -418,12 +418,12 @@ def _layout_problems(owner: str, declared: tuple[Field, ...], obj: object, lengt
     for f in declared:
         value = getattr(obj, f.name, None)
         if not isinstance(value, np.ndarray):
-            problems.append(f"{owner}.{f.name}: missing (declared in sim/state.py)")
+            problems.append(f"{owner}.{f.name}: missing (declared in sim/core/state.py)")
             continue
         shape = (length, N_NEEDS) if f.per == "resident × need type" else (length,)
         if value.dtype != f.dtype or value.shape != shape:
             problems.append(
-                f"{owner}.{f.name}: {value.dtype} {value.shape}, declared {np.dtype(f.dtype)} {shape} (sim/state.py)"
+                f"{owner}.{f.name}: {value.dtype} {value.shape}, declared {np.dtype(f.dtype)} {shape} (sim/core/state.py)"
             )
     return problems
 

@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.dashboard_cli import register_dashboard
+from sim.cli.dashboard import register_dashboard
 from sim.experiments.cli import _data_root_option, _positive, register_sweep
 from sim.experiments.trial_cli import register_trial
+from sim.inputs.scenario import ScenarioError, load_scenario, read_toml
 from sim.report.cli import register_report
-from sim.scenario import ScenarioError, load_scenario, read_toml
 
 if TYPE_CHECKING:  # the command line imports the heavy modules only when they are used
     from sim.experiments.analyse import AnalysedRuns
@@ -102,9 +102,9 @@ def _overrides(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.metrics import LAST_WEEKS
-    from sim.progress import Progress
-    from sim.runner import check_out_dir, default_out_dir, run_scenario, write_run
+    from sim.core.metrics import LAST_WEEKS
+    from sim.experiments.progress import Progress
+    from sim.experiments.runner import check_out_dir, default_out_dir, run_scenario, write_run
 
     _refuse_experiment_file(args.scenario)
     scenario = load_scenario(args.scenario, _overrides(args), data_roots=args.data_root)
@@ -161,7 +161,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from sim.docs import parameter_table
+    from sim.inputs.docs import parameter_table
 
     text = parameter_table()
     if args.out:
@@ -178,8 +178,8 @@ def _analysed_runs(args: argparse.Namespace, probe: str, label: str, scenario_fi
     through the sweep loop, with the probe the analysis reads."""
     from sim.experiments.analyse import runs_of_experiment, runs_of_folder
     from sim.experiments.plan import Experiment, load_experiment, scenario_experiment
+    from sim.experiments.progress import Progress
     from sim.experiments.schema import read_experiment_file
-    from sim.progress import Progress
 
     source = Path(args.source)
     sizes = {"--replicates": args.replicates, "--weeks": args.weeks, "--residents": getattr(args, "residents", None)}
@@ -218,7 +218,7 @@ def _this_command(name: str) -> str:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import SAMPLE_EVERY, calibrate_runs, format_rows, markdown_report
+    from sim.experiments.calibration import SAMPLE_EVERY, calibrate_runs, format_rows, markdown_report
 
     if args.weeks is not None and args.weeks < SAMPLE_EVERY:
         raise ScenarioError(
@@ -240,7 +240,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
-    from sim.patterns import report
+    from sim.experiments.patterns import report
 
     runs = _analysed_runs(args, "patterns", "patterns", scenario_files=False)
     text = report(runs, [*runs.commands, _this_command("patterns")])

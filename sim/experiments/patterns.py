@@ -4,7 +4,7 @@ outputs (docs/targets.md: "patterns that the model must be able to express").
 experiments/patterns.toml runs the calibrated default community over a formal-care
 gradient; the ``patterns`` probe (:class:`PatternProbe`, asked for with ``[store]
 probes = ["patterns"]``) measures the individual-level patterns at the end of each run
-in the ordinary run loop (:func:`sim.runner.simulate`), and ``mutualaid patterns``
+in the ordinary run loop (:func:`sim.experiments.runner.simulate`), and ``mutualaid patterns``
 analyses the runs (a sweep's results folder, or the experiment run here) and writes
 docs/patterns.md:
 
@@ -33,9 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.core.model import CommunityModel
 from sim.experiments.analyse import AnalysedRuns
-from sim.model import CommunityModel
-from sim.scenario import ScenarioError
+from sim.inputs.scenario import ScenarioError
 
 RECENT = 13
 FORMAL_CARE = "community.formal_care"
@@ -188,7 +188,7 @@ def report(runs: AnalysedRuns, commands: list[str]) -> str:
         f"{dump['community']['residents']} residents over {dump['simulation']['weeks']} weeks; means with 95% CIs "
         f"over {len(base)} replicates). None of these numbers was a calibration target "
         "([targets.md](targets.md)); they are outputs of the model, reported so that they can be judged "
-        "against field evidence. See sim/patterns.py for the definitions.",
+        "against field evidence. See sim/experiments/patterns.py for the definitions.",
         "",
         "## 1. Stated willingness versus actual activity",
         "",

@@ -5,13 +5,13 @@ Each :class:`Step` names the function that runs it, the ODD subsection that
 describes it, the state it reads and writes, and the random streams it draws from.
 ``CommunityModel.step`` loops over :data:`WEEK`; ``benchmarks/profile_week.py`` times
 its steps; the schedule table of docs/odd.md §3.1 and the stream table of §3.3 are
-rendered from it (``python -m sim.schedule --odd`` rewrites them, and
+rendered from it (``python -m sim.core.schedule --odd`` rewrites them, and
 ``tests/test_schedule.py`` fails when the ODD and this module disagree).
 
-State names: ``resident.<field>`` (a column of ``sim.population.Population``),
-``tie.<field>`` (a half-edge field of ``sim.network.EdgeStore``; ``tie.*`` when ties are
-added or removed), ``tally.<field>`` (the week's ``sim.tally.WeekTally``),
-``community_state.<field>`` (the community's scalars, ``sim.community.CommunityState``),
+State names: ``resident.<field>`` (a column of ``sim.core.population.Population``),
+``tie.<field>`` (a half-edge field of ``sim.core.network.EdgeStore``; ``tie.*`` when ties are
+added or removed), ``tally.<field>`` (the week's ``sim.core.tally.WeekTally``),
+``community_state.<field>`` (the community's scalars, ``sim.core.community.CommunityState``),
 ``model.<name>`` (what only the model holds: its records and its agents),
 ``governance.<name>`` (the interventions' on/off state and the budget) and
 ``<intervention>.<name>`` (an intervention's own state). ``resident.*`` means every
@@ -44,10 +44,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from sim.core.population import fill_residents, tie_propensity
+from sim.core.state import ODD_BLOCKS
 from sim.interventions import REGISTRY
 from sim.interventions.base import Intervention, PhaseState
-from sim.population import fill_residents, tie_propensity
-from sim.state import ODD_BLOCKS
 from sim.submodels import (
     demography,
     governance,
@@ -62,7 +62,7 @@ from sim.submodels import (
 )
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.core.model import CommunityModel
 
 # The random streams, in the order SeedSequence.spawn gives them out. The order is
 # positional — child i gets the same numbers whatever comes after it — so a new stream
@@ -725,7 +725,7 @@ def check_phases(registry: Mapping[str, type[Intervention]]) -> None:
         if cls.phase is not None and cls.phase not in known:
             raise TypeError(
                 f"intervention {name!r} has phase {cls.phase!r}, which is no phase of the week "
-                f"(sim/schedule.py WEEK); allowed: {', '.join(known)} or None"
+                f"(sim/core/schedule.py WEEK); allowed: {', '.join(known)} or None"
             )
 
 
@@ -820,12 +820,13 @@ def render_odd(text: str) -> str:
     return text
 
 
-ODD = Path(__file__).resolve().parent.parent / "docs" / "odd.md"
+ODD = Path(__file__).resolve().parents[2] / "docs" / "odd.md"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sim.schedule", description="print the weekly schedule, or rewrite its tables in docs/odd.md"
+        prog="python -m sim.core.schedule",
+        description="print the weekly schedule, or rewrite its tables in docs/odd.md",
     )
     parser.add_argument(
         "--odd",
@@ -836,15 +837,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.odd is None:
-        from sim.schedule import schedule_table_markdown as table
-        from sim.schedule import stream_table_markdown as stream_table
+        from sim.core.schedule import schedule_table_markdown as table
+        from sim.core.schedule import stream_table_markdown as stream_table
 
         sys.stdout.write(table() + "\n" + stream_table())
         return 0
     path = Path(args.odd)
     # the module as imported by the model, not this ``python -m`` copy of it, whose
     # functions would name their module ``__main__``
-    from sim.schedule import render_odd as render
+    from sim.core.schedule import render_odd as render
 
     try:
         text = path.read_text(encoding="utf-8")

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.params import NEED_TYPES
+from sim.core.params import NEED_TYPES
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from sim.core.model import CommunityModel
 
 _SCALARS = (
     "age",

@@ -4,7 +4,7 @@ Every undirected tie {i, j} is stored as two half-edges, i→j and j→i, each h
 the *owner's* view of the tie: i's particularized trust in j (Beta-reputation
 counts) and the hours i owes j. Half-edges are kept sorted by (owner, other), so the
 ties of resident i are the slice ``indptr[i]:indptr[i+1]`` and any pair is found by
-binary search inside the owner's row (compiled loops in sim.kernels).
+binary search inside the owner's row (compiled loops in sim.core.kernels).
 
 Tie strength and trust counts decay lazily: each is stored with the week it was last
 refreshed, and the current value is computed on read. A week with no contact
@@ -15,7 +15,7 @@ Each half-edge field lives in a buffer with a quarter of spare room; the attribu
 (``owner``, ``strength``, …) is a view of its first ``len(store)`` elements. Adding
 and removing ties moves elements inside the buffers instead of copying every field
 into a new array: at 100,000 residents that cut the weekly cost of structural changes
-from about 20 to 17 ms. One compiled call (sim.kernels.insert_ties, remove_ties) does
+from about 20 to 17 ms. One compiled call (sim.core.kernels.insert_ties, remove_ties) does
 a whole addition or removal, all nine fields and the row index. A view taken
 before a structural change therefore sees the moved elements; take copies (fancy
 indexing does) to keep a snapshot.
@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kernels
-from sim.state import TIE, TIE_FIELDS
-from sim.util import first_occurrences, unique
+from sim.core import kernels
+from sim.core.state import TIE, TIE_FIELDS
+from sim.core.util import first_occurrences, unique
 
 NEIGHBOUR, FRIEND, PAIRING, EXCHANGE = 0, 1, 2, 3
 TIE_KINDS = TIE["kind"].levels  # the kinds' names, in the order of their codes above
@@ -55,7 +55,7 @@ def _per_pair(value, m: int, dtype) -> np.ndarray:
 class EdgeStore:
     """Half-edge arrays sorted by (owner, other), with a CSR row index.
 
-    The fields are declared in ``sim.state.TIE_FIELDS`` (dtype, unit, range, ODD
+    The fields are declared in ``sim.core.state.TIE_FIELDS`` (dtype, unit, range, ODD
     name) and annotated here as well so that type checkers and readers see them
     (tests/test_state.py keeps the two lists equal); each is a view of its buffer."""
 
@@ -128,7 +128,7 @@ class EdgeStore:
             setattr(self, name, buffer[:length])
 
     def _kernel_buffers(self) -> _Buffers:
-        """The nine field buffers in the order sim.kernels.insert_ties and remove_ties take them."""
+        """The nine field buffers in the order sim.core.kernels.insert_ties and remove_ties take them."""
         b = self._buffers
         return (
             b["owner"],

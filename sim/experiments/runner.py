@@ -29,10 +29,10 @@ from typing import Any, Protocol
 import pandas as pd
 
 import sim
-from sim.metrics import sustainability
-from sim.model import CommunityModel, read_survey
-from sim.params import Scenario
-from sim.scenario import MAX_DATA_BYTES, ScenarioError, read_regular_file
+from sim.core.metrics import sustainability
+from sim.core.model import CommunityModel, read_survey
+from sim.core.params import Scenario
+from sim.inputs.scenario import MAX_DATA_BYTES, ScenarioError, read_regular_file
 from sim.submodels.observation import METRICS
 
 RESULT_FILES = {"parquet": "weekly.parquet", "csv": "weekly.csv", "summary": "summary.json"}
@@ -88,7 +88,10 @@ class Probe(Protocol):
     def result(self, model: CommunityModel) -> dict[str, float]: ...
 
 
-PROBES = {"calibration": "sim.calibration:CalibrationProbe", "patterns": "sim.patterns:PatternProbe"}
+PROBES = {
+    "calibration": "sim.experiments.calibration:CalibrationProbe",
+    "patterns": "sim.experiments.patterns:PatternProbe",
+}
 """The probes an experiment may ask for (``[store] probes``), by name: where each is
 defined (imported when a run uses it, as those modules import this one)."""
 
@@ -162,7 +165,7 @@ def versions() -> dict[str, str]:
 
 def git_commit() -> str | None:
     """The commit of the source tree the package runs from, if it is a git checkout."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     try:
         out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 
-from sim.params import parameter_rows, schema_blocks, schema_fields
+from sim.core.params import parameter_rows, schema_blocks, schema_fields
 
 HEADER = """# Parameter table
 
-Generated from the scenario schema (`sim/params.py`) by `mutualaid params --out docs/parameters.md`;
+Generated from the scenario schema (`sim/core/params.py`) by `mutualaid params --out docs/parameters.md`;
 a test fails if this file and the schema disagree. Every scenario file may set any of
 these as `[block] name = value`. Provenance: *literature* (source named),
 *calibrated* (pattern named; the targets are in [targets.md](targets.md), the model's

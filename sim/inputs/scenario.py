@@ -1,5 +1,5 @@
 """Loading scenario files: TOML → merged dict (``extends`` inheritance, ``--set``
-overrides) → validated :class:`sim.params.Scenario`.
+overrides) → validated :class:`sim.core.params.Scenario`.
 
 Every failure raises :class:`ScenarioError`, whose ``problems`` are one line each,
 naming the file, the field path and what is allowed. The command line prints them
@@ -60,7 +60,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from sim.params import Scenario
+from sim.core.params import Scenario
 
 MAX_SCENARIO_BYTES = 1_000_000
 """Largest scenario (TOML) file read: the shipped ones are under 5 kB."""
@@ -568,7 +568,7 @@ def format_validation_error(source: str, exc: ValidationError) -> list[str]:
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            from sim.docs import did_you_mean
+            from sim.inputs.docs import did_you_mean
 
             msg = f"unknown key (not a parameter of this block{did_you_mean(loc)}; see docs/parameters.md)"
         elif "input" in err and err["type"] not in ("missing",) and not isinstance(err["input"], dict):
@@ -631,7 +631,7 @@ def check_survey(scenario: Scenario) -> Scenario:
     c = scenario.community
     if c.residents_file is None:
         return scenario
-    from sim.survey import load_survey
+    from sim.inputs.survey import load_survey
 
     survey = load_survey(c.residents_file, c.edges_file, max_age=scenario.demography.max_age)
     sized = scenario.model_copy(deep=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.params import Scenario
-from sim.state import N_NEEDS, RESIDENT_FIELDS
+from sim.core.params import Scenario
+from sim.core.state import N_NEEDS, RESIDENT_FIELDS
 
 # ages drawn uniformly in 60-69 and 70-79; 80-99 with density falling by this rate
 _OLDEST_DECAY = 0.12
@@ -24,7 +24,7 @@ def _names(dtype: type[np.generic], per: str) -> tuple[str, ...]:
 class Population:
     """State arrays of all dwelling slots (occupied or vacant).
 
-    The columns are declared in ``sim.state.RESIDENT_FIELDS`` (dtype, unit, range,
+    The columns are declared in ``sim.core.state.RESIDENT_FIELDS`` (dtype, unit, range,
     ODD name, a newcomer's value), which ``__init__`` allocates from; they are
     annotated here as well so that type checkers and readers see them
     (tests/test_state.py keeps the two lists equal)."""

@@ -1,6 +1,6 @@
 """Calibration targets (pattern-oriented modelling) and the model's values for them.
 
-The measures are taken in the ordinary run loop (:func:`sim.runner.simulate`) by the
+The measures are taken in the ordinary run loop (:func:`sim.experiments.runner.simulate`) by the
 ``calibration`` probe (:class:`CalibrationProbe`): every 13 recorded weeks it measures
 each pattern, and at the end of the run it stores their means with the run's summary
 (``calibration.<pattern>``). An experiment asks for it with ``[store] probes =
@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from sim.core.model import CommunityModel
+from sim.core.params import Scenario
 from sim.experiments.analyse import AnalysedRuns
-from sim.model import CommunityModel
-from sim.params import Scenario
 
 # What was tuned, and to what (docs/calibration.md; provenance "calibrated" in docs/parameters.md)
 TUNED = (

@@ -1,0 +1,1 @@
+"""The model core: state, schedule, parameters (ODD: entities, process, parameters)."""

@@ -1,0 +1,1 @@
+"""What goes into a run: scenario files, survey data, the parameter table."""
