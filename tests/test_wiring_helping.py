@@ -1,0 +1,119 @@
+"""Wiring of the helping step (steps 6-8): who asks (trust, own past success,
+reluctance), whose motives decide acceptance (the helper's), that disputes come
+only from failed services, and that the coordinator never relays a request to the
+requester (docs/odd.md §7.4)."""
+
+from conftest import scripted_model
+from wiring_support import run_step, tie
+
+NO_ACCEPT_TERMS = {
+    "accept_trust": 0.0,
+    "accept_obligation": 0.0,
+    "accept_norm": 0.0,
+    "accept_self_worth": 0.0,
+    "accept_cost": 0.0,
+    "accept_frailty": 0.0,
+    "accept_bad_reputation": 0.0,
+}
+
+
+def askers(**helping):
+    """Two members with need and nobody to ask; the asking log-odds are set by the test."""
+    model = scripted_model(
+        2,
+        helping={
+            "ask_trust": 0.0,
+            "ask_expected_success": 0.0,
+            "ask_reluctance": 0.0,
+            "coordinator_reach": 0.0,
+            **helping,
+        },
+    )
+    model.pop.backlog[:, 1] = 3.0
+    model.pop.reluctance[:] = 0.0
+    model.pop.ask_success[:] = 0.0
+    model.pop.ask_failure[:] = 0.0
+    return model
+
+
+def test_reluctance_keeps_residents_from_asking():
+    model = askers(ask_intercept=10.0, ask_reluctance=20.0)
+    model.pop.reluctance[:] = [0.0, 1.0]
+    run_step(model, "helping")
+    # logits 10 and 10 − 20 = −10
+    assert model.tally.asked.tolist() == [True, False]
+
+
+def test_generalized_trust_makes_residents_ask():
+    model = askers(ask_intercept=-10.0, ask_trust=20.0)
+    model.pop.generalized_trust[:] = [1.0, 0.0]
+    run_step(model, "helping")
+    # logits −10 + 20 = 10 and −10
+    assert model.tally.asked.tolist() == [True, False]
+
+
+def test_own_past_success_in_asking_makes_residents_ask_again():
+    model = askers(ask_intercept=-10.0, ask_expected_success=20.0)
+    model.pop.ask_success[:] = [18.0, 0.0]
+    model.pop.ask_failure[:] = [0.0, 18.0]
+    run_step(model, "helping")
+    # E = (s + 1)/(s + f + 2) = 0.95 and 0.05: logits −10 + 19 = 9 and −10 + 1 = −9
+    assert model.tally.asked.tolist() == [True, False]
+    # 0 asked and got nothing (no tie, no coordinator): one more failure; 1 did not ask
+    assert model.pop.ask_failure.tolist() == [1.0, 18.0]
+    assert model.pop.ask_success.tolist() == [18.0, 0.0]
+
+
+def one_request(norm_of_helper: float, **helping):
+    """0 asks its one tie, 1, for one hour of companionship; acceptance depends on
+    1's norm internalization only: log-odds −10 + 20·n."""
+    model = scripted_model(
+        2,
+        helping={
+            "ask_intercept": 20.0,
+            "coordinator_reach": 0.0,
+            "accept_intercept": -10.0,
+            **NO_ACCEPT_TERMS,
+            "accept_norm": 20.0,
+            **helping,
+        },
+    )
+    tie(model, 0, 1)
+    model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+    model.pop.capacity_left[:] = [0.0, 5.0]
+    model.pop.norm_internalization[:] = [1.0 - norm_of_helper, norm_of_helper]
+    return model
+
+
+def test_the_helpers_own_norm_internalization_decides_acceptance():
+    model = one_request(norm_of_helper=1.0)  # log-odds +10
+    run_step(model, "helping")
+    assert model.tally.exchanges.helper.tolist() == [1]
+    model = one_request(norm_of_helper=0.0)  # log-odds −10
+    run_step(model, "helping")
+    assert model.tally.exchanges.helper.tolist() == []
+
+
+def test_a_service_that_succeeds_never_becomes_a_dispute_and_one_that_fails_does():
+    model = one_request(norm_of_helper=1.0, dispute_on_failure=1.0)
+    model.pop.skill[:] = 1.0
+    run_step(model, "helping")
+    assert model.tally.exchanges.success.tolist() == [True]
+    assert model.tally.exchanges.dispute.tolist() == [False] and len(model.tally.violators) == 0
+    model = one_request(norm_of_helper=1.0, dispute_on_failure=1.0)
+    model.pop.skill[:] = 0.0
+    run_step(model, "helping")
+    assert model.tally.exchanges.dispute.tolist() == [True]
+    assert model.tally.violators.tolist() == [1] and model.tally.victims.tolist() == [0]
+
+
+def test_the_coordinator_never_relays_a_request_to_the_requester():
+    # 0 is the only resident able to help; the coordinator reaches every requester
+    model = scripted_model(
+        2, helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 1.0, "rounds": 20}
+    )
+    model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+    model.pop.capacity_left[:] = [5.0, 0.0]
+    run_step(model, "helping")
+    assert len(model.tally.exchanges.helper) == 0
+    assert model.tally.unanswered.tolist() == [True, False]

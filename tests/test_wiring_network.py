@@ -1,0 +1,80 @@
+"""Wiring of the network dynamics step (step 15) and of the per-kind tie decay:
+pruning drops what has decayed below the threshold at the kind's own rate, neighbour
+meetings tie building-mates, triadic closure ties friends of friends
+(docs/odd.md §7.9)."""
+
+from conftest import scripted_model
+from wiring_support import run_step, tie
+
+from sim.network import FRIEND, NEIGHBOUR
+
+
+def at_week(model, week: int) -> None:
+    """Set the model's week (model-level state: the one place to re-point)."""
+    model.week = week
+
+
+def quiet_network(residents: int, **network):
+    """No everyday contact, meetings or closure unless asked for; everyone forms ties
+    as readily as possible (tie propensity ≥ 1: sociable, healthy, educated)."""
+    model = scripted_model(
+        residents,
+        community={"dwellings_per_building": 2},
+        network={
+            "casual_contact": 0.0,
+            "neighbour_meeting": 0.0,
+            "triadic_closure": 0.0,
+            "homophily": 0.0,
+            "prune_interval": 520,
+            **network,
+        },
+    )
+    pop = model.pop
+    pop.sociability[:] = 1.0
+    pop.health[:] = 1.0
+    pop.education[:] = 5.0
+    return model
+
+
+def ties(model) -> set[tuple[int, int, int]]:
+    net = model.net
+    return {(int(a), int(b), int(k)) for a, b, k in zip(net.owner, net.other, net.kind) if a < b}
+
+
+def test_pruning_drops_ties_by_the_decay_of_their_own_kind():
+    model = quiet_network(4, decay_neighbour=0.1, decay_friend=0.3, prune_interval=4, prune_strength=0.2)
+    tie(model, 0, 1, NEIGHBOUR, 0.5)
+    tie(model, 2, 3, FRIEND, 0.5)
+    at_week(model, 4)
+    run_step(model, "network_dynamics")
+    # after 4 weeks without contact: neighbour 0.5·0.9⁴ = 0.33 ≥ 0.2 stays,
+    # friend 0.5·0.7⁴ = 0.12 < 0.2 is dropped
+    assert ties(model) == {(0, 1, NEIGHBOUR)}
+
+
+def test_neighbour_meetings_tie_residents_of_the_same_building_only():
+    model = quiet_network(4, neighbour_meeting=1.0)
+    run_step(model, "network_dynamics")
+    # buildings {0, 1} and {2, 3}; a meeting with oneself forms nothing
+    assert ties(model) <= {(0, 1, NEIGHBOUR), (2, 3, NEIGHBOUR)}
+    assert ties(model)
+
+
+def test_triadic_closure_befriends_friends_of_friends():
+    # a star: hub 0 tied to leaves 1..8; each leaf's only friend is the hub, whose
+    # friends are the other leaves
+    model = quiet_network(9, triadic_closure=1.0)
+    for leaf in range(1, 9):
+        tie(model, 0, leaf, NEIGHBOUR)
+    run_step(model, "network_dynamics")
+    new = ties(model) - {(0, leaf, NEIGHBOUR) for leaf in range(1, 9)}
+    assert new, "no friend of a friend was befriended"
+    assert all(kind == FRIEND and a != 0 for a, b, kind in new)
+
+
+def test_without_closure_or_meetings_no_tie_forms():
+    model = quiet_network(9)
+    for leaf in range(1, 9):
+        tie(model, 0, leaf, NEIGHBOUR)
+    run_step(model, "network_dynamics")
+    assert len(ties(model)) == 8
