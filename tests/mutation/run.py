@@ -445,6 +445,7 @@ class Workspace:
             proc = subprocess.Popen(
                 cmd, cwd=self.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
             )
+            RUNNING.add(proc)
             try:
                 out, _ = proc.communicate(timeout=timeout)
                 mutant.status = {0: "survived", 1: "killed", 2: "killed"}.get(proc.returncode, "error")
@@ -453,9 +454,29 @@ class Workspace:
                 os.killpg(proc.pid, signal.SIGKILL)  # the whole group: pytest and what it started
                 proc.communicate()
                 mutant.status = "timeout"
+            finally:
+                RUNNING.discard(proc)
+            if STOP.is_set():  # stopped from outside: not a verdict on the mutant
+                mutant.status, mutant.failed_test = "pending", ""
         finally:
             target.write_bytes(original)
             mutant.seconds = round(time.monotonic() - start, 1)
+
+
+# the test runs under way, and whether the run was told to stop (SIGINT, SIGTERM):
+# then the pytest process groups are killed and no further mutant is started
+RUNNING: set[subprocess.Popen] = set()
+STOP = threading.Event()
+
+
+def _stop(signum: int, frame: object) -> None:
+    STOP.set()
+    for proc in list(RUNNING):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    raise KeyboardInterrupt
 
 
 def _first_failure(output: str) -> str:
@@ -468,6 +489,8 @@ def _first_failure(output: str) -> str:
 def run_all(todo: list[tuple[Mutant, str]], jobs: int, timeout: float) -> None:
     progress = Progress(len(todo), "mutation", unit="mutant")
     lock = threading.Lock()
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         spaces = [Workspace(Path(tmp) / f"w{k}") for k in range(jobs)]
         free = list(spaces)
@@ -479,6 +502,8 @@ def run_all(todo: list[tuple[Mutant, str]], jobs: int, timeout: float) -> None:
             raise SystemExit(f"error: the tests fail on the unmutated code ({probe.failed_test}); fix them first")
 
         def one(item: tuple[Mutant, str]) -> None:
+            if STOP.is_set():
+                return
             with lock:
                 space = free.pop()
             try:
@@ -514,6 +539,7 @@ def summary_markdown(mutants: list[Mutant], command: str) -> str:
         f"**Score: {caught}/{done} = {pct:.1f} % killed** "
         f"({counts['killed']} killed, {counts['timeout']} timed out, {counts['survived']} survived"
         + (f", {counts['error']} errors" if counts["error"] else "")
+        + (f", {counts['pending']} not tested" if counts["pending"] else "")
         + ").",
         "",
         "| module | mutants | killed | survived | score |",
@@ -607,7 +633,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(chosen)} mutants ({len(generated)} generated in {len(module_paths(args.module))} modules)")
         return 0
 
-    run_all([(m, sources[m.id][1]) for m in todo], args.jobs, args.timeout)
+    stopped = False
+    try:
+        run_all([(m, sources[m.id][1]) for m in todo], args.jobs, args.timeout)
+    except KeyboardInterrupt:  # what was finished is still written; the rest stays pending
+        stopped = True
     command = "python tests/mutation/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "mutants.json").write_text(
@@ -617,6 +647,9 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "summary.md").write_text(summary_markdown(chosen, command), encoding="utf-8")
     caught, done, pct = score(chosen)
     print(f"score {caught}/{done} = {pct:.1f} % killed; results in {args.out}/summary.md and mutants.json")
+    if stopped:
+        print("stopped before every mutant was tested (the others are listed as pending)", file=sys.stderr)
+        return 130
     return 0
 
 
