@@ -6,6 +6,12 @@ requester (docs/odd.md §7.4)."""
 from conftest import scripted_model
 from wiring_support import run_step, tie
 
+
+def at_week(model, week: int) -> None:
+    """Set the model's week (model-level state: the one place to re-point)."""
+    model.week = week
+
+
 NO_ACCEPT_TERMS = {
     "accept_trust": 0.0,
     "accept_obligation": 0.0,
@@ -117,3 +123,72 @@ def test_the_coordinator_never_relays_a_request_to_the_requester():
     run_step(model, "helping")
     assert len(model.tally.exchanges.helper) == 0
     assert model.tally.unanswered.tolist() == [True, False]
+
+
+def test_requesters_ties_are_drawn_at_random_in_proportion_to_strength_times_trust():
+    # 0 is tied to 1 (strength 0.75) and 2 (0.25), equal trust; one hour of need,
+    # both able and willing. Over 200 weeks 1 should be asked about 3 times in 4.
+    model = scripted_model(3, helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0})
+    tie(model, 0, 1, strength=0.75)
+    tie(model, 0, 2, strength=0.25)
+    first = []
+    for _ in range(200):
+        model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+        model.pop.capacity_left[:] = [0.0, 5.0, 5.0]
+        model.net.strength[:] = [0.75, 0.25, 0.75, 0.25]  # undo the contact this week's help made
+        run_step(model, "helping")
+        first.append(int(model.tally.exchanges.helper[0]))
+    share = first.count(1) / len(first)
+    assert 0.6 < share < 0.9
+
+
+def test_the_requesters_known_bad_reputation_share_lowers_acceptance():
+    # two separate pairs: 0 asks 1, 2 asks 3. Log-odds 10 − 20·bad/(good + bad + 2):
+    # requester 0 (2 good, 1 bad): share 1/5, log-odds 6 → accepted;
+    # requester 2 (0 good, 9 bad): share 9/11, log-odds −6.4 → declined
+    model = scripted_model(
+        4,
+        helping={
+            "ask_intercept": 20.0,
+            "coordinator_reach": 0.0,
+            "accept_intercept": 10.0,
+            **NO_ACCEPT_TERMS,
+            "accept_bad_reputation": 20.0,
+        },
+    )
+    tie(model, 0, 1)
+    tie(model, 2, 3)
+    pop = model.pop
+    pop.backlog[[0, 2], 1] = 1.0
+    pop.capacity_left[:] = [0.0, 5.0, 0.0, 5.0]
+    pop.reputation_good[:] = [2.0, 0.0, 0.0, 0.0]
+    pop.reputation_bad[:] = [1.0, 0.0, 9.0, 0.0]
+    run_step(model, "helping")
+    assert model.tally.exchanges.requester.tolist() == [0]
+
+
+def test_failed_services_in_an_unregulated_mode_become_disputes_more_often():
+    # companionship's new mode appears in week 1 and is not regulated for years; every
+    # exchange uses it. Failure dispute probability 0.2 × 5 = 1 there.
+    model = scripted_model(
+        10,
+        helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0, "dispute_on_failure": 0.2},
+        norms={
+            "mode_interval": 1,
+            "max_modes": 1,
+            "mode_uptake": 1.0,
+            "unregulated_uptake_factor": 1.0,
+            "unregulated_dispute_factor": 5.0,
+        },
+    )
+    at_week(model, 1)
+    pop = model.pop
+    for q in range(0, 10, 2):  # five pairs: q asks q + 1
+        tie(model, q, q + 1)
+        pop.backlog[q] = [0.0, 1.0, 0.0, 0.0]
+    pop.capacity_left[:] = [0.0, 5.0] * 5
+    pop.skill[:] = 0.0
+    run_step(model, "helping")
+    ex = model.tally.exchanges
+    assert len(ex.helper) == 5 and ex.new_mode.all()
+    assert ex.dispute.all()

@@ -61,15 +61,15 @@ def test_neighbour_meetings_tie_residents_of_the_same_building_only():
 
 
 def test_triadic_closure_befriends_friends_of_friends():
-    # a star: hub 0 tied to leaves 1..8; each leaf's only friend is the hub, whose
-    # friends are the other leaves
+    # a star: hub 8 tied to leaves 0..7; each leaf's only friend is the hub, whose
+    # friends are the other leaves (the hub last, so its ties do not start the table)
     model = quiet_network(9, triadic_closure=1.0)
-    for leaf in range(1, 9):
-        tie(model, 0, leaf, NEIGHBOUR)
+    for leaf in range(8):
+        tie(model, leaf, 8, NEIGHBOUR)
     run_step(model, "network_dynamics")
-    new = ties(model) - {(0, leaf, NEIGHBOUR) for leaf in range(1, 9)}
+    new = ties(model) - {(leaf, 8, NEIGHBOUR) for leaf in range(8)}
     assert new, "no friend of a friend was befriended"
-    assert all(kind == FRIEND and a != 0 for a, b, kind in new)
+    assert all(kind == FRIEND and b != 8 for a, b, kind in new)
 
 
 def test_without_closure_or_meetings_no_tie_forms():
