@@ -110,3 +110,25 @@ def test_the_time_bank_expires_the_credits_of_residents_who_leave():
     run_step(model, "demography")
     assert pop.credits.tolist() == [0.0, 2.0]
     assert model.governance.get("time_bank").expired == pytest.approx(3.0)
+
+
+def test_the_time_bank_adds_its_credibility_to_the_helpers_acceptance():
+    # log-odds −15 + credit_weight 20 × credibility 0.5 (not guaranteed) = −5: declines;
+    # guaranteed redemption makes credibility 1: +5, accepts
+    def run(guaranteed: bool):
+        model = scripted_model(
+            2,
+            helping={"ask_intercept": 20.0, "coordinator_reach": 0.0, "accept_intercept": -15.0, **NO_ACCEPT_TERMS},
+            interventions={
+                "time_bank": {"enabled": True, "credit_weight": 20.0, "guaranteed": guaranteed, "redemption_price": 0.0}
+            },
+        )
+        run_step(model, "governance")
+        tie(model, 0, 1)
+        model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+        model.pop.capacity_left[:] = [0.0, 5.0]
+        run_step(model, "helping")
+        return model.tally.exchanges.helper.tolist()
+
+    assert run(guaranteed=False) == []
+    assert run(guaranteed=True) == [1]

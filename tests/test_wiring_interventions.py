@@ -168,3 +168,30 @@ def test_guaranteed_redemption_serves_every_credit_holder_however_small_the_bala
     # 1 credit buys half an hour, 0.5 a quarter
     assert pop.backlog[:, 1].tolist() == pytest.approx([3.5, 3.75])
     assert model.tally.redeemed_hours == pytest.approx(0.75)
+
+
+def test_attendance_is_the_documented_share_for_half_mobile_residents_at_half_infrastructure():
+    # 400 residents with mobility 0.5 (health halfway from the ADL threshold to 1);
+    # infrastructure level 0.3 + 0.2 = 0.5: access 0.5 + 0.5·0.5 = 0.75; attendance
+    # 0.5 with floor 1: P = 0.375, about 150 of 400 (sd 9.7)
+    model = activities(400, infrastructure=0.3, capacity=1000, attendance=0.5)
+    adl = model.config.demography.adl_threshold
+    model.pop.health[:] = adl + 0.5 * (1.0 - adl)
+    run_step(model, "activities")
+    assert 125 < len(model.tally.attendees) < 175
+
+
+def test_a_pairing_ends_when_the_supported_resident_is_replaced():
+    model = scripted_model(
+        2,
+        network={"isolation_ties": 1, "isolation_strength": 0.3},
+        interventions={"targeted_support": {"enabled": True, "visit_probability": 1.0, "volunteer_min_hours": 1.0}},
+    )
+    run_step(model, "governance")
+    model.pop.member[:] = [False, True]
+    run_step(model, "targeted_support")
+    support = model.governance.get("targeted_support")
+    assert support.supported.tolist() == [0] and support.volunteer.tolist() == [1]
+    model.pop.person_id[0] += 1000  # a newcomer in slot 0 (the pairing tie keeps it from being isolated)
+    run_step(model, "targeted_support")
+    assert support.supported.tolist() == [] and support.volunteer.tolist() == []

@@ -112,3 +112,14 @@ def test_self_worth_rises_for_successful_helpers_and_belonging_for_both_sides():
     assert pop.self_worth.tolist() == pytest.approx([0.5, 0.75, 0.5])
     # belonging events: 0 received one success, 1 gave one, 2 attended: each 0.5
     assert pop.belonging.tolist() == pytest.approx([0.5, 0.5, 0.5])
+
+
+def test_everyday_contact_with_ones_ties_counts_toward_belonging():
+    model = week_of_contact()
+    model.config.motives.belonging_contact_weight = 2.0
+    model.config.motives.belonging_gain = 0.5
+    model.config.motives.belonging_decay = 0.0
+    model.pop.belonging[:] = 0.0
+    run_step(model, "motives")
+    # events = 2·contact = 0.5, 4.5, 0: belonging 1 − 0.5^events
+    assert model.pop.belonging.tolist() == pytest.approx([1 - 0.5**0.5, 1 - 0.5**4.5, 0.0])

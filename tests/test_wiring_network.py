@@ -1,11 +1,13 @@
 """Wiring of the network dynamics step (step 15) and of the per-kind tie decay:
 pruning drops what has decayed below the threshold at the kind's own rate, neighbour
-meetings tie building-mates, triadic closure ties friends of friends
-(docs/odd.md §7.9)."""
+meetings tie building-mates, triadic closure ties friends of friends,
+and the initial network is built to the set mean numbers of ties (docs/odd.md §7.9, §5)."""
 
-from conftest import scripted_model
+import numpy as np
+from conftest import make_scenario, scripted_model
 from wiring_support import run_step, tie
 
+from sim.model import CommunityModel
 from sim.network import FRIEND, NEIGHBOUR
 
 
@@ -78,3 +80,24 @@ def test_without_closure_or_meetings_no_tie_forms():
         tie(model, 0, leaf, NEIGHBOUR)
     run_step(model, "network_dynamics")
     assert len(ties(model)) == 8
+
+
+def test_the_initial_network_gives_each_resident_about_the_set_number_of_ties_of_each_kind():
+    # equal tie propensity and no homophily: every stub is accepted, so each resident
+    # has on average neighbour_ties + friend_ties ends, less the few draws of oneself
+    # (1 in 50 in a building, 1 in 200 in a block) and of a mate already tied
+    scenario = make_scenario(
+        community={"residents": 400, "dwellings_per_building": 50, "buildings_per_block": 4},
+        network={
+            "neighbour_ties": 4.0,
+            "friend_ties": 2.0,
+            "sociability_weight": 0.0,
+            "education_weight": 0.0,
+            "frailty_weight": 0.0,
+            "homophily": 0.0,
+        },
+    )
+    net = CommunityModel(scenario, rng=3).net
+    per_resident = np.bincount(net.kind, minlength=2)[:2] / 400
+    assert 3.4 < per_resident[NEIGHBOUR] <= 4.0
+    assert 1.6 < per_resident[FRIEND] <= 2.0

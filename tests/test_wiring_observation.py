@@ -28,6 +28,8 @@ def observed_week():
     pop.willingness[:] = [1.0, 0.0, 1.0, 0.0]
     pop.loneliness[:] = [0.9, 0.0, 0.0, 0.0]
     pop.credits[:] = [1.0, 2.0, 0.0, 0.5]
+    pop.aware[:] = [True, False, True, True]
+    tally.violators, tally.victims = np.array([3]), np.array([0])
     return model
 
 
@@ -45,6 +47,8 @@ def test_the_weekly_record_computes_each_metric_from_the_right_residents():
     assert row["mean_degree"] == pytest.approx(0.5)  # degrees 1, 0, 0, 1
     assert row["credits_outstanding"] == pytest.approx(3.5)
     assert row["exchanges"] == 1
+    assert row["aware_share"] == pytest.approx(0.75)  # 1 does not know the scheme
+    assert row["violation_rate"] == pytest.approx(1 / 4)  # one violation, four members
 
 
 def test_help_gini_ranks_the_met_shares_before_summing():
@@ -59,3 +63,12 @@ def test_the_burn_in_is_not_recorded():
     at_week(model, -1)
     run_step(model, "observation")
     assert model.records == []
+
+
+def test_without_ties_tie_trust_is_zero_and_nobody_is_active():
+    model = scripted_model(2)
+    model.tally.need_by_resident = np.zeros(2)
+    run_step(model, "observation")
+    row = model.records[0]
+    assert (row["tie_trust"], row["mean_degree"], row["coverage"]) == (0.0, 0.0, 0.0)
+    assert row["isolated_share"] == 1.0
