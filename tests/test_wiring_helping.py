@@ -192,3 +192,30 @@ def test_failed_services_in_an_unregulated_mode_become_disputes_more_often():
     ex = model.tally.exchanges
     assert len(ex.helper) == 5 and ex.new_mode.all()
     assert ex.dispute.all()
+
+
+def test_the_expected_success_of_asking_never_exceeds_one():
+    # log-odds −20 + 20·E with E = (s + 1)/(s + f + 2) ≤ 1; for these records
+    # (E = 2/6, 1/10, 1/2: log-odds −13.3, −18, −10) nobody asks
+    model = scripted_model(
+        3, helping={"ask_intercept": -20.0, "ask_trust": 0.0, "ask_expected_success": 20.0, "ask_reluctance": 0.0}
+    )
+    pop = model.pop
+    pop.backlog[:, 1] = 3.0
+    pop.ask_success[:] = [1.0, 0.0, 0.0]
+    pop.ask_failure[:] = [3.0, 8.0, 0.0]
+    run_step(model, "helping")
+    assert model.tally.asked.tolist() == [False, False, False]
+
+
+def test_the_helpers_own_self_worth_motive_decides_acceptance():
+    # log-odds −10 + 20·s of the helper: s = 1 accepts, s = 0 declines (the requester's
+    # self-worth is the opposite each time)
+    def run(helper_self_worth: float):
+        model = one_request(norm_of_helper=0.5, accept_norm=0.0, accept_self_worth=20.0)
+        model.pop.self_worth[:] = [1.0 - helper_self_worth, helper_self_worth]
+        run_step(model, "helping")
+        return model.tally.exchanges.helper.tolist()
+
+    assert run(1.0) == [1]
+    assert run(0.0) == []
