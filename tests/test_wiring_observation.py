@@ -72,3 +72,14 @@ def test_without_ties_tie_trust_is_zero_and_nobody_is_active():
     row = model.records[0]
     assert (row["tie_trust"], row["mean_degree"], row["coverage"]) == (0.0, 0.0, 0.0)
     assert row["isolated_share"] == 1.0
+
+
+def test_an_empty_community_records_zeros_not_errors():
+    model = scripted_model(2)
+    model.pop.occupied[:] = False
+    model.tally.need_by_resident = np.zeros(2)
+    run_step(model, "observation")
+    row = model.records[0]
+    assert row["residents"] == 0
+    for name in ("mean_degree", "generalized_trust", "loneliness", "belonging", "aware_share", "active_share"):
+        assert row[name] == 0.0, name

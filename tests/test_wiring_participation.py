@@ -1,11 +1,14 @@
 """Wiring of the participation step (step 14): who may join (aware, willing, not a
 member, past the rejoin delay), what adds to dissatisfaction (unanswered requests,
-violations suffered, low belonging for members) and who quits (docs/odd.md §7.8)."""
+violations suffered, low belonging for members), who quits, and who starts as a
+member (docs/odd.md §7.8, §5)."""
 
 import numpy as np
 import pytest
-from conftest import scripted_model
+from conftest import make_scenario, scripted_model
 from wiring_support import run_step
+
+from sim.model import CommunityModel
 
 WEEK = 20
 
@@ -90,3 +93,28 @@ def test_low_belonging_adds_to_a_members_dissatisfaction_only():
     run_step(model, "participation")
     # members after joining (1 joined, 3 was one): 0 + 1; everyone else 0
     assert model.pop.dissatisfaction.tolist() == pytest.approx([0.0, 1.0, 0.0, 1.0, 0.0])
+
+
+def initial_members(intercept: float) -> int:
+    """Everyone starts aware and every willing resident would start a member;
+    willingness σ(intercept) against the threshold 0.5 (no other term)."""
+    scenario = make_scenario(
+        community={"residents": 50},
+        participation={
+            "initial_aware": 1.0,
+            "initial_member_share": 1.0,
+            "willingness_intercept": intercept,
+            "willingness_trust": 0.0,
+            "willingness_norm": 0.0,
+            "willingness_self_worth": 0.0,
+            "willingness_loneliness": 0.0,
+            "willingness_belonging": 0.0,
+            "willing_threshold": 0.5,
+        },
+    )
+    return int(CommunityModel(scenario, rng=1).pop.member.sum())
+
+
+def test_only_willing_residents_start_as_members():
+    assert initial_members(-5.0) == 0  # σ(−5) < 0.5: nobody willing
+    assert initial_members(5.0) == 50  # σ(5) ≥ 0.5: every (aware) resident
