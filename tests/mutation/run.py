@@ -69,6 +69,8 @@ MODULE_GLOBS = ("sim/submodels/*.py", "sim/interventions/*.py", "sim/metrics.py"
 # the files that exercise it, not the suite (see docs/trace.md, "Mutation testing").
 COMMON_TESTS = ("tests/test_wiring_*.py", "tests/test_submodels.py", "tests/test_network.py", "tests/test_docking.py")
 MODULE_TESTS = {
+    # the hook declarations are checked where the schedule refuses bad hooks
+    "sim/interventions/base.py": ("tests/test_schedule.py", "tests/test_interventions.py"),
     "sim/interventions/": ("tests/test_interventions.py",),
     "sim/submodels/governance.py": ("tests/test_interventions.py",),
     "sim/metrics.py": ("tests/test_docs.py",),
