@@ -1,0 +1,86 @@
+"""Wiring of the demography step (step 2) and the governance step (step 1): residents
+age by a week, nobody leaves when no hazard is set, an ADL-disabled resident living
+alone moves to an institution; an intervention pays its setup cost once and its
+weekly cost every week, and stops the week the money runs short
+(docs/odd.md §7.2, §7.1)."""
+
+import pytest
+from conftest import scripted_model
+from wiring_support import run_step
+
+NO_HAZARDS = {
+    "shock_rate_at_60": 0.0,
+    "mortality_at_60": 0.0,
+    "move_out_rate": 0.0,
+    "institution_rate": 0.0,
+    "vacancy_fill_rate": 0.0,
+}
+
+
+def at_week(model, week: int) -> None:
+    """Set the model's week (model-level state: the one place to re-point)."""
+    model.week = week
+
+
+def test_occupied_residents_age_one_week_and_nobody_leaves_without_hazards():
+    model = scripted_model(3, demography=NO_HAZARDS)
+    model.pop.occupied[2] = False
+    model.pop.age[:] = [70.0, 80.0, 75.0]
+    run_step(model, "demography")
+    assert model.pop.age.tolist() == pytest.approx([70.0 + 1 / 52, 80.0 + 1 / 52, 75.0])
+    assert model.pop.occupied.tolist() == [True, True, False]
+    assert (model.tally.deaths, model.tally.moves, model.tally.newcomers) == (0, 0, 0)
+
+
+def test_only_adl_disabled_residents_living_alone_move_to_an_institution():
+    model = scripted_model(3, demography={**NO_HAZARDS, "institution_rate": 1.0, "frailty_sd": 0.0})
+    pop = model.pop
+    pop.health_deviation[:] = [-2.0, -2.0, 0.0]  # 0 and 1 far below the ADL threshold
+    pop.acute_deficit[:] = 0.0
+    pop.lives_alone[:] = [True, False, True]
+    moves = 0
+    for _ in range(520):  # weekly probability 1 − e^(−1/52) ≈ 0.019 for 0 only
+        run_step(model, "demography")
+        moves += model.tally.moves
+        if not pop.occupied[0]:
+            break
+    # 1 has family at home, 2 is able: neither leaves in ten years without hazards
+    assert pop.occupied.tolist() == [False, True, True]
+    assert moves == 1
+
+
+def funded(**block):
+    return scripted_model(
+        1,
+        interventions={
+            "funding": {"enabled": True, "kind": "project", "initial_balance": 25.0, "grant": 0.0},
+            "activities": {"enabled": True, "setup_cost": 10.0, "weekly_cost": 5.0, **block},
+        },
+    )
+
+
+def test_an_intervention_pays_its_setup_cost_once_and_its_weekly_cost_every_week_until_the_money_runs_short():
+    model = funded()
+    gov = model.governance
+    run_step(model, "governance")  # week 0: 10 + 5 = 15 paid, 10 left
+    assert gov.get("activities") is not None
+    assert (gov.balance, gov.spent) == pytest.approx((10.0, 15.0))
+    at_week(model, 1)
+    run_step(model, "governance")  # week 1: 5 paid, 5 left
+    assert (gov.balance, gov.spent) == pytest.approx((5.0, 20.0))
+    at_week(model, 2)
+    run_step(model, "governance")  # week 2: 5 paid, 0 left
+    assert gov.get("activities") is not None and gov.balance == pytest.approx(0.0)
+    at_week(model, 3)
+    run_step(model, "governance")  # week 3: 5 due, nothing left: stops for good
+    assert gov.get("activities") is None
+    assert gov.stopped_spans() == {"activities": (0, 3)}
+    assert gov.spent == pytest.approx(25.0)
+
+
+def test_a_stable_income_arrives_every_week():
+    model = scripted_model(1, interventions={"funding": {"enabled": True, "kind": "stable", "weekly_income": 7.0}})
+    run_step(model, "governance")
+    at_week(model, 1)
+    run_step(model, "governance")
+    assert model.governance.balance == pytest.approx(14.0)

@@ -1,0 +1,221 @@
+"""Wiring of the helping step (steps 6-8): who asks (trust, own past success,
+reluctance), whose motives decide acceptance (the helper's), that disputes come
+only from failed services, and that the coordinator never relays a request to the
+requester (docs/odd.md §7.4)."""
+
+from conftest import scripted_model
+from wiring_support import run_step, tie
+
+
+def at_week(model, week: int) -> None:
+    """Set the model's week (model-level state: the one place to re-point)."""
+    model.week = week
+
+
+NO_ACCEPT_TERMS = {
+    "accept_trust": 0.0,
+    "accept_obligation": 0.0,
+    "accept_norm": 0.0,
+    "accept_self_worth": 0.0,
+    "accept_cost": 0.0,
+    "accept_frailty": 0.0,
+    "accept_bad_reputation": 0.0,
+}
+
+
+def askers(**helping):
+    """Two members with need and nobody to ask; the asking log-odds are set by the test."""
+    model = scripted_model(
+        2,
+        helping={
+            "ask_trust": 0.0,
+            "ask_expected_success": 0.0,
+            "ask_reluctance": 0.0,
+            "coordinator_reach": 0.0,
+            **helping,
+        },
+    )
+    model.pop.backlog[:, 1] = 3.0
+    model.pop.reluctance[:] = 0.0
+    model.pop.ask_success[:] = 0.0
+    model.pop.ask_failure[:] = 0.0
+    return model
+
+
+def test_reluctance_keeps_residents_from_asking():
+    model = askers(ask_intercept=10.0, ask_reluctance=20.0)
+    model.pop.reluctance[:] = [0.0, 1.0]
+    run_step(model, "helping")
+    # logits 10 and 10 − 20 = −10
+    assert model.tally.asked.tolist() == [True, False]
+
+
+def test_generalized_trust_makes_residents_ask():
+    model = askers(ask_intercept=-10.0, ask_trust=20.0)
+    model.pop.generalized_trust[:] = [1.0, 0.0]
+    run_step(model, "helping")
+    # logits −10 + 20 = 10 and −10
+    assert model.tally.asked.tolist() == [True, False]
+
+
+def test_own_past_success_in_asking_makes_residents_ask_again():
+    model = askers(ask_intercept=-10.0, ask_expected_success=20.0)
+    model.pop.ask_success[:] = [18.0, 0.0]
+    model.pop.ask_failure[:] = [0.0, 18.0]
+    run_step(model, "helping")
+    # E = (s + 1)/(s + f + 2) = 0.95 and 0.05: logits −10 + 19 = 9 and −10 + 1 = −9
+    assert model.tally.asked.tolist() == [True, False]
+    # 0 asked and got nothing (no tie, no coordinator): one more failure; 1 did not ask
+    assert model.pop.ask_failure.tolist() == [1.0, 18.0]
+    assert model.pop.ask_success.tolist() == [18.0, 0.0]
+
+
+def one_request(norm_of_helper: float, **helping):
+    """0 asks its one tie, 1, for one hour of companionship; acceptance depends on
+    1's norm internalization only: log-odds −10 + 20·n."""
+    model = scripted_model(
+        2,
+        helping={
+            "ask_intercept": 20.0,
+            "coordinator_reach": 0.0,
+            "accept_intercept": -10.0,
+            **NO_ACCEPT_TERMS,
+            "accept_norm": 20.0,
+            **helping,
+        },
+    )
+    tie(model, 0, 1)
+    model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+    model.pop.capacity_left[:] = [0.0, 5.0]
+    model.pop.norm_internalization[:] = [1.0 - norm_of_helper, norm_of_helper]
+    return model
+
+
+def test_the_helpers_own_norm_internalization_decides_acceptance():
+    model = one_request(norm_of_helper=1.0)  # log-odds +10
+    run_step(model, "helping")
+    assert model.tally.exchanges.helper.tolist() == [1]
+    model = one_request(norm_of_helper=0.0)  # log-odds −10
+    run_step(model, "helping")
+    assert model.tally.exchanges.helper.tolist() == []
+
+
+def test_a_service_that_succeeds_never_becomes_a_dispute_and_one_that_fails_does():
+    model = one_request(norm_of_helper=1.0, dispute_on_failure=1.0)
+    model.pop.skill[:] = 1.0
+    run_step(model, "helping")
+    assert model.tally.exchanges.success.tolist() == [True]
+    assert model.tally.exchanges.dispute.tolist() == [False] and len(model.tally.violators) == 0
+    model = one_request(norm_of_helper=1.0, dispute_on_failure=1.0)
+    model.pop.skill[:] = 0.0
+    run_step(model, "helping")
+    assert model.tally.exchanges.dispute.tolist() == [True]
+    assert model.tally.violators.tolist() == [1] and model.tally.victims.tolist() == [0]
+
+
+def test_the_coordinator_never_relays_a_request_to_the_requester():
+    # 0 is the only resident able to help; the coordinator reaches every requester
+    model = scripted_model(
+        2, helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 1.0, "rounds": 20}
+    )
+    model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+    model.pop.capacity_left[:] = [5.0, 0.0]
+    run_step(model, "helping")
+    assert len(model.tally.exchanges.helper) == 0
+    assert model.tally.unanswered.tolist() == [True, False]
+
+
+def test_requesters_ties_are_drawn_at_random_in_proportion_to_strength_times_trust():
+    # 0 is tied to 1 (strength 0.75) and 2 (0.25), equal trust; one hour of need,
+    # both able and willing. Over 200 weeks 1 should be asked about 3 times in 4.
+    model = scripted_model(3, helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0})
+    tie(model, 0, 1, strength=0.75)
+    tie(model, 0, 2, strength=0.25)
+    first = []
+    for _ in range(200):
+        model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+        model.pop.capacity_left[:] = [0.0, 5.0, 5.0]
+        model.net.strength[:] = [0.75, 0.25, 0.75, 0.25]  # undo the contact this week's help made
+        run_step(model, "helping")
+        first.append(int(model.tally.exchanges.helper[0]))
+    share = first.count(1) / len(first)
+    assert 0.6 < share < 0.9
+
+
+def test_the_requesters_known_bad_reputation_share_lowers_acceptance():
+    # two separate pairs: 0 asks 1, 2 asks 3. Log-odds 10 − 20·bad/(good + bad + 2):
+    # requester 0 (2 good, 1 bad): share 1/5, log-odds 6 → accepted;
+    # requester 2 (0 good, 9 bad): share 9/11, log-odds −6.4 → declined
+    model = scripted_model(
+        4,
+        helping={
+            "ask_intercept": 20.0,
+            "coordinator_reach": 0.0,
+            "accept_intercept": 10.0,
+            **NO_ACCEPT_TERMS,
+            "accept_bad_reputation": 20.0,
+        },
+    )
+    tie(model, 0, 1)
+    tie(model, 2, 3)
+    pop = model.pop
+    pop.backlog[[0, 2], 1] = 1.0
+    pop.capacity_left[:] = [0.0, 5.0, 0.0, 5.0]
+    pop.reputation_good[:] = [2.0, 0.0, 0.0, 0.0]
+    pop.reputation_bad[:] = [1.0, 0.0, 9.0, 0.0]
+    run_step(model, "helping")
+    assert model.tally.exchanges.requester.tolist() == [0]
+
+
+def test_failed_services_in_an_unregulated_mode_become_disputes_more_often():
+    # companionship's new mode appears in week 1 and is not regulated for years; every
+    # exchange uses it. Failure dispute probability 0.2 × 5 = 1 there.
+    model = scripted_model(
+        10,
+        helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0, "dispute_on_failure": 0.2},
+        norms={
+            "mode_interval": 1,
+            "max_modes": 1,
+            "mode_uptake": 1.0,
+            "unregulated_uptake_factor": 1.0,
+            "unregulated_dispute_factor": 5.0,
+        },
+    )
+    at_week(model, 1)
+    pop = model.pop
+    for q in range(0, 10, 2):  # five pairs: q asks q + 1
+        tie(model, q, q + 1)
+        pop.backlog[q] = [0.0, 1.0, 0.0, 0.0]
+    pop.capacity_left[:] = [0.0, 5.0] * 5
+    pop.skill[:] = 0.0
+    run_step(model, "helping")
+    ex = model.tally.exchanges
+    assert len(ex.helper) == 5 and ex.new_mode.all()
+    assert ex.dispute.all()
+
+
+def test_the_expected_success_of_asking_never_exceeds_one():
+    # log-odds −20 + 20·E with E = (s + 1)/(s + f + 2) ≤ 1; for these records
+    # (E = 2/6, 1/10, 1/2: log-odds −13.3, −18, −10) nobody asks
+    model = scripted_model(
+        3, helping={"ask_intercept": -20.0, "ask_trust": 0.0, "ask_expected_success": 20.0, "ask_reluctance": 0.0}
+    )
+    pop = model.pop
+    pop.backlog[:, 1] = 3.0
+    pop.ask_success[:] = [1.0, 0.0, 0.0]
+    pop.ask_failure[:] = [3.0, 8.0, 0.0]
+    run_step(model, "helping")
+    assert model.tally.asked.tolist() == [False, False, False]
+
+
+def test_the_helpers_own_self_worth_motive_decides_acceptance():
+    # log-odds −10 + 20·s of the helper: s = 1 accepts, s = 0 declines (the requester's
+    # self-worth is the opposite each time)
+    def run(helper_self_worth: float):
+        model = one_request(norm_of_helper=0.5, accept_norm=0.0, accept_self_worth=20.0)
+        model.pop.self_worth[:] = [1.0 - helper_self_worth, helper_self_worth]
+        run_step(model, "helping")
+        return model.tally.exchanges.helper.tolist()
+
+    assert run(1.0) == [1]
+    assert run(0.0) == []

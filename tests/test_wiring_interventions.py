@@ -1,0 +1,197 @@
+"""Wiring of the interventions' phases and hooks: activities (who attends, how many
+places the infrastructure gives, what attending does), one-to-one support (only the
+isolated are paired; a visit raises the supported resident's trust), the norm
+revision group (reviews counted from its start week), the platform (picks the
+best-rated candidate by the Beta expectation), the time bank's willingness pull and
+redemption for every credit holder (docs/odd.md §7.12-7.19)."""
+
+import numpy as np
+import pytest
+from conftest import scripted_model
+from wiring_support import run_step, tie
+
+from sim.core.network import PAIRING
+
+
+def at_week(model, week: int) -> None:
+    """Set the model's week (model-level state: the one place to re-point)."""
+    model.week = week
+
+
+def activities(residents: int, infrastructure: float, **block):
+    model = scripted_model(
+        residents,
+        community={"infrastructure": infrastructure},
+        interventions={
+            "activities": {
+                "enabled": True,
+                "events_per_week": 1,
+                "attendance": 1.0,
+                "attendance_floor": 1.0,
+                "meetings": 0,
+                "trust_gain": 0.5,
+                "awareness": 1.0,
+                **block,
+            },
+            "infrastructure": {"enabled": True, "level_increase": 0.2},
+        },
+    )
+    run_step(model, "governance")
+    return model
+
+
+def test_everyone_able_attends_and_gains_trust_belonging_awareness_and_an_interaction():
+    model = activities(3, infrastructure=0.8, capacity=100)  # level 0.8 + 0.2 = 1: full access
+    pop = model.pop
+    pop.occupied[2] = False
+    pop.aware[:] = False
+    run_step(model, "activities")
+    assert model.tally.attendees.tolist() == [0, 1]
+    assert pop.generalized_trust.tolist() == pytest.approx([0.75, 0.75, 0.5])  # 0.5 + 0.5·(1 − 0.5)
+    assert pop.aware.tolist() == [True, True, False]
+    assert model.tally.belonging_events.tolist() == [1.0, 1.0, 0.0]
+    assert model.tally.interactions.tolist() == [1.0, 1.0, 0.0]
+
+
+def test_the_infrastructure_level_sets_the_number_of_places():
+    model = activities(30, infrastructure=0.3, capacity=10)
+    run_step(model, "activities")
+    # level 0.3 + 0.2 = 0.5: 1 event × 10 places × (1 + 0.5) = 15 of the 30 who want to come
+    assert len(model.tally.attendees) == 15
+
+
+def test_one_to_one_support_pairs_only_the_isolated_and_a_visit_raises_their_trust():
+    model = scripted_model(
+        4,
+        network={"isolation_ties": 1, "isolation_strength": 0.3},
+        interventions={
+            "targeted_support": {
+                "enabled": True,
+                "pairs_per_week": 5,
+                "visit_probability": 1.0,
+                "trust_gain": 0.5,
+                "volunteer_min_hours": 1.0,
+            }
+        },
+    )
+    run_step(model, "governance")
+    pop = model.pop
+    # 1–2 and 1–3 are strong ties; 0 has none: only 0 is isolated. 2 is no member.
+    tie(model, 1, 2, strength=0.9)
+    tie(model, 1, 3, strength=0.9)
+    pop.member[:] = [True, True, False, True]
+    pop.aware[:] = [False, True, True, True]
+    run_step(model, "targeted_support")
+    support = model.governance.get("targeted_support")
+    assert support.supported.tolist() == [0]
+    (volunteer,) = support.volunteer.tolist()
+    assert volunteer in (1, 3)
+    net = model.net
+    assert net.kind[net.find(np.array([0]), np.array([volunteer]))[0]] == PAIRING
+    assert pop.aware[0]
+    # the visit: 0's trust 0.5 + 0.5·0.5 = 0.75; the volunteer's unchanged
+    assert pop.generalized_trust[0] == pytest.approx(0.75) and pop.generalized_trust[volunteer] == 0.5
+    assert model.tally.interactions[[0, volunteer]].tolist() == [1.0, 1.0]
+
+
+def test_the_norm_revision_group_reviews_every_interval_from_its_start_week():
+    model = scripted_model(
+        1,
+        norms={"mode_interval": 1, "max_modes": 1, "informal_regulation_weeks": 1000},
+        interventions={"norm_revision": {"enabled": True, "start_week": 3, "review_interval": 4, "review_lag": 0}},
+    )
+    (mode,) = model.modes.modes  # appears in week 1
+    for week in range(3):
+        at_week(model, week)
+        run_step(model, "governance")
+        run_step(model, "norm_revision")
+    assert mode.regulated_week == 1000 + 1
+    at_week(model, 3)
+    run_step(model, "governance")
+    run_step(model, "norm_revision")
+    assert mode.regulated_week == 3
+
+
+def test_the_platform_shows_service_records_and_the_requester_picks_the_best_rated():
+    model = scripted_model(
+        3,
+        helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0},
+        interventions={
+            "platform": {"enabled": True, "literacy_threshold": 0.0, "candidates": 50, "pre_service_info": True}
+        },
+    )
+    run_step(model, "governance")
+    pop = model.pop
+    pop.backlog[0] = [1.0, 0.0, 0.0, 0.0]
+    pop.capacity_left[:] = [0.0, 3.0, 3.0]
+    # Beta expectations (good + 1)/(good + bad + 2): 1 → 1/2, 2 → 3/5
+    pop.reputation_good[:] = [0.0, 0.0, 2.0]
+    pop.reputation_bad[:] = [0.0, 0.0, 1.0]
+    run_step(model, "helping")
+    assert model.tally.exchanges.helper.tolist() == [2]
+
+
+def test_the_time_bank_adds_its_credibility_to_stated_willingness():
+    model = scripted_model(
+        1,
+        participation={
+            "willingness_intercept": 0.0,
+            "willingness_trust": 0.0,
+            "willingness_norm": 0.0,
+            "willingness_self_worth": 0.0,
+            "willingness_loneliness": 0.0,
+            "willingness_belonging": 0.0,
+        },
+        interventions={"time_bank": {"enabled": True, "willingness_weight": 2.0}},
+    )
+    run_step(model, "governance")
+    model.tally.unanswered = np.zeros(1, dtype=bool)
+    run_step(model, "participation")
+    # credibility starts at 0.5: w = σ(2·0.5) = σ(1)
+    assert model.pop.willingness[0] == pytest.approx(1 / (1 + np.exp(-1.0)))
+
+
+def test_guaranteed_redemption_serves_every_credit_holder_however_small_the_balance():
+    model = scripted_model(
+        2,
+        interventions={
+            "time_bank": {"enabled": True, "guaranteed": True, "credit_per_hour": 2.0, "redemption_price": 0.0}
+        },
+    )
+    run_step(model, "governance")
+    pop = model.pop
+    pop.credits[:] = [1.0, 0.5]
+    pop.backlog[:, 1] = 4.0
+    model.tally.asked = np.array([True, True])
+    model.tally.unanswered = np.array([True, True])
+    run_step(model, "incentives")
+    # 1 credit buys half an hour, 0.5 a quarter
+    assert pop.backlog[:, 1].tolist() == pytest.approx([3.5, 3.75])
+    assert model.tally.redeemed_hours == pytest.approx(0.75)
+
+
+def test_attendance_is_the_documented_share_for_half_mobile_residents_at_half_infrastructure():
+    # 400 residents with mobility 0.5 (health halfway from the ADL threshold to 1);
+    # infrastructure level 0.3 + 0.2 = 0.5: access 0.5 + 0.5·0.5 = 0.75; attendance
+    # 0.5 with floor 1: P = 0.375, about 150 of 400 (sd 9.7)
+    model = activities(400, infrastructure=0.3, capacity=1000, attendance=0.5)
+    adl = model.config.demography.adl_threshold
+    model.pop.health[:] = adl + 0.5 * (1.0 - adl)
+    run_step(model, "activities")
+    assert 125 < len(model.tally.attendees) < 175
+
+
+def test_a_pairing_ends_when_the_supported_resident_is_replaced():
+    model = scripted_model(
+        2,
+        network={"isolation_ties": 1, "isolation_strength": 0.3},
+        interventions={"targeted_support": {"enabled": True, "visit_probability": 1.0, "volunteer_min_hours": 1.0}},
+    )
+    run_step(model, "governance")
+    model.pop.member[:] = [False, True]
+    run_step(model, "targeted_support")
+    support = model.governance.get("targeted_support")
+    assert support.supported.tolist() == [0] and support.volunteer.tolist() == [1]
+    model.pop.person_id[0] += 1000  # a newcomer in slot 0 (the pairing tie keeps it from being isolated)
+    run_step(model, "targeted_support")
+    assert support.supported.tolist() == [] and support.volunteer.tolist() == []

@@ -1,0 +1,61 @@
+"""Wiring of the per-run sustainability metrics (sim/core/metrics.py) on a weekly table
+built by hand: collapse needs 26 consecutive weeks under 5 %, the peak is a 13-week
+moving average, hours per active member are annualized, and the gain half-life is
+counted from the end of the intervention (docs/odd.md, Observation)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.core.metrics import sustainability
+from sim.submodels.observation import METRICS
+
+
+def weekly(active: list[float]) -> pd.DataFrame:
+    weeks = len(active)
+    table = pd.DataFrame({name: np.zeros(weeks) for name in METRICS})
+    table["week"] = np.arange(weeks) + 100  # weeks need not start at 0
+    table["active_share"] = active
+    table["hours_per_active_member"] = 2.0
+    table["coverage"] = 0.5
+    table["met_hours"] = 10.0
+    table["budget_spent"] = np.linspace(0.0, 300.0, weeks)
+    return table
+
+
+def test_collapse_is_the_first_of_26_consecutive_weeks_under_five_percent():
+    # 10 weeks at 0.3, a 25-week dip, 1 week back up, then 30 weeks at 0.01
+    active = [0.3] * 10 + [0.01] * 25 + [0.3] + [0.01] * 30
+    out = sustainability(weekly(active))
+    assert out["collapsed"] is True
+    assert out["collapse_week"] == 100 + 36
+
+
+def test_a_dip_shorter_than_26_weeks_is_no_collapse():
+    out = sustainability(weekly([0.3] * 10 + [0.01] * 25 + [0.3] * 5))
+    assert out["collapsed"] is False and out["collapse_week"] is None
+
+
+def test_peak_is_the_highest_13_week_moving_average_and_persistence_is_relative_to_it():
+    active = [0.0] * 20 + [0.26] * 13 + [0.13] * 20
+    out = sustainability(weekly(active))
+    assert out["peak_active_share"] == pytest.approx(0.26)
+    # last two years = all 53 weeks: mean (13·0.26 + 20·0.13)/53
+    mean = (13 * 0.26 + 20 * 0.13) / 53
+    assert out["mean_active_share_last2y"] == pytest.approx(mean)
+    assert out["persistence"] == pytest.approx(mean / 0.26)
+
+
+def test_hours_per_active_member_are_annualized_and_cost_is_per_met_hour():
+    out = sustainability(weekly([0.2] * 10))
+    assert out["hours_per_active_member_per_year"] == pytest.approx(2.0 * 52)
+    assert out["budget_spent"] == pytest.approx(300.0)
+    assert out["cost_per_met_hour"] == pytest.approx(300.0 / 100.0)
+
+
+def test_gain_half_life_counts_weeks_after_the_end_until_half_the_gain_is_lost():
+    # 0.1 before the start (week 104), 0.3 by the end (week 114), then 0.25, 0.15
+    active = [0.1] * 4 + [0.3] * 10 + [0.25] * 3 + [0.15] * 5
+    out = sustainability(weekly(active), {"activities": (104, 114)})
+    # threshold 0.3 − (0.3 − 0.1)/2 = 0.2, first reached at week 117: 3 weeks after
+    assert out["gain_half_life_activities"] == pytest.approx(3.0)

@@ -1,0 +1,120 @@
+"""Wiring of the participation step (step 14): who may join (aware, willing, not a
+member, past the rejoin delay), what adds to dissatisfaction (unanswered requests,
+violations suffered, low belonging for members), who quits, and who starts as a
+member (docs/odd.md §7.8, §5)."""
+
+import numpy as np
+import pytest
+from conftest import make_scenario, scripted_model
+from wiring_support import run_step
+
+from sim.core.model import CommunityModel
+
+WEEK = 20
+
+
+def at_week(model, week: int) -> None:
+    """Set the model's week (model-level state: the one place to re-point)."""
+    model.week = week
+
+
+def community():
+    """Willingness σ(10·T) only (threshold 0.9); everyone joins who may; nobody new
+    hears of the scheme.
+    0: willing, quit 5 weeks ago (rejoin delay 10)  — may not rejoin yet
+    1: willing, quit 15 weeks ago                    — joins
+    2: unwilling (T = 0: σ(0) = 0.5 < 0.9)           — does not join
+    3: member, asked in vain, victim of 2 violations, belonging 0 — quits
+    4: willing but unaware                           — does not join"""
+    model = scripted_model(
+        5,
+        participation={
+            "awareness_base": 0.0,
+            "awareness_per_member_tie": 0.0,
+            "willingness_intercept": 0.0,
+            "willingness_trust": 10.0,
+            "willingness_norm": 0.0,
+            "willingness_self_worth": 0.0,
+            "willingness_loneliness": 0.0,
+            "willingness_belonging": 0.0,
+            "willing_threshold": 0.9,
+            "join_rate": 1.0,
+            "rejoin_delay": 10,
+            "dissatisfaction_memory": 0.5,
+            "quit_threshold": 4.0,
+            "quit_rate": 1.0,
+            "low_belonging": 0.5,
+        },
+    )
+    at_week(model, WEEK)
+    pop, tally = model.pop, model.tally
+    pop.generalized_trust[:] = [1.0, 1.0, 0.0, 1.0, 1.0]
+    pop.aware[:] = [True, True, True, True, False]
+    pop.member[:] = [False, False, False, True, False]
+    pop.quit_week[:] = [WEEK - 5, WEEK - 15, -1000, -1000, -1000]
+    pop.belonging[:] = [0.9, 0.9, 0.9, 0.0, 0.9]
+    pop.dissatisfaction[:] = 2.0
+    tally.unanswered = np.array([False, False, False, True, False])
+    tally.victims = np.array([3, 3])
+    return model
+
+
+def test_only_aware_willing_non_members_past_the_rejoin_delay_join():
+    model = community()
+    run_step(model, "participation")
+    assert model.pop.member.tolist() == [False, True, False, False, False]
+
+
+def test_willingness_is_recomputed_and_stated_against_the_threshold():
+    model = community()
+    run_step(model, "participation")
+    # σ(10) for T = 1, σ(0) = 0.5 for T = 0
+    w = 1 / (1 + np.exp(-10.0))
+    assert model.pop.willingness.tolist() == pytest.approx([w, w, 0.5, w, w])
+
+
+def test_a_member_quits_when_unanswered_requests_violations_and_low_belonging_add_up():
+    model = community()
+    run_step(model, "participation")
+    pop = model.pop
+    # 3: D = 0.5·2 + 1 (unanswered) + 2 (violations suffered) + 1 (low belonging) = 5 > 4:
+    # quits this week, dissatisfaction reset. Others: 0.5·2 = 1 (resident 1 joined
+    # with belonging 0.9, so no low-belonging term)
+    assert pop.quit_week[3] == WEEK
+    assert pop.dissatisfaction.tolist() == pytest.approx([1.0, 1.0, 1.0, 0.0, 1.0])
+
+
+def test_low_belonging_adds_to_a_members_dissatisfaction_only():
+    model = community()
+    model.pop.belonging[:] = 0.0
+    model.tally.unanswered[:] = False
+    model.tally.victims = np.zeros(0, dtype=np.int64)
+    model.pop.dissatisfaction[:] = 0.0
+    run_step(model, "participation")
+    # members after joining (1 joined, 3 was one): 0 + 1; everyone else 0
+    assert model.pop.dissatisfaction.tolist() == pytest.approx([0.0, 1.0, 0.0, 1.0, 0.0])
+
+
+def initial_members(intercept: float) -> int:
+    """Everyone starts aware and every willing resident would start a member;
+    willingness σ(intercept) against the threshold 0.5 (no other term)."""
+    scenario = make_scenario(
+        community={"residents": 50},
+        participation={
+            "initial_aware": 1.0,
+            "initial_member_share": 1.0,
+            "willingness_intercept": intercept,
+            "willingness_trust": 0.0,
+            "willingness_norm": 0.0,
+            "willingness_self_worth": 0.0,
+            "willingness_loneliness": 0.0,
+            "willingness_belonging": 0.0,
+            "willing_threshold": 0.5,
+        },
+    )
+    return int(CommunityModel(scenario, rng=1).pop.member.sum())
+
+
+def test_only_willing_residents_start_as_members():
+    assert initial_members(-5.0) == 0  # σ(−5) < 0.5: nobody willing
+    assert initial_members(5.0) == 50  # σ(5) ≥ 0.5: every (aware) resident
