@@ -55,10 +55,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from sim.experiments.progress import Progress  # the project is installed in .venv (editable)
 
-from sim.experiments.progress import Progress  # noqa: E402  (the checkout's root is put on the path first)
+ROOT = Path(__file__).resolve().parents[2]
+
 
 MODULE_GLOBS = (
     "sim/submodels/*.py",
@@ -66,6 +66,8 @@ MODULE_GLOBS = (
     "sim/core/metrics.py",
     "sim/core/model.py",
     "sim/core/util.py",
+    "sim/core/community.py",  # tie decay by kind, the one rule for forming ties
+    "sim/core/schedule.py",  # the adapters: which state, parameters and streams each step is handed
 )
 
 # The behavioural test files a mutant of each module runs against: the wiring tests
@@ -80,6 +82,7 @@ MODULE_TESTS = {
     "sim/interventions/": ("tests/test_interventions.py",),
     "sim/submodels/governance.py": ("tests/test_interventions.py",),
     "sim/core/metrics.py": ("tests/test_docs.py",),
+    "sim/core/schedule.py": ("tests/test_schedule.py", "tests/test_invariants.py"),
     "sim/": ("tests/test_invariants.py",),  # every other model module
 }
 
@@ -329,9 +332,9 @@ ISSUE_MUTANTS = (
     ),
     (
         "neighbour_friend_decay_swapped",
-        "sim/core/model.py",
-        "np.array([nw.decay_neighbour, nw.decay_friend, nw.decay_friend, nw.decay_friend])",
-        "np.array([nw.decay_friend, nw.decay_neighbour, nw.decay_neighbour, nw.decay_neighbour])",
+        "sim/core/community.py",
+        '{kind: nw.decay_neighbour if kind == "neighbour" else nw.decay_friend for kind in TIE_KINDS}',
+        '{kind: nw.decay_friend if kind == "neighbour" else nw.decay_neighbour for kind in TIE_KINDS}',
     ),
     (
         "two_credits_per_hour",
