@@ -69,7 +69,7 @@ class Report:
     files: list[tuple[str, str, str]] = field(default_factory=list)
     """(path relative to the folder, label key of its description, extra text)."""
     notes: list[str] = field(default_factory=list)
-    queued: list[Callable[[], None]] = field(default_factory=list)
+    queued: list[Callable[[], object]] = field(default_factory=list)
 
     def figure(self, draw: Callable[[], Figure], stem: str, key: str, extra: str = "") -> None:
         """Queue a figure; ``draw()`` makes it when the queue is written."""

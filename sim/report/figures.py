@@ -34,6 +34,7 @@ from __future__ import annotations
 import textwrap
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -91,7 +92,7 @@ class Styles:
     def colour(self, scenario: str) -> str:
         return self._style[scenario][0]
 
-    def linestyle(self, scenario: str) -> str:
+    def linestyle(self, scenario: str) -> Any:  # one of matplotlib's line style names
         return self._style[scenario][1]
 
     def marker(self, scenario: str) -> str:
@@ -124,7 +125,7 @@ def _money_axis(axis: Axis, lang: str) -> None:
     axis.set_major_formatter(FuncFormatter(short))
 
 
-def informative(values: object) -> bool:
+def informative(values: Any) -> bool:
     """Whether a panel of these values shows anything: some value is neither zero nor undefined."""
     values = np.asarray(pd.to_numeric(pd.Series(np.ravel(values)), errors="coerce"), dtype=float)
     return bool((np.isfinite(values) & (values != 0)).any())

@@ -263,5 +263,6 @@ def figure_style(lang: str) -> Iterator[None]:
 
     Both creating and saving a figure must happen inside: tick labels and legends
     take their font when they are drawn."""
-    with matplotlib.rc_context(rc_params(lang)):
+    params: Any = rc_params(lang)  # matplotlib types rc keys as a Literal of every setting
+    with matplotlib.rc_context(params):
         yield

@@ -127,7 +127,11 @@ class Results:
         """The weekly rows of successful runs: tags, ``week`` and those of ``metrics``
         the folder holds (an older folder may lack newer metrics)."""
         path = self.path / "weekly.parquet"
-        available = set(self._weekly.columns) if self.single_run else set(_schema(path).names)
+        if self.single_run:
+            assert self._weekly is not None, "a single run's table is read when it is loaded"
+            available = set(self._weekly.columns)
+        else:
+            available = set(_schema(path).names)
         columns = list(dict.fromkeys([*TAGS, "week", *(m for m in metrics if m in available)]))
         if self._weekly is None or not set(columns) <= set(self._weekly.columns):
             self._weekly = _read_parquet(path, columns)
