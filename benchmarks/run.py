@@ -209,6 +209,20 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
 
 
+KEPT = "<!-- kept: everything below this line is kept when benchmarks/run.py rewrites the file -->"
+
+
+def kept_section(path: Path) -> str:
+    """The hand-kept part of the results file (measurements behind design choices,
+    quoted by the code's docstrings by section), which a re-run must not drop."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    at = text.find(KEPT)
+    return "\n\n" + text[at:] if at >= 0 else ""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="include 100,000 residents × 520 weeks")
@@ -288,7 +302,7 @@ def main() -> int:
     body += sweep_lines
     got.update(speed_up=sweep["process pool"]["speed_up"], overhead=sweep["process pool"]["overhead_share"])
     lines += bars_section(got) + body
-    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    Path(args.out).write_text("\n".join(lines) + kept_section(Path(args.out)), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 

@@ -53,8 +53,8 @@ SETUP_STYLES: dict[str, dict[str, Any]] = {
 class ChartPainter:
     """Small multiples of weekly metrics, setups A and B overlaid.
 
-    Drawing six axes with their ticks and labels costs matplotlib ~150 ms, more than
-    everything else in a frame. So the axes are drawn once into a cached background,
+    Drawing six axes with their ticks and labels costs matplotlib more than everything
+    else in a frame (benchmarks/results.md, "The dashboard's limits"). So the axes are drawn once into a cached background,
     and a frame restores it, draws only the lines over it and encodes the pixels
     (blitting). The background is redrawn only when an autoscaled metric outgrows
     its axis; shares and trust levels sit on a fixed 0-1 axis and never do."""

@@ -65,8 +65,8 @@ def set_intensity(draft: Mapping[str, Any], intervention: str, value: float) -> 
 
 MAX_RESIDENTS = 20_000
 """The biggest community the dashboard runs. The schema allows 2,000,000, which
-would take the server minutes and gigabytes to build (100,000 take 10 s and 0.5 GB,
-and 2 s to draw a frame); a page is for watching a community, not for big runs."""
+would take the server minutes and gigabytes to build (benchmarks/results.md, "The
+dashboard's limits"); a page is for watching a community, not for big runs."""
 
 
 def check_size(scenario: Scenario, source: str) -> Scenario:

@@ -11,8 +11,8 @@ the submodels themselves stay numpy and call them.
 Numbers are the same as the numpy formulas they replace: the kernels perform the
 same IEEE operations in the same order (no ``fastmath``), and the tests compare them
 with the numpy formulas on random networks. Compiled code is cached on disk
-(``cache=True``), so only the first run on a machine pays the compilation (about
-8 s). Setting ``NUMBA_DISABLE_JIT=1`` runs them as plain Python, for
+(``cache=True``), so only the first run on a machine pays the compilation
+(benchmarks/results.md, "Compiled kernels"). Setting ``NUMBA_DISABLE_JIT=1`` runs them as plain Python, for
 debugging.
 
 ``idx`` arguments are half-edge indices; with ``every=True`` the kernel runs over all
@@ -506,7 +506,8 @@ def warm_up() -> None:
     """Compile every kernel (or load it from the on-disk cache) for the argument
     types the model passes, by running each once on a tiny network: three ties among
     four slots. A sweep calls this before it forks its workers, so that they inherit
-    the compiled code instead of each loading it again (about 0.4 s per process).
+    the compiled code instead of each loading it again (benchmarks/results.md,
+    "Compiled kernels").
 
     The kernels are called directly, with the half-edge buffers in the dtypes
     ``sim.core.state.TIE_FIELDS`` declares, not through ``sim.core.network.EdgeStore``: this

@@ -14,8 +14,8 @@ community with half a million ties run a weekly step in milliseconds.
 Each half-edge field lives in a buffer with a quarter of spare room; the attribute
 (``owner``, ``strength``, …) is a view of its first ``len(store)`` elements. Adding
 and removing ties moves elements inside the buffers instead of copying every field
-into a new array: at 100,000 residents that cut the weekly cost of structural changes
-from about 20 to 17 ms. One compiled call (sim.core.kernels.insert_ties, remove_ties) does
+into a new array, which is cheaper at scale (benchmarks/results.md, "Tie buffers with
+spare room"). One compiled call (sim.core.kernels.insert_ties, remove_ties) does
 a whole addition or removal, all nine fields and the row index. A view taken
 before a structural change therefore sees the moved elements; take copies (fancy
 indexing does) to keep a snapshot.

@@ -60,7 +60,8 @@ class Field:
         """A zero array for ``n`` slots (or half-edges). Need-type matrices are
         column-major, one contiguous column per need type: the per-resident sums and
         maxima over the four types that every week takes are then elementwise
-        operations on four columns, about 20 times faster at 100,000 residents."""
+        operations on four columns (benchmarks/results.md, "Column-major need-type
+        matrices")."""
         if self.per == "resident × need type":
             return np.zeros((n, N_NEEDS), dtype=self.dtype, order="F")
         return np.zeros(n, dtype=self.dtype)

@@ -54,8 +54,8 @@ def run_starts(sorted_values: np.ndarray) -> np.ndarray:
 
 def unique(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values. Same result as ``np.unique``, but by sorting: for the
-    integer index arrays of a week this is ~10 times faster than numpy's hash-based
-    path."""
+    integer index arrays of a week this is faster than numpy's hash-based path
+    (benchmarks/results.md, "Sorting instead of hashing")."""
     v = np.sort(np.asarray(values))
     return v[run_starts(v)]
 

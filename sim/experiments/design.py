@@ -64,7 +64,7 @@ def salib_problem(parameters: list[Parameter], bounds: dict[str, list[float]]) -
 
 def latin_hypercube(problem: dict[str, Any], n: int, seed: int) -> np.ndarray:
     """``n`` × D Latin hypercube sample scaled to the problem's bounds."""
-    from scipy.stats import qmc  # imported here: sweep workers never need it (0.4 s of start-up)
+    from scipy.stats import qmc  # imported here: sweep workers never need it (its start-up: benchmarks/results.md)
 
     unit = qmc.LatinHypercube(problem["num_vars"], rng=np.random.default_rng(seed)).random(n)
     low, high = np.array(problem["bounds"]).T

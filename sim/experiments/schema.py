@@ -29,10 +29,9 @@ DESIGN_KINDS = ("none", "grid", "rows", "lhs", "sobol", "morris")
 RUN_COST = {"run": 0.22, "week": 2.41e-3, "resident_week": 1.98e-6}
 """Model seconds per run (building the community), per simulated week (burn-in
 included) and per resident-week, for the time a sweep estimates: the full
-intervention package on the 2-core development machine (benchmarks/results.md:
-construction 0.22 s; the week's fixed 2.41 ms and 1.98 µs per resident). A run of
-1,000 residents × 572 weeks is then 2.7 s; scenarios with fewer interventions take
-less, so the estimate is an upper one."""
+intervention package, measured by benchmarks/run.py (benchmarks/results.md, "Sweep
+run-time estimate"); scenarios with fewer interventions take less, so the estimate
+is an upper one."""
 
 
 @dataclass(frozen=True)
