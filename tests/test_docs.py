@@ -209,3 +209,17 @@ def test_the_readme_says_how_to_use_the_environment_before_its_bare_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_bare = readme.index("\nmutualaid ")
     assert "source .venv/bin/activate" in readme[:first_bare]
+
+
+def test_one_version_in_pyproject_the_package_citation_cff_and_the_changelog():
+    """A release's version is stated in four places; a tag `v<version>` points at the
+    commit where they agree (docs/cite-and-reproduce.md)."""
+    import tomllib
+
+    import sim
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    citation = re.search(r"^version: (\S+)$", (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.M)
+    assert citation is not None and citation.group(1) == version
+    assert sim.__version__ == version
+    assert f"## [{version}] - " in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
