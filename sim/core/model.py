@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from sim.core.agents import Resident
-from sim.core.community import CommunityState, Groups, add_ties
+from sim.core.community import CommunityState, Groups
 from sim.core.network import EdgeStore
 from sim.core.params import Scenario
 from sim.core.population import Population, fill_residents, group_ranges, tie_propensity
@@ -163,22 +163,10 @@ class CommunityModel(mesa.Model):
             step.run(self)
         self.week += 1
 
-    def add_ties(
-        self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray
-    ) -> np.ndarray:
-        """Form ties {a_k, b_k}; each end's particularized trust starts from its own
-        generalized trust (``trust.new_tie_trust_weight`` pseudo-observations)."""
-        return add_ties(self.net, self.pop, self.week, self.config.trust, a, b, kind, strength)
-
     @property
     def budget_spent(self) -> float:
         """Money spent on interventions so far."""
         return self.governance.spent
-
-    def infrastructure_level(self) -> float:
-        """The community's infrastructure level this week (raised by the
-        infrastructure intervention while it runs)."""
-        return self.governance.channels.infrastructure_level(self.community.infrastructure_base)
 
     def run(self, weeks: int | None = None, progress=None) -> None:
         """Burn in, then run ``weeks`` recorded weeks (default: the scenario's)."""
