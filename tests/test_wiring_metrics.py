@@ -17,6 +17,8 @@ def weekly(active: list[float]) -> pd.DataFrame:
     table["week"] = np.arange(weeks) + 100  # weeks need not start at 0
     table["active_share"] = active
     table["hours_per_active_member"] = 2.0
+    table["hours_per_active_giver"] = 3.0
+    table["coverage_of_need"] = 0.25
     table["coverage"] = 0.5
     table["met_hours"] = 10.0
     table["budget_spent"] = np.linspace(0.0, 300.0, weeks)
@@ -51,6 +53,12 @@ def test_hours_per_active_member_are_annualized_and_cost_is_per_met_hour():
     assert out["hours_per_active_member_per_year"] == pytest.approx(2.0 * 52)
     assert out["budget_spent"] == pytest.approx(300.0)
     assert out["cost_per_met_hour"] == pytest.approx(300.0 / 100.0)
+
+
+def test_hours_per_active_giver_are_annualized_and_coverage_of_need_averaged():
+    out = sustainability(weekly([0.2] * 10))
+    assert out["hours_per_active_giver_per_year"] == pytest.approx(3.0 * 52)
+    assert out["mean_coverage_of_need_last2y"] == pytest.approx(0.25)
 
 
 def test_gain_half_life_counts_weeks_after_the_end_until_half_the_gain_is_lost():

@@ -12,7 +12,12 @@ Definitions (docs/odd.md, Observation):
   (value at end − half the gain since its start), where both values are 4-week means
   before the start and the end; None when there was no gain or it never halved;
 - equity and cost: mean ``coverage_gap`` and ``help_gini`` of the last two years,
-  total ``budget_spent`` and cost per met need-hour.
+  total ``budget_spent`` and cost per met need-hour;
+- ``mean_coverage_of_need_last2y``: mean ``coverage_of_need`` (met hours over need
+  before professional services and redemption took their share) of the last two years;
+- ``hours_per_active_member_per_year`` and ``hours_per_active_giver_per_year``: the
+  weekly hours given per active resident (givers and receivers) and per resident who
+  gave that week, averaged over the last two years, × 52.
 """
 
 from __future__ import annotations
@@ -84,6 +89,8 @@ def sustainability(
         "mean_lonely_share_last2y": float(last["lonely_share"].mean()),
         "mean_isolated_share_last2y": float(last["isolated_share"].mean()),
         "hours_per_active_member_per_year": float(last["hours_per_active_member"].mean() * 52.0),
+        "hours_per_active_giver_per_year": float(last["hours_per_active_giver"].mean() * 52.0),
+        "mean_coverage_of_need_last2y": float(last["coverage_of_need"].mean()),
         "budget_spent": budget,
         "cost_per_met_hour": budget / met_total if met_total > 0 else (0.0 if budget == 0 else None),
     }
