@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.core.metrics import sustainability
+from sim.core.metrics import paired_gain_half_life, sustainability
 from sim.submodels.observation import METRICS
 
 
@@ -67,3 +67,26 @@ def test_gain_half_life_counts_weeks_after_the_end_until_half_the_gain_is_lost()
     out = sustainability(weekly(active), {"activities": (104, 114)})
     # threshold 0.3 − (0.3 − 0.1)/2 = 0.2, first reached at week 117: 3 weeks after
     assert out["gain_half_life_activities"] == pytest.approx(3.0)
+
+
+def test_the_stop_week_of_an_ended_intervention_is_kept_for_pairing():
+    out = sustainability(weekly([0.2] * 20), {"activities": (104, 114)})
+    assert out["stop_week_activities"] == 114
+
+
+def test_paired_gain_half_life_counts_the_gain_over_the_run_without_the_intervention():
+    """Both runs drift down 0.01 a week (ageing); the intervention adds 0.1 until it
+    stops at week 10, then 0.08, 0.06, 0.04: the gain at the end is 0.1 and falls
+    below 0.05 at week 12, two weeks after. Counted from the run's own level the drift
+    would count as loss as well."""
+    weeks = np.arange(20)
+    reference = 0.3 - 0.01 * weeks
+    gain = np.array([0.1] * 10 + [0.08, 0.06, 0.04] + [0.0] * 7)
+    assert paired_gain_half_life(weeks, reference + gain, reference, 10) == pytest.approx(2.0)
+
+
+def test_paired_gain_half_life_is_undefined_without_a_gain_or_when_it_never_halves():
+    weeks = np.arange(20)
+    reference = np.full(20, 0.3)
+    assert paired_gain_half_life(weeks, reference, reference, 10) is None
+    assert paired_gain_half_life(weeks, reference + 0.1, reference, 10) is None

@@ -11,6 +11,9 @@ Definitions (docs/odd.md, Observation):
   the weeks after its end until active share falls below
   (value at end − half the gain since its start), where both values are 4-week means
   before the start and the end; None when there was no gain or it never halved;
+- ``stop_week_<intervention>``: the week an intervention that ended during the run
+  stopped, so that a report can measure its gain against the paired run without it
+  (:func:`paired_gain_half_life`);
 - equity and cost: mean ``coverage_gap`` and ``help_gini`` of the last two years,
   total ``budget_spent`` and cost per met need-hour;
 - ``mean_coverage_of_need_last2y``: mean ``coverage_of_need`` (met hours over need
@@ -25,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+STOP_WEEK_PREFIX = "stop_week_"
 LAST_WEEKS = 104
 COLLAPSE_LEVEL = 0.05
 COLLAPSE_WEEKS = 26
@@ -56,6 +60,21 @@ def gain_half_life(weeks: np.ndarray, active: np.ndarray, start: int, end: int) 
         return None
     threshold = at_end - (at_end - before) / 2.0
     after = np.flatnonzero((weeks >= end) & (active < threshold))
+    return float(weeks[after[0]] - end) if len(after) else None
+
+
+def paired_gain_half_life(weeks: np.ndarray, active: np.ndarray, reference: np.ndarray, end: int) -> float | None:
+    """Weeks after ``end`` until the gain in active share over the paired run without
+    the intervention (same seed: ``reference``, week by week) falls below half its
+    level at the end (the 4-week mean before ``end``); None when there was no gain or
+    it never halved. Against the paired run, what the intervention left is separated
+    from what would have happened anyway (ageing, diffusion), which a gain counted
+    from the level before the start mixes in."""
+    gain = np.asarray(active, dtype=float) - np.asarray(reference, dtype=float)
+    window = gain[(weeks >= end - 4) & (weeks < end)]
+    if not len(window) or window.mean() <= 0:
+        return None
+    after = np.flatnonzero((weeks >= end) & (gain < window.mean() / 2.0))
     return float(weeks[after[0]] - end) if len(after) else None
 
 
@@ -97,6 +116,7 @@ def sustainability(
     weeks = weekly["week"].to_numpy()
     for name, (start, end) in (ended or {}).items():
         out[f"gain_half_life_{name}"] = gain_half_life(weeks, active, start, end)
+        out[f"{STOP_WEEK_PREFIX}{name}"] = end
     return out
 
 

@@ -95,6 +95,7 @@ RUN: dict[str, dict[str, str]] = {
 }
 
 HALF_LIFE_PREFIX = "gain_half_life_"
+STOP_WEEK_PREFIX = "stop_week_"
 """Run metrics named ``gain_half_life_<intervention>`` take their label from ``TEXT["half_life"]``."""
 
 SCENARIOS: dict[str, dict[str, str]] = {
@@ -230,6 +231,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "基本效应（参数取遍其范围时输出的变化）",
     },
     "half_life": {"en": "Half-life of the {intervention} gain", "zh": "{intervention}效果半衰期"},
+    "stop_week": {"en": "Week the {intervention} stopped", "zh": "{intervention}停止周"},
     "with_unit": {"en": "{name}, {unit}", "zh": "{name}（{unit}）"},
     # figure titles
     "title_timeseries": {
@@ -494,6 +496,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name} was not found next to the code ({path}); it is not copied.",
         "zh": "未在代码旁找到 {name}（{path}），未复制。",
     },
+    "note_half_life_paired": {
+        "en": "Gain half-lives are measured against the paired run of the reference scenario (same seed and design point): the gain is the difference in active share from that run, so ageing and diffusion that happen without the intervention are not counted as its loss. They are n/a for the reference scenario itself, and for every scenario when the weekly table was not kept (the pairing needs it).",
+        "zh": "效果半衰期以参照情景的配对运行（相同种子与设计点）为基准：效果为与该运行活跃参与比例之差，因此没有干预也会发生的老龄化与扩散不计为效果的消退。参照情景本身的半衰期为 n/a；未保存每周数据时所有情景均为 n/a（配对需要每周数据）。",
+    },
     "note_lhs": {
         "en": "Latin hypercube designs have no SALib analysis here; use summary.csv for the outputs at each point.",
         "zh": "拉丁超立方设计在此不做 SALib 分析；各设计点的输出见 summary.csv。",
@@ -524,6 +530,8 @@ class Labels:
     def run(self, metric: str) -> str:
         if metric.startswith(HALF_LIFE_PREFIX):
             return self.text("half_life", intervention=self.scenario(metric.removeprefix(HALF_LIFE_PREFIX)))
+        if metric.startswith(STOP_WEEK_PREFIX):
+            return self.text("stop_week", intervention=self.scenario(metric.removeprefix(STOP_WEEK_PREFIX)))
         return _pick(RUN, metric, self.lang) if metric in RUN else metric
 
     def scenario(self, name: str) -> str:
@@ -543,7 +551,7 @@ class Labels:
 
 def unit_of(metric: str) -> str:
     """The unit key of a weekly or per-run metric (a key of ``UNITS``)."""
-    return "weeks" if metric.startswith(HALF_LIFE_PREFIX) else METRIC_UNITS[metric]
+    return "weeks" if metric.startswith((HALF_LIFE_PREFIX, STOP_WEEK_PREFIX)) else METRIC_UNITS[metric]
 
 
 def scale_of(metric: str) -> float:
