@@ -77,7 +77,6 @@ class Report:
     """(path relative to the folder, label key of its description, extra text)."""
     notes: list[str] = field(default_factory=list)
     queued: list[Callable[[], object]] = field(default_factory=list)
-    """Writers, called in order; what they return (paths, a count of characters) is not used."""
 
     def figure(self, draw: Callable[[], Figure], stem: str, key: str, extra: str = "") -> None:
         """Queue a figure; ``draw()`` makes it when the queue is written."""
