@@ -57,7 +57,7 @@ def test_every_weekly_metric_is_defined_in_the_odd(metric):
 
 @pytest.mark.parametrize("key", sustainability_keys())
 def test_every_sustainability_metric_is_defined_in_the_odd(key):
-    name = "gain_half_life_<intervention>" if key.startswith("gain_half_life_") else key
+    name = re.sub(r"^(gain_half_life_|stop_week_).*", r"\1<intervention>", key)
     assert name in table_rows(read("odd.md")), f"docs/odd.md has no definition row for the run metric {name!r}"
 
 

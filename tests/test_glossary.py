@@ -34,7 +34,7 @@ def rows(section: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("metric", sustainability_keys())
 def test_every_per_run_metric_is_in_the_glossary_with_the_reports_name_and_unit(metric):
     table = rows("Per-run metrics")
-    key = "gain_half_life_<intervention>" if metric.startswith("gain_half_life_") else metric
+    key = re.sub(r"^(gain_half_life_|stop_week_).*", r"\1<intervention>", metric)
     assert key in table, f"docs/glossary.md has no row for {key}"
     name, unit, meaning = table[key]
     expected = EN.run(metric).replace(EN.scenario("activities"), "<intervention>")

@@ -489,7 +489,9 @@ def test_every_label_has_an_english_and_a_chinese_text():
 
 def test_every_weekly_and_per_run_metric_has_a_label():
     assert not [m for m in METRICS if m not in WEEKLY]
-    assert not [k for k in sustainability_keys() if k not in RUN and not k.startswith("gain_half_life_")]
+    assert not [
+        k for k in sustainability_keys() if k not in RUN and not k.startswith(("gain_half_life_", "stop_week_"))
+    ]
 
 
 def test_chinese_figures_render_every_label_without_missing_glyphs(loaded, tmp_path):

@@ -139,3 +139,19 @@ def test_a_sweep_without_successful_runs_gets_a_summary_without_empty_sections()
     )
     assert "0 runs succeeded and 8 failed" in text
     assert "###" not in text and "Paired differences" not in text and "half-life" not in text
+
+
+def test_coverage_of_need_and_hours_per_giver_are_shown_beside_their_older_kin():
+    runs = runs_table()
+    runs["mean_coverage_of_need_last2y"] = 0.2
+    runs["hours_per_active_giver_per_year"] = 50.0
+    metrics = [*SUSTAINABILITY_METRICS, "mean_coverage_of_need_last2y", "hours_per_active_giver_per_year"]
+    summary = summary_table(runs, [], "baseline", metrics)
+    text = summary_markdown(summary, Labels("en"), "demo", "baseline", 4, None)
+    participation = table_rows(text, "Participation and coverage")[0]
+    assert "Coverage of need before services (last 2 years), %" in participation
+    assert any(
+        "Hours of help per resident who gave" in cell
+        for row in table_rows(text, "Social capital and wellbeing")
+        for cell in row
+    )

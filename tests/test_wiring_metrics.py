@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.core.metrics import sustainability
+from sim.core.metrics import paired_gain_half_life, sustainability
 from sim.submodels.observation import METRICS
 
 
@@ -17,6 +17,8 @@ def weekly(active: list[float]) -> pd.DataFrame:
     table["week"] = np.arange(weeks) + 100  # weeks need not start at 0
     table["active_share"] = active
     table["hours_per_active_member"] = 2.0
+    table["hours_per_active_giver"] = 3.0
+    table["coverage_of_need"] = 0.25
     table["coverage"] = 0.5
     table["met_hours"] = 10.0
     table["budget_spent"] = np.linspace(0.0, 300.0, weeks)
@@ -53,9 +55,38 @@ def test_hours_per_active_member_are_annualized_and_cost_is_per_met_hour():
     assert out["cost_per_met_hour"] == pytest.approx(300.0 / 100.0)
 
 
+def test_hours_per_active_giver_are_annualized_and_coverage_of_need_averaged():
+    out = sustainability(weekly([0.2] * 10))
+    assert out["hours_per_active_giver_per_year"] == pytest.approx(3.0 * 52)
+    assert out["mean_coverage_of_need_last2y"] == pytest.approx(0.25)
+
+
 def test_gain_half_life_counts_weeks_after_the_end_until_half_the_gain_is_lost():
     # 0.1 before the start (week 104), 0.3 by the end (week 114), then 0.25, 0.15
     active = [0.1] * 4 + [0.3] * 10 + [0.25] * 3 + [0.15] * 5
     out = sustainability(weekly(active), {"activities": (104, 114)})
     # threshold 0.3 − (0.3 − 0.1)/2 = 0.2, first reached at week 117: 3 weeks after
     assert out["gain_half_life_activities"] == pytest.approx(3.0)
+
+
+def test_the_stop_week_of_an_ended_intervention_is_kept_for_pairing():
+    out = sustainability(weekly([0.2] * 20), {"activities": (104, 114)})
+    assert out["stop_week_activities"] == 114
+
+
+def test_paired_gain_half_life_counts_the_gain_over_the_run_without_the_intervention():
+    """Both runs drift down 0.01 a week (ageing); the intervention adds 0.1 until it
+    stops at week 10, then 0.08, 0.06, 0.04: the gain at the end is 0.1 and falls
+    below 0.05 at week 12, two weeks after. Counted from the run's own level the drift
+    would count as loss as well."""
+    weeks = np.arange(20)
+    reference = 0.3 - 0.01 * weeks
+    gain = np.array([0.1] * 10 + [0.08, 0.06, 0.04] + [0.0] * 7)
+    assert paired_gain_half_life(weeks, reference + gain, reference, 10) == pytest.approx(2.0)
+
+
+def test_paired_gain_half_life_is_undefined_without_a_gain_or_when_it_never_halves():
+    weeks = np.arange(20)
+    reference = np.full(20, 0.3)
+    assert paired_gain_half_life(weeks, reference, reference, 10) is None
+    assert paired_gain_half_life(weeks, reference + 0.1, reference, 10) is None

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from sim.core.network import TIE_KINDS, EdgeStore
 from sim.core.params import Scenario, Trust
 from sim.core.population import Population
 from sim.submodels.norms import ServiceModes
+
+if TYPE_CHECKING:
+    from sim.submodels.observation import Observed
 
 Groups = tuple[np.ndarray, np.ndarray]  # (first slot, number of slots) per slot: sim.core.population.group_ranges
 
@@ -44,7 +48,9 @@ class CommunityState:
     """The community-level values the steps of the week share (module docstring).
 
     ``clustering`` is None until observation first computes it (it is recomputed only
-    every ``simulation.clustering_interval`` weeks and carried in between)."""
+    every ``simulation.clustering_interval`` weeks and carried in between);
+    ``observed`` is None until observation first runs, then what it remembers from
+    week to week (``sim.submodels.observation.Observed``)."""
 
     week: int
     norm_authority: float
@@ -54,6 +60,7 @@ class CommunityState:
     tie_decay: Mapping[str, float]
     infrastructure_base: float
     clustering: float | None = None
+    observed: Observed | None = None
     decay_by_kind: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -11,8 +11,16 @@ Definitions (docs/odd.md, Observation):
   the weeks after its end until active share falls below
   (value at end − half the gain since its start), where both values are 4-week means
   before the start and the end; None when there was no gain or it never halved;
+- ``stop_week_<intervention>``: the week an intervention that ended during the run
+  stopped, so that a report can measure its gain against the paired run without it
+  (:func:`paired_gain_half_life`);
 - equity and cost: mean ``coverage_gap`` and ``help_gini`` of the last two years,
-  total ``budget_spent`` and cost per met need-hour.
+  total ``budget_spent`` and cost per met need-hour;
+- ``mean_coverage_of_need_last2y``: mean ``coverage_of_need`` (met hours over need
+  before professional services and redemption took their share) of the last two years;
+- ``hours_per_active_member_per_year`` and ``hours_per_active_giver_per_year``: the
+  weekly hours given per active resident (givers and receivers) and per resident who
+  gave that week, averaged over the last two years, × 52.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+STOP_WEEK_PREFIX = "stop_week_"
 LAST_WEEKS = 104
 COLLAPSE_LEVEL = 0.05
 COLLAPSE_WEEKS = 26
@@ -54,6 +63,21 @@ def gain_half_life(weeks: np.ndarray, active: np.ndarray, start: int, end: int) 
     return float(weeks[after[0]] - end) if len(after) else None
 
 
+def paired_gain_half_life(weeks: np.ndarray, active: np.ndarray, reference: np.ndarray, end: int) -> float | None:
+    """Weeks after ``end`` until the gain in active share over the paired run without
+    the intervention (same seed: ``reference``, week by week) falls below half its
+    level at the end (the 4-week mean before ``end``); None when there was no gain or
+    it never halved. Against the paired run, what the intervention left is separated
+    from what would have happened anyway (ageing, diffusion), which a gain counted
+    from the level before the start mixes in."""
+    gain = np.asarray(active, dtype=float) - np.asarray(reference, dtype=float)
+    window = gain[(weeks >= end - 4) & (weeks < end)]
+    if not len(window) or window.mean() <= 0:
+        return None
+    after = np.flatnonzero((weeks >= end) & (gain < window.mean() / 2.0))
+    return float(weeks[after[0]] - end) if len(after) else None
+
+
 def sustainability(
     weekly: pd.DataFrame, ended: dict[str, tuple[int, int]] | None = None
 ) -> dict[str, float | int | bool | None]:
@@ -84,12 +108,15 @@ def sustainability(
         "mean_lonely_share_last2y": float(last["lonely_share"].mean()),
         "mean_isolated_share_last2y": float(last["isolated_share"].mean()),
         "hours_per_active_member_per_year": float(last["hours_per_active_member"].mean() * 52.0),
+        "hours_per_active_giver_per_year": float(last["hours_per_active_giver"].mean() * 52.0),
+        "mean_coverage_of_need_last2y": float(last["coverage_of_need"].mean()),
         "budget_spent": budget,
         "cost_per_met_hour": budget / met_total if met_total > 0 else (0.0 if budget == 0 else None),
     }
     weeks = weekly["week"].to_numpy()
     for name, (start, end) in (ended or {}).items():
         out[f"gain_half_life_{name}"] = gain_half_life(weeks, active, start, end)
+        out[f"{STOP_WEEK_PREFIX}{name}"] = end
     return out
 
 

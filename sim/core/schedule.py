@@ -267,6 +267,7 @@ def observation_arguments(m: CommunityModel) -> dict[str, Any]:
         "motives": sc.motives,
         "trust": sc.trust,
         "network": sc.network,
+        "setting": sc.community,
     }
 
 
@@ -692,12 +693,13 @@ WEEK: tuple[Step, ...] = (
             "community_state.week",
             "community_state.norm_authority",
             "community_state.clustering",
+            "community_state.observed",
             "governance.*",
             "tally.*",
             "resident.*",
             "tie.*",
         ),
-        writes=("model.records", "community_state.clustering"),
+        writes=("model.records", "community_state.clustering", "community_state.observed"),
         streams=("observation",),
         summary="weekly metrics appended to `records` (recorded weeks only, `week ≥ 0`)",
     ),

@@ -43,10 +43,17 @@ from sim.experiments.progress import Progress
 from sim.experiments.runner import provenance
 from sim.report import figures, readable, tables
 from sim.report.fonts import DPI
-from sim.report.labels import Labels
+from sim.report.labels import HALF_LIFE_PREFIX, Labels
 from sim.report.results import Results
 from sim.report.sensitivity import FIGURE_OUTPUTS, analyse
-from sim.report.statistics import PRECISION_METRICS, replicate_precision, run_metrics, run_summary, weekly_bands
+from sim.report.statistics import (
+    PRECISION_METRICS,
+    paired_half_lives,
+    replicate_precision,
+    run_metrics,
+    run_summary,
+    weekly_bands,
+)
 
 TIMESERIES_METRICS = ("active_share", "coverage", "generalized_trust", "norm_authority", "lonely_share", "member_share")
 EQUITY_WEEKLY = "coverage_gap"
@@ -119,7 +126,12 @@ def _comparisons(results: Results, report: Report) -> None:
     scenarios, reference = results.scenarios, results.reference
     several_points = len(results.points) > 1
     point_text = results.point_text if several_points else None
-    summary = run_summary(results.runs, results.parameters, reference)
+    half_lives = [m for m in run_metrics(results.ok) if m.startswith(HALF_LIFE_PREFIX)]
+    weekly = results.weekly(["active_share"]) if half_lives and results.has_weekly() else None
+    runs = paired_half_lives(results.runs, weekly, reference)
+    if half_lives:
+        report.note("note_half_life_paired")
+    summary = run_summary(runs, results.parameters, reference)
     metrics = run_metrics(results.ok)
     sustainability_metrics = [m for m in SUSTAINABILITY_METRICS if m in metrics]
     bands = None

@@ -48,10 +48,10 @@ WEEKLY: dict[str, dict[str, str]] = {
     "loneliness": {"en": "Mean loneliness", "zh": "平均孤独感"},
     "lonely_share": {"en": "Lonely share", "zh": "孤独者比例"},
     "belonging": {"en": "Mean belonging", "zh": "平均归属感"},
-    "help_gini": {"en": "Gini of help received", "zh": "受助基尼系数"},
+    "help_gini": {"en": "Gini of help received (13 weeks)", "zh": "受助基尼系数（13周）"},
     "coverage_gap": {
-        "en": "Coverage gap (best- minus least-connected quarter)",
-        "zh": "覆盖率差距（关系最多与最少的四分之一居民之差）",
+        "en": "Coverage gap (best- minus least-connected quarter, ties before the scheme)",
+        "zh": "覆盖率差距（按互助前关系数，最多与最少的四分之一居民之差）",
     },
     "hours_per_active_member": {"en": "Hours of help per active resident", "zh": "活跃者人均服务时长"},
     "credits_outstanding": {"en": "Time-bank credits outstanding", "zh": "时间银行未兑付积分"},
@@ -61,6 +61,12 @@ WEEKLY: dict[str, dict[str, str]] = {
     "budget_balance": {"en": "Budget balance", "zh": "资金余额"},
     "interventions_running": {"en": "Interventions running", "zh": "实施中的干预数"},
     "redeemed_hours": {"en": "Hours redeemed from the time bank", "zh": "时间银行兑换时长"},
+    "hours_per_active_giver": {"en": "Hours of help per resident who gave", "zh": "提供帮助者人均服务时长"},
+    "need_hours_before_services": {"en": "Need before services", "zh": "服务前需求时长"},
+    "coverage_of_need": {"en": "Coverage of need before services", "zh": "服务前需求覆盖率"},
+    "mean_age": {"en": "Mean age", "zh": "平均年龄"},
+    "iadl_limited_share": {"en": "IADL-limited share", "zh": "工具性日常活动受限比例"},
+    "adl_limited_share": {"en": "ADL-disabled share", "zh": "日常生活活动失能比例"},
 }
 
 RUN: dict[str, dict[str, str]] = {
@@ -74,16 +80,22 @@ RUN: dict[str, dict[str, str]] = {
     "collapse_week": {"en": "Week of collapse", "zh": "崩溃发生周"},
     "mean_coverage_gap_last2y": {"en": "Coverage gap (last 2 years)", "zh": "覆盖率差距（最后两年）"},
     "mean_help_gini_last2y": {"en": "Gini of help received (last 2 years)", "zh": "受助基尼系数（最后两年）"},
+    "mean_coverage_of_need_last2y": {
+        "en": "Coverage of need before services (last 2 years)",
+        "zh": "服务前需求覆盖率（最后两年）",
+    },
     "mean_generalized_trust_last2y": {"en": "Generalized trust (last 2 years)", "zh": "社会信任（最后两年）"},
     "mean_norm_authority_last2y": {"en": "Norm authority (last 2 years)", "zh": "规范权威（最后两年）"},
     "mean_lonely_share_last2y": {"en": "Lonely share (last 2 years)", "zh": "孤独者比例（最后两年）"},
     "mean_isolated_share_last2y": {"en": "Isolated share (last 2 years)", "zh": "社会孤立比例（最后两年）"},
     "hours_per_active_member_per_year": {"en": "Hours of help per active resident", "zh": "活跃者年人均服务时长"},
+    "hours_per_active_giver_per_year": {"en": "Hours of help per resident who gave", "zh": "提供帮助者年人均服务时长"},
     "budget_spent": {"en": "Budget spent", "zh": "总支出"},
     "cost_per_met_hour": {"en": "Cost per met need-hour", "zh": "每小时已满足需求的成本"},
 }
 
 HALF_LIFE_PREFIX = "gain_half_life_"
+STOP_WEEK_PREFIX = "stop_week_"
 """Run metrics named ``gain_half_life_<intervention>`` take their label from ``TEXT["half_life"]``."""
 
 SCENARIOS: dict[str, dict[str, str]] = {
@@ -126,6 +138,7 @@ UNITS: dict[str, dict[str, str]] = {
     "credits": {"en": "credit hours", "zh": "积分小时"},
     "interventions": {"en": "interventions", "zh": "项"},
     "runs": {"en": "runs", "zh": "次运行"},
+    "years": {"en": "years", "zh": "岁"},
 }
 """Names of the units; ``METRIC_UNITS`` says which metric is in which."""
 
@@ -166,6 +179,12 @@ METRIC_UNITS: dict[str, str] = {
     "budget_balance": "yuan",
     "interventions_running": "interventions",
     "redeemed_hours": "hours_per_week",
+    "hours_per_active_giver": "hours_per_week",
+    "need_hours_before_services": "hours_per_week",
+    "coverage_of_need": "percent",
+    "mean_age": "years",
+    "iadl_limited_share": "percent",
+    "adl_limited_share": "percent",
     "mean_coverage_last2y": "percent",
     "mean_active_share_last2y": "percent",
     "mean_member_share_last2y": "percent",
@@ -181,6 +200,8 @@ METRIC_UNITS: dict[str, str] = {
     "mean_lonely_share_last2y": "percent",
     "mean_isolated_share_last2y": "percent",
     "hours_per_active_member_per_year": "hours_per_year",
+    "hours_per_active_giver_per_year": "hours_per_year",
+    "mean_coverage_of_need_last2y": "percent",
     "cost_per_met_hour": "yuan_per_hour",
 }
 """The unit of every weekly and per-run metric (``budget_spent`` is yuan in both);
@@ -210,6 +231,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "基本效应（参数取遍其范围时输出的变化）",
     },
     "half_life": {"en": "Half-life of the {intervention} gain", "zh": "{intervention}效果半衰期"},
+    "stop_week": {"en": "Week the {intervention} stopped", "zh": "{intervention}停止周"},
     "with_unit": {"en": "{name}, {unit}", "zh": "{name}（{unit}）"},
     # figure titles
     "title_timeseries": {
@@ -429,8 +451,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "可读摘要：每组指标一张表、每个情景一行，含名称、单位与舍入；其后为与参照情景的配对差值",
     },
     "note_equity_data": {
-        "en": "Equity is measured by the weekly `coverage_gap`: among residents with need that week, ranked by number of ties, the pooled coverage of the best-connected quarter minus that of the least-connected quarter (which holds the isolated). The results folder stores only this difference, not the two quarters' coverages separately, so the report shows the gap; the per-resident tables (`agent_snapshots`) hold degree but not need or help received.",
-        "zh": "公平性以每周的 `coverage_gap` 衡量：在当周有需求的居民中按关系数排序，关系最多的四分之一的合并覆盖率减去关系最少的四分之一（包括社会孤立者）的覆盖率。结果文件夹只保存这一差值，不分别保存两组的覆盖率，因此报告展示的是差距；居民快照（`agent_snapshots`）含关系数，但不含需求与受助量。",
+        "en": "Equity is measured by the weekly `coverage_gap`: among residents with need that week, ranked by the neighbour and friend ties they held before the scheme (at the start of recording or on moving in), the pooled coverage of the best-connected quarter minus that of the least-connected quarter (which holds the isolated). The results folder stores only this difference, not the two quarters' coverages separately, so the report shows the gap; the per-resident tables (`agent_snapshots`) hold degree but not need or help received.",
+        "zh": "公平性以每周的 `coverage_gap` 衡量：在当周有需求的居民中按互助开始前（记录开始或迁入时）的邻里与朋友关系数排序，关系最多的四分之一的合并覆盖率减去关系最少的四分之一（包括社会孤立者）的覆盖率。结果文件夹只保存这一差值，不分别保存两组的覆盖率，因此报告展示的是差距；居民快照（`agent_snapshots`）含关系数，但不含需求与受助量。",
     },
     "note_cost_undefined": {
         "en": "{count} run(s) spent money while no help flowed, so their cost per met need-hour is undefined; they are left out of its means.",
@@ -474,6 +496,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{name} was not found next to the code ({path}); it is not copied.",
         "zh": "未在代码旁找到 {name}（{path}），未复制。",
     },
+    "note_half_life_paired": {
+        "en": "Gain half-lives are measured against the paired run of the reference scenario (same seed and design point): the gain is the difference in active share from that run, so ageing and diffusion that happen without the intervention are not counted as its loss. They are n/a for the reference scenario itself, and for every scenario when the weekly table was not kept (the pairing needs it).",
+        "zh": "效果半衰期以参照情景的配对运行（相同种子与设计点）为基准：效果为与该运行活跃参与比例之差，因此没有干预也会发生的老龄化与扩散不计为效果的消退。参照情景本身的半衰期为 n/a；未保存每周数据时所有情景均为 n/a（配对需要每周数据）。",
+    },
     "note_lhs": {
         "en": "Latin hypercube designs have no SALib analysis here; use summary.csv for the outputs at each point.",
         "zh": "拉丁超立方设计在此不做 SALib 分析；各设计点的输出见 summary.csv。",
@@ -504,6 +530,8 @@ class Labels:
     def run(self, metric: str) -> str:
         if metric.startswith(HALF_LIFE_PREFIX):
             return self.text("half_life", intervention=self.scenario(metric.removeprefix(HALF_LIFE_PREFIX)))
+        if metric.startswith(STOP_WEEK_PREFIX):
+            return self.text("stop_week", intervention=self.scenario(metric.removeprefix(STOP_WEEK_PREFIX)))
         return _pick(RUN, metric, self.lang) if metric in RUN else metric
 
     def scenario(self, name: str) -> str:
@@ -523,7 +551,7 @@ class Labels:
 
 def unit_of(metric: str) -> str:
     """The unit key of a weekly or per-run metric (a key of ``UNITS``)."""
-    return "weeks" if metric.startswith(HALF_LIFE_PREFIX) else METRIC_UNITS[metric]
+    return "weeks" if metric.startswith((HALF_LIFE_PREFIX, STOP_WEEK_PREFIX)) else METRIC_UNITS[metric]
 
 
 def scale_of(metric: str) -> float:

@@ -30,7 +30,16 @@ import pandas as pd
 from sim.report.labels import HALF_LIFE_PREFIX, Labels, scale_of
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("group_participation", ("mean_coverage_last2y", "mean_active_share_last2y", "persistence", "collapsed")),
+    (
+        "group_participation",
+        (
+            "mean_coverage_last2y",
+            "mean_coverage_of_need_last2y",
+            "mean_active_share_last2y",
+            "persistence",
+            "collapsed",
+        ),
+    ),
     ("group_equity", ("mean_coverage_gap_last2y", "mean_help_gini_last2y")),
     ("group_cost", ("budget_spent", "cost_per_met_hour")),
     (
@@ -44,6 +53,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mean_lonely_share_last2y",
             "mean_isolated_share_last2y",
             "hours_per_active_member_per_year",
+            "hours_per_active_giver_per_year",
             "collapse_week",
         ),
     ),

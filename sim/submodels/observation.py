@@ -7,29 +7,49 @@ violation_rate, sanctions, disputes, mean_degree, clustering, isolated_share,
 loneliness, lonely_share, belonging, help_gini, coverage_gap,
 hours_per_active_member, credits_outstanding, budget_spent; and beyond that contract
 exchanges, dispute_rate (disputes per exchange), budget_balance,
-interventions_running (how many run this week) and redeemed_hours (need bought from
+interventions_running (how many run this week), redeemed_hours (need bought from
 paid services against time-bank credits; not part of met_hours, which counts mutual
-aid only).
+aid only), hours_per_active_giver, need_hours_before_services, coverage_of_need, and,
+so that an ageing population is visible, mean_age, iadl_limited_share and
+adl_limited_share.
 Definitions are in docs/odd.md (Observation). The clustering coefficient is
 recomputed every ``clustering_interval`` weeks (the costliest measure); it is exact up
 to ``clustering_sample`` residents and estimated on a sample beyond, drawn from an
 observation-only random stream so observing never changes the dynamics.
+
+Three metrics need memory across weeks, kept in :class:`Observed` (read by nothing
+but observation): each resident's connectedness before the scheme (``coverage_gap``
+ranks by it, so ties the help itself created cannot make the helped look
+best-connected), the last ``GINI_WEEKS`` weeks of need and met need per resident
+(``help_gini``), and the need professional health services and time-bank redemption
+have taken off the backlog (``need_hours_before_services``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.core import kernels
+from sim.core.network import FRIEND
 from sim.core.util import gini
-from sim.submodels.needs import DAILY
+from sim.submodels.needs import DAILY, HEALTH, new_need, residual_need
 
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
     from sim.core.network import EdgeStore
-    from sim.core.params import Demography, Motives, Needs, Network, Participation, Simulation, Trust
+    from sim.core.params import (
+        Community,
+        Demography,
+        Motives,
+        Needs,
+        Network,
+        Participation,
+        Simulation,
+        Trust,
+    )
     from sim.core.population import Population
     from sim.core.tally import WeekTally
     from sim.submodels.governance import Governance
@@ -68,7 +88,45 @@ METRICS = (
     "budget_balance",
     "interventions_running",
     "redeemed_hours",
+    "hours_per_active_giver",
+    "need_hours_before_services",
+    "coverage_of_need",
+    "mean_age",
+    "iadl_limited_share",
+    "adl_limited_share",
 )
+
+GINI_WEEKS = 13
+"""Weeks of need and met need ``help_gini`` compares residents over: one quarter, long
+enough that a resident helped now and then is not counted as never helped."""
+
+
+@dataclass
+class Observed:
+    """What observation carries from week to week (module docstring).
+
+    ``baseline_degree``: per slot, the occupant's ties of the kinds the scheme does not
+    create (neighbour, friend) at the first recorded week, or at the week they moved in;
+    ``need``/``met``: per slot, the need and met need of the weeks in ``weeks`` (a ring
+    of ``GINI_WEEKS`` rows, a row's week −1 while unused); ``services_backlog``: the
+    hours the backlog would hold on top if no service had covered any need;
+    ``redeemed_last``: the hours redemption took off the backlog last week."""
+
+    baseline_degree: np.ndarray
+    need: np.ndarray
+    met: np.ndarray
+    weeks: np.ndarray
+    services_backlog: float = 0.0
+    redeemed_last: float = 0.0
+
+    @classmethod
+    def start(cls, n: int) -> Observed:
+        return cls(
+            baseline_degree=np.zeros(n, dtype=np.int64),
+            need=np.zeros((GINI_WEEKS, n)),
+            met=np.zeros((GINI_WEEKS, n)),
+            weeks=np.full(GINI_WEEKS, -1, dtype=np.int64),
+        )
 
 
 def _share(mask: np.ndarray, of: int) -> float:
@@ -90,7 +148,8 @@ def average_clustering(net, nodes: np.ndarray) -> float:
 def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float:
     """Coverage of the best-connected quarter minus that of the least-connected
     quarter (which holds the isolated), among residents with need this week, ranked
-    by degree (equal degrees by slot number)."""
+    by ``degree`` (equal degrees by slot number); observation passes the degree before
+    the scheme (:class:`Observed`)."""
     idx = np.flatnonzero(need > 0)
     if len(idx) < 4:
         return 0.0
@@ -112,6 +171,61 @@ def socially_isolated(pop: Population, net: EdgeStore, community: CommunityState
     return pop.occupied & (kernels.true_per_row(net.indptr, strong) < nw.isolation_ties)
 
 
+def scheme_free_degree(net: EdgeStore) -> np.ndarray:
+    """Per slot, the ties of the kinds the scheme does not create (neighbour, friend)."""
+    return kernels.true_per_row(net.indptr, net.kind <= FRIEND).astype(np.int64)
+
+
+def remember(
+    memory: Observed,
+    *,
+    pop: Population,
+    net: EdgeStore,
+    week: int,
+    first: bool,
+    need: np.ndarray,
+    met: np.ndarray,
+    health_covered: float,
+    carryover: float,
+    redeemed: float,
+) -> None:
+    """Update ``memory`` with this week: baseline degrees of everyone (the first
+    recorded week) or of this week's newcomers, whose slots' need history is cleared;
+    the need window; the backlog services have removed, carried over like the backlog."""
+    arrived = pop.occupied if first else pop.occupied & (pop.moved_in == week)
+    if arrived.any():
+        memory.baseline_degree[arrived] = scheme_free_degree(net)[arrived]
+        memory.need[:, arrived] = 0.0
+        memory.met[:, arrived] = 0.0
+    row = week % GINI_WEEKS
+    memory.weeks[row] = week
+    memory.need[row] = need
+    memory.met[row] = met
+    memory.services_backlog = carryover * (memory.services_backlog + memory.redeemed_last) + health_covered
+    memory.redeemed_last = redeemed
+
+
+def window_gini(memory: Observed, week: int) -> float:
+    """Gini of met need / need over the last ``GINI_WEEKS`` weeks, among the residents
+    who had need in them."""
+    rows = (memory.weeks > week - GINI_WEEKS) & (memory.weeks >= 0)
+    need = memory.need[rows].sum(axis=0)
+    with_need = need > 0
+    return gini(memory.met[rows].sum(axis=0)[with_need] / need[with_need])
+
+
+def health_covered(
+    pop: Population, governance: Governance, needs: Needs, demography: Demography, setting: Community
+) -> float:
+    """The health need professional services took this week before it joined the
+    backlog (needs.step; health has not changed since)."""
+    services = governance.channels.health_services
+    if services is None:
+        return 0.0
+    before = residual_need(pop, setting, new_need(pop, needs, demography))[:, HEALTH]
+    return float(before.sum()) * services.health_cover
+
+
 def observe(
     *,
     pop: Population,
@@ -127,6 +241,7 @@ def observe(
     motives: Motives,
     trust: Trust,
     network: Network,
+    setting: Community,
 ) -> dict[str, float]:
     """The week's metrics (module docstring); recomputes ``community.clustering``
     when it is due, sampling from the observation stream ``rng``."""
@@ -144,6 +259,28 @@ def observe(
     adl = occ & (pop.health < demography.adl_threshold)
     unmet_adl = adl & (pop.backlog[:, DAILY] >= needs.min_request_hours)
 
+    first = community.observed is None
+    if community.observed is None:
+        community.observed = Observed.start(n)
+    memory = community.observed
+    remember(
+        memory,
+        pop=pop,
+        net=net,
+        week=week,
+        first=first,
+        need=need,
+        met=met,
+        health_covered=health_covered(pop, governance, needs, demography, setting),
+        carryover=needs.backlog_carryover,
+        redeemed=tally.redeemed_hours,
+    )
+    need_before_services = tally.need_hours + memory.services_backlog
+    givers = np.zeros(n, dtype=bool)
+    givers[ex.helper] = True
+    givers &= occ
+    iadl = occ & (pop.health < demography.iadl_threshold)
+
     degree = net.degree()
     isolated = socially_isolated(pop, net, community, network)
 
@@ -153,8 +290,6 @@ def observe(
         sample = occupied if len(occupied) <= k else np.sort(rng.choice(occupied, k, replace=False))
         community.clustering = average_clustering(net, sample)
 
-    with_need = need > 0
-    ratio = np.divide(met, need, out=np.zeros(n), where=with_need)
     violations = len(tally.violators)
     lonely = occ & (pop.loneliness > motives.lonely_threshold)
     return {
@@ -180,8 +315,8 @@ def observe(
         "loneliness": float(pop.loneliness[occ].mean()) if residents else 0.0,
         "lonely_share": _share(lonely, residents),
         "belonging": float(pop.belonging[occ].mean()) if residents else 0.0,
-        "help_gini": gini(ratio[with_need]),
-        "coverage_gap": coverage_gap(degree, need, met),
+        "help_gini": window_gini(memory, week),
+        "coverage_gap": coverage_gap(memory.baseline_degree, need, met),
         "hours_per_active_member": met_hours / int(active.sum()) if active.any() else 0.0,
         "credits_outstanding": float(pop.credits[occ].sum()),
         "budget_spent": float(governance.spent),
@@ -190,4 +325,10 @@ def observe(
         "budget_balance": float(governance.balance),
         "interventions_running": sum(governance.running.values()),
         "redeemed_hours": tally.redeemed_hours,
+        "hours_per_active_giver": float(ex.hours.sum()) / int(givers.sum()) if givers.any() else 0.0,
+        "need_hours_before_services": need_before_services,
+        "coverage_of_need": met_hours / need_before_services if need_before_services > 0 else 0.0,
+        "mean_age": float(pop.age[occ].mean()) if residents else 0.0,
+        "iadl_limited_share": _share(iadl, residents),
+        "adl_limited_share": _share(adl, residents),
     }

@@ -1,0 +1,69 @@
+"""The report's gain half-lives are measured against the paired run of the reference
+scenario (same point and replicate, hence the same seed), not from the run's own level
+before the intervention (docs/odd.md, Observation; issue 19)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.report.statistics import paired_half_lives
+
+
+def runs_and_weekly() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Replicates 0 and 1 of ``baseline`` and ``activities``. Every run drifts down
+    0.01 a week; activities add 0.1 until they stop at week 10, then 0.08, 0.06, 0.04:
+    the paired gain halves two weeks after the stop. Whatever half-life the run stored
+    (1 week here) is replaced."""
+    weeks = np.arange(20)
+    drift = 0.3 - 0.01 * weeks
+    gain = np.array([0.1] * 10 + [0.08, 0.06, 0.04] + [0.0] * 7)
+    runs, weekly = [], []
+    for scenario in ("baseline", "activities"):
+        for replicate in (0, 1):
+            run_id = f"{scenario}.r{replicate}"
+            ended = scenario == "activities"
+            runs.append(
+                {
+                    "run_id": run_id,
+                    "scenario": scenario,
+                    "point": 0,
+                    "replicate": replicate,
+                    "status": "ok",
+                    "gain_half_life_activities": 1.0 if ended else None,
+                    "stop_week_activities": 10 if ended else None,
+                }
+            )
+            active = drift + (gain if ended else 0.0)
+            weekly.append(pd.DataFrame({"run_id": run_id, "week": weeks, "active_share": active}))
+    return pd.DataFrame(runs), pd.concat(weekly, ignore_index=True)
+
+
+def test_the_gain_half_life_is_counted_against_the_paired_reference_run():
+    runs, weekly = runs_and_weekly()
+    out = paired_half_lives(runs, weekly, "baseline")
+    activities = out[out["scenario"] == "activities"]["gain_half_life_activities"]
+    assert activities.tolist() == pytest.approx([2.0, 2.0])
+
+
+def test_the_reference_scenario_has_no_paired_half_life():
+    runs, weekly = runs_and_weekly()
+    out = paired_half_lives(runs, weekly, "baseline")
+    assert out[out["scenario"] == "baseline"]["gain_half_life_activities"].isna().all()
+
+
+def test_without_the_weekly_table_every_half_life_is_not_applicable():
+    runs, _ = runs_and_weekly()
+    out = paired_half_lives(runs, None, "baseline")
+    assert all(math.isnan(v) for v in out["gain_half_life_activities"])
+
+
+def test_a_run_whose_reference_run_failed_has_no_paired_half_life():
+    runs, weekly = runs_and_weekly()
+    runs.loc[(runs["scenario"] == "baseline") & (runs["replicate"] == 1), "status"] = "failed"
+    out = paired_half_lives(runs, weekly, "baseline")
+    activities = out[out["scenario"] == "activities"]["gain_half_life_activities"].tolist()
+    assert activities[0] == pytest.approx(2.0) and math.isnan(activities[1])
