@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from sim.core.agents import Resident
-from sim.core.community import CommunityState, Groups
+from sim.core.community import CommunityState, Groups, add_ties
 from sim.core.network import EdgeStore
 from sim.core.params import Scenario
 from sim.core.population import Population, fill_residents, group_ranges, tie_propensity
@@ -162,6 +162,14 @@ class CommunityModel(mesa.Model):
         for step in self.week_schedule:
             step.run(self)
         self.week += 1
+
+    def add_ties(
+        self, a: np.ndarray, b: np.ndarray, kind: int | np.ndarray, strength: float | np.ndarray
+    ) -> np.ndarray:
+        """Form ties {a_k, b_k}; each end's particularized trust starts from its own
+        generalized trust (``trust.new_tie_trust_weight`` pseudo-observations). Survey
+        edges are formed through it at initialization (``apply_edges``)."""
+        return add_ties(self.net, self.pop, self.week, self.config.trust, a, b, kind, strength)
 
     @property
     def budget_spent(self) -> float:
