@@ -83,6 +83,8 @@ MODULE_TESTS = {
     "sim/submodels/governance.py": ("tests/test_interventions.py",),
     "sim/core/metrics.py": ("tests/test_docs.py",),
     "sim/core/schedule.py": ("tests/test_schedule.py", "tests/test_invariants.py"),
+    # survey communities are built through the model's own add_ties
+    "sim/core/model.py": ("tests/test_survey.py", "tests/test_invariants.py"),
     "sim/": ("tests/test_invariants.py",),  # every other model module
 }
 
