@@ -661,6 +661,7 @@ def test_run_and_resident_week_limits_are_set_on_the_command_line(tmp_path, caps
 
 
 def test_the_size_a_design_varies_counts_at_its_largest(tmp_path):
+    from sim.core.params import Simulation
     from sim.experiments.plan import load_experiment
 
     path = tmp_path / "sizes.toml"
@@ -670,7 +671,7 @@ def test_the_size_a_design_varies_counts_at_its_largest(tmp_path):
         ),
         encoding="utf-8",
     )
-    burn_in = 52
+    burn_in = Simulation().burn_in_weeks  # the default, whatever its value
     assert load_experiment(path).resident_weeks == 2 * 300 * (48 + burn_in)
 
 
