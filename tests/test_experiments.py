@@ -647,9 +647,10 @@ def test_an_oversized_design_is_refused_with_its_size_and_time_before_it_is_buil
 def test_run_and_resident_week_limits_are_set_on_the_command_line(tmp_path, capsys):
     assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-runs", "3") == 2
     err = capsys.readouterr().err
-    # 4 runs × 0.22 s + 448 weeks × 2.41 ms + 67,200 resident-weeks × 1.98 µs = 2.1 s
+    # 4 runs × 0.22 s + 1,072 weeks (60 + the 208-week burn-in, 4 runs) × 2.41 ms
+    # + 160,800 resident-weeks × 1.98 µs = 3.8 s
     assert err == (
-        f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 2.1 seconds of "
+        f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 3.8 seconds of "
         f"model time (docs/experiments.md, Size limits): more than the limit of 3 runs; shrink the design "
         f"or the replicates, or raise the limit with --max-runs\n"
     )
