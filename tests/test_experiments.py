@@ -656,7 +656,7 @@ def test_run_and_resident_week_limits_are_set_on_the_command_line(tmp_path, caps
     )
     assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-resident-weeks", "6e4") == 2
     err = capsys.readouterr().err
-    assert "67,200 resident-weeks (4 runs, the largest 150 residents × 112 weeks with burn-in)" in err
+    assert "160,800 resident-weeks (4 runs, the largest 150 residents × 268 weeks with burn-in)" in err
     assert "raise the limit with --max-resident-weeks" in err
     assert not (tmp_path / "out").exists()
 
