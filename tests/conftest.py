@@ -85,6 +85,7 @@ SLOW_TESTS = {
     "test_scenarios_cli.py::test_bad_command_line_overrides_get_clear_errors",  # 12 s
     "test_scenarios_cli.py::test_run_writes_weekly_tables_and_a_summary_with_provenance",  # 12 s
     "test_survey.py::test_bad_survey_files_are_reported_by_file_row_and_column",  # 18 s
+    "test_stationarity.py::test_mean_age_and_iadl_share_do_not_drift_over_520_weeks",  # 5-7 s
 }
 
 # Module-scoped fixtures that run a sweep (about 20 s for test_report.py's `results`):

@@ -647,20 +647,22 @@ def test_an_oversized_design_is_refused_with_its_size_and_time_before_it_is_buil
 def test_run_and_resident_week_limits_are_set_on_the_command_line(tmp_path, capsys):
     assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-runs", "3") == 2
     err = capsys.readouterr().err
-    # 4 runs × 0.22 s + 448 weeks × 2.41 ms + 67,200 resident-weeks × 1.98 µs = 2.1 s
+    # 4 runs × 0.22 s + 1,072 weeks (60 + the 208-week burn-in, 4 runs) × 2.41 ms
+    # + 160,800 resident-weeks × 1.98 µs = 3.8 s
     assert err == (
-        f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 2.1 seconds of "
+        f"error: {TINY}: 4 runs (2 scenarios × 1 design points × 2 replicates), about 3.8 seconds of "
         f"model time (docs/experiments.md, Size limits): more than the limit of 3 runs; shrink the design "
         f"or the replicates, or raise the limit with --max-runs\n"
     )
     assert sweep(TINY, "--workers", "1", "--out", tmp_path / "out", "--max-resident-weeks", "6e4") == 2
     err = capsys.readouterr().err
-    assert "67,200 resident-weeks (4 runs, the largest 150 residents × 112 weeks with burn-in)" in err
+    assert "160,800 resident-weeks (4 runs, the largest 150 residents × 268 weeks with burn-in)" in err
     assert "raise the limit with --max-resident-weeks" in err
     assert not (tmp_path / "out").exists()
 
 
 def test_the_size_a_design_varies_counts_at_its_largest(tmp_path):
+    from sim.core.params import Simulation
     from sim.experiments.plan import load_experiment
 
     path = tmp_path / "sizes.toml"
@@ -670,7 +672,7 @@ def test_the_size_a_design_varies_counts_at_its_largest(tmp_path):
         ),
         encoding="utf-8",
     )
-    burn_in = 52
+    burn_in = Simulation().burn_in_weeks  # the default, whatever its value
     assert load_experiment(path).resident_weeks == 2 * 300 * (48 + burn_in)
 
 
@@ -710,7 +712,9 @@ def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes
 
     experiment = load_experiment(TINY)
     assert experiment.resolved()["store"] == {"weekly_every": 1, "agent_snapshots": False}
-    assert experiment.fingerprint() == "0363fc38e263f63d"  # as recorded before probes existed
+    # as recorded before probes existed, re-recorded when the default burn-in became 208
+    # weeks (a resolved scenario changed, so the fingerprint must change with it)
+    assert experiment.fingerprint() == "688887008cc37f0d"
 
 
 def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):

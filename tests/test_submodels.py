@@ -9,7 +9,7 @@ from conftest import scripted_model
 
 from sim.core.network import FRIEND, NEIGHBOUR, EdgeStore
 from sim.core.params import Community, Demography, Helping, Needs, Participation
-from sim.core.population import expected_health
+from sim.core.population import expected_health, replacement_weights
 from sim.core.schedule import run_step
 from sim.core.util import gini, sigmoid
 from sim.submodels import demography, helping, motives, needs, norms, observation, participation, trust
@@ -432,3 +432,22 @@ def test_a_tie_decay_missing_a_kind_is_refused():
             {"neighbour": 0.1, "friend": 0.1, "pairing": 0.1},
             0.0,
         )
+
+
+def test_newcomer_age_bands_are_weighted_by_their_shortfall_against_the_setting_shares():
+    # 10 dwellings, shares 0.56/0.30/0.14; the 8 who stay are all in their seventies, so
+    # the shortfalls are 5.6, 0 (8 > 3) and 1.4 residents: weights 0.8, 0, 0.2
+    model = scripted_model(10)
+    pop = model.pop
+    pop.age[:] = 75.0
+    slots = np.array([0, 1])
+    pop.occupied[slots] = False
+    weights = replacement_weights(pop, slots, model.config.community)
+    assert weights.tolist() == pytest.approx([0.8, 0.0, 0.2])
+
+
+def test_initial_residents_are_drawn_from_the_setting_shares():
+    model = scripted_model(4)
+    c = model.config.community
+    weights = replacement_weights(model.pop, np.arange(4), c)
+    assert weights.tolist() == pytest.approx([c.age_share_60_69, c.age_share_70_79, c.age_share_80_plus])

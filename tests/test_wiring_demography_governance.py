@@ -84,3 +84,20 @@ def test_a_stable_income_arrives_every_week():
     at_week(model, 1)
     run_step(model, "governance")
     assert model.governance.balance == pytest.approx(14.0)
+
+
+def test_a_newcomer_enters_the_first_year_of_the_age_band_short_of_the_setting_share():
+    # 10 dwellings, the setting half 60-69 and half 70-79: of the 9 who stay, 5 are in
+    # their sixties and 4 in their seventies, so the one vacancy is the 70-79 band's
+    model = scripted_model(
+        10,
+        demography={**NO_HAZARDS, "vacancy_fill_rate": 1.0},
+        community={"age_share_60_69": 0.5, "age_share_70_79": 0.5, "age_share_80_plus": 0.0},
+    )
+    pop = model.pop
+    pop.age[:] = [61.0, 63.0, 65.0, 67.0, 69.0, 71.0, 73.0, 75.0, 77.0, 90.0]
+    pop.occupied[9] = False
+    run_step(model, "demography")
+    assert model.tally.newcomers == 1
+    assert pop.occupied[9]
+    assert 70.0 <= pop.age[9] < 71.0

@@ -95,11 +95,34 @@ def expected_health(age: np.ndarray, p) -> np.ndarray:
     return p.health_at_60 - p.health_slope * x - p.health_curvature * x * x
 
 
-def draw_ages(rng: np.random.Generator, n: int, community) -> np.ndarray:
-    """Ages from the setting's age structure (60-69, 70-79, 80-99)."""
+def replacement_weights(pop: Population, slots: np.ndarray, community) -> np.ndarray:
+    """How likely a resident moving into ``slots`` is to belong to each age band
+    (60-69, 70-79, 80+): in proportion to the band's shortfall, among the residents
+    who stay, against the setting's shares at the size the population will have.
+    Newcomers thus replace leavers so that the age structure stays the setting's (a
+    stationary population) instead of ageing with the cohort first drawn. When nobody
+    stays (at initialization) the weights are the setting's shares themselves."""
     shares = np.array([community.age_share_60_69, community.age_share_70_79, community.age_share_80_plus])
-    group = rng.choice(3, size=n, p=shares / shares.sum())
+    shares = shares / shares.sum()
+    staying = pop.occupied.copy()
+    staying[slots] = False
+    counts = np.bincount(np.digitize(pop.age[staying], [70.0, 80.0]), minlength=3)
+    shortfall = np.maximum(shares * (staying.sum() + len(slots)) - counts, 0.0)
+    return shortfall / shortfall.sum() if staying.any() and shortfall.sum() > 0 else shares
+
+
+def draw_ages(rng: np.random.Generator, n: int, weights: np.ndarray, cross_section: bool) -> np.ndarray:
+    """``n`` ages: a band (60-69, 70-79, 80-99) drawn with probabilities ``weights``.
+    A cross-section (the initial residents) spreads over each band: uniformly in
+    60-69 and 70-79, and in 80-99 with density falling by ``_OLDEST_DECAY`` a year.
+    A newcomer is in the first year of its band, as if ageing into it: the band's
+    older ages are then filled by its residents growing older, which keeps the shape
+    within bands from drifting. Two uniform numbers per age whatever the case, so the
+    stream stays aligned across scenarios."""
+    group = rng.choice(3, size=n, p=weights)
     u = rng.random(n)
+    if not cross_section:
+        return 60.0 + 10.0 * group + u
     young = 60.0 + 10.0 * u
     mid = 70.0 + 10.0 * u
     # truncated exponential on [80, 100)
@@ -124,7 +147,8 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     pop.person_id[slots] = pop.next_person_id + np.arange(k)
     pop.next_person_id += k
     pop.moved_in[slots] = week
-    pop.age[slots] = draw_ages(rng, k, c)
+    staying = pop.occupied.sum() - pop.occupied[slots].sum()
+    pop.age[slots] = draw_ages(rng, k, replacement_weights(pop, slots, c), cross_section=staying == 0)
     pop.health_deviation[slots] = rng.normal(0.0, d.frailty_sd, k)
     pop.health[slots] = np.clip(expected_health(pop.age[slots], d) + pop.health_deviation[slots], 0.0, 1.0)
     pop.lives_alone[slots] = rng.random(k) < c.lives_alone_share

@@ -18,7 +18,10 @@ frailer than their age-peers die sooner (China life tables: q(60) ≈ 0.6%).
 Moving out: annual rate (urban mobility, [@socialcapital_mutualaid, §3.1.1]) plus an institutional
 rate for ADL-disabled residents living alone. A vacant dwelling receives a newcomer
 with weekly probability ``vacancy_fill_rate``; the newcomer has fresh state and no
-personal ties (model.md §2).
+personal ties (model.md §2), and an age that keeps the population stationary: the
+first year of the age band most short of the setting's shares
+(``sim.core.population.replacement_weights``), so the structure does not age with
+the cohort first drawn (issue 19).
 
 Every occupied or vacant slot draws the same numbers each week, so the stream stays
 aligned across scenarios (common random numbers).
