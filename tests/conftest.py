@@ -86,6 +86,28 @@ SLOW_TESTS = {
     "test_scenarios_cli.py::test_run_writes_weekly_tables_and_a_summary_with_provenance",  # 12 s
     "test_survey.py::test_bad_survey_files_are_reported_by_file_row_and_column",  # 18 s
     "test_stationarity.py::test_mean_age_and_iadl_share_do_not_drift_over_520_weeks",  # 5-7 s
+    # 3-6 s each in a --durations run on the loaded 2-core machine (2026-12-01)
+    "test_input_safety.py::test_a_disk_that_fills_during_a_sweep_is_one_line_and_keeps_what_finished",
+    "test_dashboard_components.py::test_an_uploaded_scenario_can_be_picked_again_from_the_list",
+    "test_cli_usability.py::test_a_run_shorter_than_two_years_labels_the_window_it_used",
+    "test_cli_usability.py::test_patterns_reports_progress_as_its_runs_finish",
+    "test_experiments.py::test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet",
+    "test_kernels.py::test_warm_up_compiles_every_kernel_for_the_types_a_run_uses",
+    "test_scenarios_cli.py::test_every_shipped_scenario_is_valid",
+}
+
+# Modules whose every test starts the command line or a server in a subprocess, or
+# sweeps and reports (1-16 s a test): the fast tier leaves them to CI.
+SLOW_MODULES = {
+    "test_sweep_lifecycle.py",
+    "test_report_experiments.py",
+    "test_report_figures.py",
+    "test_report_inputs.py",
+    "test_tutorial.py",
+    "test_dashboard_origin.py",
+    "test_cli_usability.py",
+    "test_scenarios_cli.py",
+    "test_input_safety.py",
 }
 
 # Module-scoped fixtures that run a sweep (about 20 s for test_report.py's `results`):
@@ -104,7 +126,7 @@ def pytest_collection_modifyitems(config, items):
         modules[module] = getattr(item, "module", None)
         if module in BROWSER_MODULES:
             item.add_marker(pytest.mark.browser)
-        if f"{module}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS:
+        if module in SLOW_MODULES or f"{module}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
         if SLOW_FIXTURES.get(module, set()) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
