@@ -94,6 +94,7 @@ SLOW_TESTS = {
     "test_experiments.py::test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet",
     "test_kernels.py::test_warm_up_compiles_every_kernel_for_the_types_a_run_uses",
     "test_scenarios_cli.py::test_every_shipped_scenario_is_valid",
+    "test_trial_report.py::test_the_default_trials_are_within_the_loneliness_band",  # 12 trials of 1,000 residents
 }
 
 # Modules whose every test starts the command line or a server in a subprocess, or

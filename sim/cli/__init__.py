@@ -22,6 +22,7 @@ from sim.report.cli import register_report
 
 if TYPE_CHECKING:  # the command line imports the heavy modules only when they are used
     from sim.experiments.analyse import AnalysedRuns
+    from sim.experiments.calibration import TrialRows
 
 EXIT_INPUT = 2
 PATTERN_WEEKS = 52  # the patterns are measured over the last year of a run
@@ -217,6 +218,28 @@ def _this_command(name: str) -> str:
     return f"mutualaid {name} " + " ".join(sys.argv[2:]) if sys.argv[1:2] == [name] else f"mutualaid {name}"
 
 
+def _calibration_trials(args: argparse.Namespace, runs: AnalysedRuns) -> TrialRows | None:
+    """The in-silico trials an experiment file declares (``[trials]``), run on its
+    scenario; None for a results folder or a scenario file, which declare none."""
+    from sim.core.params import Scenario
+    from sim.experiments.calibration import format_trial_rows, run_trials, trial_weeks
+    from sim.experiments.progress import Progress
+    from sim.experiments.schema import read_experiment_file
+
+    source = Path(args.source)
+    if source.is_dir() or not is_experiment_file(source):
+        return None
+    trials = read_experiment_file(source).trials
+    if trials is None:
+        return None
+    scenario = Scenario.model_validate(runs.scenario_dumps[trials.scenario])
+    total = trial_weeks(trials, scenario)
+    with Progress(total, f"trials on {trials.scenario}", unit="week", quiet=args.quiet) as bar:
+        found = run_trials(trials, scenario, bar.update)
+    print(f"{format_trial_rows(found)}\n")
+    return found
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.experiments.calibration import SAMPLE_EVERY, calibrate_runs, format_rows, markdown_report
 
@@ -231,12 +254,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     results = calibrate_runs(runs)
     for name, rows in results.items():
         print(f"{name}\n{format_rows(rows)}\n")
+    trials = _calibration_trials(args, runs)
     if args.write:
-        text = markdown_report(results, [*runs.commands, _this_command("calibrate")], runs)
+        text = markdown_report(results, [*runs.commands, _this_command("calibrate")], runs, trials)
         Path(args.write).write_text(text, encoding="utf-8")
         print(f"wrote {args.write}")
     first = next(iter(results.values()))
-    return 0 if all(r["in_band"] for r in first) else 1
+    return 0 if all(r["in_band"] for r in first) and (trials is None or trials.in_band) else 1
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
@@ -311,7 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cal = sub.add_parser(
         "calibrate",
-        help="compare the runs of each scenario with the calibration targets; exit 1 if the first is out of band",
+        help="compare the runs of each scenario with the calibration targets, and the in-silico trials an experiment "
+        "declares with their band; exit 1 if the first scenario or a trial is out of band",
         description="Compare each scenario's runs with the calibration targets (docs/targets.md): the runs of "
         "a sweep's results folder (an experiment with [store] probes = ['calibration'], such as "
         "experiments/calibration.toml), or of an experiment or scenario file, made here first.",

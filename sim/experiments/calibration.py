@@ -9,19 +9,29 @@ runs of each scenario with the targets, from a sweep's results folder or from an
 experiment or scenario file whose runs it makes through the sweep loop: target, band,
 model mean with a 95% CI over replicates, and pass/fail. The test suite checks that
 the shipped defaults stay in band.
+
+The effect-size target is measured differently, by in-silico trials
+(sim/experiments/trial.py, docs/trials.md): an experiment file's ``[trials]`` table
+names the scenario, the interventions, the replicates and the root seed, and
+:func:`run_trials` runs them with :func:`sim.experiments.trial.run_trial`, the code of
+``mutualaid trial``, keeping each one's Hedges' g in loneliness at 6 and 12 months
+against :data:`sim.experiments.trial.TRIAL_BAND` for the report's "In-silico trials".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.core.model import CommunityModel
 from sim.core.params import Scenario
 from sim.experiments.analyse import AnalysedRuns
+
+if TYPE_CHECKING:
+    from sim.experiments.schema import Trials
 
 # What was tuned, and to what (docs/calibration.md; provenance "calibrated" in docs/parameters.md)
 TUNED = (
@@ -161,8 +171,119 @@ def format_rows(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def markdown_report(results: dict[str, list[dict]], commands: list[str], runs: AnalysedRuns) -> str:
-    """docs/calibration.md: every pattern, its band, the model's value, pass/fail."""
+TRIAL_OUTCOME = "loneliness"
+"""The trial outcome the band of targets.md is about."""
+
+TRIAL_SOURCE = "Hickin et al. 2021; Masi et al. 2011 [@hickin2021; @masi2011]"
+
+
+@dataclass(frozen=True)
+class TrialRows:
+    """The calibration's trials: what was run (the ``[trials]`` table and the
+    scenario's size) and one row per intervention and follow-up."""
+
+    scenario: str
+    residents: int
+    replicates: int
+    root_seed: int
+    rows: list[dict[str, Any]]
+    warnings: list[str]
+
+    @property
+    def in_band(self) -> bool:
+        return all(r["in_band"] for r in self.rows)
+
+
+def trial_weeks(trials: Trials, scenario: Scenario) -> int:
+    """Recorded weeks the trials run in all (for a progress report)."""
+    from sim.experiments.trial import trial_scenario
+
+    return sum(trials.replicates * trial_scenario(scenario, name).simulation.weeks for name in trials.interventions)
+
+
+def run_trials(trials: Trials, scenario: Scenario, progress: Callable[[int], None] | None = None) -> TrialRows:
+    """Each intervention of ``trials`` trialled on ``scenario`` by
+    :func:`sim.experiments.trial.run_trial` (the code of ``mutualaid trial``): its mean
+    Hedges' g in loneliness at each follow-up with the t interval over replicates, and
+    whether the mean lies in the band."""
+    from sim.experiments.trial import TRIAL_BAND, run_trial
+
+    rows: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    for name in trials.interventions:
+        result = run_trial(scenario, name, trials.replicates, trials.root_seed, progress)
+        warnings += [f"{name}: {warning}" for warning in result.warnings]
+        for r in result.summary[result.summary["outcome"] == TRIAL_OUTCOME].to_dict("records"):
+            rows.append(
+                {
+                    "intervention": name,
+                    "months": int(r["months"]),
+                    "replicates": int(r["replicates"]),
+                    "g": float(r["g"]),
+                    "ci_low": float(r["ci_low"]),
+                    "ci_high": float(r["ci_high"]),
+                    "sd": float(r["sd"]),
+                    "n_treated": float(r["n_treated"]),
+                    "n_control": float(r["n_control"]),
+                    "band_low": TRIAL_BAND[0],
+                    "band_high": TRIAL_BAND[1],
+                    "in_band": bool(r["in_band"]),
+                }
+            )
+    return TrialRows(trials.scenario, scenario.community.residents, trials.replicates, trials.root_seed, rows, warnings)
+
+
+def format_trial_rows(trials: TrialRows) -> str:
+    """The trials' rows as printed by ``mutualaid calibrate``."""
+    lines = [
+        f"in-silico trials on {trials.scenario} (loneliness, Hedges' g; {trials.replicates} replicates, "
+        f"root seed {trials.root_seed})",
+        f"{'intervention':<22} {'months':>6} {'band':>13} {'g (95% CI)':>22}  result",
+    ]
+    for r in trials.rows:
+        lines.append(
+            f"{r['intervention']:<22} {r['months']:>6} {r['band_low']:>6.2f}..{r['band_high']:<5.2f} "
+            f"{r['g']:>6.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f})  {'pass' if r['in_band'] else 'FAIL'}"
+        )
+    return "\n".join(lines)
+
+
+def trials_markdown(trials: TrialRows) -> list[str]:
+    """The report's "In-silico trials" section."""
+    from sim.experiments.trial import ELIGIBILITY, FOLLOW_UP
+
+    lines = [
+        "## In-silico trials",
+        "",
+        f"Each intervention trialled on `{trials.scenario}` ({trials.residents} residents) as `mutualaid trial` "
+        f"does ([trials.md](trials.md)): at the intervention's start week its eligible residents are randomized "
+        f"1:1, and Hedges' g in loneliness (treated − control) is measured "
+        f"{' and '.join(str(w) for w in FOLLOW_UP.values())} weeks later; {trials.replicates} replicates "
+        f"(root seed {trials.root_seed}, declared in the experiment file's `[trials]`), mean g with the t-based "
+        "95% CI of that mean over replicates. Band: [targets.md](targets.md), effect of loneliness interventions.",
+        "",
+        "| intervention | eligible | months | band | g (95% CI) | SD over replicates | n per arm at follow-up | result | source |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in trials.rows:
+        lines.append(
+            f"| {r['intervention']} | {ELIGIBILITY[r['intervention']][0].split(' (')[0]} | {r['months']} | "
+            f"{r['band_low']:.2f} to {r['band_high']:.2f} | {r['g']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f}) | "
+            f"{r['sd']:.2f} | {r['n_treated']:.0f} / {r['n_control']:.0f} | "
+            f"{'pass' if r['in_band'] else 'out of band'} | {TRIAL_SOURCE} |"
+        )
+    lines.append("")
+    lines += [f"Warning: {warning}." for warning in trials.warnings]
+    if trials.warnings:
+        lines.append("")
+    return lines
+
+
+def markdown_report(
+    results: dict[str, list[dict]], commands: list[str], runs: AnalysedRuns, trials: TrialRows | None = None
+) -> str:
+    """docs/calibration.md: every pattern, its band, the model's value, pass/fail,
+    then the in-silico trials against their band (when the experiment declares them)."""
     made = " then ".join(f"`{c}`" for c in commands)
     lines = [
         "# Calibration report",
@@ -197,4 +318,6 @@ def markdown_report(results: dict[str, list[dict]], commands: list[str], runs: A
                 f"{'pass' if r['in_band'] else 'out of band'} | {r['source']} |"
             )
         lines.append("")
+    if trials is not None:
+        lines += trials_markdown(trials)
     return "\n".join(lines)

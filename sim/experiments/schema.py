@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from sim.core.params import Block, block_of, schema_blocks, schema_fields
 from sim.inputs.scenario import ScenarioError, read_toml
@@ -105,6 +105,20 @@ class Store(Block):
         default_factory=list,
         description="Named measures taken during each run and stored with its summary (sim.experiments.runner.PROBES)",
     )
+
+
+class Trials(Block):
+    """In-silico trials run by ``mutualaid calibrate`` with the experiment's runs, so
+    the calibration report shows them against their band (sim/experiments/trial.py).
+    The interventions are those of sim.experiments.trial.ELIGIBILITY, spelled out here
+    because this module imports no model (a test keeps the two equal)."""
+
+    scenario: str = Field(description="The experiment's scenario (its name) whose residents the trials randomize")
+    interventions: list[Literal["activities", "targeted_support", "professional_services"]] = Field(
+        min_length=1, description="The interventions trialled, one trial each"
+    )
+    replicates: int = Field(8, ge=2, le=1000, description="Independent trials of each intervention, one seed each")
+    root_seed: int = Field(1, ge=0, description="Root seed of the trials' replicate seeds")
 
 
 class NoDesign(Block):
@@ -241,6 +255,7 @@ class ExperimentFile(Block):
     weeks: int | None = Field(None, ge=1, description="Overrides the scenarios' simulation.weeks")
     residents: int | None = Field(None, ge=1, description="Overrides the scenarios' community.residents")
     store: Store = Field(default_factory=Store)
+    trials: Trials | None = Field(None, description="In-silico trials run by `mutualaid calibrate` (docs/trials.md)")
 
     _name = field_validator("name")(_check_name)
 
@@ -252,6 +267,16 @@ class ExperimentFile(Block):
         if twice:
             raise ValueError(f"scenario names must be unique; named more than once: {', '.join(twice)}")
         return scenarios
+
+    @field_validator("trials")
+    @classmethod
+    def _trials_on_a_scenario_of_the_experiment(cls, trials: Trials | None, info: ValidationInfo) -> Trials | None:
+        names = [s.name for s in info.data.get("scenarios", [])]
+        if trials is not None and names and trials.scenario not in names:
+            raise ValueError(
+                f"scenario {trials.scenario!r} is not one of the experiment's scenarios ({', '.join(names)})"
+            )
+        return trials
 
     @property
     def reference_name(self) -> str:
