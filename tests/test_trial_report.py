@@ -104,3 +104,60 @@ def test_the_default_trials_are_within_the_loneliness_band():
     found = run_trials(trials.model_copy(update={"replicates": 4}), experiment.scenario_for(run))
     out_of_band = [r for r in found.rows if not r["in_band"]]
     assert not out_of_band, out_of_band
+
+
+# -- writing results: one atomic-write helper (sim.experiments.runner) ------------------------
+def disk_full_at_file(monkeypatch, k):
+    """``os.fsync`` fails with ENOSPC on the ``k``-th file flushed (a disk that fills)."""
+    import errno
+    import os
+
+    calls = []
+    real = os.fsync
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == k:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return calls
+
+
+def test_a_trial_whose_third_file_cannot_be_written_leaves_none_of_its_files(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from sim.experiments.runner import OutputError
+    from sim.experiments.trial import SUMMARY_COLUMNS, TrialResult, write_trial
+
+    result = TrialResult(
+        scenario_from_dict({}),
+        "activities",
+        1,
+        pd.DataFrame({"seed": [11]}),
+        pd.DataFrame(columns=list(SUMMARY_COLUMNS)),
+        [],
+    )
+    disk_full_at_file(monkeypatch, 3)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_trial(result, tmp_path / "out", ["mutualaid", "trial"])
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_every_file_of_a_set_is_flushed_to_disk_before_any_is_moved_into_place(tmp_path, monkeypatch):
+    from sim.experiments.runner import write_all_atomically
+
+    (tmp_path / "b.txt").write_text("old b")
+    (tmp_path / "c.json").write_text("old marker")
+    calls = disk_full_at_file(monkeypatch, 3)
+    files = {
+        tmp_path / name: (lambda handle, n=name: handle.write(n.encode())) for name in ("a.txt", "b.txt", "c.json")
+    }
+    with pytest.raises(OSError):
+        write_all_atomically(files)
+    assert len(calls) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.txt", "c.json"]  # untouched, no temporaries
+    monkeypatch.undo()
+    write_all_atomically(files)
+    assert [(tmp_path / n).read_text() for n in ("a.txt", "b.txt", "c.json")] == ["a.txt", "b.txt", "c.json"]

@@ -5,7 +5,9 @@ made a safe folder name (:func:`safe_filename`: a scenario file cannot make `run
 write outside ``results/``). A folder holding anything is written into only when the user
 says ``--overwrite``, and a sweep's folder (it has ``manifest.json``) never. The
 files are written under temporary names and renamed into place, ``summary.json``
-last, so a failed write (a full disk) leaves no half-written result behind.
+last, so a failed write (a full disk) leaves no half-written result behind
+(:func:`write_all_atomically`, which every writer of results uses: this module's
+:func:`write_run`, the trials' and the sweep store's).
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ import os
 import platform
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import pandas as pd
 
@@ -37,6 +39,9 @@ from sim.submodels.observation import METRICS
 
 RESULT_FILES = {"parquet": "weekly.parquet", "csv": "weekly.csv", "summary": "summary.json"}
 SWEEP_MARKER = "manifest.json"
+TEMPORARY_PREFIX = ".tmp-"
+"""Names of files being written start with it; a sweep's folder removes leftovers of a
+killed process by it (sim/experiments/store.py)."""
 
 
 class OutputError(ScenarioError):
@@ -250,6 +255,42 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
         raise OutputError(f"{out_dir}: cannot write the results there ({exc.strerror or exc})") from None
 
 
+def temporary_path(path: Path) -> Path:
+    """The hidden name ``path`` is written under before it is moved into place."""
+    return path.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-{path.name}")
+
+
+def write_all_atomically(files: Mapping[Path, Callable[[IO[bytes]], object]]) -> None:
+    """Write each file with its ``write(binary file object)`` under a temporary name
+    beside it, flushed to disk (fsync), then move them into place in order with
+    ``os.replace``, which is atomic: each file exists completely or not at all. If any
+    write fails nothing is moved and the temporary files are removed, so a full disk
+    leaves no half-written result. With several files the last one marks the set as
+    complete (a run's summary.json): its old copy is removed before the first move, so
+    a set replaced halfway never keeps a marker claiming the old set."""
+    temporaries = {path: temporary_path(path) for path in files}
+    try:
+        for path, write in files.items():
+            with open(temporaries[path], "wb") as handle:
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        paths = list(files)
+        if len(paths) > 1:
+            paths[-1].unlink(missing_ok=True)
+        for path in paths:
+            os.replace(temporaries[path], path)
+    finally:
+        for temporary in temporaries.values():
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """One file written as :func:`write_all_atomically` writes a set."""
+    write_all_atomically({path: write})
+
+
 def write_run(
     result: RunResult, out_dir: Path, command: list[str] | None = None, overwrite: bool = False
 ) -> dict[str, Path]:
@@ -257,7 +298,6 @@ def write_run(
     module docstring: checked, then written under temporary names and renamed)."""
     check_out_dir(out_dir, overwrite)
     paths = {key: out_dir / name for key, name in RESULT_FILES.items()}
-    temps = {key: path.with_name(f".{path.name}.{os.getpid()}.tmp") for key, path in paths.items()}
     summary = {
         "scenario_name": result.scenario.name,
         "input_files": input_files(result.scenario),
@@ -267,18 +307,15 @@ def write_run(
         "scenario": result.scenario.model_dump(mode="json"),
         "provenance": provenance(command),
     }
+    text = json.dumps(json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     try:
-        result.weekly.to_parquet(temps["parquet"], index=False)
-        result.weekly.to_csv(temps["csv"], index=False)
-        text = json.dumps(json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False)
-        temps["summary"].write_text(text + "\n", encoding="utf-8")
-        paths["summary"].unlink(missing_ok=True)  # an earlier result stops claiming to be complete
-        for key in ("parquet", "csv", "summary"):
-            os.replace(temps[key], paths[key])
+        write_all_atomically(
+            {
+                paths["parquet"]: lambda handle: result.weekly.to_parquet(handle, index=False),
+                paths["csv"]: lambda handle: handle.write(result.weekly.to_csv(index=False).encode("utf-8")),
+                paths["summary"]: lambda handle: handle.write(text.encode("utf-8")),
+            }
+        )
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the results ({exc.strerror or exc})") from None
-    finally:
-        for temp in temps.values():
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
     return paths

@@ -14,9 +14,10 @@ Layout (docs/experiments.md)::
       summary.csv      per scenario × design point stats    } session; rebuildable
       summary.md       the same for people: names, units    }
 
-Every file is written to a hidden temporary name and moved into place with
-``os.replace``, which is atomic: a run file exists completely or not at all, so the
-run file *is* the record that the run is done. A run's agent table is written before
+Every file is written to a hidden temporary name, flushed to disk and moved into place
+with ``os.replace`` (:func:`sim.experiments.runner.write_atomically`), which is atomic:
+a run file exists completely or not at all, so the run file *is* the record that the
+run is done. A run's agent table is written before
 its run file, so a run file never refers to a missing table. Temporary files left by
 a killed sweep are removed when the folder is next opened.
 
@@ -40,13 +41,12 @@ import pyarrow.parquet as pq
 from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.experiments.execute import RunOutcome
 from sim.experiments.plan import Experiment, PlannedRun
-from sim.experiments.runner import json_safe
+from sim.experiments.runner import TEMPORARY_PREFIX, json_safe, write_atomically
 from sim.experiments.summarise import summary_markdown, summary_table
 from sim.inputs.scenario import ScenarioError
 
 RECORD_KEY = b"mutualaid.run"
 TAG_COLUMNS = ("run_id", "scenario", "point", "replicate")
-TEMPORARY_PREFIX = ".tmp-"
 FORMAT = "mutualaid-sweep/1"
 MANIFEST_KEYS: dict[str, type] = {
     "format": str,
@@ -60,25 +60,11 @@ MANIFEST_KEYS: dict[str, type] = {
 one was not written by a sweep (or was damaged since)."""
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-{path.name}")
-
-
-def _write_atomically(path: Path, write: Any) -> None:
-    """``write(file object)`` into a temporary file, flush it to disk, move it into place."""
-    temporary = _temporary(path)
-    with open(temporary, "wb") as handle:
-        write(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as JSON; a non-finite number is written as ``null`` (JSON has no
     ``NaN`` or ``Infinity``, and readers other than Python's refuse them)."""
     text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    _write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
+    write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def _tagged(table: pd.DataFrame | None, run: PlannedRun) -> pa.Table:
@@ -249,7 +235,7 @@ class ResultsStore:
         if outcome.agents is not None:
             self.agents_dir.mkdir(exist_ok=True)
             agents = _tagged(outcome.agents, run)
-            _write_atomically(self.agents_dir / f"{run.run_id}.parquet", lambda handle: pq.write_table(agents, handle))
+            write_atomically(self.agents_dir / f"{run.run_id}.parquet", lambda handle: pq.write_table(agents, handle))
         record = {
             **run.as_record(),
             "status": outcome.status,
@@ -264,7 +250,7 @@ class ResultsStore:
         weekly = _tagged(outcome.weekly, run)
         text = json.dumps(json_safe(record), allow_nan=False)
         weekly = weekly.replace_schema_metadata({RECORD_KEY: text.encode("utf-8")})
-        _write_atomically(self.run_path(run.run_id), lambda handle: pq.write_table(weekly, handle))
+        write_atomically(self.run_path(run.run_id), lambda handle: pq.write_table(weekly, handle))
 
     # -- consolidation ---------------------------------------------------------------
     def runs_table(self, experiment: Experiment) -> pa.Table:
@@ -333,13 +319,13 @@ class ResultsStore:
                             table = table.append_column(column, pa.nulls(table.num_rows, schema.field(column).type))
                     writer.write_table(table.select(schema.names).cast(schema))
 
-        _write_atomically(target, write)
+        write_atomically(target, write)
 
     def consolidate(self, experiment: Experiment) -> pd.DataFrame:
         """(Re)build runs.parquet, weekly.parquet, agents.parquet, summary.csv and
         summary.md from the run files; return the runs table."""
         table = self.runs_table(experiment)
-        _write_atomically(self.path / "runs.parquet", lambda handle: pq.write_table(table, handle))
+        write_atomically(self.path / "runs.parquet", lambda handle: pq.write_table(table, handle))
         runs = table.to_pandas()
         ok = list(runs.loc[runs["status"] == "ok", "run_id"])
         self._consolidate_tables([self.run_path(r) for r in ok], self.path / "weekly.parquet")
@@ -347,7 +333,7 @@ class ResultsStore:
         self._consolidate_tables(agent_files, self.path / "agents.parquet")
         summary = summary_table(runs, experiment.parameter_names, experiment.reference, SUSTAINABILITY_METRICS)
         text = summary.to_csv(index=False)
-        _write_atomically(self.path / "summary.csv", lambda handle: handle.write(text.encode("utf-8")))
+        write_atomically(self.path / "summary.csv", lambda handle: handle.write(text.encode("utf-8")))
         readable = summary_markdown(summary, experiment).encode("utf-8")
-        _write_atomically(self.path / "summary.md", lambda handle: handle.write(readable))
+        write_atomically(self.path / "summary.md", lambda handle: handle.write(readable))
         return runs

@@ -18,14 +18,12 @@ expected trial result, not the sampling interval of one trial.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +33,15 @@ from sim.core.model import CommunityModel
 from sim.core.params import Scenario
 from sim.core.reach import Reach
 from sim.experiments.plan import replicate_seeds
-from sim.experiments.runner import OutputError, check_out_dir, json_safe, provenance, safe_filename, simulate
+from sim.experiments.runner import (
+    OutputError,
+    check_out_dir,
+    json_safe,
+    provenance,
+    safe_filename,
+    simulate,
+    write_all_atomically,
+)
 from sim.experiments.summarise import mean_interval
 from sim.inputs.scenario import ScenarioError
 from sim.interventions import REGISTRY
@@ -379,7 +385,8 @@ def default_out_dir(scenario: Scenario, name: str, root_seed: int) -> Path:
 
 def write_trial(result: TrialResult, out_dir: Path, command: list[str], overwrite: bool = False) -> dict[str, Path]:
     """Write the summary (CSV and markdown), the per-replicate table and trial.json
-    (scenario, seeds, provenance) into ``out_dir``, each under a temporary name first."""
+    (scenario, seeds, provenance) into ``out_dir`` as a run's results are written
+    (:func:`sim.experiments.runner.write_all_atomically`; trial.json last)."""
     check_out_dir(out_dir, overwrite)
     paths = {key: out_dir / name for key, name in TRIAL_FILES.items()}
     shown = " ".join(command)
@@ -400,15 +407,12 @@ def write_trial(result: TrialResult, out_dir: Path, command: list[str], overwrit
         "replicates": result.replicates.to_csv(index=False),
         "run": json.dumps(json_safe(meta), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
     }
-    temps = {key: path.with_name(f".{path.name}.{os.getpid()}.tmp") for key, path in paths.items()}
+
+    def utf8(text: str) -> Callable[[IO[bytes]], object]:
+        return lambda handle: handle.write(text.encode("utf-8"))
+
     try:
-        for key, text in texts.items():
-            temps[key].write_text(text, encoding="utf-8")
-            os.replace(temps[key], paths[key])
+        write_all_atomically({paths[key]: utf8(text) for key, text in texts.items()})
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the trial's results ({exc.strerror or exc})") from None
-    finally:
-        for temp in temps.values():
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
     return paths
