@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.report.statistics import paired_half_lives
+from sim.experiments.summarise import paired_half_lives
 
 
 def runs_and_weekly() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -67,3 +67,48 @@ def test_a_run_whose_reference_run_failed_has_no_paired_half_life():
     out = paired_half_lives(runs, weekly, "baseline")
     activities = out[out["scenario"] == "activities"]["gain_half_life_activities"].tolist()
     assert activities[0] == pytest.approx(2.0) and math.isnan(activities[1])
+
+
+# -- the sweep's summary.csv uses the same paired definition ------------------------------------
+EXPERIMENT = """
+name = "halflife"
+replicates = 2
+root_seed = 3
+weeks = 20
+
+[[scenarios]]
+name = "baseline"
+file = "{scenario}"
+
+[[scenarios]]
+name = "activities"
+file = "{scenario}"
+"""
+
+
+def test_the_sweeps_summary_measures_the_gain_half_life_against_the_paired_reference_run(tmp_path):
+    """The hand-made runs above written as a sweep's run files: summary.csv gives the
+    paired half-life (2 weeks), not the one each run stored from its own level before
+    the start (1 week)."""
+    from conftest import SCENARIOS
+
+    from sim.experiments.execute import RunOutcome
+    from sim.experiments.plan import load_experiment
+    from sim.experiments.store import ResultsStore
+
+    path = tmp_path / "halflife.toml"
+    path.write_text(EXPERIMENT.format(scenario=(SCENARIOS / "defaults.toml").as_posix()), encoding="utf-8")
+    experiment = load_experiment(path)
+    runs, weekly = runs_and_weekly()
+    store = ResultsStore(tmp_path / "out")
+    store.prepare()
+    for run in experiment.runs:
+        row = runs[(runs["scenario"] == run.scenario) & (runs["replicate"] == run.replicate)].iloc[0]
+        series = weekly[weekly["run_id"] == row["run_id"]][["week", "active_share"]]
+        summary = {key: row[key] for key in ("gain_half_life_activities", "stop_week_activities")}
+        store.write_run(RunOutcome(run, "ok", None, summary, series.reset_index(drop=True), None, 0.0, "", ""))
+    store.consolidate(experiment)
+    table = pd.read_csv(tmp_path / "out" / "summary.csv").set_index(["scenario", "metric"])
+    activities = table.loc[("activities", "gain_half_life_activities")]
+    assert (activities["n"], activities["mean"]) == (2, pytest.approx(2.0))
+    assert table.loc[("baseline", "gain_half_life_activities"), "n"] == 0

@@ -42,7 +42,7 @@ from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.experiments.execute import RunOutcome
 from sim.experiments.plan import Experiment, PlannedRun
 from sim.experiments.runner import TEMPORARY_PREFIX, json_safe, write_atomically
-from sim.experiments.summarise import summary_markdown, summary_table
+from sim.experiments.summarise import HALF_LIFE_PREFIX, paired_half_lives, summary_markdown, summary_table
 from sim.inputs.scenario import ScenarioError
 
 RECORD_KEY = b"mutualaid.run"
@@ -321,6 +321,15 @@ class ResultsStore:
 
         write_atomically(target, write)
 
+    def _active_share(self, runs: pd.DataFrame) -> pd.DataFrame | None:
+        """The weekly active share of the runs (for the gain half-lives, measured
+        against the paired reference run), read only when some run has one; None
+        without a weekly table (``weekly_every = 0``)."""
+        path = self.path / "weekly.parquet"
+        if not any(c.startswith(HALF_LIFE_PREFIX) for c in runs.columns) or not path.is_file():
+            return None
+        return pd.read_parquet(path, columns=["run_id", "week", "active_share"])
+
     def consolidate(self, experiment: Experiment) -> pd.DataFrame:
         """(Re)build runs.parquet, weekly.parquet, agents.parquet, summary.csv and
         summary.md from the run files; return the runs table."""
@@ -331,7 +340,8 @@ class ResultsStore:
         self._consolidate_tables([self.run_path(r) for r in ok], self.path / "weekly.parquet")
         agent_files = [self.agents_dir / f"{r}.parquet" for r in ok if (self.agents_dir / f"{r}.parquet").is_file()]
         self._consolidate_tables(agent_files, self.path / "agents.parquet")
-        summary = summary_table(runs, experiment.parameter_names, experiment.reference, SUSTAINABILITY_METRICS)
+        paired = paired_half_lives(runs, self._active_share(runs), experiment.reference)
+        summary = summary_table(paired, experiment.parameter_names, experiment.reference, SUSTAINABILITY_METRICS)
         text = summary.to_csv(index=False)
         write_atomically(self.path / "summary.csv", lambda handle: handle.write(text.encode("utf-8")))
         readable = summary_markdown(summary, experiment).encode("utf-8")

@@ -8,6 +8,11 @@ scenario and the reference is taken run by run — same design point, same repli
 and its interval is the t interval of those differences. With positively correlated
 pairs it is narrower than the difference of two independent means.
 
+Gain half-lives (``gain_half_life_<intervention>``) are measured against the paired run
+of the reference scenario (:func:`paired_half_lives`, which the report uses too), from
+the weekly active share the sweep kept: what the intervention left is separated from
+what would have happened without it. The reference scenario itself has none.
+
 Boolean metrics (``collapsed``) are averaged as 0/1, so their mean is a proportion;
 missing values (a metric undefined for a run) are left out and ``n`` says how many
 values each statistic rests on.
@@ -27,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.core.metrics import STOP_WEEK_PREFIX, paired_gain_half_life
 from sim.report.labels import Labels
 from sim.report.readable import describe_point
 from sim.report.readable import summary_markdown as readable_summary
@@ -82,6 +88,40 @@ def summarised_metrics(columns: Iterable[str], metrics: Iterable[str]) -> list[s
 def _numeric(column: pd.Series) -> np.ndarray:
     """Floats of a metric column (booleans as 0/1, missing as NaN)."""
     return np.array([math.nan if pd.isna(v) else float(v) for v in column], dtype=float)
+
+
+def paired_half_lives(runs: pd.DataFrame, weekly: pd.DataFrame | None, reference: str) -> pd.DataFrame:
+    """``runs`` with every ``gain_half_life_<intervention>`` measured against the paired
+    run of the ``reference`` scenario (same point and replicate, hence the same seed)
+    from the weekly ``active_share`` of both (sim.core.metrics.paired_gain_half_life).
+    NaN where there is no such pair: for the reference scenario itself, a run whose
+    reference run failed, and every run when ``weekly`` is None (not kept)."""
+    columns = [c for c in runs.columns if c.startswith(HALF_LIFE_PREFIX)]
+    if not columns:
+        return runs
+    out = runs.copy()
+    for column in columns:
+        out[column] = np.nan
+    if weekly is None:
+        return out
+    series = {run_id: table.sort_values("week") for run_id, table in weekly.groupby("run_id", sort=False)}
+    ok = out["status"] == "ok"
+    reference_ids = out[ok & (out["scenario"] == reference)].set_index(["point", "replicate"])["run_id"]
+    for i, row in out[ok & (out["scenario"] != reference)].iterrows():
+        paired_id = reference_ids.get((row["point"], row["replicate"]))
+        if paired_id not in series or row["run_id"] not in series:
+            continue
+        both = series[row["run_id"]].merge(series[paired_id], on="week", suffixes=("", "@reference"))
+        weeks = both["week"].to_numpy()
+        for column in columns:
+            end = row.get(STOP_WEEK_PREFIX + column.removeprefix(HALF_LIFE_PREFIX))
+            if end is None or pd.isna(end):
+                continue
+            value = paired_gain_half_life(
+                weeks, both["active_share"].to_numpy(), both["active_share@reference"].to_numpy(), int(end)
+            )
+            out.at[i, column] = np.nan if value is None else value
+    return out
 
 
 def summary_table(runs: pd.DataFrame, parameters: list[str], reference: str, metrics: Iterable[str]) -> pd.DataFrame:

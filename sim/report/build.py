@@ -41,6 +41,7 @@ from matplotlib.figure import Figure
 from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.experiments.progress import Progress
 from sim.experiments.runner import provenance
+from sim.experiments.summarise import paired_half_lives
 from sim.report import figures, readable, tables
 from sim.report.fonts import DPI
 from sim.report.labels import HALF_LIFE_PREFIX, Labels
@@ -48,7 +49,6 @@ from sim.report.results import Results
 from sim.report.sensitivity import FIGURE_OUTPUTS, analyse
 from sim.report.statistics import (
     PRECISION_METRICS,
-    paired_half_lives,
     replicate_precision,
     run_metrics,
     run_summary,

@@ -6,8 +6,9 @@
   SD and 95% CI and the paired difference from the reference scenario — the same
   statistics as the sweep's summary.csv (:mod:`sim.experiments.summarise`), over
   more metrics;
-- :func:`paired_half_lives`: the gain half-lives of the runs, measured against the
-  paired run of the reference scenario (same seed and design point);
+- the gain half-lives of the runs are measured against the paired run of the
+  reference scenario (same seed and design point) by
+  :func:`sim.experiments.summarise.paired_half_lives`, as in the sweep's summary.csv;
 - :func:`replicate_precision`: how the 95% CI half-width and the coefficient of
   variation of the mean settle as replicates are added in seed order.
 
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.core.metrics import STOP_WEEK_PREFIX, SUSTAINABILITY_METRICS, paired_gain_half_life
+from sim.core.metrics import SUSTAINABILITY_METRICS
 from sim.experiments.summarise import CONFIDENCE, summary_table
 from sim.report.labels import HALF_LIFE_PREFIX, RUN
 
@@ -56,40 +57,6 @@ def weekly_bands(weekly: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
 def run_metrics(ok: pd.DataFrame) -> list[str]:
     """The per-run metrics present in a runs table, with any gain half-lives."""
     return [m for m in RUN_METRICS if m in ok.columns] + sorted(c for c in ok.columns if c.startswith(HALF_LIFE_PREFIX))
-
-
-def paired_half_lives(runs: pd.DataFrame, weekly: pd.DataFrame | None, reference: str) -> pd.DataFrame:
-    """``runs`` with every ``gain_half_life_<intervention>`` measured against the paired
-    run of the ``reference`` scenario (same point and replicate, hence the same seed)
-    from the weekly ``active_share`` of both (sim.core.metrics.paired_gain_half_life).
-    NaN where there is no such pair: for the reference scenario itself, a run whose
-    reference run failed, and every run when ``weekly`` is None (not kept)."""
-    columns = [c for c in runs.columns if c.startswith(HALF_LIFE_PREFIX)]
-    if not columns:
-        return runs
-    out = runs.copy()
-    for column in columns:
-        out[column] = np.nan
-    if weekly is None:
-        return out
-    series = {run_id: table.sort_values("week") for run_id, table in weekly.groupby("run_id", sort=False)}
-    ok = out["status"] == "ok"
-    reference_ids = out[ok & (out["scenario"] == reference)].set_index(["point", "replicate"])["run_id"]
-    for i, row in out[ok & (out["scenario"] != reference)].iterrows():
-        paired_id = reference_ids.get((row["point"], row["replicate"]))
-        if paired_id not in series or row["run_id"] not in series:
-            continue
-        both = series[row["run_id"]].merge(series[paired_id], on="week", suffixes=("", "@reference"))
-        weeks = both["week"].to_numpy()
-        for column in columns:
-            end = row.get(STOP_WEEK_PREFIX + column.removeprefix(HALF_LIFE_PREFIX))
-            if end is None or pd.isna(end):
-                continue
-            value = paired_gain_half_life(
-                weeks, both["active_share"].to_numpy(), both["active_share@reference"].to_numpy(), int(end)
-            )
-            out.at[i, column] = np.nan if value is None else value
-    return out
 
 
 def run_summary(runs: pd.DataFrame, parameters: list[str], reference: str) -> pd.DataFrame:
