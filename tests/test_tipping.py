@@ -1,0 +1,113 @@
+"""The tipping analysis (sim/experiments/tipping.py): hand-made weekly active-share
+series are classified as never started, running or collapsed after running by the
+documented thresholds, and `mutualaid tipping` writes the table and the phase
+diagram of a tiny experiment."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from sim.cli import main
+from sim.experiments.tipping import (
+    BEGIN,
+    COLLAPSED,
+    END,
+    NEVER_STARTED,
+    RUNNING,
+    Thresholds,
+    classify,
+    smooth,
+)
+
+TH = Thresholds(window=4, established_level=0.1, collapse_fraction=0.5, sustained_weeks=8)
+
+
+def test_the_smoothed_share_is_the_trailing_mean_over_the_weeks_so_far_at_the_start():
+    assert smooth(np.array([4.0, 0.0, 2.0, 6.0, 8.0]), 2) == pytest.approx([4.0, 2.0, 1.0, 4.0, 7.0])
+
+
+def test_a_scheme_that_never_reaches_the_established_level_never_started():
+    c = classify(np.full(60, 0.09), TH)
+    assert c.status == NEVER_STARTED and c.established_week == -1
+
+
+def test_a_scheme_that_stays_established_is_running():
+    series = np.concatenate([np.linspace(0.0, 0.2, 10), np.full(50, 0.2)])
+    c = classify(series, TH)
+    assert c.status == RUNNING and c.level == pytest.approx(0.2)
+
+
+def test_a_fall_below_half_the_established_level_sustained_for_the_period_is_a_collapse():
+    # 20 weeks at 0.2, then 0.05: the 4-week mean is below 0.1 from week 22 on
+    series = np.concatenate([np.full(20, 0.2), np.full(40, 0.05)])
+    c = classify(series, TH)
+    assert c.status == COLLAPSED
+    assert c.established_week == 0 and c.level == pytest.approx(0.2)
+    assert c.collapse_week == 22
+
+
+def test_a_dip_shorter_than_the_sustained_period_is_no_collapse():
+    series = np.concatenate([np.full(20, 0.2), np.full(6, 0.02), np.full(40, 0.2)])
+    assert classify(series, TH).status == RUNNING
+
+
+def test_a_fall_that_stays_above_the_collapse_fraction_is_a_decline_not_a_collapse():
+    series = np.concatenate([np.full(20, 0.2), np.full(60, 0.11)])
+    assert classify(series, TH).status == RUNNING
+
+
+def test_a_scheme_that_never_started_cannot_collapse_even_if_it_falls():
+    series = np.concatenate([np.full(20, 0.08), np.full(40, 0.0)])
+    assert classify(series, TH).status == NEVER_STARTED
+
+
+def test_the_tipping_command_writes_the_table_between_the_markers_and_the_phase_diagram(tmp_path, capsys):
+    experiment = tmp_path / "tiny_tipping.toml"
+    experiment.write_text(
+        f"""
+name = "tiny_tipping"
+reference = "defaults"
+replicates = 1
+root_seed = 3
+weeks = 60
+residents = 120
+
+[[scenarios]]
+name = "defaults"
+file = "{(ROOT / "scenarios" / "defaults.toml").as_posix()}"
+set = ["simulation.burn_in_weeks=4", "shocks.coordinator_loss.enabled=true", "shocks.coordinator_loss.week=20"]
+
+[design]
+kind = "grid"
+
+[design.levels]
+"shocks.coordinator_loss.reach" = [0.0, 0.3]
+
+[store]
+weekly_every = 0
+probes = ["tipping"]
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "tipping.md"
+    out.write_text("# Tipping\n\nhand-written\n\n" + BEGIN + "old\n" + END + "\n\nafter\n", encoding="utf-8")
+    assert main(["tipping", str(experiment), "--out", str(out), "--quiet"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "hand-written" in text and "after" in text and "old\n" not in text
+    assert "| scenario | shocks.coordinator_loss.reach | never started | running | collapsed after running |" in text
+    assert text.count("| defaults | ") == 2
+    assert (tmp_path / "figures" / "tipping.pdf").stat().st_size > 0
+    assert (tmp_path / "figures" / "tipping.png").stat().st_size > 0
+    assert "figures/tipping.png" in text
+
+
+def test_tipping_on_an_experiment_without_the_probe_is_a_one_line_input_error(tmp_path, capsys):
+    assert main(["tipping", str(tmp_path / "missing.toml")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "missing.toml" in err
+
+
+def test_the_tipping_experiment_file_is_valid():
+    assert main(["validate", str(Path(ROOT / "experiments" / "tipping.toml"))]) == 0
