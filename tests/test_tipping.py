@@ -63,7 +63,8 @@ def test_a_scheme_that_never_started_cannot_collapse_even_if_it_falls():
     assert classify(series, TH).status == NEVER_STARTED
 
 
-def test_the_tipping_command_writes_the_table_between_the_markers_and_the_phase_diagram(tmp_path, capsys):
+def tiny_tipping(tmp_path: Path) -> Path:
+    """Two points (coordinator kept or lost at week 20), one replicate, 60 weeks of 120 residents."""
     experiment = tmp_path / "tiny_tipping.toml"
     experiment.write_text(
         f"""
@@ -91,6 +92,11 @@ probes = ["tipping"]
 """,
         encoding="utf-8",
     )
+    return experiment
+
+
+def test_the_tipping_command_writes_the_table_between_the_markers_and_the_phase_diagram(tmp_path, capsys):
+    experiment = tiny_tipping(tmp_path)
     out = tmp_path / "tipping.md"
     out.write_text("# Tipping\n\nhand-written\n\n" + BEGIN + "old\n" + END + "\n\nafter\n", encoding="utf-8")
     assert main(["tipping", str(experiment), "--out", str(out), "--quiet"]) == 0
@@ -111,3 +117,15 @@ def test_tipping_on_an_experiment_without_the_probe_is_a_one_line_input_error(tm
 
 def test_the_tipping_experiment_file_is_valid():
     assert main(["validate", str(Path(ROOT / "experiments" / "tipping.toml"))]) == 0
+
+
+def test_a_swept_tipping_experiment_is_analysed_from_its_folder_and_its_report_has_the_phase_diagram(tmp_path):
+    folder = tmp_path / "results"
+    assert main(["sweep", str(tiny_tipping(tmp_path)), "--out", str(folder), "--quiet"]) == 0
+    out = tmp_path / "new.md"
+    assert main(["tipping", str(folder), "--out", str(out), "--quiet"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("# Tipping points\n\n" + BEGIN)
+    assert main(["report", str(folder), "--quiet"]) == 0
+    report = folder / "report-en"
+    assert (report / "figures" / "tipping.pdf").stat().st_size > 0
+    assert "collapsed after running" in (report / "tables" / "tipping.csv").read_text(encoding="utf-8")
