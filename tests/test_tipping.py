@@ -129,3 +129,19 @@ def test_a_swept_tipping_experiment_is_analysed_from_its_folder_and_its_report_h
     report = folder / "report-en"
     assert (report / "figures" / "tipping.pdf").stat().st_size > 0
     assert "collapsed after running" in (report / "tables" / "tipping.csv").read_text(encoding="utf-8")
+
+
+def test_every_option_of_tipping_has_help():
+    from sim.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    actions = [a for a in sub.choices["tipping"]._actions if a.option_strings and a.dest != "help"]
+    assert actions and all(a.help for a in actions), [a.dest for a in actions if not a.help]
+
+
+def test_tipping_runs_shorter_than_the_sustained_year_are_refused_before_anything_runs(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["tipping", str(ROOT / "experiments" / "tipping.toml"), "--weeks", "30"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert "--weeks" in err and "at least 52" in err and "Traceback" not in err

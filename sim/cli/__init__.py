@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,16 +44,23 @@ def _package_version() -> str:
         return sim.__version__
 
 
-def _pattern_weeks(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        return _positive(text)  # refuses it with the shared "expected a whole number" message
-    if value < PATTERN_WEEKS:
-        raise argparse.ArgumentTypeError(
-            f"must be at least {PATTERN_WEEKS} (the patterns are measured over the last year of the run), got {value}"
-        )
-    return value
+def _at_least(weeks: int, why: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of weeks, at least ``weeks`` (``why`` says why)."""
+
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            return _positive(text)  # refuses it with the shared "expected a whole number" message
+        if value < weeks:
+            raise argparse.ArgumentTypeError(f"must be at least {weeks} ({why}), got {value}")
+        return value
+
+    return check
+
+
+_pattern_weeks = _at_least(PATTERN_WEEKS, "the patterns are measured over the last year of the run")
+_tipping_weeks = _at_least(52, "a collapse is a fall sustained for a year")
 
 
 def is_experiment_file(path: str | Path) -> bool:
@@ -399,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     tip.add_argument(
         "--replicates", type=_positive, metavar="N", help="replicates of each point (default: the experiment's)"
     )
-    tip.add_argument("--weeks", type=_positive, metavar="N", help="recorded weeks of each run, at least 52")
+    tip.add_argument("--weeks", type=_tipping_weeks, metavar="N", help="recorded weeks of each run, at least 52")
     tip.add_argument("--residents", type=_positive, metavar="N", help="residents (default: the experiment's)")
     _workers_option(tip)
     _data_root_option(tip)
