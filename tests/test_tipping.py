@@ -145,3 +145,45 @@ def test_tipping_runs_shorter_than_the_sustained_year_are_refused_before_anythin
     assert exit.value.code == 2
     err = capsys.readouterr().err
     assert "--weeks" in err and "at least 52" in err and "Traceback" not in err
+
+
+def _runs(parameters: list[str]):
+    import pandas as pd
+
+    from sim.experiments.analyse import AnalysedRuns
+
+    statuses = [COLLAPSED, COLLAPSED, RUNNING]
+    table = pd.DataFrame(
+        {
+            "run_id": ["a", "b", "c"],
+            "scenario": ["s"] * 3,
+            "point": [0, 0, 0],
+            **{p: [0.1] * 3 for p in parameters},
+            "status": ["ok"] * 3,
+            "tipping.status": [float(s) for s in statuses],
+            "tipping.established_week": [0.0] * 3,
+            "tipping.level": [0.4] * 3,
+            "tipping.collapse_week": [100.0, 200.0, -1.0],
+            "tipping.last_year": [0.1, 0.2, 0.3],
+        }
+    )
+    dump = {"simulation": {"weeks": 520, "burn_in_weeks": 208}, "community": {"residents": 500}}
+    return AnalysedRuns("t", "here", ["s"], "s", {"s": dump}, parameters, 3, 1, table)
+
+
+def test_the_table_counts_each_class_and_takes_the_median_collapse_week_over_collapsed_runs_only():
+    from sim.experiments.tipping import tipping_table
+
+    row = tipping_table(_runs(["shocks.coordinator_loss.reach"])).iloc[0]
+    assert (row["never started"], row["running"], row["collapsed after running"]) == (0, 1, 2)
+    assert row["share collapsed"] == pytest.approx(2 / 3)
+    assert row["median collapse week"] == pytest.approx(150.0)
+    assert row["active share, last year"] == pytest.approx(0.2)
+
+
+def test_an_experiment_without_a_design_gets_its_table_and_no_phase_diagram(tmp_path):
+    from sim.experiments.tipping import report
+
+    text = report(_runs([]), ["mutualaid tipping x"], tmp_path / "t.md", tmp_path / "figures")
+    assert "| s | 0 | 1 | 2 |" in text and "![" not in text
+    assert not (tmp_path / "figures").exists()

@@ -32,7 +32,6 @@ import pandas as pd
 
 from sim.core.model import CommunityModel
 from sim.experiments.analyse import AnalysedRuns
-from sim.inputs.scenario import ScenarioError
 
 PROBE = "tipping"
 NEVER_STARTED, RUNNING, COLLAPSED = 0, 1, 2
@@ -163,8 +162,6 @@ def phase_figure(table: pd.DataFrame, parameters: list[str]) -> Any:
 
     from sim.report.figures import WIDTH
 
-    if len(parameters) < 1:
-        raise ScenarioError(["the tipping analysis needs a design over at least one parameter ([design] levels)"])
     x_name = parameters[0]
     y_name = parameters[1] if len(parameters) > 1 else None
     scenarios = list(dict.fromkeys(table["scenario"]))
@@ -259,14 +256,14 @@ def write_report(text: str, out: Path) -> None:
 
 
 def report(runs: AnalysedRuns, commands: list[str], out: Path | None, figures: Path | None) -> str:
-    """Classify the runs, save the phase diagram (PDF and PNG) in ``figures`` and return
-    the generated section (written into ``out`` if given)."""
+    """Classify the runs, save the phase diagram (PDF and PNG) in ``figures`` (when the
+    experiment has a design) and return the generated section (written into ``out`` if given)."""
     from sim.report.figures import save_figure
     from sim.report.fonts import figure_style
 
     table = tipping_table(runs)
     link = None
-    if figures is not None:
+    if figures is not None and runs.parameters:  # a phase diagram needs a design to span
         with figure_style("en"):
             fig = phase_figure(table, runs.parameters)
         paths = save_figure(fig, figures, "tipping", ["pdf", "png"], "en")

@@ -250,7 +250,8 @@ def _tipping(results: Results, report: Report) -> None:
 
     runs = runs_of_folder(results.path)
     table = tipping.tipping_table(runs)
-    report.figure(lambda: tipping.phase_figure(table, runs.parameters), "tipping", "file_tipping")
+    if runs.parameters:  # a phase diagram needs a design to span
+        report.figure(lambda: tipping.phase_figure(table, runs.parameters), "tipping", "file_tipping")
     report.csv(table, "tipping", "file_tipping_table")
 
 
