@@ -86,6 +86,8 @@ SLOW_TESTS = {
     "test_scenarios_cli.py::test_run_writes_weekly_tables_and_a_summary_with_provenance",  # 12 s
     "test_survey.py::test_bad_survey_files_are_reported_by_file_row_and_column",  # 18 s
     "test_stationarity.py::test_mean_age_and_iadl_share_do_not_drift_over_520_weeks",  # 5-7 s
+    "test_tipping.py::test_the_tipping_command_writes_the_table_between_the_markers_and_the_phase_diagram",  # 6 s
+    "test_tipping.py::test_a_swept_tipping_experiment_is_analysed_from_its_folder_and_its_report_has_the_phase_diagram",  # 10 s
     # 3-6 s each in a --durations run on the loaded 2-core machine (2026-12-01)
     "test_input_safety.py::test_a_disk_that_fills_during_a_sweep_is_one_line_and_keeps_what_finished",
     "test_dashboard_components.py::test_an_uploaded_scenario_can_be_picked_again_from_the_list",

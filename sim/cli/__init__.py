@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,16 +45,23 @@ def _package_version() -> str:
         return sim.__version__
 
 
-def _pattern_weeks(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        return _positive(text)  # refuses it with the shared "expected a whole number" message
-    if value < PATTERN_WEEKS:
-        raise argparse.ArgumentTypeError(
-            f"must be at least {PATTERN_WEEKS} (the patterns are measured over the last year of the run), got {value}"
-        )
-    return value
+def _at_least(weeks: int, why: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of weeks, at least ``weeks`` (``why`` says why)."""
+
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            return _positive(text)  # refuses it with the shared "expected a whole number" message
+        if value < weeks:
+            raise argparse.ArgumentTypeError(f"must be at least {weeks} ({why}), got {value}")
+        return value
+
+    return check
+
+
+_pattern_weeks = _at_least(PATTERN_WEEKS, "the patterns are measured over the last year of the run")
+_tipping_weeks = _at_least(52, "a collapse is a fall sustained for a year")
 
 
 def is_experiment_file(path: str | Path) -> bool:
@@ -276,6 +284,17 @@ def cmd_patterns(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tipping(args: argparse.Namespace) -> int:
+    from sim.experiments.tipping import report
+
+    runs = _analysed_runs(args, "tipping", "tipping {name}", scenario_files=False)
+    out = Path(args.out) if args.out else None
+    figures = Path(args.figures) if args.figures else (out.parent / "figures" if out else None)
+    text = report(runs, [*runs.commands, _this_command("tipping")], out, figures)
+    print(f"wrote {out}" if out else text)
+    return 0
+
+
 def _workers_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
@@ -400,6 +419,31 @@ def build_parser() -> argparse.ArgumentParser:
     pat.add_argument("--out", help="write to this file (e.g. docs/patterns.md)")
     pat.add_argument("--quiet", action="store_true", help="no progress bar")
     pat.set_defaults(func=cmd_patterns)
+
+    tip = sub.add_parser(
+        "tipping",
+        help="classify runs as never started, running or collapsed after running, with a phase diagram",
+        description="Classify each run of a tipping experiment (an experiment with [store] probes = ['tipping'], "
+        "such as experiments/tipping.toml) as never started, running or collapsed after running, and write "
+        "the table and the phase diagram (docs/tipping.md): the runs of a sweep's results folder, or of an "
+        "experiment file, made here first.",
+    )
+    tip.add_argument("source", metavar="RESULTS_OR_EXPERIMENT", help="a sweep's results folder or an experiment file")
+    tip.add_argument(
+        "--replicates", type=_positive, metavar="N", help="replicates of each point (default: the experiment's)"
+    )
+    tip.add_argument("--weeks", type=_tipping_weeks, metavar="N", help="recorded weeks of each run, at least 52")
+    tip.add_argument("--residents", type=_positive, metavar="N", help="residents (default: the experiment's)")
+    _workers_option(tip)
+    _data_root_option(tip)
+    tip.add_argument("--out", help="write the table into this file (between its tipping markers, if it has them)")
+    tip.add_argument(
+        "--figures",
+        metavar="DIR",
+        help="folder of the phase diagram, tipping.pdf and .png (default: figures/ by --out)",
+    )
+    tip.add_argument("--quiet", action="store_true", help="no progress bar")
+    tip.set_defaults(func=cmd_tipping)
 
     register_sweep(sub)
     register_trial(sub)

@@ -863,6 +863,106 @@ class Interventions(Block):
     funding: Funding = Field(default_factory=Funding)
 
 
+class Shock(Block):
+    """Fields every adverse event has: a switch and the recorded week from which it acts."""
+
+    enabled: bool = Field(False, description="Whether the adverse event happens in this scenario")
+    week: int = param(
+        156,
+        "Recorded week from which the adverse event acts (after the scheme is established)",
+        unit="week",
+        ge=0,
+        provenance="assumed: after the scheme has run three years; explore 52-416",
+    )
+
+
+class CoordinatorLoss(Shock):
+    """The part-time coordinator leaves or is taken off the scheme ([@socialcapital_mutualaid, §3.2.1])."""
+
+    reach: float = prob(
+        0.0,
+        "helping.coordinator_reach from the event's week on (0: nobody relays requests)",
+        provenance="assumed: [@socialcapital_mutualaid, §3.2.1] community workers' many other duties; explore 0-0.3",
+    )
+
+
+class FundingLoss(Shock):
+    """The stable funding stops ([@liu2025, §3.3.1]: schemes that rely on project money wither)."""
+
+    income_share: float = prob(
+        0.0,
+        "Share of the weekly income (and of a project grant not yet received) still paid from the event's week on",
+        provenance="assumed: [@liu2025, §3.3.1] insufficient, unstable finance; explore 0-1",
+    )
+
+
+class EnforcementLoss(Shock):
+    """Violations go unpunished: supervision weakens ([@socialcapital_mutualaid, §3.2.1])."""
+
+    informal_detection: float = prob(
+        0.0,
+        "norms.informal_detection from the event's week on",
+        provenance="assumed: [@socialcapital_mutualaid, §3.2.1] violations not corrected; explore 0-0.15",
+    )
+    supervision_detection: float = prob(
+        0.0,
+        "The supervision body's detection (if it runs) from the event's week on",
+        provenance="assumed: [@socialcapital_mutualaid, §3.2.1]; explore 0-0.8",
+    )
+
+
+class TrustCrisis(Shock):
+    """A publicised scandal: for some weeks helpers shirk ([@socialcapital_mutualaid, §3.1.2])."""
+
+    weeks: int = param(
+        13,
+        "Weeks the burst of shirking lasts",
+        unit="weeks",
+        ge=1,
+        le=520,
+        provenance="assumed: a season; explore 4-52",
+    )
+    accept_drop: float = param(
+        2.0,
+        "Log-odds of accepting a request lost by every helper during the crisis (declines while owing count as free riding)",
+        unit="log-odds",
+        ge=0,
+        le=20,
+        provenance="assumed: [@socialcapital_mutualaid, §3.1.2] trust crisis; explore 0-4",
+    )
+
+
+class AgeingCore(Shock):
+    """Newcomers are older: the estate no longer draws the young-old who do most helping ([@socialcapital_mutualaid, §3.1.1])."""
+
+    age_share_60_69: float = prob(
+        0.2,
+        "Share aged 60-69 among newcomers from the event's week on (replaces community.age_share_60_69)",
+        provenance="assumed: [@socialcapital_mutualaid, §3.1.1] mobility; explore 0-0.56",
+    )
+    age_share_70_79: float = prob(0.4, "Share aged 70-79 among newcomers from the event's week on")
+    age_share_80_plus: float = prob(0.4, "Share aged 80-99 among newcomers from the event's week on")
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> AgeingCore:
+        total = self.age_share_60_69 + self.age_share_70_79 + self.age_share_80_plus
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(
+                f"age_share_60_69 + age_share_70_79 + age_share_80_plus must sum to 1 (they sum to {total:.4g})"
+            )
+        return self
+
+
+class Shocks(Block):
+    """Adverse events from a given week: the failure modes of [@socialcapital_mutualaid, §3], each switchable."""
+
+    coordinator_loss: CoordinatorLoss = Field(default_factory=CoordinatorLoss)
+    funding_loss: FundingLoss = Field(default_factory=FundingLoss)
+    enforcement_loss: EnforcementLoss = Field(default_factory=EnforcementLoss)
+    trust_crisis: TrustCrisis = Field(default_factory=TrustCrisis)
+    ageing_core: AgeingCore = Field(default_factory=AgeingCore)
+
+
 class Scenario(Block):
     """A complete, validated scenario: the community, every submodel's parameters and
     the interventions with their schedules."""
@@ -880,6 +980,7 @@ class Scenario(Block):
     participation: Participation = Field(default_factory=Participation)
     network: Network = Field(default_factory=Network)
     interventions: Interventions = Field(default_factory=Interventions)
+    shocks: Shocks = Field(default_factory=Shocks)
 
 
 def _num(x: float) -> str:

@@ -58,6 +58,7 @@ from sim.submodels import (
     norms,
     observation,
     participation,
+    shocks,
     trust,
 )
 
@@ -132,6 +133,25 @@ class Phase:
 
 
 # -- the adapters: each step's arguments, from the model ----------------------------
+def shocks_arguments(m: CommunityModel) -> dict[str, Any]:
+    sc = m.config
+    return {
+        "community": m.community,
+        "gov": m.governance,
+        "shocks": sc.shocks,
+        "helping": sc.helping,
+        "norms": sc.norms,
+        "setting": sc.community,
+    }
+
+
+def use_blocks(m: CommunityModel, changed: dict[str, Any]) -> None:
+    """The adverse events' changed scenario blocks: the model's scenario from now on
+    (a copy; the scenario the model was given is left as it was)."""
+    if changed:
+        m.config = m.config.model_copy(update=changed)
+
+
 def governance_arguments(m: CommunityModel) -> dict[str, Any]:
     return {"gov": m.governance, "community": m.community}
 
@@ -301,6 +321,18 @@ class Step:
 BUDGET = ("governance.balance", "governance.spent", "governance.out_of_money")
 
 WEEK: tuple[Step, ...] = (
+    Step(
+        "shocks",
+        "—",
+        "7.22",
+        "Adverse events",
+        Call(shocks, "step", shocks_arguments, use_blocks),
+        reads=("community_state.week", "governance.funding", "supervision.block"),
+        writes=("model.config", "governance.funding", "supervision.block"),
+        streams=(),
+        summary="the scenario's `[shocks]` that start or end this week change their inputs: coordinator reach, "
+        "funding, detection, acceptance (trust crisis), newcomers' ages",
+    ),
     Step(
         "governance",
         "1",

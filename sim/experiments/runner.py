@@ -96,6 +96,7 @@ class Probe(Protocol):
 PROBES = {
     "calibration": "sim.experiments.calibration:CalibrationProbe",
     "patterns": "sim.experiments.patterns:PatternProbe",
+    "tipping": "sim.experiments.tipping:TippingProbe",
 }
 """The probes an experiment may ask for (``[store] probes``), by name: where each is
 defined (imported when a run uses it, as those modules import this one)."""

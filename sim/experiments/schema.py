@@ -101,7 +101,7 @@ class Store(Block):
         1, ge=0, description="Store weekly metrics every K weeks (weeks 0, K, 2K, …); 0 = summaries only"
     )
     agent_snapshots: bool = Field(False, description="Store each run's final per-resident table")
-    probes: list[Literal["calibration", "patterns"]] = Field(
+    probes: list[Literal["calibration", "patterns", "tipping"]] = Field(
         default_factory=list,
         description="Named measures taken during each run and stored with its summary (sim.experiments.runner.PROBES)",
     )

@@ -239,6 +239,22 @@ def _comparisons(results: Results, report: Report) -> None:
         report.csv(tables.with_labels(bands, labels, name=labels.weekly), "timeseries", "file_timeseries_table")
 
 
+TIPPING_STATUS = "tipping.status"
+
+
+def _tipping(results: Results, report: Report) -> None:
+    """A tipping experiment's classification (sim/experiments/tipping.py): its table and
+    phase diagram, as `mutualaid tipping` writes them."""
+    from sim.experiments import tipping
+    from sim.experiments.analyse import runs_of_folder
+
+    runs = runs_of_folder(results.path)
+    table = tipping.tipping_table(runs)
+    if runs.parameters:  # a phase diagram needs a design to span
+        report.figure(lambda: tipping.phase_figure(table, runs.parameters), "tipping", "file_tipping")
+    report.csv(table, "tipping", "file_tipping_table")
+
+
 def _sensitivity(results: Results, report: Report) -> None:
     """Sobol' or Morris indices: a figure per scenario, tables of every output."""
     labels = report.labels
@@ -415,6 +431,8 @@ def build_report(
             report.note("note_lhs")
         else:
             _comparisons(results, report)
+        if TIPPING_STATUS in results.runs.columns:
+            _tipping(results, report)
         report.csv(_runs_table(results), "runs", "file_runs")
         with Progress(
             len(report.queued), f"report {results.name} ({lang}), figures and tables", unit="file", quiet=quiet

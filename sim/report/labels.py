@@ -378,6 +378,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "One row per run: id, scenario, design point and values, replicate, seed, status, per-run metrics",
         "zh": "每次运行一行：编号、情景、设计点及参数值、重复序号、随机种子、状态与运行指标",
     },
+    "file_tipping": {
+        "en": "Phase diagram of a tipping experiment: per design point, how many runs never started, ran, or collapsed after running",
+        "zh": "临界点实验相图：各设计点中未能启动、持续运行、运行后崩溃的运行次数",
+    },
+    "file_tipping_table": {
+        "en": "Tipping classification per scenario and design point: runs in each class, share collapsed, median collapse week, active share in the last year",
+        "zh": "各情景与设计点的临界点分类：各类运行次数、崩溃比例、崩溃周中位数、最后一年的活跃比例",
+    },
     "file_sensitivity_table": {
         "en": "Sensitivity indices per scenario, output and parameter",
         "zh": "各情景、输出指标与参数的敏感性指数",
