@@ -713,8 +713,9 @@ def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes
     experiment = load_experiment(TINY)
     assert experiment.resolved()["store"] == {"weekly_every": 1, "agent_snapshots": False}
     # as recorded before probes existed, re-recorded when the default burn-in became 208
-    # weeks (a resolved scenario changed, so the fingerprint must change with it)
-    assert experiment.fingerprint() == "688887008cc37f0d"
+    # weeks and when the trust and norms parameters changed (local trust, witnessed norm
+    # authority, shirking): a resolved scenario changed, so the fingerprint must change with it
+    assert experiment.fingerprint() == "c4d295b01883bd3e"
 
 
 def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):
