@@ -161,3 +161,12 @@ def test_a_helper_who_holds_the_norm_never_shirks():
     model = one_service(skill=1.0, norm=1.0, shirk_rate=1.0)
     run_step(model, "helping")
     assert model.tally.exchanges.success.tolist() == [True] and len(model.tally.violators) == 0
+
+
+def test_the_reported_authority_is_the_mean_over_residents_aware_of_the_scheme_only():
+    model = one_violation(detection=0.0, gossip=1.0)
+    model.pop.aware[:] = [True, False, True, True]
+    model.pop.occupied[3] = False  # a vacant dwelling whose flags nobody reads
+    run_step(model, "norms")
+    assert norm_authority(model) == pytest.approx(authority(0, 1))  # 0 and 2 alike
+    assert model.pop.norm_internalization[3] == 0.5  # nobody lives there

@@ -135,7 +135,7 @@ def step(
     detected = informal | formal
     tally.sanctions = int(detected.sum())
     add_at(pop.reputation_bad, offenders[detected], nm.sanction_reputation)
-    # the victim's ties hear of the case (before an exclusion cuts the victim's tie);
+    # the victim's ties hear of the case (before an informal sanction cuts a tie);
     # the offender knows their own case and is no witness of it
     listener, event = hearsay(net, victims, rng, t.gossip_rate)
     bystander = listener != offenders[event]
