@@ -7,7 +7,8 @@
   is seen with some probability and punished; our supervision body is the case where
   "seeing" is reporting and "punishing" is a capacity-limited inspection. With no
   capacity limit the share of violations punished is 1 − (1 − informal)(1 − report·
-  detection), and norm authority, which tracks the enforcement ratio, settles there.
+  detection), and a witness's norm authority — the Beta expectation of the cases they
+  saw being sanctioned — settles at the enforcement ratio.
 """
 
 import numpy as np
@@ -70,13 +71,19 @@ def test_uncapped_supervision_punishes_the_analytic_share_of_violations():
     assert tally.sanctions / v == pytest.approx(expected, abs=0.01)
 
 
-def test_norm_authority_settles_at_the_enforcement_ratio():
-    """The Axelrod-style fixed point: A* = E[S/V]."""
-    rng = np.random.default_rng(1)
-    authority = 0.9
-    ratio = 0.3
+def test_a_witness_norm_authority_settles_at_the_enforcement_ratio():
+    """The Axelrod-style fixed point: a victim who sees every case, and forgets none,
+    comes to hold A* = E[S/V]."""
+    model = scripted_model(
+        2,
+        norms={"informal_detection": 0.3, "informal_tie_cut": 0.0, "witness_forgetting": 1.0, "initial_authority": 0.9},
+    )
+    tally = model.tally
     for _ in range(2000):
-        v = rng.integers(1, 20)
-        s = rng.binomial(v, ratio)
-        authority = norms.update_authority(authority, int(v), int(s), rate=0.05)
-    assert authority == pytest.approx(ratio, abs=0.05)
+        tally.violators, tally.victims = np.array([1]), np.array([0])
+        tally.violation_kind = np.zeros(1, dtype=np.int8)
+        tally.requests_made = np.zeros(2)
+        tally.requests_accepted = np.zeros(2)
+        run_step(model, "norms")
+    authority = norms.perceived_authority(model.pop.seen_sanctioned, model.pop.seen_unpunished, model.config.norms)
+    assert authority[0] == pytest.approx(0.3, abs=0.05)

@@ -603,7 +603,7 @@ HUGE = {
                 "helping.coordinator_reach",
                 "helping.reluctance_mean",
                 "norms.initial_authority",
-                "norms.authority_rate",
+                "norms.witness_forgetting",
                 "community.infrastructure",
                 "community.family_support",
                 "community.formal_care",

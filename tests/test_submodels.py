@@ -5,7 +5,7 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import scripted_model
+from conftest import make_scenario, scripted_model
 
 from sim.core.network import FRIEND, NEIGHBOUR, EdgeStore
 from sim.core.params import Community, Demography, Helping, Needs, Participation
@@ -256,9 +256,10 @@ def test_gossip_reach_grows_with_the_raters_ties_and_is_full_when_public():
 
 
 # -- norms ----------------------------------------------------------------------------
-def test_norm_authority_moves_toward_the_enforcement_ratio():
-    assert norms.update_authority(0.4, violations=4, sanctioned=3, rate=0.1) == pytest.approx(0.4 + 0.1 * (0.75 - 0.4))
-    assert norms.update_authority(0.4, violations=0, sanctioned=0, rate=0.1) == 0.4
+def test_perceived_authority_is_the_prior_until_cases_are_witnessed_then_their_beta_expectation():
+    nm = make_scenario(norms={"initial_authority": 0.4, "authority_prior_weight": 5.0}).norms
+    a = norms.perceived_authority(np.array([0.0, 3.0, 0.0]), np.array([0.0, 1.0, 5.0]), nm)
+    assert a.tolist() == pytest.approx([0.4, (3 + 2) / (4 + 5), 2 / 10])
 
 
 def test_a_sanctioned_offender_gains_exactly_the_documented_bad_reports():

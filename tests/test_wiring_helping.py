@@ -110,7 +110,7 @@ def test_a_service_that_succeeds_never_becomes_a_dispute_and_one_that_fails_does
     model.pop.skill[:] = 0.0
     run_step(model, "helping")
     assert model.tally.exchanges.dispute.tolist() == [True]
-    assert model.tally.violators.tolist() == [1] and model.tally.victims.tolist() == [0]
+    assert len(model.tally.violators) == 0  # an honest failure is a conflict, not a violation
 
 
 def test_the_coordinator_never_relays_a_request_to_the_requester():

@@ -1,15 +1,21 @@
-"""Wiring of the norms step (steps 10-11): sanctions land on the offender, unpunished
-violations lower trust and sanctions raise it (aware residents only), norm authority
-follows the enforcement ratio, internalization follows authority and each resident's
-own observed reciprocity (docs/odd.md §7.6)."""
+"""Wiring of the norms step (steps 10-11, docs/odd.md §7.6): sanctions land on the
+offender; the victim witnesses their own case and the victim's ties hear of it
+(``trust.gossip_rate``); each witness's counts of sanctioned and unpunished cases give
+their own norm authority and move their trust (a heard case at ``trust.hearsay_weight``);
+the community's norm authority only reports the mean over the aware; internalization
+follows one's own authority and observed reciprocity. Honest failures and shirking:
+the service outcome (step 8) at the end."""
 
 import numpy as np
 import pytest
 from conftest import scripted_model
 from wiring_support import run_step, tie
 
-SANCTION, VIOLATION = 0.8, 0.4
-AUTHORITY_RATE, INTERNALIZATION_RATE, AUTHORITY_WEIGHT = 0.5, 0.1, 0.25
+from sim.core.tally import FREE_RIDING, SHIRKING
+
+SANCTION, VIOLATION, HEARSAY = 0.2, 0.4, 0.5
+INTERNALIZATION_RATE, AUTHORITY_WEIGHT = 0.1, 0.25
+PRIOR, PRIOR_WEIGHT, FORGETTING = 0.4, 4.0, 0.5
 
 
 def norm_authority(model) -> float:
@@ -17,18 +23,25 @@ def norm_authority(model) -> float:
     return model.norm_authority
 
 
-def week_with_violations(detection: float):
-    """4 residents (3 aware), trust 0.5; resident 1 free-rode twice on 0 this week.
+def one_violation(detection: float, gossip: float):
+    """4 residents (3 aware), trust 0.5: 1 free-rode on 0, who is also tied to 2;
+    3 knows nobody and remembers 2 sanctioned cases from before.
     Requests: 0 made 2 (2 accepted), 1 made 1 (none accepted), 2 and 3 none."""
     model = scripted_model(
         4,
-        trust={"sanction_signal": SANCTION, "violation_signal": VIOLATION},
+        trust={
+            "sanction_signal": SANCTION,
+            "violation_signal": VIOLATION,
+            "hearsay_weight": HEARSAY,
+            "gossip_rate": gossip,
+        },
         norms={
             "informal_detection": detection,
             "informal_tie_cut": 0.0,
             "sanction_reputation": 1.5,
-            "initial_authority": 0.4,
-            "authority_rate": AUTHORITY_RATE,
+            "initial_authority": PRIOR,
+            "authority_prior_weight": PRIOR_WEIGHT,
+            "witness_forgetting": FORGETTING,
             "internalization_rate": INTERNALIZATION_RATE,
             "authority_weight": AUTHORITY_WEIGHT,
         },
@@ -36,44 +49,124 @@ def week_with_violations(detection: float):
     pop, tally = model.pop, model.tally
     pop.aware[:] = [True, True, True, False]
     pop.norm_internalization[:] = 0.5
+    pop.seen_sanctioned[:] = [0.0, 0.0, 0.0, 2.0]
+    pop.seen_unpunished[:] = 0.0
     tie(model, 0, 1)
-    tally.violators, tally.victims = np.array([1, 1]), np.array([0, 0])
-    tally.violation_kind = np.zeros(2, dtype=np.int8)
+    tie(model, 0, 2)
+    tally.violators, tally.victims = np.array([1]), np.array([0])
+    tally.violation_kind = np.array([FREE_RIDING], dtype=np.int8)
     tally.requests_made = np.array([2.0, 1.0, 0.0, 0.0])
     tally.requests_accepted = np.array([2.0, 0.0, 0.0, 0.0])
     return model
 
 
-def test_unpunished_violations_lower_the_trust_of_aware_residents_only():
-    model = week_with_violations(detection=0.0)
+def authority(sanctioned: float, unpunished: float) -> float:
+    return (sanctioned + PRIOR * PRIOR_WEIGHT) / (sanctioned + unpunished + PRIOR_WEIGHT)
+
+
+def test_an_unpunished_violation_lowers_the_victims_and_the_told_ties_authority_and_trust():
+    model = one_violation(detection=0.0, gossip=1.0)
     run_step(model, "norms")
-    # v = 2, s = 0 of 4 residents: T ← T − 0.4·(2/4)·T = 0.5 − 0.1 = 0.4
-    assert model.pop.generalized_trust.tolist() == pytest.approx([0.4, 0.4, 0.4, 0.5])
-    assert model.tally.sanctions == 0 and model.pop.reputation_bad.tolist() == [0.0] * 4
+    pop = model.pop
+    # 0 witnessed it, 2 heard of it (the offender 1 is not told of their own case);
+    # 3's old counts are halved
+    assert pop.seen_unpunished.tolist() == [1.0, 0.0, 1.0, 0.0]
+    assert pop.seen_sanctioned.tolist() == [0.0, 0.0, 0.0, 1.0]
+    # trust: victim 0.5·(1 − 0.4), tie 0.5·(1 − 0.4)^0.5, others unmoved
+    assert pop.generalized_trust.tolist() == pytest.approx([0.3, 0.5, 0.5 * 0.6**0.5, 0.5])
+    assert model.tally.sanctions == 0 and pop.reputation_bad.tolist() == [0.0] * 4
+    # reported authority: mean over the aware 0, 1, 2 of A = 0.32, 0.4, 0.32
+    assert norm_authority(model) == pytest.approx(np.mean([authority(0, 1), authority(0, 0), authority(0, 1)]))
 
 
-def test_sanctions_raise_trust_and_land_on_the_offender():
-    model = week_with_violations(detection=1.0)
+def test_without_gossip_only_the_victim_witnesses():
+    model = one_violation(detection=0.0, gossip=0.0)
     run_step(model, "norms")
-    # s = v = 2: T ← T + 0.8·(2/4)·(1 − T) = 0.5 + 0.2 = 0.7 for the aware
-    assert model.pop.generalized_trust.tolist() == pytest.approx([0.7, 0.7, 0.7, 0.5])
-    assert model.tally.sanctions == 2
-    assert model.pop.reputation_bad.tolist() == pytest.approx([0.0, 3.0, 0.0, 0.0])  # 2 × 1.5
+    assert model.pop.seen_unpunished.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert model.pop.generalized_trust.tolist() == pytest.approx([0.3, 0.5, 0.5, 0.5])
 
 
-def test_authority_moves_toward_the_enforcement_ratio_and_internalization_toward_it_and_own_reciprocity():
-    model = week_with_violations(detection=0.0)
+def test_a_sanctioned_violation_raises_the_witnesses_authority_and_trust_and_lands_on_the_offender():
+    model = one_violation(detection=1.0, gossip=1.0)
     run_step(model, "norms")
-    # A ← 0.4 + 0.5·(0/2 − 0.4) = 0.2
-    assert norm_authority(model) == pytest.approx(0.2)
-    # observed reciprocity: 0 → 2/2 = 1, 1 → 0/1 = 0, 2 and 3 (no requests) → the
-    # community's 2/3; target = 0.25·0.2 + 0.75·R; n ← 0.5 + 0.1·(target − 0.5)
+    pop = model.pop
+    assert pop.seen_sanctioned.tolist() == [1.0, 0.0, 1.0, 1.0]
+    # trust: 1 − 0.5·(1 − 0.2) for the victim, 1 − 0.5·(1 − 0.2)^0.5 for the tie
+    assert pop.generalized_trust.tolist() == pytest.approx([0.6, 0.5, 1 - 0.5 * 0.8**0.5, 0.5])
+    assert model.tally.sanctions == 1
+    assert pop.reputation_bad.tolist() == pytest.approx([0.0, 1.5, 0.0, 0.0])
+    assert norm_authority(model) == pytest.approx(np.mean([authority(1, 0), authority(0, 0), authority(1, 0)]))
+
+
+def test_internalization_follows_each_residents_own_authority_and_own_reciprocity():
+    model = one_violation(detection=0.0, gossip=1.0)
+    run_step(model, "norms")
+    # A_i = 0.32, 0.4, 0.32, (1 + 1.6)/5 = 0.52 (3's halved sanctioned cases)
+    own_authority = np.array([authority(0, 1), authority(0, 0), authority(0, 1), authority(1, 0)])
+    # observed reciprocity: 0 → 2/2, 1 → 0/1, 2 and 3 (no requests) → the community's 2/3
     observed = np.array([1.0, 0.0, 2 / 3, 2 / 3])
-    target = AUTHORITY_WEIGHT * 0.2 + (1 - AUTHORITY_WEIGHT) * observed
-    assert model.pop.norm_internalization.tolist() == pytest.approx((0.5 + 0.1 * (target - 0.5)).tolist())
+    target = AUTHORITY_WEIGHT * own_authority + (1 - AUTHORITY_WEIGHT) * observed
+    expected = 0.5 + INTERNALIZATION_RATE * (target - 0.5)
+    assert model.pop.norm_internalization.tolist() == pytest.approx(expected.tolist())
 
 
-def test_full_enforcement_raises_authority():
-    model = week_with_violations(detection=1.0)
+def one_service(skill: float, norm: float, shirk_rate: float, supervision: bool = False):
+    """0 asks its one tie, 1, for one hour; 1 always accepts (with the supervision body,
+    every violation is reported and confirmed)."""
+    model = scripted_model(
+        2,
+        helping={"ask_intercept": 20.0, "accept_intercept": 20.0, "coordinator_reach": 0.0, "dispute_on_failure": 1.0},
+        norms={"shirk_rate": shirk_rate, "informal_detection": 0.0},
+        interventions={
+            "supervision": {"enabled": supervision, "report_rate": 1.0, "detection": 1.0, "exclusion_weeks": 8}
+        },
+    )
+    run_step(model, "governance")
+    tie(model, 0, 1)
+    model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+    model.pop.capacity_left[:] = [0.0, 5.0]
+    model.pop.skill[:] = skill
+    model.pop.norm_internalization[:] = norm
+    return model
+
+
+def test_an_honest_failure_is_no_violation_and_is_neither_sanctioned_nor_barred():
+    model = one_service(skill=0.0, norm=1.0, shirk_rate=1.0, supervision=True)  # shirks with 1·(1 − 1) = 0
+    run_step(model, "helping")
+    ex = model.tally.exchanges
+    assert ex.success.tolist() == [False] and ex.dispute.tolist() == [True]  # a conflict, no violation
+    assert len(model.tally.violators) == 0
+    run_step(model, "trust")
     run_step(model, "norms")
-    assert norm_authority(model) == pytest.approx(0.4 + 0.5 * (1.0 - 0.4))
+    assert model.tally.sanctions == 0 and model.pop.excluded_until[1] < 0
+    # the failure is a quality outcome: bad feedback from the requester (1 tie: reach
+    # 1 − (1 − gossip_rate)); the helper's good reputation does not grow
+    g = model.config.trust.gossip_rate
+    assert model.pop.reputation_bad[1] == pytest.approx(g) and model.pop.reputation_good[1] == 0.0
+
+
+def test_a_shirked_service_fails_whatever_the_skill_and_is_a_violation_supervision_sanctions():
+    model = one_service(skill=1.0, norm=0.0, shirk_rate=1.0, supervision=True)  # shirks with 1·(1 − 0) = 1
+    run_step(model, "helping")
+    ex = model.tally.exchanges
+    assert ex.success.tolist() == [False]
+    assert model.tally.violators.tolist() == [1] and model.tally.victims.tolist() == [0]
+    assert model.tally.violation_kind.tolist() == [SHIRKING]
+    run_step(model, "norms")
+    assert model.tally.sanctions == 1
+    assert model.pop.excluded_until[1] == model.week + 1 + 8
+
+
+def test_a_helper_who_holds_the_norm_never_shirks():
+    model = one_service(skill=1.0, norm=1.0, shirk_rate=1.0)
+    run_step(model, "helping")
+    assert model.tally.exchanges.success.tolist() == [True] and len(model.tally.violators) == 0
+
+
+def test_the_reported_authority_is_the_mean_over_residents_aware_of_the_scheme_only():
+    model = one_violation(detection=0.0, gossip=1.0)
+    model.pop.aware[:] = [True, False, True, True]
+    model.pop.occupied[3] = False  # a vacant dwelling whose flags nobody reads
+    run_step(model, "norms")
+    assert norm_authority(model) == pytest.approx(authority(0, 1))  # 0 and 2 alike
+    assert model.pop.norm_internalization[3] == 0.5  # nobody lives there

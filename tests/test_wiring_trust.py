@@ -1,6 +1,6 @@
 """Wiring of the trust step (step 9): which half-edge records which outcome, whose
-generalized trust moves by which outcomes, and who gets which feedback, with what
-weight (docs/odd.md §7.5)."""
+generalized trust moves by their own outcomes, and who gets which feedback, with what
+weight (docs/odd.md §7.5). What ties tell and public ratings: test_wiring_local_trust.py."""
 
 import numpy as np
 import pytest
@@ -10,12 +10,12 @@ from wiring_support import exchanges, half_edge, run_step, tie
 GOSSIP, RATE = 0.3, 0.2
 
 
-def two_services(platform: bool = False):
+def two_services(platform: bool = False, hearsay_weight: float = 0.5):
     """0 asked 1 and 2 this week: 1's service succeeded; 2's failed and ended in a
     dispute. Ties 0–1 and 0–2 (degrees 2, 1, 1), no trust observations before."""
     model = scripted_model(
         3,
-        trust={"gossip_rate": GOSSIP, "experience_rate": RATE},
+        trust={"gossip_rate": GOSSIP, "experience_rate": RATE, "hearsay_weight": hearsay_weight},
         interventions={"platform": {"enabled": platform, "public_feedback": True}},
     )
     run_step(model, "governance")  # switches the platform on when enabled
@@ -43,7 +43,7 @@ def test_the_requester_records_the_outcome_and_the_helper_records_no_dispute():
 
 
 def test_generalized_trust_moves_toward_each_residents_own_share_of_good_outcomes():
-    model = two_services()
+    model = two_services(hearsay_weight=0.0)  # what ties tell counts nothing here
     run_step(model, "trust")
     # 0: two outcomes as requester, one success: 0.2 + (1 − 0.8²)·(0.5 − 0.2) = 0.308
     # 1: one outcome as helper, no dispute:       0.5 + 0.2·(1 − 0.5)         = 0.6

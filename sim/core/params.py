@@ -382,11 +382,30 @@ class Trust(Block):
     experience_rate: float = prob(
         0.08, "Weight of one exchange outcome in generalized trust (drift toward recent experience)"
     )
-    sanction_signal: float = param(
-        0.5, "Rise of generalized trust (share of the gap to 1) per visible sanction per resident", ge=0, le=1000
+    sanction_signal: float = prob(
+        0.1,
+        "Rise of generalized trust (share of the gap to 1) per sanctioned violation a resident witnesses "
+        "(as its victim; one heard of from a tie counts `hearsay_weight` as much)",
+        provenance="assumed: visible enforcement sustains cooperation [@axelrod1986]; explore 0.02-0.3",
     )
-    violation_signal: float = param(
-        0.5, "Fall of generalized trust (share of its level) per unpunished violation per resident", ge=0, le=1000
+    violation_signal: float = prob(
+        0.2,
+        "Fall of generalized trust (share of its level) per unpunished violation a resident witnesses "
+        "(as its victim; one heard of from a tie counts `hearsay_weight` as much)",
+        provenance="assumed: unpunished opportunism erodes trust [@socialcapital_mutualaid, §3.2.1]; explore 0.05-0.5",
+    )
+    hearsay_weight: float = prob(
+        0.5,
+        "Weight of an outcome or violation heard of from a tie, relative to one's own experience of it",
+        provenance="assumed: word of mouth carries local trust [@socialcapital_mutualaid, §2.2.2], second-hand "
+        "counts less than first-hand; explore 0.1-1",
+    )
+    ratings_weight: float = prob(
+        0.02,
+        "Weight with which the week's share of good public ratings moves a platform user's generalized trust "
+        "(only while the platform shows public feedback)",
+        provenance="assumed: public feedback reduces information asymmetry [@socialcapital_mutualaid, §4.1]; "
+        "explore 0-0.1",
     )
     forgetting: float = param(
         0.99,
@@ -407,13 +426,25 @@ class Trust(Block):
 
 class Norms(Block):
     initial_authority: float = prob(
-        0.4, "Initial norm authority 规范权威 (perceived probability that violations are sanctioned)"
+        0.4,
+        "Prior norm authority 规范权威: the perceived probability that a violation is sanctioned, "
+        "held by a resident who has witnessed none",
     )
-    authority_rate: float = prob(
-        0.05,
-        "Speed at which norm authority moves toward the observed enforcement ratio",
+    authority_prior_weight: float = param(
+        4.0,
+        "Pseudo-observations behind the prior norm authority (how many witnessed violations it is worth)",
+        unit="violations",
+        gt=0,
+        le=1000,
+        provenance="assumed: a weak prior that a few witnessed cases can move; explore 1-20",
+    )
+    witness_forgetting: float = param(
+        0.98,
+        "Weekly retention of the counts of witnessed sanctioned and unpunished violations",
         unit="1/week",
-        provenance="assumed: [@socialcapital_mutualaid, §3.2.1]",
+        gt=0,
+        le=1,
+        provenance="assumed: memory of cases fades over about a year (half-life 34 weeks); explore 0.9-1",
     )
     initial_internalization_mean: float = prob(0.5, "Mean initial reciprocity-norm internalization 互惠规范")
     internalization_rate: float = prob(
@@ -432,6 +463,13 @@ class Norms(Block):
     )
     informal_tie_cut: float = prob(
         0.5, "Probability that an informally sanctioned violation cuts the victim's tie to the offender"
+    )
+    shirk_rate: float = prob(
+        0.1,
+        "Probability that a helper with no reciprocity-norm internalization shirks a service they took on "
+        "(scaled by 1 − internalization); a shirked service fails whatever the skill and is a violation",
+        provenance="assumed: opportunism and free riding where norms are weakly held "
+        "[@socialcapital_mutualaid, §2.2.2, §3.1.2]; explore 0-0.3",
     )
     mode_interval: int = param(
         104,

@@ -51,6 +51,8 @@ class Population:
     capacity_left: np.ndarray
     generalized_trust: np.ndarray
     norm_internalization: np.ndarray
+    seen_sanctioned: np.ndarray
+    seen_unpunished: np.ndarray
     self_worth: np.ndarray
     loneliness: np.ndarray
     belonging: np.ndarray

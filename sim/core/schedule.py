@@ -90,6 +90,8 @@ STREAMS = (
     # an in-silico trial's randomization (sim/experiments/trial.py), apart from every
     # stream the model draws, so randomizing shifts none of them
     "trial",
+    # word of mouth about exchange outcomes (step 9, local trust)
+    "trust",
 )
 
 # streams drawn before the first week rather than by a step of it
@@ -217,6 +219,7 @@ def trust_arguments(m: CommunityModel) -> dict[str, Any]:
         "tally": m.tally,
         "community": m.community,
         "channels": m.governance.channels,
+        "rng": m.streams["trust"],
         "t": m.config.trust,
     }
 
@@ -540,8 +543,8 @@ WEEK: tuple[Step, ...] = (
         streams=("helping", "outcome", "platform"),
         summary="members with backlog decide whether to ask; `helping.rounds` rounds of matching (ties, else "
         "the `matching` channel (platform), else coordinator), acceptance, hours granted within capacity, free riding "
-        "recorded; ledger and obligations; success by hidden skill; new service modes assigned; "
-        "disputes",
+        "recorded; ledger and obligations; shirking (a violation), else success by hidden skill; new service modes "
+        "assigned; disputes (conflicts, not violations)",
     ),
     Step(
         "trust",
@@ -549,7 +552,16 @@ WEEK: tuple[Step, ...] = (
         "7.5",
         "Trust and reputation",
         Call(trust, "step", trust_arguments),
-        reads=("community_state.week", "governance.running", "tally.exchanges", "resident.generalized_trust", "tie.*"),
+        reads=(
+            "community_state.week",
+            "governance.running",
+            "tally.exchanges",
+            "resident.generalized_trust",
+            "resident.occupied",
+            "resident.aware",
+            "resident.member",
+            "tie.*",
+        ),
         writes=(
             "tie.trust_success",
             "tie.trust_failure",
@@ -558,9 +570,10 @@ WEEK: tuple[Step, ...] = (
             "resident.reputation_good",
             "resident.reputation_bad",
         ),
-        streams=(),
-        summary="Beta counts on both ends, generalized trust from experience, public reputation (public or "
-        "gossip-weighted)",
+        streams=("trust",),
+        summary="Beta counts on both ends; generalized trust from own outcomes, outcomes heard from ties "
+        "(gossip) and, with public feedback, the week's public ratings (platform users); public reputation "
+        "(public or gossip-weighted)",
     ),
     Step(
         "norms",
@@ -570,7 +583,6 @@ WEEK: tuple[Step, ...] = (
         Call(norms, "step", norms_arguments),
         reads=(
             "community_state.week",
-            "community_state.norm_authority",
             "governance.running",
             "tally.violators",
             "tally.victims",
@@ -581,6 +593,8 @@ WEEK: tuple[Step, ...] = (
             "resident.aware",
             "resident.generalized_trust",
             "resident.norm_internalization",
+            "resident.seen_sanctioned",
+            "resident.seen_unpunished",
             "resident.credits",
             "tie.*",
         ),
@@ -591,14 +605,18 @@ WEEK: tuple[Step, ...] = (
             "resident.credits",
             "resident.generalized_trust",
             "resident.norm_internalization",
+            "resident.seen_sanctioned",
+            "resident.seen_unpunished",
             "community_state.norm_authority",
             "tie.*",
             "time_bank.fined",
             *BUDGET,
         ),
         streams=("norms", "supervision"),
-        summary="detection (informal, and formal through the `detection` channel (supervision) if running), sanctions, tie "
-        "cuts, trust response, norm authority, internalization; service modes appear on schedule and "
+        summary="detection of free riding and shirking (informal, and formal through the `detection` channel "
+        "(supervision) if running), sanctions, tie cuts; victims and their ties (gossip) witness each case: "
+        "witnessed counts, trust response, each resident's norm authority (community mean reported), "
+        "internalization; service modes appear on schedule and "
         "are regulated by custom or by the revision group's reviews",
     ),
     Step(

@@ -200,6 +200,24 @@ RESIDENT_FIELDS: tuple[Field, ...] = (
         "how bound the resident feels to return help (互惠规范)",
         fresh=_DRAWN,
     ),
+    _f(
+        "seen_sanctioned",
+        "witnessed sanctioned",
+        "violations",
+        0.0,
+        None,
+        "violations the resident witnessed (as victim, or heard of from a tie) that were sanctioned, "
+        "forgotten at `norms.witness_forgetting` a week",
+    ),
+    _f(
+        "seen_unpunished",
+        "witnessed unpunished",
+        "violations",
+        0.0,
+        None,
+        "violations the resident witnessed that went unpunished (forgotten likewise); with the above, "
+        "perceived norm authority $A_i$ (7.6)",
+    ),
     _f("self_worth", "self-worth $s$", "–", *_UNIT, "motive: feeling needed (自我价值实现)", fresh=_DRAWN),
     _f(
         "loneliness",

@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# codes of ``WeekTally.violation_kind``: the two violations of the reciprocity norm.
+# A failed service (hidden skill) is a quality outcome, never a violation.
+FREE_RIDING = 0  # declined, while able, a request from someone one owes
+SHIRKING = 1  # took on a service and shirked it (it fails whatever the skill)
+
 
 def _ints() -> np.ndarray:
     return np.zeros(0, dtype=np.int64)
@@ -57,7 +62,7 @@ class WeekTally:
     need_by_resident: np.ndarray = field(default_factory=_floats)
     violators: np.ndarray = field(default_factory=_ints)
     victims: np.ndarray = field(default_factory=_ints)
-    violation_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # 0 free riding, 1 dispute
+    violation_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # FREE_RIDING, SHIRKING
     sanctions: int = 0
     interactions: np.ndarray = field(default_factory=_floats)  # per resident: contacts beyond ties (exchanges, events)
     belonging_events: np.ndarray = field(default_factory=_floats)  # per resident

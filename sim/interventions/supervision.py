@@ -1,6 +1,9 @@
 """The professional supervision body 专业监督机构 ([@socialcapital_mutualaid, §4.2]; Axelrod's 1986
 norms game is the classic form of punishing defectors at a cost).
 
+It acts on violations only — free riding and shirking (``sim.core.tally.FREE_RIDING``,
+``SHIRKING``); an honest helper whose service failed for want of skill is never
+reported, investigated or barred (quality is what ratings and gossip judge, step 9).
 A victim reports a violation with probability min(1, report_rate +
 reward_report_gain·reporting_reward): reporting rewards raise reporting. The body
 investigates at most ``cases_per_week`` reports a week (capacity-limited: cases

@@ -31,10 +31,16 @@ Declining while able (capacity ≥ hours asked) a request from someone one owes 
 than ``free_ride_balance`` hours is free riding, a violation of the reciprocity norm
 ([@socialcapital_mutualaid, §2.2.2]).
 
-Service outcome. A service succeeds with probability equal to the helper's hidden
-skill for that need type (the information asymmetry of [@socialcapital_mutualaid, §3.1.2]); a failed
-service becomes a dispute with probability ``dispute_on_failure``, multiplied in
-service modes that norms do not yet regulate ([@socialcapital_mutualaid, §3.2.2]).
+Service outcome. A helper shirks a service they took on with probability
+``norms.shirk_rate``·(1 − n_h), n_h their norm internalization (opportunism where the
+norm is weakly held, [@socialcapital_mutualaid, §2.2.2, §3.1.2]); a shirked service
+fails and is a violation (``SHIRKING``) with the requester as victim. A service not
+shirked succeeds with probability equal to the helper's hidden skill for that need
+type (the information asymmetry of [@socialcapital_mutualaid, §3.1.2]); its failure is
+honest — a quality outcome that moves trust and reputation (step 9), not a violation.
+A failed service, shirked or honest, becomes a dispute (a conflict, not a violation)
+with probability ``dispute_on_failure``, multiplied in service modes that norms do not
+yet regulate ([@socialcapital_mutualaid, §3.2.2]).
 
 Ledger: hours given by the helper equal hours received by the requester, by type;
 the tie's obligation is netted (what the helper owed the requester is paid off first,
@@ -51,7 +57,7 @@ from sim.core import kernels
 from sim.core.community import add_ties
 from sim.core.network import EXCHANGE
 from sim.core.population import random_mates
-from sim.core.tally import Exchanges, WeekTally
+from sim.core.tally import FREE_RIDING, SHIRKING, Exchanges, WeekTally
 from sim.core.util import add_at, first_occurrences, segment_first_max, sigmoid
 
 if TYPE_CHECKING:
@@ -240,7 +246,7 @@ def step(
     tally.requests_accepted = accepted_count
     tally.violators = np.concatenate(violators) if violators else np.zeros(0, dtype=np.int64)
     tally.victims = np.concatenate(victims) if victims else np.zeros(0, dtype=np.int64)
-    tally.violation_kind = np.zeros(len(tally.violators), dtype=np.int8)
+    tally.violation_kind = np.full(len(tally.violators), FREE_RIDING, dtype=np.int8)
     _settle(pop, net, tally, community, outcome_rng, parts, asking, hp, trust, network, norms)
 
 
@@ -298,14 +304,18 @@ def _settle(
         net.owed[other] = np.maximum(-balance, 0.0)
         net.touch(week, community.decay_by_kind, edge, network.contact_boost, twins=twin)
 
-    # service outcome: hidden skill, dispute risk higher in unregulated modes
-    u_success, u_dispute, u_mode = rng.random((3, len(h)))
+    # service outcome: shirking (a violation), else hidden skill (an honest outcome);
+    # a failed service may turn into a dispute, more often in unregulated modes
+    u_success, u_dispute, u_mode, u_shirk = rng.random((4, len(h)))
     new_mode, unregulated = community.modes.assign(t, u_mode, week)
-    success = u_success < pop.skill[h, t]
+    shirk = u_shirk < norms.shirk_rate * (1.0 - pop.norm_internalization[h])
+    success = ~shirk & (u_success < pop.skill[h, t])
     factor = np.where(unregulated, norms.unregulated_dispute_factor, 1.0)
     dispute = ~success & (u_dispute < np.minimum(hp.dispute_on_failure * factor, 1.0))
     tally.exchanges = Exchanges(h, q, t, x, edge, twin, success, dispute, new_mode)
-    if dispute.any():
-        tally.violators = np.concatenate([tally.violators, h[dispute]])
-        tally.victims = np.concatenate([tally.victims, q[dispute]])
-        tally.violation_kind = np.concatenate([tally.violation_kind, np.ones(int(dispute.sum()), dtype=np.int8)])
+    if shirk.any():
+        tally.violators = np.concatenate([tally.violators, h[shirk]])
+        tally.victims = np.concatenate([tally.victims, q[shirk]])
+        tally.violation_kind = np.concatenate(
+            [tally.violation_kind, np.full(int(shirk.sum()), SHIRKING, dtype=np.int8)]
+        )

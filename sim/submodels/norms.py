@@ -1,8 +1,10 @@
 """Steps 10-11: reciprocity norms 互惠规范, supervision, sanctions and service modes.
 
 Violations of the week are free riding (declining, while able, a request from someone
-one owes more than ``helping.free_ride_balance`` hours) and disputes (a failed service that turned into a
-conflict); the helping step lists them with their victims.
+one owes more than ``helping.free_ride_balance`` hours) and shirking (a helper who took
+on a service and shirked it); the helping step lists them with their victims and
+kinds (``sim.core.tally.FREE_RIDING``, ``SHIRKING``). An honest failed service (hidden
+skill) is not a violation, nor is a dispute: they are quality outcomes (step 9).
 
 Detection and sanction. Without a supervision body a violation is noticed and
 sanctioned informally (gossip, exclusion) with probability ``informal_detection``; a
@@ -11,20 +13,25 @@ formal detection. Every sanction adds ``sanction_reputation`` bad reports to the
 offender's public reputation; an informal sanction also cuts the victim's tie to the
 offender with probability ``informal_tie_cut`` (social exclusion).
 
-Norm authority A ∈ [0, 1] is the community's perceived probability that a violation
-is sanctioned. In a week with V > 0 violations of which S were sanctioned it moves
-toward the enforcement ratio:  A ← A + κ·(S/V − A). It therefore rises with
-consistent enforcement and decays with unpunished violations ([@socialcapital_mutualaid, §3.2.1]; the
-community-level counterpart of vengefulness in Axelrod's 1986 norms game).
+Witnessing. The victim witnesses their own case, and each of the victim's ties other
+than the offender hears of it with probability ``trust.gossip_rate`` (stream ``norms``). Each resident keeps
+counts of the cases they witnessed that were sanctioned and that went unpunished,
+forgotten at ``witness_forgetting`` a week. Norm authority is then each resident's
+own: the perceived probability that a violation is sanctioned,
+    A_i = (sanctioned_i + a)/(sanctioned_i + unpunished_i + a + b),
+with the prior a = initial_authority·m, b = (1 − initial_authority)·m, m =
+``authority_prior_weight`` ([@socialcapital_mutualaid, §3.2.1]; Axelrod's 1986 norms game, where
+seeing defection go unpunished erodes the norm). ``community.norm_authority`` only
+reports the mean of A_i over residents aware of the scheme.
 
-Individual internalization n_i moves toward a mix of authority and observed
-reciprocity: n_i ← n_i + ι·(ω·A + (1 − ω)·R_i − n_i), with R_i the share of i's own
-requests accepted this week if i asked, else the community's acceptance share
+Individual internalization n_i moves toward a mix of own authority and observed
+reciprocity: n_i ← n_i + ι·(ω·A_i + (1 − ω)·R_i − n_i), with R_i the share of i's
+own requests accepted this week if i asked, else the community's acceptance share
 (in a week with no requests at all R_i = n_i: only authority pulls).
 
-Generalized trust responds to what residents who know the scheme see: per resident,
-s = S/residents visible sanctions and v = (V − S)/residents unpunished violations move
-T ← T + σ_s·s·(1 − T) − σ_v·v·T for aware residents.
+Generalized trust responds to the violations a resident witnessed: with k_s sanctioned
+and k_u unpunished cases this week (a case heard of counts ``trust.hearsay_weight``),
+T ← 1 − (1 − T)·(1 − σ_s)^k_s, then T ← T·(1 − σ_v)^k_u.
 
 Service modes (step 11). New modes appear every ``mode_interval`` weeks — online
 companionship, smart devices (errands), telehealth — up to ``max_modes``. A share
@@ -44,6 +51,7 @@ import numpy as np
 
 from sim.core.util import add_at
 from sim.submodels.needs import COMPANIONSHIP, ERRANDS, HEALTH
+from sim.submodels.trust import hearsay
 
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
@@ -100,11 +108,11 @@ class ServiceModes:
         return new_mode, unregulated
 
 
-def update_authority(authority: float, violations: int, sanctioned: int, rate: float) -> float:
-    """Norm authority after a week with ``violations`` of which ``sanctioned``."""
-    if violations == 0:
-        return authority
-    return authority + rate * (sanctioned / violations - authority)
+def perceived_authority(sanctioned: np.ndarray, unpunished: np.ndarray, nm: Norms) -> np.ndarray:
+    """Each resident's norm authority A_i: the Beta expectation of a violation being
+    sanctioned, from the cases they witnessed and the prior (module docstring)."""
+    a = nm.initial_authority * nm.authority_prior_weight
+    return (sanctioned + a) / (sanctioned + unpunished + nm.authority_prior_weight)
 
 
 def step(
@@ -125,19 +133,33 @@ def step(
     detection = channels.detection
     formal = detection.detect(pop, offenders, victims, kinds) if detection is not None else np.zeros(v, dtype=bool)
     detected = informal | formal
-    s = int(detected.sum())
-    tally.sanctions = s
+    tally.sanctions = int(detected.sum())
     add_at(pop.reputation_bad, offenders[detected], nm.sanction_reputation)
+    # the victim's ties hear of the case (before an informal sanction cuts a tie);
+    # the offender knows their own case and is no witness of it
+    listener, event = hearsay(net, victims, rng, t.gossip_rate)
+    bystander = listener != offenders[event]
+    listener, event = listener[bystander], event[bystander]
     if cut.any():
         edges = net.find(victims[cut], offenders[cut])
         net.remove_edges(edges[edges >= 0])
 
-    residents = int(pop.occupied.sum())
-    if residents and v:
-        gt = pop.generalized_trust
-        delta = t.sanction_signal * (s / residents) * (1.0 - gt) - t.violation_signal * ((v - s) / residents) * gt
-        pop.generalized_trust = np.clip(gt + pop.aware * delta, 0.0, 1.0)
-    community.norm_authority = update_authority(community.norm_authority, v, s, nm.authority_rate)
+    n = pop.n
+    own_s = np.bincount(victims[detected], minlength=n)
+    own_u = np.bincount(victims[~detected], minlength=n)
+    heard_s = np.bincount(listener[detected[event]], minlength=n)
+    heard_u = np.bincount(listener[~detected[event]], minlength=n)
+    pop.seen_sanctioned = nm.witness_forgetting * pop.seen_sanctioned + own_s + heard_s
+    pop.seen_unpunished = nm.witness_forgetting * pop.seen_unpunished + own_u + heard_u
+
+    k_s = own_s + t.hearsay_weight * heard_s
+    k_u = own_u + t.hearsay_weight * heard_u
+    raised = 1.0 - (1.0 - pop.generalized_trust) * (1.0 - t.sanction_signal) ** k_s
+    pop.generalized_trust = np.clip(raised * (1.0 - t.violation_signal) ** k_u, 0.0, 1.0)
+
+    authority = perceived_authority(pop.seen_sanctioned, pop.seen_unpunished, nm)
+    aware = pop.occupied & pop.aware
+    community.norm_authority = float(authority[aware].mean()) if aware.any() else nm.initial_authority
 
     made, acc = tally.requests_made, tally.requests_accepted
     total_made = made.sum()
@@ -146,5 +168,5 @@ def step(
         observed = np.where(made > 0, np.divide(acc, made, out=np.zeros_like(acc), where=made > 0), community_rate)
     else:  # nothing observed this week: only authority pulls
         observed = pop.norm_internalization
-    target = nm.authority_weight * community.norm_authority + (1.0 - nm.authority_weight) * observed
+    target = nm.authority_weight * authority + (1.0 - nm.authority_weight) * observed
     pop.norm_internalization += nm.internalization_rate * (target - pop.norm_internalization) * pop.occupied

@@ -1,15 +1,25 @@
-"""Step 9, trust and reputation (社会信任).
+"""Step 9, trust and reputation (社会信任): local trust.
 
 Particularized trust. Each end of a tie keeps Beta-reputation counts (r successes,
 s failures) about the other, forgotten at rate λ per week (r, s ← λ^Δt·r, λ^Δt·s) and
 read as the expectation (r + 1)/(r + s + 2) (Jøsang & Ismail 2002). After a service
 the requester records a success if it succeeded; the helper records a success unless
-it ended in a dispute.
+it ended in a dispute. A failed service — honest (hidden skill) or shirked — is a
+quality outcome here; whether it was also a violation is the norms step's business.
 
-Generalized trust drifts toward recent experience: a resident with k exchanges this
-week, of which a share m succeeded, moves T ← T + (1 − (1 − η)^k)·(m − T). Its
-response to visible sanctions and unpunished violations is applied in the norms step,
-where sanctions happen.
+Generalized trust moves only with what a resident can see ([@socialcapital_mutualaid,
+§2.2.1-2.2.2]); no community-wide average reaches anyone:
+- own experience: each exchange the resident took part in, good for the requester if
+  it succeeded and for the helper unless it ended in a dispute;
+- what ties tell: every tie of each participant hears of that participant's outcome
+  with probability ``gossip_rate`` (stream ``trust``), and a heard outcome counts
+  ``hearsay_weight`` of an own one. With k the (weighted) outcomes of the week of which
+  a share m were good, T ← T + (1 − (1 − η)^k)·(m − T);
+- public ratings: while the platform shows public feedback, its users (aware members)
+  also see the week's ratings, and the share g of good ones moves their trust by
+  T ← T + ρ·(g − T).
+Violations witnessed (sanctioned or not) move trust in the norms step, where
+sanctions happen.
 
 Public reputation. Each service gives the helper one piece of feedback (good on
 success, bad otherwise) and a dispute gives the requester a bad one. With the
@@ -36,6 +46,19 @@ if TYPE_CHECKING:
     from sim.interventions.base import Channels
 
 
+def hearsay(
+    net: EdgeStore, speakers: np.ndarray, rng: np.random.Generator, gossip_rate: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Who hears of each speaker's event from them: (listener slot, event index) for
+    every tie of ``speakers[event]`` that passes it on (probability ``gossip_rate``, one
+    draw per tie, ties in row order). Word of mouth reaches ties, not the community."""
+    speakers = np.asarray(speakers, dtype=np.int64)
+    edges = net.edges_of(speakers)
+    event = np.repeat(np.arange(len(speakers)), net.degree()[speakers])
+    told = rng.random(len(edges)) < gossip_rate
+    return net.other[edges[told]].astype(np.int64), event[told]
+
+
 def experience_update(trust: np.ndarray, count: np.ndarray, successes: np.ndarray, rate: float) -> np.ndarray:
     """Generalized trust after ``count`` outcomes of which ``successes`` succeeded."""
     mean = np.divide(successes, count, out=np.zeros_like(trust), where=count > 0)
@@ -57,6 +80,7 @@ def step(
     tally: WeekTally,
     community: CommunityState,
     channels: Channels,
+    rng: np.random.Generator,
     t: Trust,
 ) -> None:
     week = community.week
@@ -66,10 +90,14 @@ def step(
     net.record_trust(week, t.forgetting, ex.edge, ex.success)
     net.record_trust(week, t.forgetting, ex.twin, ~ex.dispute)
 
+    # each participant's own outcome, and the ties it reaches by word of mouth
     n = pop.n
-    count = np.bincount(ex.requester, minlength=n) + np.bincount(ex.helper, minlength=n)
-    good = np.bincount(ex.requester, weights=ex.success, minlength=n) + np.bincount(
-        ex.helper, weights=~ex.dispute, minlength=n
+    who = np.concatenate([ex.requester, ex.helper])
+    went_well = np.concatenate([ex.success, ~ex.dispute]).astype(np.float64)
+    listener, event = hearsay(net, who, rng, t.gossip_rate)
+    count = np.bincount(who, minlength=n) + t.hearsay_weight * np.bincount(listener, minlength=n)
+    good = np.bincount(who, weights=went_well, minlength=n) + t.hearsay_weight * np.bincount(
+        listener, weights=went_well[event], minlength=n
     )
     pop.generalized_trust = np.clip(experience_update(pop.generalized_trust, count, good, t.experience_rate), 0.0, 1.0)
 
@@ -81,3 +109,9 @@ def step(
     add_at(pop.reputation_bad, ex.helper, w_req * ~ex.success)
     w_help = feedback_weight(degree[ex.helper], t.gossip_rate, public)
     add_at(pop.reputation_bad, ex.requester, w_help * ex.dispute)
+
+    if public:  # platform users see the week's public ratings
+        good_share = ex.success.sum() / (len(ex.success) + ex.dispute.sum())
+        users = pop.occupied & pop.aware & pop.member
+        gt = pop.generalized_trust
+        pop.generalized_trust = np.where(users, gt + t.ratings_weight * (good_share - gt), gt)

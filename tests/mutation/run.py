@@ -311,8 +311,8 @@ ISSUE_MUTANTS = (
     (
         "unpunished_violations_raise_trust",
         "sim/submodels/norms.py",
-        "- t.violation_signal * ((v - s) / residents) * gt",
-        "+ t.violation_signal * ((v - s) / residents) * gt",
+        "raised * (1.0 - t.violation_signal) ** k_u",
+        "raised * (1.0 + t.violation_signal) ** k_u",
     ),
     (
         "rejoin_delay_ignored",
