@@ -65,7 +65,7 @@ EPISODES = {
         "backlog_carryover": 0.0,
     },
     "community": {"family_support": 0.0, "family_support_alone": 0.0, "formal_care": 0.5},
-    "motives": {"lonely_threshold": 0.5},
+    "motives": {"lonely_threshold": 0.55},
     "demography": {"iadl_threshold": 0.45, "adl_threshold": 0.25},
 }
 
@@ -76,7 +76,7 @@ def episodes(**community):
     blocks = {**EPISODES, "community": {**EPISODES["community"], **community}}
     model = no_new_need(9, **blocks)
     pop = model.pop
-    pop.loneliness[:2] = [0.6, 0.4]  # 0 lonely, 1 not
+    pop.loneliness[:2] = [0.6, 0.52]  # 0 lonely, 1 not (below the threshold 0.55)
     pop.health[2] = 0.5  # chronic: below 0.6
     pop.health[3:5] = 0.8
     pop.acute_deficit[3:5] = [0.1, 0.04]  # 3 in an acute episode, 4 not
