@@ -193,9 +193,12 @@ def test_crowding_out_turns_points_against_the_intrinsically_motivated():
             "incentives": {
                 "enabled": True,
                 "crowding_out": True,
-                "material_weight": 0.5,
+                "max_pull": 0.5,
                 "crowding_strength": 1.0,
                 "points_per_hour": 1.0,
+                "point_value": 10.0,
+                "value_scale": 10.0,
+                "payment_prior": 1.0,
             }
         },
     )
@@ -203,7 +206,8 @@ def test_crowding_out_turns_points_against_the_intrinsically_motivated():
     model.pop.norm_internalization[:] = [1.0, 0.0]
     model.pop.self_worth[:] = [1.0, 0.0]
     pull = model.governance.get("incentives").acceptance_bonus(model.pop, np.array([0, 1]), np.zeros(2, dtype=np.int64))
-    assert pull.tolist() == pytest.approx([0.5 - 1.0, 0.5])
+    saturation = 1.0 - np.exp(-1.0)
+    assert pull.tolist() == pytest.approx([saturation * (0.5 - 1.0), saturation * 0.5])
 
 
 def test_psychological_support_relieves_the_loneliest_clients():

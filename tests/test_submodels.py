@@ -87,11 +87,11 @@ def test_new_need_by_type_for_an_adl_disabled_lonely_resident():
     pop = model.pop
     n, d = Needs(), Demography()
     pop.health[:] = 0.2  # below adl_threshold 0.25
-    pop.loneliness[:] = 0.5
+    pop.loneliness[:] = 0.6  # above motives.lonely_threshold 0.5
     pop.digital_literacy[:] = 0.4
     need = needs.new_need(pop, n, d)[0]
     assert need.tolist() == pytest.approx(
-        [n.daily_living_adl, n.companionship * 0.5, n.health_support * 0.8, n.errands * 0.6 * (1 - 0.1)]
+        [n.daily_living_adl, n.companionship * 0.6, n.health_support * 0.8, n.errands * 0.6 * (1 - 0.1)]
     )
 
 
@@ -104,10 +104,9 @@ def test_family_and_formal_care_cover_the_documented_shares():
     res = needs.residual_need(pop, c, new)
     alone, together = 1 - c.family_support_alone, 1 - c.family_support
     formal = 1 - c.formal_care
-    assert res[0].tolist() == pytest.approx([10 * alone * formal, 10 * alone, 10 * alone * formal, 10 * alone])
-    assert res[1].tolist() == pytest.approx(
-        [10 * together * formal, 10 * together, 10 * together * formal, 10 * together]
-    )
+    # formal care substitutes for daily-living help only
+    assert res[0].tolist() == pytest.approx([10 * alone * formal, 10 * alone, 10 * alone, 10 * alone])
+    assert res[1].tolist() == pytest.approx([10 * together * formal, 10 * together, 10 * together, 10 * together])
 
 
 def test_capacity_is_zero_for_the_disabled_and_falls_with_age_and_family_duty():

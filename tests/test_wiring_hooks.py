@@ -22,7 +22,8 @@ NO_ACCEPT_TERMS = {
 
 def request_with_points(crowding_out: bool, intrinsic: float):
     """0 asks its one tie, 1; acceptance log-odds −10 + the incentives' pull, with
-    points of 1/hour worth 20 log-odds each (crowding strength 20 if on)."""
+    points worth far beyond the value scale (saturated), believed fully paid, pulling
+    20 log-odds (crowding strength 20 if on)."""
     model = scripted_model(
         2,
         helping={"ask_intercept": 20.0, "coordinator_reach": 0.0, "accept_intercept": -10.0, **NO_ACCEPT_TERMS},
@@ -30,7 +31,10 @@ def request_with_points(crowding_out: bool, intrinsic: float):
             "incentives": {
                 "enabled": True,
                 "points_per_hour": 1.0,
-                "material_weight": 20.0,
+                "point_value": 1e6,
+                "value_scale": 1.0,
+                "payment_prior": 1.0,
+                "max_pull": 20.0,
                 "crowding_out": crowding_out,
                 "crowding_strength": 20.0,
             }
@@ -112,23 +116,32 @@ def test_the_time_bank_expires_the_credits_of_residents_who_leave():
     assert model.governance.get("time_bank").expired == pytest.approx(3.0)
 
 
-def test_the_time_bank_adds_its_credibility_to_the_helpers_acceptance():
-    # log-odds −15 + credit_weight 20 × credibility 0.5 (not guaranteed) = −5: declines;
-    # guaranteed redemption makes credibility 1: +5, accepts
-    def run(guaranteed: bool):
-        model = scripted_model(
-            2,
-            helping={"ask_intercept": 20.0, "coordinator_reach": 0.0, "accept_intercept": -15.0, **NO_ACCEPT_TERMS},
-            interventions={
-                "time_bank": {"enabled": True, "credit_weight": 20.0, "guaranteed": guaranteed, "redemption_price": 0.0}
-            },
-        )
-        run_step(model, "governance")
-        tie(model, 0, 1)
-        model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
-        model.pop.capacity_left[:] = [0.0, 5.0]
-        run_step(model, "helping")
-        return model.tally.exchanges.helper.tolist()
-
-    assert run(guaranteed=False) == []
-    assert run(guaranteed=True) == [1]
+@pytest.mark.parametrize(
+    ("age", "health", "credibility", "helped"),
+    [(85.0, 0.5, 1.0, True), (60.0, 1.0, 1.0, False), (85.0, 0.5, 0.5, False)],
+)
+def test_the_time_bank_adds_credibility_times_the_helpers_anticipated_need_to_acceptance(
+    age, health, credibility, helped
+):
+    """log-odds −15 + credit_weight 20 × credibility × anticipated need: a frail
+    85-year-old (1 − 0.5 + 0.02·25 = 1) helps for fully credible credits (+5), a
+    healthy 60-year-old (0) does not (−15), nor the frail one at credibility ½ (−5)."""
+    model = scripted_model(
+        2,
+        helping={"ask_intercept": 20.0, "coordinator_reach": 0.0, "accept_intercept": -15.0, **NO_ACCEPT_TERMS},
+        interventions={
+            "time_bank": {
+                "enabled": True,
+                "credit_weight": 20.0,
+                "anticipation_per_year": 0.02,
+                "credibility_prior": credibility,
+            }
+        },
+    )
+    run_step(model, "governance")
+    tie(model, 0, 1)
+    model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+    model.pop.capacity_left[:] = [0.0, 5.0]
+    model.pop.age[1], model.pop.health[1] = age, health
+    run_step(model, "helping")
+    assert model.tally.exchanges.helper.tolist() == ([1] if helped else [])

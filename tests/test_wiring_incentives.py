@@ -1,8 +1,13 @@
-"""Wiring of the incentives phase (step 12) and of budget-limited variable costs:
-the time bank's ledger (issued to helpers per hour, paid by requesters as far as
-their balance goes, capped), its credibility from credit holders' requests, and
+"""Wiring of the incentives phase (step 12), its hooks, and budget-limited variable
+costs: the time bank's ledger (issued to helpers per hour, paid by requesters as far
+as their balance goes, capped), the price of a credit (credibility × the helper's
+anticipated need; willingness only for the aware), credibility learned from credit
+holders' requests met by members or by guaranteed redemption; points as a saturating
+money price scaled by the learned share actually paid, crowding-out as a switch, and
 points paid as far as the money goes — an intervention that could not pay its
 variable costs stops from the next week (docs/odd.md §7.18, §7.19, §7.1)."""
+
+import math
 
 import numpy as np
 import pytest
@@ -72,6 +77,83 @@ def test_guaranteed_redemption_buys_a_holders_unmet_need_against_credits():
     assert pop.backlog[:, 0].tolist() == pytest.approx([0.5, 4.0])
     assert pop.credits.tolist() == pytest.approx([0.0, 0.0])
     assert model.tally.redeemed_hours == pytest.approx(1.5)
+    # the one asking holder (0) got ¾ of its unmet need: c = 0.9·0.5 + 0.1·0.75
+    assert model.governance.get("time_bank").credibility == pytest.approx(0.525)
+
+
+@pytest.mark.parametrize(("guaranteed", "credibility"), [(False, 0.6 * 0.4), (True, 0.6 * 0.4 + 0.4 * 1.0)])
+def test_only_a_guarantee_that_delivers_keeps_credits_credible(guaranteed, credibility):
+    """A holder asks in vain: without a guarantee the bank loses credibility
+    (prior 0.4 → 0.6·0.4); with it, the holder's need is bought and counts as met."""
+    bank_block = {
+        "enabled": True,
+        "guaranteed": guaranteed,
+        "redemption_price": 0.0,
+        "credibility_prior": 0.4,
+        "credibility_memory": 0.6,
+    }
+    model = scripted_model(1, interventions={"time_bank": bank_block})
+    run_step(model, "governance")
+    model.pop.credits[:] = [5.0]
+    model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
+    model.tally.asked = np.array([True])
+    model.tally.unanswered = np.array([True])
+    run_step(model, "incentives")
+    assert model.governance.get("time_bank").credibility == pytest.approx(credibility)
+
+
+def test_a_credit_is_worth_credibility_times_the_helpers_anticipated_need_and_only_the_aware_feel_it():
+    model = scripted_model(
+        3,
+        interventions={
+            "time_bank": {
+                "enabled": True,
+                "credit_weight": 2.0,
+                "willingness_weight": 1.0,
+                "anticipation_per_year": 0.02,
+                "credibility_prior": 0.5,
+            }
+        },
+    )
+    run_step(model, "governance")
+    pop = model.pop
+    pop.age[:] = [65.0, 85.0, 55.0]
+    pop.health[:] = [0.9, 0.6, 0.5]
+    pop.aware[:] = [True, True, False]
+    bank = model.governance.get("time_bank")
+    # anticipated need: 0.1 + 0.02·5 = 0.2; 0.4 + 0.02·25 = 0.9; 0.5 + 0 = 0.5
+    bonus = bank.acceptance_bonus(pop, np.array([1, 0, 2]), np.zeros(3, dtype=np.int64))
+    assert bonus.tolist() == pytest.approx([2.0 * 0.5 * 0.9, 2.0 * 0.5 * 0.2, 2.0 * 0.5 * 0.5])
+    assert bank.willingness_bonus(pop).tolist() == pytest.approx([0.5 * 0.2, 0.5 * 0.9, 0.0])
+
+
+def incentives_model(residents: int, **incentives):
+    block = {"enabled": True, "weekly_cost": 0.0, "points_per_hour": 2.0, "point_value": 5.0, "value_scale": 10.0}
+    model = scripted_model(residents, interventions={"incentives": {**block, **incentives}})
+    run_step(model, "governance")
+    return model
+
+
+def test_points_pull_by_their_saturating_money_value_times_the_share_believed_paid():
+    model = incentives_model(2, max_pull=2.0, payment_prior=0.5)
+    pop = model.pop
+    pop.aware[:] = [True, False]
+    points = model.governance.get("incentives")
+    # value 2·5 = 10 yuan/hour = value_scale: 1 − e⁻¹ of the pull, believed paid half
+    pull = 0.5 * (1.0 - math.exp(-1.0)) * 2.0
+    assert points.acceptance_bonus(pop, np.array([1]), np.zeros(1, dtype=np.int64)) == pytest.approx(pull)
+    assert points.willingness_bonus(pop).tolist() == pytest.approx([pull, 0.0])
+
+
+def test_crowding_out_subtracts_each_helpers_intrinsic_motive_from_the_pull():
+    model = incentives_model(2, max_pull=2.0, payment_prior=1.0, crowding_out=True, crowding_strength=1.0)
+    pop = model.pop
+    pop.norm_internalization[:] = [0.2, 1.0]
+    pop.self_worth[:] = [0.4, 1.0]
+    points = model.governance.get("incentives")
+    scale = 1.0 - math.exp(-1.0)
+    bonus = points.acceptance_bonus(pop, np.array([0, 1]), np.zeros(2, dtype=np.int64))
+    assert bonus.tolist() == pytest.approx([scale * (2.0 - 0.3), scale * (2.0 - 1.0)])
 
 
 def test_points_are_paid_as_far_as_the_money_goes_and_then_the_incentives_stop():
@@ -87,9 +169,11 @@ def test_points_are_paid_as_far_as_the_money_goes_and_then_the_incentives_stop()
     tie(model, 0, 1)
     model.tally.exchanges = exchanges(model, [(1, 0, 0, 4.0, True, False)])
     run_step(model, "incentives")
-    # 8 points cost 8 but only 6 are there: 6 points paid, balance 0
+    # 8 points cost 8 but only 6 are there: 6 points paid, balance 0; the share
+    # believed paid moves from 0.8 toward ¾: 0.9·0.8 + 0.1·0.75
     assert model.pop.points.tolist() == pytest.approx([0.0, 6.0])
     assert model.governance.balance == pytest.approx(0.0)
+    assert model.governance.get("incentives").paid_share == pytest.approx(0.795)
     at_week(model, 1)
     run_step(model, "governance")
     assert model.governance.get("incentives") is None

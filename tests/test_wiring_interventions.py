@@ -147,8 +147,9 @@ def test_the_time_bank_adds_its_credibility_to_stated_willingness():
     run_step(model, "governance")
     model.tally.unanswered = np.zeros(1, dtype=bool)
     run_step(model, "participation")
-    # credibility starts at 0.5: w = σ(2·0.5) = σ(1)
-    assert model.pop.willingness[0] == pytest.approx(1 / (1 + np.exp(-1.0)))
+    # credibility starts at 0.5; a healthy (0.9) 65-year-old anticipates need
+    # 0.1 + 0.02·5 = 0.2: w = σ(2·0.5·0.2) = σ(0.2)
+    assert model.pop.willingness[0] == pytest.approx(1 / (1 + np.exp(-0.2)))
 
 
 def test_guaranteed_redemption_serves_every_credit_holder_however_small_the_balance():

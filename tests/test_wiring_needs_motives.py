@@ -1,7 +1,11 @@
-"""Wiring of the needs step (step 3) and the motives step (step 13): last week's
-unmet need carries over for occupied dwellings only, professional services are
-charged for exactly the health hours they cover; loneliness and belonging respond to
-each resident's own ties, interactions and services (docs/odd.md §7.3, §7.7)."""
+"""Wiring of the needs step (step 3) and the motives step (step 13): need is
+episodic and conditional (companionship for the lonely, health support below a health
+level or in an acute episode, errands for low digital literacy or limited mobility),
+formal care substitutes for daily-living help and (switched on) shifts capacity, last
+week's unmet need carries over for occupied dwellings only, professional services are
+charged for exactly the health hours they cover and still count in the need before
+services; loneliness and belonging respond to each resident's own ties, interactions
+and services (docs/odd.md §7.3, §7.7)."""
 
 import numpy as np
 import pytest
@@ -16,6 +20,7 @@ def no_new_need(residents: int, **blocks):
     pop.health[:] = 1.0
     pop.loneliness[:] = 0.0
     pop.digital_literacy[:] = 1.0
+    pop.acute_deficit[:] = 0.0
     return model
 
 
@@ -32,7 +37,7 @@ def test_professional_services_cover_and_are_charged_for_a_share_of_health_need(
     model = no_new_need(
         1,
         community={"family_support": 0.5, "formal_care": 0.2},
-        needs={"health_support": 4.0, "backlog_carryover": 0.0},
+        needs={"health_support": 4.0, "health_need_below": 0.6, "backlog_carryover": 0.0},
         interventions={"professional_services": {"enabled": True, "health_cover": 0.25, "health_hour_cost": 2.0}},
     )
     run_step(model, "governance")
@@ -40,10 +45,103 @@ def test_professional_services_cover_and_are_charged_for_a_share_of_health_need(
     model.pop.health[:] = 0.5
     model.pop.lives_alone[:] = False
     run_step(model, "needs")
-    # health need 4·(1 − 0.5) = 2 h; family leaves 1; formal care leaves 0.8;
-    # professionals cover a quarter (0.2 h, charged 0.4) and leave 0.6
-    assert model.pop.backlog[0, 2] == pytest.approx(0.6)
-    assert model.governance.spent - spent_on_fixed_costs == pytest.approx(0.4)
+    # health need 4·(1 − 0.5) = 2 h; family leaves 1 (formal care substitutes for
+    # daily-living help only); professionals cover a quarter (0.25 h, charged 0.5)
+    # and leave 0.75
+    assert model.pop.backlog[0, 2] == pytest.approx(0.75)
+    assert model.governance.spent - spent_on_fixed_costs == pytest.approx(0.5)
+
+
+EPISODES = {
+    "needs": {
+        "daily_living_iadl": 4.0,
+        "companionship": 2.0,
+        "health_support": 4.0,
+        "errands": 2.0,
+        "health_need_below": 0.6,
+        "acute_need_above": 0.05,
+        "errands_literacy_below": 0.3,
+        "errands_mobility_below": 0.7,
+        "backlog_carryover": 0.0,
+    },
+    "community": {"family_support": 0.0, "family_support_alone": 0.0, "formal_care": 0.5},
+    "motives": {"lonely_threshold": 0.55},
+    "demography": {"iadl_threshold": 0.45, "adl_threshold": 0.25},
+}
+
+
+def episodes(**community):
+    """Nine residents, each on one side of one condition of need (the rest healthy,
+    not lonely, digitally literate)."""
+    blocks = {**EPISODES, "community": {**EPISODES["community"], **community}}
+    model = no_new_need(9, **blocks)
+    pop = model.pop
+    pop.loneliness[:2] = [0.6, 0.52]  # 0 lonely, 1 not (below the threshold 0.55)
+    pop.health[2] = 0.5  # chronic: below 0.6
+    pop.health[3:5] = 0.8
+    pop.acute_deficit[3:5] = [0.1, 0.04]  # 3 in an acute episode, 4 not
+    # errands: 5 can neither go out easily (0.65 < 0.7) nor do it online (0.2 < 0.3);
+    # 6 can do it online, 8 can go out
+    pop.health[5:7] = 0.65
+    pop.digital_literacy[5:7] = [0.2, 0.4]
+    pop.digital_literacy[8] = 0.2
+    pop.health[7], pop.digital_literacy[7] = 0.3, 0.5  # IADL-limited
+    return model
+
+
+def test_need_arises_only_for_the_residents_whose_condition_holds():
+    model = episodes()
+    run_step(model, "needs")
+    expected = np.zeros((9, 4))
+    expected[0, 1] = 2.0 * 0.6  # companionship of the lonely
+    expected[2, 2] = 4.0 * (1 - 0.5)  # chronic health need
+    expected[3, 2] = 4.0 * (1 - 0.8)  # acute episode
+    expected[5, 3] = 2.0 * (1 - 0.2) * (1 - 0.5 * 0.65)  # errands: housebound and offline
+    # IADL-limited: daily living 4 of which formal care meets half; health 4·0.7;
+    # errands 2·(1 − 0.5)·(1 − 0.15)
+    expected[7] = [4.0 * 0.5, 0.0, 4.0 * 0.7, 2.0 * 0.5 * 0.85]
+    np.testing.assert_allclose(model.pop.backlog, expected)
+    np.testing.assert_allclose(model.pop.need, expected)
+    assert model.tally.need_hours == pytest.approx(expected.sum())
+
+
+def test_without_substitution_formal_care_leaves_daily_living_need_to_mutual_aid():
+    model = episodes(formal_care_substitution=False)
+    run_step(model, "needs")
+    assert model.pop.backlog[7].tolist() == pytest.approx([4.0, 0.0, 2.8, 0.85])
+
+
+@pytest.mark.parametrize(("motivation", "capacity"), [(0.0, 6.0), (0.5, 7.2), (-0.5, 4.8)])
+def test_formal_care_crowds_capacity_to_help_in_or_out_only_when_switched_on(motivation, capacity):
+    model = no_new_need(
+        1,
+        community={"formal_care": 0.4, "formal_care_motivation": motivation},
+        helping={"max_capacity": 6.0, "capacity_age_decline": 0.03},
+    )
+    model.pop.family_duty[:] = 0.0
+    run_step(model, "needs")
+    # healthy 65-year-old without family duties: 6 h, times 1 + motivation·0.4
+    assert model.pop.capacity[0] == pytest.approx(capacity)
+    assert model.pop.capacity_left[0] == pytest.approx(capacity)
+
+
+def test_hours_services_meet_still_count_in_the_need_before_services():
+    """Health 0.5: need 4·0.5 = 2 h, family leaves 1; services meet a quarter
+    (0.25 h) and leave 0.75 in the backlog; the need before services is 1 h."""
+    model = no_new_need(
+        1,
+        community={"family_support": 0.5, "formal_care": 0.2},
+        needs={"health_support": 4.0, "health_need_below": 0.6, "backlog_carryover": 0.0},
+        interventions={"professional_services": {"enabled": True, "health_cover": 0.25, "psych_clients": 0}},
+    )
+    run_step(model, "governance")
+    model.pop.health[:] = 0.5
+    model.pop.lives_alone[:] = False
+    run_step(model, "needs")
+    run_step(model, "observation")
+    record = model.records[-1]
+    assert record["need_hours"] == pytest.approx(0.75)
+    assert record["need_hours_before_services"] == pytest.approx(1.0)
 
 
 RISE, RELIEF, PER_WEEK = 0.1, 0.2, 0.5

@@ -160,8 +160,19 @@ class Community(Block):
     )
     formal_care: float = prob(
         0.20,
-        "Share of remaining daily-living and health need covered by formal (paid or insured) care: the substitute level",
-        provenance="assumed; varied in the formal-care substitution pattern (targets.md)",
+        "Share of the daily-living (ADL/IADL) need family leaves that formal (paid or insured) care meets, so that it never reaches mutual aid: the substitute level",
+        provenance="assumed: explore 0-0.5; varied in the formal-care substitution pattern (targets.md)",
+    )
+    formal_care_substitution: bool = Field(
+        True,
+        description="Formal care substitutes for informal help with daily living (ADL/IADL): it meets a share formal_care of that need before mutual aid sees it [@bonsang2009]; off, formal care meets none of it",
+    )
+    formal_care_motivation: float = param(
+        0.0,
+        "Share of weekly capacity to help gained (crowding in, > 0) or lost (crowding out, < 0) per unit of formal_care: whether formal care frees or displaces volunteering (0: switched off)",
+        ge=-1,
+        le=1,
+        provenance="assumed: the sign is disputed — formal care complements informal care for skilled tasks and substitutes for it for unskilled ones [@bonsang2009]; explore -0.5 to 0.5",
     )
 
     @model_validator(mode="after")
@@ -278,12 +289,48 @@ class Needs(Block):
     daily_living_adl: float = param(
         12.0, "Weekly daily-living need of an ADL-disabled resident", unit="hours/week", ge=0, le=168
     )
-    companionship: float = param(3.0, "Weekly companionship need at full loneliness", unit="hours/week", ge=0, le=168)
+    companionship: float = param(
+        3.0,
+        "Weekly companionship need of a lonely resident (loneliness above motives.lonely_threshold) at full loneliness",
+        unit="hours/week",
+        ge=0,
+        le=168,
+    )
     health_support: float = param(
-        2.0, "Weekly health-support need at zero health (scaled by 1 - health)", unit="hours/week", ge=0, le=168
+        2.0,
+        "Weekly health-support need at zero health (scaled by 1 - health), while health is below health_need_below or during an acute episode",
+        unit="hours/week",
+        ge=0,
+        le=168,
+    )
+    health_need_below: float = prob(
+        0.5,
+        "Health below which a resident needs health support every week (chronic need)",
+        provenance="assumed: chronic need begins a little above IADL limitation (0.45); with the other conditions 45-55 % of residents need something in a week, the 30-50 % band assumed for a weekly survey question; explore 0.45-0.6",
+    )
+    acute_need_above: float = param(
+        0.05,
+        "Acute deficit (recoverable part of recent health shocks) above which a resident needs health support this week (an acute episode)",
+        ge=0,
+        le=1,
+        provenance="assumed: an episode lasts while the deficit exceeds a noticeable drop in health; explore 0.02-0.1",
     )
     errands: float = param(
-        1.5, "Weekly errands/digital need at zero digital literacy and full limitation", unit="hours/week", ge=0, le=168
+        1.5,
+        "Weekly errands/digital need at zero digital literacy and full limitation, for residents with low digital literacy or limited mobility",
+        unit="hours/week",
+        ge=0,
+        le=168,
+    )
+    errands_literacy_below: float = prob(
+        0.3,
+        "Digital literacy below which a resident with limited mobility needs help with errands and digital tasks (the IADL-limited always do)",
+        provenance="assumed: older adults who cannot use a smartphone unaided; explore 0.1-0.5",
+    )
+    errands_mobility_below: float = prob(
+        0.5,
+        "Health below which mobility is limited enough that a resident who cannot do a task online needs it done for them",
+        provenance="assumed: a little above IADL limitation (0.45); explore 0.45-0.7",
     )
     backlog_carryover: float = prob(
         0.5, "Share of unmet need that carries over to the next week (the rest is lost unmet)"
@@ -824,13 +871,38 @@ class TimeBank(Intervention):
     )
     redemption_price: float = param(25.0, "Cost of one guaranteed hour of paid service", unit="yuan/hour", ge=0)
     credit_weight: float = param(
-        1.0, "Acceptance log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20
+        1.0,
+        "Acceptance log-odds gained by a helper who fully expects to need help and fully believes credits will be honoured (the price a credit fetches)",
+        unit="log-odds",
+        ge=0,
+        le=20,
+        provenance="assumed: time banking as deferred reciprocity [@liu2025, §3.2.1-3.2.2]; explore 0.25-2",
     )
     willingness_weight: float = param(
-        0.5, "Stated-willingness log-odds gained when credits are fully credible", unit="log-odds", ge=0, le=20
+        0.5,
+        "Stated-willingness log-odds gained by an aware resident who fully expects to need help and fully believes credits will be honoured",
+        unit="log-odds",
+        ge=0,
+        le=20,
+        provenance="assumed: [@liu2025, §3.2.1-3.2.2]; explore 0.1-1",
+    )
+    anticipation_per_year: float = param(
+        0.02,
+        "Expected future need gained per year of age over 60, on top of 1 - health (a credit's worth to its holder grows with the need they expect)",
+        unit="1/year",
+        ge=0,
+        le=1,
+        provenance="assumed: a healthy 60-year-old expects little need, a frail 85-year-old much; explore 0-0.04",
+    )
+    credibility_prior: float = prob(
+        0.5,
+        "Credibility of credits when the bank opens, before any holder has tried to get help",
+        provenance="assumed: residents doubt a new scheme's promise of future help; explore 0.3-0.8",
     )
     credibility_memory: float = prob(
-        0.9, "Weekly retention in the smoothed share of credit holders' requests met (credibility without a guarantee)"
+        0.9,
+        "Weekly retention in credibility, the smoothed share of credit holders' requests met (by members or by guaranteed redemption)",
+        provenance="assumed: about ten weeks of experience; explore 0.8-0.97",
     )
 
 
@@ -841,8 +913,33 @@ class Incentives(Intervention):
     points_per_hour: float = param(
         1.0, "Material points per hour given (exchangeable for goods)", unit="points/hour", ge=0, le=100
     )
-    point_value: float = param(5.0, "Budget cost of one point", unit="yuan/point", ge=0)
-    material_weight: float = param(0.5, "Acceptance log-odds per point offered per hour", unit="log-odds", ge=0, le=20)
+    point_value: float = param(5.0, "Budget cost (and money value to the helper) of one point", unit="yuan/point", ge=0)
+    max_pull: float = param(
+        1.0,
+        "Acceptance and willingness log-odds a fully paid reward of unbounded value would add (the saturation level)",
+        unit="log-odds",
+        ge=0,
+        le=20,
+        provenance="assumed: small payments move volunteering little [@freygoette1999; @frey1997]; explore 0.25-1.5",
+    )
+    value_scale: float = param(
+        10.0,
+        "Reward value per hour at which the pull reaches 1 - 1/e (63 %) of max_pull",
+        unit="yuan/hour",
+        gt=0,
+        le=10000,
+        provenance="assumed: symbolic rewards well below a wage (local hourly pay ≈ 20-30 yuan); explore 5-30",
+    )
+    payment_prior: float = prob(
+        0.8,
+        "Share of earned points helpers expect to be paid when the scheme starts",
+        provenance="assumed: a community promise is mostly but not wholly believed; explore 0.5-1",
+    )
+    payment_memory: float = prob(
+        0.9,
+        "Weekly retention in the learned share of points actually paid",
+        provenance="assumed: about ten weeks of experience, as the time bank's credibility; explore 0.8-0.97",
+    )
     recognition: float = prob(
         0.5, "Extra self-worth events per successful help from public recognition (emotional and value incentives)"
     )
@@ -852,10 +949,11 @@ class Incentives(Intervention):
     )
     crowding_strength: float = param(
         1.0,
-        "Log-odds of intrinsic motivation lost per point per hour, scaled by the helper's own intrinsic motives",
+        "Log-odds of pull lost at a saturated, fully paid reward per unit of the helper's intrinsic motive (crowding-out)",
+        unit="log-odds",
         ge=0,
         le=20,
-        provenance="assumed: motivation crowding theory (Frey & Oberholzer-Gee 1997)",
+        provenance="assumed: motivation crowding theory [@frey1997; @deci1971]; paid volunteers work fewer hours [@freygoette1999]; explore 0-2",
     )
 
 

@@ -190,6 +190,7 @@ def needs_arguments(m: CommunityModel) -> dict[str, Any]:
         "needs": sc.needs,
         "demography": sc.demography,
         "helping": sc.helping,
+        "motives": sc.motives,
         "setting": sc.community,
     }
 
@@ -403,6 +404,7 @@ WEEK: tuple[Step, ...] = (
         reads=(
             "resident.occupied",
             "resident.health",
+            "resident.acute_deficit",
             "resident.age",
             "resident.loneliness",
             "resident.digital_literacy",
@@ -421,8 +423,8 @@ WEEK: tuple[Step, ...] = (
             *BUDGET,
         ),
         streams=(),
-        summary="new need by type; family, formal care and (if running) professional health services cover "
-        "shares; backlog update; weekly capacity",
+        summary="new need by type for the residents whose condition holds; family, formal care (daily living) "
+        "and (if running) professional health services cover shares; backlog update; weekly capacity",
     ),
     Step(
         "activities",
@@ -516,7 +518,9 @@ WEEK: tuple[Step, ...] = (
             "resident.skill",
             "community_state.block_slots",
             "tie.*",
+            "resident.age",
             "time_bank.credibility",
+            "incentives.paid_share",
         ),
         writes=(
             "resident.capacity_left",
@@ -633,6 +637,7 @@ WEEK: tuple[Step, ...] = (
             "resident.credits",
             "resident.backlog",
             "time_bank.credibility",
+            "incentives.paid_share",
         ),
         writes=(
             "resident.credits",
@@ -644,10 +649,11 @@ WEEK: tuple[Step, ...] = (
             "time_bank.expired",
             "time_bank.redeemed_hours",
             "time_bank.credibility",
+            "incentives.paid_share",
             *BUDGET,
         ),
         streams=(),
-        summary="credits issued, spent, capped, credibility, guaranteed redemption; points paid",
+        summary="credits issued, spent, capped, guaranteed redemption, credibility; points paid, paid share",
     ),
     Step(
         "motives",
@@ -697,7 +703,11 @@ WEEK: tuple[Step, ...] = (
             "resident.quit_week",
             "resident.dissatisfaction",
             "resident.digital_literacy",
+            "resident.health",
+            "resident.age",
             "tie.other",
+            "time_bank.credibility",
+            "incentives.paid_share",
         ),
         writes=(
             "resident.aware",

@@ -3,14 +3,21 @@
 
 Material points: a helper earns ``points_per_hour`` points per hour given; each point
 costs ``point_value`` from the budget (points are paid only as far as money allows).
-The prospect of points adds extrinsic pull x = material_weight·points_per_hour to the
-log-odds of accepting a request and to stated willingness.
+Points act as a price. Their money value per hour, v = points_per_hour · point_value,
+pulls with saturation — small payments move volunteers little and a symbolic reward
+never acts like a wage [@freygoette1999; @frey1997]:
+    s = 1 − exp(−v / value_scale),   pull = p · s · max_pull,
+scaled by p, the share of earned points helpers believe will be paid: it starts at
+``payment_prior`` and each week moves with retention ``payment_memory`` toward the
+share of the week's points the budget actually paid, so unpaid points lose their pull.
+The pull adds to the log-odds of accepting a request, and to the stated willingness of
+residents who know the scheme (the unaware cannot know of its points).
 
-Crowding-out (a switchable hypothesis; Frey & Oberholzer-Gee 1997, Deci 1971): with
-``crowding_out`` on, material rewards erode intrinsic motivation in proportion to it:
-the pull becomes x − crowding_strength·points_per_hour·m_i, where m_i = (norm
-internalization + self-worth)/2 is the helper's intrinsic motive — so for the
-intrinsically motivated the net effect of points can be negative.
+Crowding-out (a switchable hypothesis [@frey1997; @deci1971]): with ``crowding_out``
+on, material rewards erode intrinsic motivation in proportion to it: the pull becomes
+p · s · (max_pull − crowding_strength · m_i), where m_i = (norm internalization +
+self-worth)/2 is the helper's intrinsic motive — so for the intrinsically motivated
+the net effect of points can be negative.
 
 Recognition (emotional and value incentives): each successful help earns
 ``recognition`` extra self-worth events (motives submodel).
@@ -27,19 +34,24 @@ class Incentives(Intervention):
     name = "incentives"
     phase = "incentives"
 
+    def __init__(self, block, model):
+        super().__init__(block, model)
+        self.paid_share = block.payment_prior
+
     def pull(self, pop, slots: np.ndarray | slice) -> np.ndarray | float:
+        """Log-odds the points add for the residents in ``slots`` (module docstring)."""
         b = self.block
-        extrinsic = b.material_weight * b.points_per_hour
+        scale = self.paid_share * (1.0 - np.exp(-b.points_per_hour * b.point_value / b.value_scale))
         if not b.crowding_out:
-            return extrinsic
+            return scale * b.max_pull
         intrinsic = 0.5 * (pop.norm_internalization[slots] + pop.self_worth[slots])
-        return extrinsic - b.crowding_strength * b.points_per_hour * intrinsic
+        return scale * (b.max_pull - b.crowding_strength * intrinsic)
 
     def acceptance_bonus(self, pop, helpers: np.ndarray, need_type: np.ndarray) -> np.ndarray | float:
         return self.pull(pop, helpers)
 
-    def willingness_bonus(self, pop) -> np.ndarray | float:
-        return self.pull(pop, slice(None))
+    def willingness_bonus(self, pop) -> np.ndarray:
+        return self.pull(pop, slice(None)) * pop.aware
 
     def self_worth_events(self, helped_ok: np.ndarray) -> np.ndarray:
         return self.block.recognition * helped_ok
@@ -49,5 +61,7 @@ class Incentives(Intervention):
         points = b.points_per_hour * np.bincount(ex.helper, weights=ex.hours, minlength=pop.n)
         cost = float(points.sum()) * b.point_value
         if cost > 0:
-            points *= self.charge(cost) / cost
+            paid = self.charge(cost) / cost
+            points *= paid
+            self.paid_share = b.payment_memory * self.paid_share + (1.0 - b.payment_memory) * paid
         pop.points += points

@@ -1,4 +1,5 @@
-"""The time bank 时间银行/积分互助 ([@liu2025, §3.2.1-3.2.2]).
+"""The time bank 时间银行/积分互助: time banking as deferred reciprocity
+([@liu2025, §3.2.1-3.2.2]) — help given now is banked as a claim on help later.
 
 Ledger (every hour of help passes through it while the bank runs):
 - issued: a helper earns ``credit_per_hour`` credits per hour given;
@@ -8,14 +9,24 @@ Ledger (every hour of help passes through it while the bank runs):
 - fined: credits removed by the supervision body's sanctions.
 Credits are conserved: issued − spent − expired − fined = Σ balances.
 
-Redemption. If redemption is ``guaranteed``, a credit holder's need still unmet after
-the week's matching is bought from paid services (``redemption_price`` per hour, from
-the budget) against their credits. Helpers value credits by their credibility c:
-c = 1 when redemption is guaranteed, otherwise the share of credit holders (residents
-with credits before the week's payments) whose requests were met, smoothed over weeks
-with retention ``credibility_memory`` (c starts at 0.5). The bank adds
-``credit_weight``·c to the log-odds of accepting a request and
-``willingness_weight``·c to stated willingness.
+Price. A credit is worth something to a helper only as far as they expect to need
+help later and believe the bank will deliver it. Resident i's anticipated need is
+    a_i = clip(1 − health_i + anticipation_per_year · max(age_i − 60, 0), 0, 1),
+and the credit's price is c·a_i, with c the bank's credibility. The bank adds
+``credit_weight``·c·a_h to the log-odds that helper h accepts a request, and
+``willingness_weight``·c·a_i to the stated willingness of residents who know the
+scheme (the unaware cannot know of the bank).
+
+Credibility is learned, guaranteed or not: it starts at ``credibility_prior`` and each
+week moves with retention ``credibility_memory`` toward the met share of the credit
+holders (residents holding credits before the week's payments) who asked for help —
+a holder counts as met if a member answered them, or, if redemption is
+``guaranteed``, by the share of their unmet need bought for them. Redemption buys a
+credit holder's need still unmet after the week's matching from paid services
+(``redemption_price`` per hour, from the budget) against their credits; those hours
+are met (``redeemed_hours``), and observation still counts them in the need before
+services. A bank that guarantees redemption and can pay for it becomes credible; one
+whose holders ask in vain loses its pull.
 """
 
 from __future__ import annotations
@@ -35,16 +46,19 @@ class TimeBank(Intervention):
         super().__init__(block, model)
         self.issued = self.spent = self.expired = self.fined = 0.0
         self.redeemed_hours = 0.0
-        self.credibility = 0.5
+        self.credibility = block.credibility_prior
 
-    def credible(self) -> float:
-        return 1.0 if self.block.guaranteed else self.credibility
+    def anticipated_need(self, pop, slots: np.ndarray | slice) -> np.ndarray:
+        """a_i: how much help resident i expects to need (module docstring)."""
+        ageing = self.block.anticipation_per_year * np.maximum(pop.age[slots] - 60.0, 0.0)
+        return np.clip(1.0 - pop.health[slots] + ageing, 0.0, 1.0)
 
-    def acceptance_bonus(self, pop, helpers: np.ndarray, need_type: np.ndarray) -> float:
-        return self.block.credit_weight * self.credible()
+    def acceptance_bonus(self, pop, helpers: np.ndarray, need_type: np.ndarray) -> np.ndarray:
+        return self.block.credit_weight * self.credibility * self.anticipated_need(pop, helpers)
 
-    def willingness_bonus(self, pop) -> float:
-        return self.block.willingness_weight * self.credible()
+    def willingness_bonus(self, pop) -> np.ndarray:
+        price = self.credibility * self.anticipated_need(pop, slice(None))
+        return self.block.willingness_weight * price * pop.aware
 
     def fine(self, pop, offenders: np.ndarray, amount: float) -> None:
         """Remove ``amount`` credits per sanction (never below zero)."""
@@ -72,22 +86,24 @@ class TimeBank(Intervention):
         pop.credits -= over
         self.expired += float(over.sum())
 
+        redeemed = np.zeros(n)
+        if b.guaranteed:
+            redeemed = self._redeem(pop, tally, pop.occupied & (pop.credits > 0))
         holders_asking = holders & tally.asked
         if holders_asking.any():
-            met = (holders_asking & ~tally.unanswered).sum() / holders_asking.sum()
+            met = np.where(tally.unanswered, redeemed, 1.0)[holders_asking].mean()
             memory = b.credibility_memory
             self.credibility = memory * self.credibility + (1.0 - memory) * met
-        if b.guaranteed:
-            self._redeem(pop, tally, pop.occupied & (pop.credits > 0))
 
-    def _redeem(self, pop, tally: WeekTally, holders: np.ndarray) -> None:
-        """Buy credit holders' unmet need from paid services, as far as money allows."""
+    def _redeem(self, pop, tally: WeekTally, holders: np.ndarray) -> np.ndarray:
+        """Buy credit holders' unmet need from paid services, as far as money allows;
+        returns the share of each resident's unmet need bought."""
         b = self.block
         unmet = pop.backlog.sum(axis=1) * holders
         hours = np.minimum(unmet, pop.credits / max(b.credit_per_hour, 1e-12))
         wanted = float(hours.sum())
         if wanted <= 0:
-            return
+            return np.zeros(pop.n)
         paid = self.charge(wanted * b.redemption_price) if b.redemption_price > 0 else wanted
         share = paid / (wanted * b.redemption_price) if b.redemption_price > 0 else 1.0
         hours *= share
@@ -98,3 +114,4 @@ class TimeBank(Intervention):
         self.spent += float(credits.sum())
         self.redeemed_hours += float(hours.sum())
         tally.redeemed_hours = float(hours.sum())
+        return fraction
