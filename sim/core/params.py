@@ -609,7 +609,16 @@ class Network(Block):
         0.004, "Weekly decay of a neighbour tie's strength without contact", unit="1/week", ge=0, le=1
     )
     decay_friend: float = param(
-        0.008, "Weekly decay of other ties' strength without contact", unit="1/week", ge=0, le=1
+        0.008, "Weekly decay of a friendship tie's strength without contact", unit="1/week", ge=0, le=1
+    )
+    decay_acquaintance: float = param(
+        0.07,
+        "Weekly decay of an acquaintance tie's strength (formed by one exchange or a pairing) without contact",
+        unit="1/week",
+        ge=0,
+        le=1,
+        provenance="[@burt2000; @roberts2011]: new, weak ties decay within months without contact; "
+        "assumed: a tie formed at strength 0.3 falls below 0.05 in about 25 weeks; explore 0.03–0.15",
     )
     contact_boost: float = prob(0.15, "Share of the gap to 1 closed in tie strength by one contact")
     new_tie_strength: float = prob(0.3, "Strength of a newly formed tie")
@@ -624,18 +633,22 @@ class Network(Block):
         provenance="targets.md social isolation ≈ 24%",
     )
     isolation_strength: float = prob(0.2, "Tie strength that counts for the isolation measure")
-    casual_contact: float = prob(
-        0.8,
-        "Weekly base probability (× tie propensity) of an everyday contact with one random tie, which refreshes it",
+    contact_rate: float = param(
+        0.25,
+        "Weekly probability of meeting a tie, per unit of its current strength (p = contact_rate·strength, "
+        "scaled down when one's ties exceed one's contact budget)",
         unit="1/week",
-        provenance="calibrated: social isolation ≈ 24%",
+        ge=0,
+        le=10,
+        provenance="calibrated: social isolation ≈ 24%, loneliness ≈ 30% (targets.md)",
     )
-    contact_per_week: float = param(
-        0.5,
-        "Expected casual contacts a week per unit of tie strength (relieve loneliness)",
-        unit="contacts/week",
+    contact_budget: float = param(
+        4.0,
+        "Summed tie strength a resident of average tie propensity has time to keep up; beyond it each tie is met less often",
+        unit="strength",
         ge=0,
         le=100,
+        provenance="assumed: [@dunbar2018] (time limits the relationships one maintains); explore 2–8",
     )
 
 

@@ -30,7 +30,7 @@ TUNED = (
         "disability (IADL or ADL limitation) by age band",
     ),
     ("motives.loneliness_rise, motives.loneliness_relief", "share lonely"),
-    ("network.neighbour_ties, network.friend_ties, network.casual_contact", "share socially isolated"),
+    ("network.neighbour_ties, network.friend_ties, network.contact_rate", "share socially isolated"),
 )
 
 
