@@ -79,13 +79,14 @@ def test_each_tie_kind_decays_at_its_own_rate():
 
 
 class Draws:
-    """A stand-in for the contact stream that hands out the given uniforms."""
+    """A stand-in for a random stream that hands out the given uniforms (a flat list,
+    or a table for a step that draws one)."""
 
-    def __init__(self, *u: float):
-        self.u = np.array(u)
+    def __init__(self, *u):
+        self.u = np.array(u, dtype=float)
 
     def random(self, size):
-        assert size == len(self.u), f"{size} draws asked, {len(self.u)} scripted"
+        assert np.shape(np.empty(size)) == self.u.shape, f"{size} draws asked, {self.u.shape} scripted"
         return self.u.copy()
 
 
@@ -135,6 +136,18 @@ def test_neighbour_meetings_tie_residents_of_the_same_building_only():
     # buildings {0, 1} and {2, 3}; a meeting with oneself forms nothing
     assert ties(model) <= {(0, 1, NEIGHBOUR), (2, 3, NEIGHBOUR)}
     assert ties(model)
+
+
+def test_a_neighbour_meeting_happens_with_probability_rising_with_public_space_and_propensity():
+    # buildings {0, 1} and {2, 3}; propensity π = 1·(1 + 0.3·5)·1 = 2.5 for everyone;
+    # p = neighbour_meeting·(1 + public_space_gain·I)·π = 0.2·(1 + 1·0.5)·2.5 = 0.75
+    model = quiet_network(4, neighbour_meeting=0.2, public_space_gain=1.0)
+    model.community.infrastructure_base = 0.5
+    meet = [0.7, 0.8, 0.99, 0.99]  # only 0 meets (0.7 < 0.75; 0.8 does not)
+    mate = [0.9, 0.0, 0.0, 0.0]  # 0 meets the second slot of its building: 1
+    model.streams["network"] = Draws(meet, mate, *([[0.5] * 4] * 4))
+    run_step(model, "network_dynamics")
+    assert ties(model) == {(0, 1, NEIGHBOUR)}
 
 
 def test_triadic_closure_befriends_friends_of_friends():
