@@ -4,8 +4,9 @@ level or in an acute episode, errands for low digital literacy or limited mobili
 formal care substitutes for daily-living help and (switched on) shifts capacity, last
 week's unmet need carries over for occupied dwellings only, professional services are
 charged for exactly the health hours they cover and still count in the need before
-services; loneliness and belonging respond to each resident's own ties, interactions
-and services (docs/odd.md §7.3, §7.7)."""
+services; loneliness and belonging respond to the contacts each resident actually has
+with their ties this week and to their interactions, not to tie strength alone
+(docs/odd.md §7.3, §7.7)."""
 
 import numpy as np
 import pytest
@@ -144,18 +145,31 @@ def test_hours_services_meet_still_count_in_the_need_before_services():
     assert record["need_hours_before_services"] == pytest.approx(1.0)
 
 
-RISE, RELIEF, PER_WEEK = 0.1, 0.2, 0.5
+RISE, RELIEF, RATE = 0.1, 0.2, 0.5
 
 
-def week_of_contact():
-    """0 and 1 are tied (strength 0.5); 1 had two interactions this week; 2 lives
-    alone with neither; loneliness 0.5 all round."""
+class Draws:
+    """A stand-in for the contact stream that hands out the given uniforms."""
+
+    def __init__(self, *u: float):
+        self.u = np.array(u)
+
+    def random(self, size):
+        assert size == len(self.u), f"{size} draws asked, {len(self.u)} scripted"
+        return self.u.copy()
+
+
+def week_of_contact(draw: float):
+    """0 and 1 are tied (strength 1: met with probability RATE·1 = 0.5, the contact
+    stream drawing ``draw``); 1 had two interactions this week; 2 lives alone with
+    neither; loneliness 0.5 all round."""
     model = scripted_model(
         3,
         motives={"loneliness_rise": RISE, "loneliness_relief": RELIEF, "belonging_contact_weight": 0.0},
-        network={"contact_per_week": PER_WEEK},
+        network={"contact_rate": RATE, "contact_budget": 100.0},
     )
-    tie(model, 0, 1, strength=0.5)
+    model.streams["contact"] = Draws(draw)
+    tie(model, 0, 1, strength=1.0)
     pop = model.pop
     pop.loneliness[:] = 0.5
     pop.lives_alone[:] = [False, False, True]
@@ -163,26 +177,26 @@ def week_of_contact():
     return model
 
 
-def test_loneliness_falls_with_each_residents_own_ties_and_interactions():
-    model = week_of_contact()
-    run_step(model, "motives")
-    # contact c = 0.5·Σ strength + interactions = 0.25, 0.25 + 2, 0
-    # L ← 0.5 + 0.1·(1 + alone)·0.5 − 0.2·c·0.5
-    contact = np.array([0.25, 2.25, 0.0])
-    expected = 0.5 + RISE * (1 + np.array([0, 0, 1])) * 0.5 - RELIEF * contact * 0.5
-    assert model.pop.loneliness.tolist() == pytest.approx(expected.tolist())
+def expected_loneliness(contact):
+    """L ← 0.5 + RISE·(1 + alone)·0.5 − RELIEF·c·0.5"""
+    return (0.5 + RISE * (1 + np.array([0, 0, 1])) * 0.5 - RELIEF * np.array(contact) * 0.5).tolist()
 
 
-def test_psychological_support_relieves_the_loneliest_resident():
-    model = scripted_model(
-        2,
-        motives={"loneliness_rise": 0.0, "loneliness_relief": 0.0, "lonely_threshold": 0.3},
-        interventions={"professional_services": {"enabled": True, "psych_clients": 1, "psych_relief": 0.5}},
-    )
-    run_step(model, "governance")
-    model.pop.loneliness[:] = [0.8, 0.6]
+def test_loneliness_falls_with_each_residents_own_contacts_and_interactions():
+    model = week_of_contact(draw=0.4)
     run_step(model, "motives")
-    assert model.pop.loneliness.tolist() == pytest.approx([0.4, 0.6])
+    # the tie is met (0.4 < 0.5): c = 1 contact + interactions = 1, 3, 0
+    assert model.tally.contacts.tolist() == [1.0, 1.0, 0.0]
+    assert model.pop.loneliness.tolist() == pytest.approx(expected_loneliness([1.0, 3.0, 0.0]))
+
+
+def test_a_strong_tie_not_met_this_week_relieves_no_loneliness():
+    model = week_of_contact(draw=0.6)
+    run_step(model, "motives")
+    # the tie is not met (0.6 ≥ 0.5): c = interactions only = 0, 2, 0, so 0 gets no relief
+    assert model.tally.contacts.tolist() == [0.0, 0.0, 0.0]
+    assert model.pop.loneliness.tolist() == pytest.approx(expected_loneliness([0.0, 2.0, 0.0]))
+    assert model.pop.loneliness[0] == pytest.approx(0.5 + RISE * 0.5)
 
 
 def test_self_worth_rises_for_successful_helpers_and_belonging_for_both_sides():
@@ -212,12 +226,12 @@ def test_self_worth_rises_for_successful_helpers_and_belonging_for_both_sides():
     assert pop.belonging.tolist() == pytest.approx([0.5, 0.5, 0.5])
 
 
-def test_everyday_contact_with_ones_ties_counts_toward_belonging():
-    model = week_of_contact()
-    model.config.motives.belonging_contact_weight = 2.0
+def test_the_weeks_counted_contacts_count_toward_belonging():
+    model = week_of_contact(draw=0.4)
+    model.config.motives.belonging_contact_weight = 0.5
     model.config.motives.belonging_gain = 0.5
     model.config.motives.belonging_decay = 0.0
     model.pop.belonging[:] = 0.0
     run_step(model, "motives")
-    # events = 2·contact = 0.5, 4.5, 0: belonging 1 − 0.5^events
-    assert model.pop.belonging.tolist() == pytest.approx([1 - 0.5**0.5, 1 - 0.5**4.5, 0.0])
+    # events = 0.5·(contacts + interactions) = 0.5, 1.5, 0: belonging 1 − 0.5^events
+    assert model.pop.belonging.tolist() == pytest.approx([1 - 0.5**0.5, 1 - 0.5**1.5, 0.0])

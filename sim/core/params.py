@@ -640,7 +640,8 @@ class Network(Block):
         unit="ties",
         ge=0,
         le=100,
-        provenance="calibrated: social isolation ≈ 24% (targets.md)",
+        provenance="assumed: the starting network; under turnover the long-run ties are set by neighbour_meeting "
+        "(3.5 or 4.5 give the same isolation over the run); explore 2–6",
     )
     friend_ties: float = param(
         3.5,
@@ -648,7 +649,7 @@ class Network(Block):
         unit="ties",
         ge=0,
         le=100,
-        provenance="calibrated: social isolation ≈ 24%",
+        provenance="assumed: the starting network (see neighbour_ties); explore 2–6",
     )
     sociability_weight: float = param(
         1.0,
@@ -678,9 +679,11 @@ class Network(Block):
         le=50,
     )
     neighbour_meeting: float = prob(
-        0.0107,
+        0.013,
         "Weekly base probability of forming a neighbour acquaintance in one's building, at zero infrastructure",
         unit="1/week",
+        provenance="calibrated: social isolation ≈ 24% (targets.md); with turnover it, not the initial tie counts, "
+        "sets the long-run number of ties",
     )
     public_space_gain: float = param(
         1.0,
@@ -694,7 +697,16 @@ class Network(Block):
         0.004, "Weekly decay of a neighbour tie's strength without contact", unit="1/week", ge=0, le=1
     )
     decay_friend: float = param(
-        0.008, "Weekly decay of other ties' strength without contact", unit="1/week", ge=0, le=1
+        0.008, "Weekly decay of a friendship tie's strength without contact", unit="1/week", ge=0, le=1
+    )
+    decay_acquaintance: float = param(
+        0.07,
+        "Weekly decay of an acquaintance tie's strength (formed by one exchange or a pairing) without contact",
+        unit="1/week",
+        ge=0,
+        le=1,
+        provenance="[@burt2000; @roberts2011]: new, weak ties decay within months without contact; "
+        "assumed: a tie formed at strength 0.3 falls below 0.05 in about 25 weeks; explore 0.03–0.15",
     )
     contact_boost: float = prob(0.15, "Share of the gap to 1 closed in tie strength by one contact")
     new_tie_strength: float = prob(0.3, "Strength of a newly formed tie")
@@ -709,18 +721,22 @@ class Network(Block):
         provenance="targets.md social isolation ≈ 24%",
     )
     isolation_strength: float = prob(0.2, "Tie strength that counts for the isolation measure")
-    casual_contact: float = prob(
-        0.8,
-        "Weekly base probability (× tie propensity) of an everyday contact with one random tie, which refreshes it",
-        unit="1/week",
-        provenance="calibrated: social isolation ≈ 24%",
-    )
-    contact_per_week: float = param(
+    contact_rate: float = param(
         0.5,
-        "Expected casual contacts a week per unit of tie strength (relieve loneliness)",
-        unit="contacts/week",
+        "Weekly probability of meeting a tie, per unit of its current strength (p = contact_rate·strength, "
+        "scaled down when one's ties exceed one's contact budget)",
+        unit="1/week",
+        ge=0,
+        le=10,
+        provenance="calibrated: social isolation ≈ 24%, loneliness ≈ 30% (targets.md)",
+    )
+    contact_budget: float = param(
+        6.0,
+        "Summed tie strength a resident of average tie propensity has time to keep up; beyond it each tie is met less often",
+        unit="strength",
         ge=0,
         le=100,
+        provenance="assumed: [@dunbar2018] (time limits the relationships one maintains); explore 2–8",
     )
 
 

@@ -92,6 +92,9 @@ STREAMS = (
     "trial",
     # word of mouth about exchange outcomes (step 9, local trust)
     "trust",
+    # the everyday contacts with one's ties, drawn by the motives step (appended in
+    # Model v2, when they replaced the network step's casual contact)
+    "contact",
 )
 
 # streams drawn before the first week rather than by a step of it
@@ -245,6 +248,8 @@ def motives_arguments(m: CommunityModel) -> dict[str, Any]:
         "tally": m.tally,
         "community": m.community,
         "channels": m.governance.channels,
+        "rng": m.streams["contact"],
+        "propensity": tie_propensity(m.pop, m.config),
         "m": m.config.motives,
         "network": m.config.network,
     }
@@ -672,14 +677,27 @@ WEEK: tuple[Step, ...] = (
             "resident.loneliness",
             "resident.lives_alone",
             "resident.belonging",
+            "resident.sociability",
+            "resident.education",
+            "resident.health",
+            "tie.owner",
+            "tie.other",
             "tie.strength",
             "tie.last_contact",
             "tie.kind",
         ),
-        writes=("resident.self_worth", "resident.loneliness", "resident.belonging"),
-        streams=(),
-        summary="self-worth (+ `incentives` recognition hook), loneliness (+ `professional_services` relief "
-        "hook), belonging",
+        writes=(
+            "tally.contacts",
+            "tie.strength",
+            "tie.last_contact",
+            "resident.self_worth",
+            "resident.loneliness",
+            "resident.belonging",
+        ),
+        streams=("contact",),
+        summary="everyday contact with one's ties (each met with probability rising in its strength, within a "
+        "contact budget), self-worth (+ `incentives` recognition hook), loneliness and belonging from the "
+        "week's contacts and interactions",
     ),
     Step(
         "participation",
@@ -741,7 +759,7 @@ WEEK: tuple[Step, ...] = (
         ),
         writes=("tie.*",),
         streams=("network",),
-        summary="pruning (every `network.prune_interval` weeks), everyday contact, neighbour meetings, triadic closure",
+        summary="pruning (every `network.prune_interval` weeks), neighbour meetings, triadic closure",
     ),
     Step(
         "observation",

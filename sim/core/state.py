@@ -342,7 +342,8 @@ TIE_FIELDS: tuple[Field, ...] = (
         "–",
         0,
         3,
-        "how the tie formed (neighbours decay at `network.decay_neighbour`, all other kinds at `network.decay_friend`)",
+        "how the tie formed (neighbours decay at `network.decay_neighbour`, friends at `network.decay_friend`, "
+        "pairing and exchange ties at `network.decay_acquaintance`)",
         "half-edge",
         levels=("neighbour", "friend", "pairing", "exchange"),
     ),

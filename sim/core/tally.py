@@ -65,6 +65,7 @@ class WeekTally:
     violation_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # FREE_RIDING, SHIRKING
     sanctions: int = 0
     interactions: np.ndarray = field(default_factory=_floats)  # per resident: contacts beyond ties (exchanges, events)
+    contacts: np.ndarray = field(default_factory=_floats)  # per resident: everyday contacts with ties (motives step)
     belonging_events: np.ndarray = field(default_factory=_floats)  # per resident
     deaths: int = 0
     moves: int = 0
@@ -80,4 +81,5 @@ class WeekTally:
         self.unanswered = np.zeros(n, dtype=bool)
         self.need_by_resident = np.zeros(n)
         self.interactions = np.zeros(n)
+        self.contacts = np.zeros(n)
         self.belonging_events = np.zeros(n)

@@ -39,8 +39,8 @@ TUNED = (
         "demography.health_at_60, demography.health_slope, demography.health_curvature, demography.frailty_sd",
         "disability (IADL or ADL limitation) by age band",
     ),
-    ("motives.loneliness_rise, motives.loneliness_relief", "share lonely"),
-    ("network.neighbour_ties, network.friend_ties, network.casual_contact", "share socially isolated"),
+    ("motives.loneliness_rise, motives.loneliness_relief, network.contact_rate", "share lonely"),
+    ("network.neighbour_meeting, network.contact_rate", "share socially isolated"),
 )
 
 

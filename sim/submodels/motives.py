@@ -5,15 +5,21 @@ Self-worth (feeling needed): decays toward the floor that other roles sustain (r
 loss) and rises with each successful help given (k this week):
     s' = s − δ_s·(s − floor),   s ← s' + (1 − (1 − g_s)^k)·(1 − s').
 
+Contact: first the week's everyday contacts with one's ties are drawn
+(``sim.submodels.network_dynamics.everyday_contact``: each tie is met with a
+probability rising in its strength, and a met tie is refreshed); they are counted in
+``tally.contacts``.
+
 Loneliness: isolation raises it and contact lowers it,
     L ← L + ρ_L·(1 + alone)·(1 − L) − ρ_C·c·L,
-where c = contact_per_week·Σ(current strength of one's ties) + interactions this week
-(exchanges, activities, visits), and living alone doubles the pull toward loneliness.
+where c = contacts with one's ties this week + interactions this week (exchanges,
+activities, visits, sessions) — events that happened, so strong ties that are not met
+this week relieve nothing — and living alone doubles the pull toward loneliness.
 Lonely means L > ``lonely_threshold`` (calibrated to ≈30% lonely; CHARLS, CLHLS).
 
 Belonging: decays slowly and rises with events that tie one to the community —
-successful exchanges (either side), attended activities, and everyday contact with
-one's ties (``belonging_contact_weight`` events per unit of contact):
+successful exchanges (either side), attended activities, and the same counted contacts
+and interactions c (``belonging_contact_weight`` events per contact):
     b' = b·(1 − δ_b),   b ← b' + (1 − (1 − g_b)^e)·(1 − b').
 """
 
@@ -24,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.util import repeated_gain
+from sim.submodels.network_dynamics import everyday_contact
 
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
@@ -48,12 +55,6 @@ def loneliness_update(
     return np.clip(new, 0.0, 1.0)
 
 
-def tie_contact(net: EdgeStore, community: CommunityState, n: int) -> np.ndarray:
-    """Σ current strength of each resident's ties."""
-    strength = net.strength_now(community.week, community.decay_by_kind)
-    return np.bincount(net.owner, weights=strength, minlength=n)
-
-
 def step(
     *,
     pop: Population,
@@ -61,9 +62,13 @@ def step(
     tally: WeekTally,
     community: CommunityState,
     channels: Channels,
+    rng: np.random.Generator,
+    propensity: np.ndarray,
     m: Motives,
     network: Network,
 ) -> None:
+    """A week of contact and motives; ``rng`` is the contact stream, ``propensity`` each
+    resident's tie propensity π (``sim.core.population.tie_propensity``)."""
     ex = tally.exchanges
     n = pop.n
     helped_ok = np.bincount(ex.helper, weights=ex.success, minlength=n)
@@ -72,11 +77,9 @@ def step(
         pop.self_worth, m.self_worth_decay, m.self_worth_gain, helped_ok + recognition, m.self_worth_floor
     )
 
-    contact = network.contact_per_week * tie_contact(net, community, n) + tally.interactions
+    tally.contacts = everyday_contact(pop=pop, net=net, community=community, rng=rng, propensity=propensity, nw=network)
+    contact = tally.contacts + tally.interactions
     pop.loneliness = loneliness_update(pop.loneliness, contact, pop.lives_alone, m.loneliness_rise, m.loneliness_relief)
-    relief = channels.hook_sum("loneliness_relief", pop)
-    if np.any(relief):
-        pop.loneliness = np.clip(pop.loneliness * (1.0 - relief), 0.0, 1.0)
 
     events = (
         helped_ok

@@ -1,12 +1,13 @@
 """Step 15, network dynamics (关系网络).
 
-- Decay: a tie's strength falls by ``decay_neighbour`` (neighbours) or
-  ``decay_friend`` (other kinds) a week without contact, and every contact closes
+- Decay: a tie's strength falls by its kind's weekly rate (``sim.core.community.tie_decay``:
+  ``decay_neighbour``, ``decay_friend``, and ``decay_acquaintance`` for ties formed by
+  a pairing or an exchange) a week without contact, and every contact closes
   ``contact_boost`` of the gap to 1 (applied lazily, see sim.core.network). Every
   ``prune_interval`` weeks ties weaker than ``prune_strength`` are dropped.
-- Everyday contact: with weekly probability ``casual_contact``·π_i a resident meets
-  one random tie, which refreshes it (this keeps active people's ties alive while
-  the ties of the frail and unsociable fade).
+- Everyday contact is drawn earlier in the week (``everyday_contact``, called by the
+  motives step, whose loneliness and belonging it feeds); it is the one rule by which
+  a tie is kept up without an exchange, an activity or a visit.
 - Neighbour acquaintance: each resident meets a random occupant of their building
   with weekly probability ``neighbour_meeting``·(1 + ``public_space_gain``·I)·π_i,
   forming a neighbour tie; I is the infrastructure level (public space: squares,
@@ -44,6 +45,48 @@ def random_neighbour(net, slots: np.ndarray, u: np.ndarray) -> np.ndarray:
     return net.other[start + np.floor(u * deg).astype(np.int64)]
 
 
+def everyday_contact(
+    *,
+    pop: Population,
+    net: EdgeStore,
+    community: CommunityState,
+    rng: np.random.Generator,
+    propensity: np.ndarray,
+    nw: Network,
+) -> np.ndarray:
+    """This week's everyday contacts with one's ties; returns the contacts per resident.
+
+    Each tie {i, j} (current strength s) is met this week with probability
+        p = min(1, ``contact_rate``·s·min(β_i, β_j)),   β_i = min(1, B_i / S_i),
+    one uniform draw per tie, in the order of its half-edge i→j with i < j. Strong ties
+    meet more often; S_i is the summed current strength of i's ties and
+    B_i = ``contact_budget``·π_i / mean π the strength i has time to keep up
+    (Dunbar 2018: the time a relationship needs limits how many one keeps), so a
+    resident with more ties than time meets each less often, and the ties of the frail
+    and unsociable (low π) fade. A met tie is refreshed (``contact_boost`` of its gap
+    to 1) and counts one contact for each end."""
+    n = pop.n
+    contacts = np.zeros(n)
+    if len(net) == 0:
+        return contacts
+    week = community.week
+    strength = net.strength_now(week, community.decay_by_kind)
+    total = np.bincount(net.owner, weights=strength, minlength=n)
+    occupied = propensity[pop.occupied]
+    budget = nw.contact_budget * propensity / max(occupied.mean() if len(occupied) else 0.0, 1e-12)
+    share = np.ones(n)
+    busy = total > budget
+    share[busy] = budget[busy] / total[busy]
+    first = np.flatnonzero(net.owner < net.other)
+    i, j = net.owner[first], net.other[first]
+    p = np.minimum(nw.contact_rate * strength[first] * np.minimum(share[i], share[j]), 1.0)
+    met = first[rng.random(len(first)) < p]
+    if len(met):
+        net.touch(week, community.decay_by_kind, met, nw.contact_boost)
+        contacts += np.bincount(net.owner[met], minlength=n) + np.bincount(net.other[met], minlength=n)
+    return contacts
+
+
 def step(
     *,
     pop: Population,
@@ -55,21 +98,16 @@ def step(
     nw: Network,
     trust: Trust,
 ) -> None:
-    """A week of pruning, contact and new ties; ``propensity`` is each resident's tie
+    """A week of pruning and new ties; ``propensity`` is each resident's tie
     propensity π this week (``sim.core.population.tie_propensity``)."""
     week = community.week
     n = pop.n
-    u_meet, u_mate, u_close, u_pick1, u_pick2, u_accept, u_casual, u_which = rng.random((8, n))
+    u_meet, u_mate, u_close, u_pick1, u_pick2, u_accept = rng.random((6, n))
 
     if week % nw.prune_interval == 0 and len(net):
         net.remove(net.strength_now(week, community.decay_by_kind) < nw.prune_strength)
 
     prop = propensity
-    meeting = np.flatnonzero(pop.occupied & (net.degree() > 0) & (u_casual < nw.casual_contact * prop))
-    if len(meeting):
-        start = net.indptr[meeting]
-        edge = start + np.floor(u_which[meeting] * (net.indptr[meeting + 1] - start)).astype(np.int64)
-        net.touch(week, community.decay_by_kind, edge, nw.contact_boost)
     public_space = 1.0 + nw.public_space_gain * channels.infrastructure_level(community.infrastructure_base)
     meets = np.flatnonzero(pop.occupied & (u_meet < nw.neighbour_meeting * public_space * prop))
     mate = random_mates(u_mate[meets], meets, community.building_slots)

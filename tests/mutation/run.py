@@ -335,8 +335,8 @@ ISSUE_MUTANTS = (
     (
         "neighbour_friend_decay_swapped",
         "sim/core/community.py",
-        '{kind: nw.decay_neighbour if kind == "neighbour" else nw.decay_friend for kind in TIE_KINDS}',
-        '{kind: nw.decay_friend if kind == "neighbour" else nw.decay_neighbour for kind in TIE_KINDS}',
+        'rate = {"neighbour": nw.decay_neighbour, "friend": nw.decay_friend}',
+        'rate = {"neighbour": nw.decay_friend, "friend": nw.decay_neighbour}',
     ),
     (
         "two_credits_per_hour",
