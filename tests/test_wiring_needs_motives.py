@@ -75,18 +75,6 @@ def test_loneliness_falls_with_each_residents_own_ties_and_interactions():
     assert model.pop.loneliness.tolist() == pytest.approx(expected.tolist())
 
 
-def test_psychological_support_relieves_the_loneliest_resident():
-    model = scripted_model(
-        2,
-        motives={"loneliness_rise": 0.0, "loneliness_relief": 0.0, "lonely_threshold": 0.3},
-        interventions={"professional_services": {"enabled": True, "psych_clients": 1, "psych_relief": 0.5}},
-    )
-    run_step(model, "governance")
-    model.pop.loneliness[:] = [0.8, 0.6]
-    run_step(model, "motives")
-    assert model.pop.loneliness.tolist() == pytest.approx([0.4, 0.6])
-
-
 def test_self_worth_rises_for_successful_helpers_and_belonging_for_both_sides():
     model = scripted_model(
         3,

@@ -685,12 +685,6 @@ class Activities(Intervention):
         "Probability that two co-attendees who talk and are not tied form a tie (× homophily)",
         provenance="assumed: [@socialcapital_mutualaid, §4.1]",
     )
-    trust_gain: float = prob(
-        0.03,
-        "Share of the gap to 1 in generalized trust closed by attending",
-        provenance="assumed: [@socialcapital_mutualaid, §4.1]",
-    )
-    awareness: float = prob(0.5, "Probability that an attendee who does not know the scheme hears of it")
 
 
 class Platform(Intervention):
@@ -765,10 +759,11 @@ class TargetedSupport(Intervention):
         1.0, "Weekly capacity a member needs to volunteer for a pairing", unit="hours/week", ge=0, le=168
     )
     pair_weeks: int = param(52, "Weeks a pairing is supported with weekly visits", unit="weeks", ge=1, le=1040)
-    pair_strength: float = prob(0.5, "Strength of the tie a pairing creates")
-    visit_probability: float = prob(0.8, "Weekly probability that a supported pair meets")
-    trust_gain: float = prob(
-        0.02, "Share of the gap to 1 in the supported resident's generalized trust closed per visit"
+    visit_probability: float = prob(
+        0.8,
+        "Weekly probability that a supported pair meets (the dose: a visit is one contact)",
+        unit="1/week",
+        provenance="assumed: befriending schemes visit about weekly [@socialcapital_mutualaid, §4.3]; explore 0.25-1",
     )
 
 
@@ -830,7 +825,15 @@ class ProfessionalServices(Intervention):
     psych_clients: int = param(
         50, "Loneliest residents receiving psychological support each week", unit="residents", ge=0, le=100000
     )
-    psych_relief: float = prob(0.2, "Share of a client's loneliness relieved per week of support")
+    sessions_per_week: float = param(
+        1.0,
+        "Counselling sessions each psychological-support client has per week (each one contact)",
+        unit="sessions/week",
+        ge=0,
+        le=7,
+        provenance="assumed: weekly sessions, the usual format of the psychological interventions for "
+        "loneliness pooled by [@hickin2021] and [@masi2011]; explore 0.5-2",
+    )
 
 
 class Funding(Block):

@@ -404,11 +404,10 @@ WEEK: tuple[Step, ...] = (
             "resident.age",
             "resident.education",
             "resident.generalized_trust",
-            "resident.aware",
+            "resident.member",
             "tie.*",
         ),
         writes=(
-            "resident.generalized_trust",
             "resident.aware",
             "tally.attendees",
             "tally.interactions",
@@ -416,7 +415,8 @@ WEEK: tuple[Step, ...] = (
             "tie.*",
         ),
         streams=("activities",),
-        summary="events, attendance, co-attendance ties, trust, belonging, awareness",
+        summary="events, attendance, co-attendee talks (contact, ties; a member tells the unaware of the "
+        "scheme), belonging",
     ),
     Step(
         "targeted_support",
@@ -442,7 +442,6 @@ WEEK: tuple[Step, ...] = (
         ),
         writes=(
             "resident.aware",
-            "resident.generalized_trust",
             "tally.interactions",
             "tally.belonging_events",
             "tie.*",
@@ -450,7 +449,18 @@ WEEK: tuple[Step, ...] = (
             *BUDGET,
         ),
         streams=("targeted_support",),
-        summary="new one-to-one pairings, visits",
+        summary="new one-to-one pairings (a new tie), visits (contact)",
+    ),
+    Step(
+        "professional_services",
+        "5",
+        "7.20",
+        "Psychological support sessions",
+        Phase("professional_services"),
+        reads=("resident.occupied", "resident.loneliness"),
+        writes=("tally.interactions",),
+        streams=(),
+        summary="the loneliest referred residents each get `sessions_per_week` counselling sessions (contact)",
     ),
     Step(
         "helping",
@@ -611,7 +621,6 @@ WEEK: tuple[Step, ...] = (
             "tally.exchanges",
             "tally.interactions",
             "tally.belonging_events",
-            "resident.occupied",
             "resident.self_worth",
             "resident.loneliness",
             "resident.lives_alone",
@@ -622,8 +631,7 @@ WEEK: tuple[Step, ...] = (
         ),
         writes=("resident.self_worth", "resident.loneliness", "resident.belonging"),
         streams=(),
-        summary="self-worth (+ `incentives` recognition hook), loneliness (+ `professional_services` relief "
-        "hook), belonging",
+        summary="self-worth (+ `incentives` recognition hook), loneliness (from contact), belonging",
     ),
     Step(
         "participation",
