@@ -674,7 +674,11 @@ class Activities(Intervention):
         30, "Places per event at zero infrastructure (scaled by 1 + infrastructure)", unit="people", ge=1, le=100000
     )
     attendance: float = prob(
-        0.10, "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend"
+        0.4,
+        "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend",
+        unit="1/week",
+        provenance="calibrated: in-silico activity-invitation trial in the band of targets.md [@hickin2021] "
+        "(docs/trials.md); assumed plausible 0.1-0.5 (the most engaged attend every second or third week)",
     )
     attendance_floor: float = prob(
         0.3, "Share of the attendance propensity that does not depend on belonging (the rest scales with it)"
@@ -752,18 +756,31 @@ class TargetedSupport(Intervention):
 
     weekly_cost: float = param(300.0, "Outreach worker cost per week", unit="yuan/week", ge=0)
     pairs_per_week: int = param(
-        3, "New pairings the outreach team can make per week", unit="pairs/week", ge=0, le=100000
+        1,
+        "New pairings the outreach team can make per week",
+        unit="pairs/week",
+        ge=0,
+        le=100000,
+        provenance="calibrated: in-silico one-to-one trial in the band of targets.md [@hickin2021] "
+        "(docs/trials.md); assumed plausible 1-3 for one outreach worker",
     )
     cost_per_pair: float = param(10.0, "Weekly support cost per active pairing", unit="yuan/week", ge=0)
     volunteer_min_hours: float = param(
         1.0, "Weekly capacity a member needs to volunteer for a pairing", unit="hours/week", ge=0, le=168
     )
-    pair_weeks: int = param(52, "Weeks a pairing is supported with weekly visits", unit="weeks", ge=1, le=1040)
+    pair_weeks: int = param(
+        13,
+        "Weeks a pairing is supported with visits (the programme's length)",
+        unit="weeks",
+        ge=1,
+        le=1040,
+        provenance="assumed: a befriending programme of one quarter; explore 13-52",
+    )
     visit_probability: float = prob(
-        0.8,
+        0.5,
         "Weekly probability that a supported pair meets (the dose: a visit is one contact)",
         unit="1/week",
-        provenance="assumed: befriending schemes visit about weekly [@socialcapital_mutualaid, §4.3]; explore 0.25-1",
+        provenance="assumed: a befriending visit about every second week; explore 0.25-1",
     )
 
 
@@ -823,7 +840,13 @@ class ProfessionalServices(Intervention):
     health_cover: float = prob(0.3, "Share of residual health-support need met by professional services")
     health_hour_cost: float = param(30.0, "Cost per hour of professional health support", unit="yuan/hour", ge=0)
     psych_clients: int = param(
-        50, "Loneliest residents receiving psychological support each week", unit="residents", ge=0, le=100000
+        12,
+        "Loneliest residents receiving psychological support each week (the counsellor's caseload)",
+        unit="residents",
+        ge=0,
+        le=100000,
+        provenance="calibrated: in-silico psychological-support trial in the band of targets.md [@hickin2021] "
+        "(docs/trials.md); assumed plausible 10-50 (one part-time to one full-time counsellor)",
     )
     sessions_per_week: float = param(
         1.0,
