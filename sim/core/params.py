@@ -774,7 +774,8 @@ class TargetedSupport(Intervention):
         unit="weeks",
         ge=1,
         le=1040,
-        provenance="assumed: a befriending programme of one quarter; explore 13-52",
+        provenance="calibrated: in-silico one-to-one trial in the band of targets.md [@hickin2021] "
+        "(docs/trials.md); assumed plausible 13-52 (befriending programmes of a quarter to a year)",
     )
     visit_probability: float = prob(
         0.5,
