@@ -9,9 +9,11 @@ from conftest import make_scenario, scripted_model
 
 from sim.core.model import CommunityModel
 from sim.core.network import FRIEND
+from sim.core.reach import EVERYONE
 from sim.core.schedule import run_step
 from sim.experiments.runner import run_scenario
 from sim.interventions.activities import co_attendee_pairs
+from sim.interventions.professional_services import psych_clients
 
 SMALL = {"community": {"residents": 300}, "simulation": {"weeks": 156, "burn_in_weeks": 26}}
 
@@ -210,14 +212,12 @@ def test_crowding_out_turns_points_against_the_intrinsically_motivated():
     assert pull.tolist() == pytest.approx([saturation * (0.5 - 1.0), saturation * 0.5])
 
 
-def test_psychological_support_relieves_the_loneliest_clients():
-    model = scripted_model(
-        4, interventions={"professional_services": {"enabled": True, "psych_clients": 2, "psych_relief": 0.25}}
-    )
-    start_week(model)
-    model.pop.loneliness[:] = [0.9, 0.2, 0.7, 0.8]
-    relief = model.governance.get("professional_services").loneliness_relief(model.pop)
-    assert relief.tolist() == [0.25, 0.0, 0.0, 0.25]
+def test_psychological_support_is_referred_to_the_loneliest_above_the_threshold_loneliest_first():
+    model = scripted_model(5)
+    model.pop.loneliness[:] = [0.9, 0.2, 0.7, 0.8, 0.95]
+    model.pop.occupied[4] = False  # an empty dwelling is nobody's referral
+    assert psych_clients(model.pop, EVERYONE, 0.5, 2).tolist() == [0, 3]
+    assert psych_clients(model.pop, EVERYONE, 0.75, 5).tolist() == [0, 3]
 
 
 # -- ledgers, schedules and budgets -------------------------------------------------------

@@ -262,7 +262,6 @@ def test_each_intervention_offers_exactly_the_hooks_it_defines():
         "platform": {"awareness_probability"},
         "time_bank": {"acceptance_bonus", "willingness_bonus", "residents_left"},
         "incentives": {"acceptance_bonus", "willingness_bonus", "self_worth_events"},
-        "professional_services": {"loneliness_relief"},
     }
 
 

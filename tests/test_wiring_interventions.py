@@ -1,6 +1,8 @@
 """Wiring of the interventions' phases and hooks: activities (who attends, how many
-places the infrastructure gives, what attending does), one-to-one support (only the
-isolated are paired; a visit raises the supported resident's trust), the norm
+places the infrastructure gives, what attending does, who hears of the scheme from
+whom), one-to-one support (only the isolated are paired; the pairing tie starts as any
+new tie and visits strengthen it as contact), psychological support (sessions counted
+as contact for the clients only), the norm
 revision group (reviews counted from its start week), the platform (picks the
 best-rated candidate by the Beta expectation), the time bank's willingness pull and
 redemption for every credit holder (docs/odd.md §7.12-7.19)."""
@@ -29,8 +31,6 @@ def activities(residents: int, infrastructure: float, **block):
                 "attendance": 1.0,
                 "attendance_floor": 1.0,
                 "meetings": 0,
-                "trust_gain": 0.5,
-                "awareness": 1.0,
                 **block,
             },
             "infrastructure": {"enabled": True, "level_increase": 0.2},
@@ -40,17 +40,36 @@ def activities(residents: int, infrastructure: float, **block):
     return model
 
 
-def test_everyone_able_attends_and_gains_trust_belonging_awareness_and_an_interaction():
+def test_everyone_able_attends_and_gains_belonging_and_an_interaction_but_no_written_in_trust_or_awareness():
     model = activities(3, infrastructure=0.8, capacity=100)  # level 0.8 + 0.2 = 1: full access
     pop = model.pop
     pop.occupied[2] = False
     pop.aware[:] = False
     run_step(model, "activities")
     assert model.tally.attendees.tolist() == [0, 1]
-    assert pop.generalized_trust.tolist() == pytest.approx([0.75, 0.75, 0.5])  # 0.5 + 0.5·(1 − 0.5)
-    assert pop.aware.tolist() == [True, True, False]
+    assert pop.generalized_trust.tolist() == [0.5, 0.5, 0.5]  # attending is contact, not a trust bump
+    assert pop.aware.tolist() == [False, False, False]  # no talks (meetings 0): nobody tells anyone
     assert model.tally.belonging_events.tolist() == [1.0, 1.0, 0.0]
     assert model.tally.interactions.tolist() == [1.0, 1.0, 0.0]
+
+
+def talk_at_an_event(member: list[bool], aware: list[bool]):
+    """Everyone attends the one event and talks with 20 co-attendees (all draws of a
+    resident being itself has probability 2^-20 here); no ties form."""
+    model = activities(len(member), infrastructure=1.0, capacity=100, meetings=20, tie_formation=0.0)
+    model.pop.member[:] = member
+    model.pop.aware[:] = aware
+    run_step(model, "activities")
+    return model.pop.aware.tolist()
+
+
+def test_an_unaware_attendee_who_talks_with_a_member_hears_of_the_scheme():
+    assert talk_at_an_event(member=[False, True], aware=[False, True]) == [True, True]
+
+
+def test_an_unaware_attendee_who_talks_only_with_non_members_stays_unaware():
+    # 1 knows of the scheme but is no member: only members tell
+    assert talk_at_an_event(member=[False, False], aware=[False, True]) == [False, True]
 
 
 def test_the_infrastructure_level_sets_the_number_of_places():
@@ -60,16 +79,15 @@ def test_the_infrastructure_level_sets_the_number_of_places():
     assert len(model.tally.attendees) == 15
 
 
-def test_one_to_one_support_pairs_only_the_isolated_and_a_visit_raises_their_trust():
+def one_to_one(visit_probability: float):
     model = scripted_model(
         4,
-        network={"isolation_ties": 1, "isolation_strength": 0.3},
+        network={"isolation_ties": 1, "isolation_strength": 0.3, "new_tie_strength": 0.2, "contact_boost": 0.25},
         interventions={
             "targeted_support": {
                 "enabled": True,
                 "pairs_per_week": 5,
-                "visit_probability": 1.0,
-                "trust_gain": 0.5,
+                "visit_probability": visit_probability,
                 "volunteer_min_hours": 1.0,
             }
         },
@@ -87,11 +105,41 @@ def test_one_to_one_support_pairs_only_the_isolated_and_a_visit_raises_their_tru
     (volunteer,) = support.volunteer.tolist()
     assert volunteer in (1, 3)
     net = model.net
-    assert net.kind[net.find(np.array([0]), np.array([volunteer]))[0]] == PAIRING
-    assert pop.aware[0]
-    # the visit: 0's trust 0.5 + 0.5·0.5 = 0.75; the volunteer's unchanged
-    assert pop.generalized_trust[0] == pytest.approx(0.75) and pop.generalized_trust[volunteer] == 0.5
+    edge = net.find(np.array([0, volunteer]), np.array([volunteer, 0]))
+    assert (net.kind[edge] == PAIRING).all()
+    assert pop.aware[0]  # the volunteer, a member, told them of the scheme
+    assert pop.generalized_trust.tolist() == [0.5] * 4  # no trust bump: trust moves in the trust step
+    return model, volunteer, net.strength[edge]
+
+
+def test_a_pairing_tie_starts_at_the_ordinary_new_tie_strength():
+    model, volunteer, strength = one_to_one(visit_probability=0.0)
+    assert strength.tolist() == [0.2, 0.2]  # network.new_tie_strength, no visit yet
+    assert model.tally.interactions.tolist() == [0.0] * 4
+
+
+def test_a_visit_is_contact_raising_the_pairing_tie_by_contact_boost_of_its_gap():
+    model, volunteer, strength = one_to_one(visit_probability=1.0)
+    assert strength.tolist() == pytest.approx([0.4, 0.4])  # 0.2 + 0.25·(1 − 0.2)
     assert model.tally.interactions[[0, volunteer]].tolist() == [1.0, 1.0]
+    assert model.tally.belonging_events[[0, volunteer]].tolist() == [1.0, 1.0]
+    others = [i for i in (1, 2, 3) if i != volunteer]
+    assert model.tally.interactions[others].tolist() == [0.0, 0.0]
+
+
+def test_psychological_support_gives_each_client_exactly_sessions_per_week_interactions():
+    model = scripted_model(
+        4,
+        motives={"lonely_threshold": 0.5},
+        interventions={"professional_services": {"enabled": True, "psych_clients": 2, "sessions_per_week": 3.0}},
+    )
+    run_step(model, "governance")
+    model.pop.loneliness[:] = [0.9, 0.2, 0.7, 0.8]
+    run_step(model, "professional_services")
+    # the two loneliest above 0.5 are clients (0 and 3); 2 is lonely but has no place; 1 is not lonely
+    assert model.tally.interactions.tolist() == [3.0, 0.0, 0.0, 3.0]
+    assert model.tally.belonging_events.tolist() == [0.0] * 4
+    assert model.pop.loneliness.tolist() == [0.9, 0.2, 0.7, 0.8]  # relief comes from the motives step's contact
 
 
 def test_the_norm_revision_group_reviews_every_interval_from_its_start_week():

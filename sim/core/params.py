@@ -775,7 +775,11 @@ class Activities(Intervention):
         30, "Places per event at zero infrastructure (scaled by 1 + infrastructure)", unit="people", ge=1, le=100000
     )
     attendance: float = prob(
-        0.10, "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend"
+        0.4,
+        "Weekly probability that a fully mobile, fully belonging resident with full access wants to attend",
+        unit="1/week",
+        provenance="calibrated: in-silico activity-invitation trial in the band of targets.md [@hickin2021] "
+        "(docs/trials.md); assumed plausible 0.1-0.5 (the most engaged attend every second or third week)",
     )
     attendance_floor: float = prob(
         0.3, "Share of the attendance propensity that does not depend on belonging (the rest scales with it)"
@@ -786,12 +790,6 @@ class Activities(Intervention):
         "Probability that two co-attendees who talk and are not tied form a tie (× homophily)",
         provenance="assumed: [@socialcapital_mutualaid, §4.1]",
     )
-    trust_gain: float = prob(
-        0.03,
-        "Share of the gap to 1 in generalized trust closed by attending",
-        provenance="assumed: [@socialcapital_mutualaid, §4.1]",
-    )
-    awareness: float = prob(0.5, "Probability that an attendee who does not know the scheme hears of it")
 
 
 class Platform(Intervention):
@@ -859,17 +857,32 @@ class TargetedSupport(Intervention):
 
     weekly_cost: float = param(300.0, "Outreach worker cost per week", unit="yuan/week", ge=0)
     pairs_per_week: int = param(
-        3, "New pairings the outreach team can make per week", unit="pairs/week", ge=0, le=100000
+        1,
+        "New pairings the outreach team can make per week",
+        unit="pairs/week",
+        ge=0,
+        le=100000,
+        provenance="calibrated: in-silico one-to-one trial in the band of targets.md [@hickin2021] "
+        "(docs/trials.md); assumed plausible 1-3 for one outreach worker",
     )
     cost_per_pair: float = param(10.0, "Weekly support cost per active pairing", unit="yuan/week", ge=0)
     volunteer_min_hours: float = param(
         1.0, "Weekly capacity a member needs to volunteer for a pairing", unit="hours/week", ge=0, le=168
     )
-    pair_weeks: int = param(52, "Weeks a pairing is supported with weekly visits", unit="weeks", ge=1, le=1040)
-    pair_strength: float = prob(0.5, "Strength of the tie a pairing creates")
-    visit_probability: float = prob(0.8, "Weekly probability that a supported pair meets")
-    trust_gain: float = prob(
-        0.02, "Share of the gap to 1 in the supported resident's generalized trust closed per visit"
+    pair_weeks: int = param(
+        13,
+        "Weeks a pairing is supported with visits (the programme's length)",
+        unit="weeks",
+        ge=1,
+        le=1040,
+        provenance="calibrated: in-silico one-to-one trial in the band of targets.md [@hickin2021] "
+        "(docs/trials.md); assumed plausible 13-52 (befriending programmes of a quarter to a year)",
+    )
+    visit_probability: float = prob(
+        0.5,
+        "Weekly probability that a supported pair meets (the dose: a visit is one contact)",
+        unit="1/week",
+        provenance="assumed: a befriending visit about every second week; explore 0.25-1",
     )
 
 
@@ -980,9 +993,23 @@ class ProfessionalServices(Intervention):
     health_cover: float = prob(0.3, "Share of residual health-support need met by professional services")
     health_hour_cost: float = param(30.0, "Cost per hour of professional health support", unit="yuan/hour", ge=0)
     psych_clients: int = param(
-        50, "Loneliest residents receiving psychological support each week", unit="residents", ge=0, le=100000
+        12,
+        "Loneliest residents receiving psychological support each week (the counsellor's caseload)",
+        unit="residents",
+        ge=0,
+        le=100000,
+        provenance="calibrated: in-silico psychological-support trial in the band of targets.md [@hickin2021] "
+        "(docs/trials.md); assumed plausible 10-50 (one part-time to one full-time counsellor)",
     )
-    psych_relief: float = prob(0.2, "Share of a client's loneliness relieved per week of support")
+    sessions_per_week: float = param(
+        1.0,
+        "Counselling sessions each psychological-support client has per week (each one contact)",
+        unit="sessions/week",
+        ge=0,
+        le=7,
+        provenance="assumed: weekly sessions, the usual format of the psychological interventions for "
+        "loneliness pooled by [@hickin2021] and [@masi2011]; explore 0.5-2",
+    )
 
 
 class Funding(Block):

@@ -446,11 +446,10 @@ WEEK: tuple[Step, ...] = (
             "resident.age",
             "resident.education",
             "resident.generalized_trust",
-            "resident.aware",
+            "resident.member",
             "tie.*",
         ),
         writes=(
-            "resident.generalized_trust",
             "resident.aware",
             "tally.attendees",
             "tally.interactions",
@@ -458,7 +457,8 @@ WEEK: tuple[Step, ...] = (
             "tie.*",
         ),
         streams=("activities",),
-        summary="events, attendance, co-attendance ties, trust, belonging, awareness",
+        summary="events, attendance, co-attendee talks (contact, ties; a member tells the unaware of the "
+        "scheme), belonging",
     ),
     Step(
         "targeted_support",
@@ -484,7 +484,6 @@ WEEK: tuple[Step, ...] = (
         ),
         writes=(
             "resident.aware",
-            "resident.generalized_trust",
             "tally.interactions",
             "tally.belonging_events",
             "tie.*",
@@ -492,7 +491,18 @@ WEEK: tuple[Step, ...] = (
             *BUDGET,
         ),
         streams=("targeted_support",),
-        summary="new one-to-one pairings, visits",
+        summary="new one-to-one pairings (a new tie), visits (contact)",
+    ),
+    Step(
+        "professional_services",
+        "5",
+        "7.20",
+        "Psychological support sessions",
+        Phase("professional_services"),
+        reads=("resident.occupied", "resident.loneliness"),
+        writes=("tally.interactions",),
+        streams=(),
+        summary="the loneliest referred residents each get `sessions_per_week` counselling sessions (contact)",
     ),
     Step(
         "helping",

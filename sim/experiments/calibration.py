@@ -41,6 +41,11 @@ TUNED = (
     ),
     ("motives.loneliness_rise, motives.loneliness_relief, network.contact_rate", "share lonely"),
     ("network.neighbour_meeting, network.contact_rate", "share socially isolated"),
+    (
+        "interventions.activities.attendance, interventions.targeted_support.pairs_per_week, "
+        "interventions.targeted_support.pair_weeks, interventions.professional_services.psych_clients",
+        "in-silico loneliness trials, g at 6 and 12 months (docs/trials.md)",
+    ),
 )
 
 

@@ -10,9 +10,11 @@ the frail take part. If more want to come than there are places, places go at
 random. Attendees are spread over the events at random. At an event each attendee
 talks with ``meetings`` random co-attendees: an existing tie is refreshed (contact),
 otherwise a friend tie forms with probability tie_formation·exp(−homophily·distance)
-(chance and homophily). Attending raises generalized trust by ``trust_gain`` of its
-gap to 1, counts as a belonging event and an interaction (less loneliness), and
-makes a resident who does not know the scheme aware with probability ``awareness``.
+(chance and homophily). Attending counts as a belonging event and an interaction
+(contact, which the motives step turns into less loneliness). Information passes by
+the same conversations: an attendee who does not know the scheme hears of it when one
+of its talks with co-attendees is with a member, and only then. Attending writes no outcome:
+trust moves only through the trust step's experience and the ties formed here.
 In an in-silico trial (docs/trials.md) only the treated arm is invited (``reach``).
 """
 
@@ -59,6 +61,14 @@ def co_attendee_pairs(u: np.ndarray, attendees: np.ndarray, event: np.ndarray) -
     return a[keep], b[keep]
 
 
+def hear_of_scheme(pop, a: np.ndarray, c: np.ndarray) -> None:
+    """Each talk {a_k, c_k} tells a resident who does not know the scheme of it when the
+    other is a member (either way round): information passes by contact, not by a
+    share of attendees told."""
+    pop.aware[a[pop.member[c]]] = True
+    pop.aware[c[pop.member[a]]] = True
+
+
 class Activities(Intervention):
     name = "activities"
     phase = "activities"
@@ -75,7 +85,7 @@ class Activities(Intervention):
         b = self.block
         rng = self.stream()
         n = pop.n
-        u_want, u_event, u_aware = rng.random((3, n))
+        u_want, u_event = rng.random((2, n))
         infra = state.channels.infrastructure_level(community.infrastructure_base)
         places = int(b.events_per_week * b.capacity * (1.0 + infra))
         want = np.flatnonzero(u_want < attendance_probability(pop, b, infra, self.demography.adl_threshold))
@@ -87,15 +97,13 @@ class Activities(Intervention):
             return
         event = np.floor(u_event[want] * b.events_per_week).astype(np.int64)
 
-        gt = pop.generalized_trust
-        gt[want] += b.trust_gain * (1.0 - gt[want])
         tally.belonging_events[want] += 1.0
         tally.interactions[want] += 1.0
-        pop.aware[want] |= u_aware[want] < b.awareness
 
         if b.meetings == 0:
             return
         a, c = co_attendee_pairs(rng.random((len(want), b.meetings)), want, event)
+        hear_of_scheme(pop, a, c)
         existing = net.find(a, c)
         net.touch(week, community.decay_by_kind, existing[existing >= 0], nw.contact_boost)
         new = existing < 0

@@ -6,12 +6,15 @@ strength ≥ ``network.isolation_strength``) not already paired; the vulnerable
 (IADL-limited or living alone) come first, then at random. Each is paired with a
 volunteer: a member who is not excluded, states willingness, can give at least
 ``volunteer_min_hours`` a week and is not already a volunteer — from the same block
-when one is available, otherwise from anywhere. A pairing creates a tie (kind pairing, strength
-``pair_strength``) and makes the supported resident aware of the scheme. For
-``pair_weeks`` weeks the pair meets with weekly probability ``visit_probability``: a
-visit refreshes the tie, counts as an interaction and a belonging event for both,
-and raises the supported resident's generalized trust by ``trust_gain`` of its gap to
-1. Each active pairing costs ``cost_per_pair`` a week. A pairing ends early if either
+when one is available, otherwise from anywhere. A pairing introduces the two: a tie
+of kind pairing at the ordinary new-tie strength (``network.new_tie_strength``), and
+the volunteer, a member, tells the supported resident of the scheme. For
+``pair_weeks`` weeks the pair meets with weekly probability ``visit_probability`` (the
+dose): a visit is contact — it refreshes the tie like any other contact
+(``network.contact_boost`` of the gap to 1) and counts as an interaction and a
+belonging event for both. The tie therefore leaves the isolation count only once
+repeated visits have strengthened it, and trust moves only through the trust step.
+Each active pairing costs ``cost_per_pair`` a week. A pairing ends early if either
 resident leaves. In an in-silico trial (docs/trials.md) only the treated arm is paired,
 and no control resident volunteers (``reach``).
 """
@@ -105,7 +108,7 @@ class TargetedSupport(Intervention):
             new_b.append(helper)
         if new_a:
             a, v = np.array(new_a), np.array(new_b)
-            add_ties(net, pop, week, self.trust, a, v, PAIRING, b.pair_strength)
+            add_ties(net, pop, week, self.trust, a, v, PAIRING, self.network.new_tie_strength)
             pop.aware[a] = True
             self.supported = np.concatenate([self.supported, a])
             self.volunteer = np.concatenate([self.volunteer, v])
@@ -120,7 +123,5 @@ class TargetedSupport(Intervention):
         for who in (s, v):
             add_at(tally.interactions, who, 1.0)
             add_at(tally.belonging_events, who, 1.0)
-        gt = pop.generalized_trust
-        gt[s] += b.trust_gain * (1.0 - gt[s])
         if len(self.supported) and b.cost_per_pair > 0:
             self.charge(b.cost_per_pair * len(self.supported))
