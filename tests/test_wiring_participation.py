@@ -168,3 +168,31 @@ def test_registrants_who_have_not_exchanged_since_joining_are_counted():
     metrics = observation.observe(**observation_arguments(model))
     assert metrics["never_exchanged_share"] == pytest.approx(2 / 3)
     assert metrics["member_share"] == pytest.approx(3 / 4)
+
+
+def test_a_resident_who_may_join_joins_only_at_the_join_rate():
+    # the same community with join rate 0: 1 may join but does not
+    model = community()
+    model.config.participation.join_rate = 0.0
+    run_step(model, "participation")
+    assert not model.pop.member[1]
+    assert model.pop.join_week[1] < 0
+
+
+def test_an_empty_dwelling_states_no_willingness():
+    model = community()
+    model.pop.occupied[4] = False
+    run_step(model, "participation")
+    assert model.pop.willingness[4] == 0.0
+
+
+def test_initial_members_are_registered_from_their_arrival_and_others_never():
+    scenario = make_scenario(
+        community={"residents": 50},
+        participation={"initial_aware": 1.0, "initial_member_share": 0.5, "willingness_intercept": 5.0},
+    )
+    pop = CommunityModel(scenario, rng=1).pop
+    members = pop.member & pop.occupied
+    assert members.any() and (pop.occupied & ~pop.member).any()
+    assert (pop.join_week[members] == pop.moved_in[members]).all()
+    assert (pop.join_week[~pop.member] < pop.moved_in[~pop.member]).all()
