@@ -97,8 +97,10 @@ def test_zero_willingness_gives_zero_exchanges():
             "willingness_belonging": 0.0,
         },
     )
+    # the helper's disposition is the willingness logit (−20 here), so acceptance
+    # σ(−20 − 20 + the request's terms) is nil
+    scenario = scenario.model_copy(update={"helping": scenario.helping.model_copy(update={"accept_intercept": -20.0})})
     model = CommunityModel(scenario, rng=1)
-    model.pop.willingness[:] = 0.0
     model.run()
     weekly = pd.DataFrame(model.records)
     assert weekly["met_hours"].sum() == pytest.approx(0.0, abs=1e-6)

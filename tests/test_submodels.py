@@ -126,38 +126,35 @@ def test_capacity_is_zero_for_the_disabled_and_falls_with_age_and_family_duty():
 def test_acceptance_probability_matches_the_formula():
     hp = Helping()
     p = helping.acceptance_probability(
-        willingness=0.8,
-        trust=0.6,
+        disposition=0.7,
+        particular_trust=0.6,
+        general_trust=0.4,
         owed=2.0,
-        norm=0.5,
-        self_worth=0.4,
         incentive=0.0,
         hours=3.0,
         health=0.9,
         bad_reputation=0.25,
         helping=hp,
     )
-    obligation = (1 - math.exp(-2.0 / hp.obligation_scale)) * 0.5
+    obligation = 1 - math.exp(-2.0 / hp.obligation_scale)
     logit = (
         hp.accept_intercept
-        + hp.accept_trust * 0.6
+        + 0.7
+        + hp.accept_trust * (0.6 - 0.4)
         + hp.accept_obligation * obligation
-        + hp.accept_norm * 0.5
-        + hp.accept_self_worth * 0.4
         - hp.accept_cost * 3
         - hp.accept_frailty * 0.1
         - hp.accept_bad_reputation * 0.25
     )
-    assert float(p) == pytest.approx(0.8 * sigmoid(logit))
+    assert float(p) == pytest.approx(sigmoid(logit))
 
 
 def test_a_helper_who_owes_the_requester_accepts_more_often():
     hp = Helping()
     args = dict(
-        willingness=1.0,
-        trust=0.5,
-        norm=0.5,
-        self_worth=0.5,
+        disposition=0.0,
+        particular_trust=0.5,
+        general_trust=0.5,
         incentive=0.0,
         hours=2.0,
         health=1.0,
@@ -167,8 +164,12 @@ def test_a_helper_who_owes_the_requester_accepts_more_often():
     assert helping.acceptance_probability(owed=4.0, **args) > helping.acceptance_probability(owed=0.0, **args)
 
 
-def test_zero_willingness_means_zero_acceptance():
-    assert helping.acceptance_probability(0.0, 1.0, 10.0, 1.0, 1.0, 5.0, 0.0, 1.0, 0.0, Helping()) == 0.0
+def test_trust_in_the_requester_counts_only_beyond_generalized_trust():
+    # without a tie the step passes generalized trust as the particular one: no term
+    hp = Helping()
+    args = dict(disposition=0.3, owed=0.0, incentive=0.0, hours=1.0, health=1.0, bad_reputation=0.0, helping=hp)
+    p = helping.acceptance_probability(particular_trust=0.8, general_trust=0.8, **args)
+    assert float(p) == pytest.approx(sigmoid(hp.accept_intercept + 0.3 - hp.accept_cost))
 
 
 def test_helpers_serve_requests_in_priority_order_until_capacity_runs_out():
@@ -212,9 +213,18 @@ def test_help_repays_what_the_helper_owed_first():
 
 
 def test_declining_someone_one_owes_while_able_is_free_riding():
-    model = scripted_model(2, helping={"ask_intercept": 20.0, "coordinator_reach": 0.0})
+    # the helper's disposition at −20 and the acceptance intercept at −20: declines
+    model = scripted_model(
+        2,
+        helping={"ask_intercept": 20.0, "coordinator_reach": 0.0, "accept_intercept": -20.0},
+        participation={"willingness_intercept": -20.0},
+    )
     tie(model, 0, 1)
-    model.pop.willingness[1] = 0.0
+    model.pop.generalized_trust[1] = 0.0
+    model.pop.norm_internalization[1] = 0.0
+    model.pop.self_worth[1] = 0.0
+    model.pop.loneliness[1] = 0.0
+    model.pop.belonging[1] = 0.0
     net = model.net
     net.owed[net.find(np.array([1]), np.array([0]))[0]] = 5.0  # 1 owes 0 five hours
     model.pop.backlog[0] = [0, 2.0, 0, 0]

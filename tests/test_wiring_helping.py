@@ -1,10 +1,16 @@
 """Wiring of the helping step (steps 6-8): who asks (trust, own past success,
-reluctance), whose motives decide acceptance (the helper's), that disputes come
-only from failed services, and that the coordinator never relays a request to the
-requester (docs/odd.md §7.4)."""
+reluctance), the one acceptance logit (the helper's disposition plus each term of the
+request once), that disputes come only from failed services, and that the coordinator
+never relays a request to the requester (docs/odd.md §7.4)."""
 
+import math
+
+import numpy as np
+import pytest
 from conftest import scripted_model
-from wiring_support import run_step, tie
+from wiring_support import half_edge, run_step, tie
+
+from sim.submodels import helping
 
 
 def at_week(model, week: int) -> None:
@@ -15,11 +21,17 @@ def at_week(model, week: int) -> None:
 NO_ACCEPT_TERMS = {
     "accept_trust": 0.0,
     "accept_obligation": 0.0,
-    "accept_norm": 0.0,
-    "accept_self_worth": 0.0,
     "accept_cost": 0.0,
     "accept_frailty": 0.0,
     "accept_bad_reputation": 0.0,
+}
+NO_DISPOSITION = {
+    "willingness_intercept": 0.0,
+    "willingness_trust": 0.0,
+    "willingness_norm": 0.0,
+    "willingness_self_worth": 0.0,
+    "willingness_loneliness": 0.0,
+    "willingness_belonging": 0.0,
 }
 
 
@@ -70,9 +82,9 @@ def test_own_past_success_in_asking_makes_residents_ask_again():
     assert model.pop.ask_success.tolist() == [18.0, 0.0]
 
 
-def one_request(norm_of_helper: float, **helping):
+def one_request(norm_of_helper: float, participation=None, **helping):
     """0 asks its one tie, 1, for one hour of companionship; acceptance depends on
-    1's norm internalization only: log-odds −10 + 20·n."""
+    1's disposition, here its norm internalization only: log-odds −10 + 20·n."""
     model = scripted_model(
         2,
         helping={
@@ -80,9 +92,9 @@ def one_request(norm_of_helper: float, **helping):
             "coordinator_reach": 0.0,
             "accept_intercept": -10.0,
             **NO_ACCEPT_TERMS,
-            "accept_norm": 20.0,
             **helping,
         },
+        participation={**NO_DISPOSITION, "willingness_norm": 20.0, **(participation or {})},
     )
     tie(model, 0, 1)
     model.pop.backlog[0] = [0.0, 1.0, 0.0, 0.0]
@@ -98,6 +110,101 @@ def test_the_helpers_own_norm_internalization_decides_acceptance():
     model = one_request(norm_of_helper=0.0)  # log-odds −10
     run_step(model, "helping")
     assert model.tally.exchanges.helper.tolist() == []
+
+
+def scripted_acceptance(monkeypatch) -> list[float]:
+    """Requester 0 asks helper 1 (their one tie) for 2 hours of companionship; the
+    probability the step computes for that request, with every term of the logit
+    non-zero and helper and requester different in each (worked out in the test)."""
+    seen: list[float] = []
+    formula = helping.acceptance_probability
+
+    def spy(*args, **kwargs):
+        p = formula(*args, **kwargs)
+        seen.extend(np.atleast_1d(p).tolist())
+        return p
+
+    monkeypatch.setattr(helping, "acceptance_probability", spy)
+    model = scripted_model(
+        2,
+        helping={
+            "ask_intercept": 20.0,
+            "coordinator_reach": 0.0,
+            "rounds": 1,
+            "accept_intercept": -1.0,
+            "accept_trust": 2.5,
+            "accept_obligation": 2.0,
+            "obligation_scale": 4.0,
+            "accept_cost": 0.5,
+            "accept_frailty": 2.0,
+            "accept_bad_reputation": 3.0,
+        },
+        participation={
+            "willingness_intercept": -2.0,
+            "willingness_trust": 2.0,
+            "willingness_norm": 1.5,
+            "willingness_self_worth": 1.0,
+            "willingness_loneliness": 0.5,
+            "willingness_belonging": 3.0,
+        },
+    )
+    tie(model, 0, 1)
+    pop, net = model.pop, model.net
+    pop.backlog[0] = [0.0, 2.0, 0.0, 0.0]
+    pop.capacity_left[:] = [0.0, 5.0]
+    pop.generalized_trust[:] = [0.1, 0.5]
+    pop.norm_internalization[:] = [0.1, 0.6]
+    pop.self_worth[:] = [0.9, 0.3]
+    pop.loneliness[:] = [0.9, 0.2]
+    pop.belonging[:] = [0.1, 0.4]
+    pop.health[:] = [1.0, 0.75]
+    pop.willingness[:] = [1.0, 0.0]  # stated willingness no longer enters acceptance
+    pop.reputation_good[:] = [1.0, 0.0]
+    pop.reputation_bad[:] = [3.0, 0.0]
+    helper_view = half_edge(model, 1, 0)
+    net.trust_success[helper_view] = 8.0  # 1 trusts 0: (8 + 1)/(8 + 0 + 2) = 0.9
+    net.owed[helper_view] = 4.0 * math.log(2.0)  # 1 owes 0 hours worth obligation 0.5
+    run_step(model, "helping")
+    return seen
+
+
+def test_acceptance_is_one_logit_of_the_helpers_disposition_and_each_term_of_the_request(monkeypatch):
+    # disposition of helper 1: −2 + 2·0.5 + 1.5·0.6 + 1·0.3 + 0.5·0.2 + 3·0.4 = 1.5
+    # trust in 0 beyond generalized trust: 2.5·(0.9 − 0.5) = 1; obligation 2·0.5 = 1;
+    # cost −0.5·2 = −1; frailty −2·(1 − 0.75) = −0.5; requester's bad share 3/(1 + 3 + 2):
+    # −3·0.5 = −1.5. Log-odds −1 + 1.5 + 1 + 1 − 1 − 0.5 − 1.5 = −0.5
+    assert scripted_acceptance(monkeypatch) == pytest.approx([1.0 / (1.0 + math.exp(0.5))])
+
+
+def test_a_helper_without_a_tie_counts_generalized_trust_once():
+    # residents 0-9 ask (no ties), 10-19 can help; the coordinator relays each request
+    # to a random blockmate. Disposition 20·T_gen of the helper; the trust-in-requester
+    # term is T_gen − T_gen = 0 without a tie, so with intercept −10 helpers of
+    # generalized trust 1 accept (+10) and helpers of 0 decline (−10); counting T_gen
+    # twice (a_T = 20) or taking the requester's (0.5) would change the second
+    def run(helper_trust: float):
+        model = scripted_model(
+            20,
+            helping={
+                "ask_intercept": 20.0,
+                "coordinator_reach": 1.0,
+                "accept_intercept": -10.0,
+                **NO_ACCEPT_TERMS,
+                "accept_trust": 20.0,
+            },
+            participation={**NO_DISPOSITION, "willingness_trust": 20.0},
+        )
+        pop = model.pop
+        pop.backlog[:10] = [0.0, 1.0, 0.0, 0.0]
+        pop.capacity_left[:] = [0.0] * 10 + [5.0] * 10
+        pop.generalized_trust[:] = [0.5] * 10 + [helper_trust] * 10
+        run_step(model, "helping")
+        return len(model.tally.exchanges.helper), int(model.tally.requests_made.sum())
+
+    given, asked = run(1.0)
+    assert given == asked > 0
+    given, asked = run(0.0)
+    assert given == 0 and asked > 0
 
 
 def test_a_service_that_succeeds_never_becomes_a_dispute_and_one_that_fails_does():
@@ -155,6 +262,7 @@ def test_the_requesters_known_bad_reputation_share_lowers_acceptance():
             **NO_ACCEPT_TERMS,
             "accept_bad_reputation": 20.0,
         },
+        participation=NO_DISPOSITION,
     )
     tie(model, 0, 1)
     tie(model, 2, 3)
@@ -212,7 +320,7 @@ def test_the_helpers_own_self_worth_motive_decides_acceptance():
     # log-odds −10 + 20·s of the helper: s = 1 accepts, s = 0 declines (the requester's
     # self-worth is the opposite each time)
     def run(helper_self_worth: float):
-        model = one_request(norm_of_helper=0.5, accept_norm=0.0, accept_self_worth=20.0)
+        model = one_request(norm_of_helper=0.5, participation={"willingness_norm": 0.0, "willingness_self_worth": 20.0})
         model.pop.self_worth[:] = [1.0 - helper_self_worth, helper_self_worth]
         run_step(model, "helping")
         return model.tally.exchanges.helper.tolist()

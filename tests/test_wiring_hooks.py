@@ -12,11 +12,17 @@ from wiring_support import exchanges, run_step, tie
 NO_ACCEPT_TERMS = {
     "accept_trust": 0.0,
     "accept_obligation": 0.0,
-    "accept_norm": 0.0,
-    "accept_self_worth": 0.0,
     "accept_cost": 0.0,
     "accept_frailty": 0.0,
     "accept_bad_reputation": 0.0,
+}
+NO_DISPOSITION = {  # the helper's disposition (the willingness logit) at 0
+    "willingness_intercept": 0.0,
+    "willingness_trust": 0.0,
+    "willingness_norm": 0.0,
+    "willingness_self_worth": 0.0,
+    "willingness_loneliness": 0.0,
+    "willingness_belonging": 0.0,
 }
 
 
@@ -27,6 +33,7 @@ def request_with_points(crowding_out: bool, intrinsic: float):
     model = scripted_model(
         2,
         helping={"ask_intercept": 20.0, "coordinator_reach": 0.0, "accept_intercept": -10.0, **NO_ACCEPT_TERMS},
+        participation=NO_DISPOSITION,
         interventions={
             "incentives": {
                 "enabled": True,
@@ -129,6 +136,7 @@ def test_the_time_bank_adds_credibility_times_the_helpers_anticipated_need_to_ac
     model = scripted_model(
         2,
         helping={"ask_intercept": 20.0, "coordinator_reach": 0.0, "accept_intercept": -15.0, **NO_ACCEPT_TERMS},
+        participation=NO_DISPOSITION,
         interventions={
             "time_bank": {
                 "enabled": True,

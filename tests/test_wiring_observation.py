@@ -162,14 +162,15 @@ def test_help_gini_is_over_met_shares_of_the_last_13_weeks():
 
 
 def test_coverage_of_need_counts_what_services_took_off_the_backlog():
-    """Health 0.5, no family or formal care, health need 2·(1 − 0.5) = 1 h each, of
+    """Health 0.5 (below the health-need level 0.6, so health need arises), no family
+    or formal care, health need 2·(1 − 0.5) = 1 h each, of
     which services cover half: 1 h in all, each week. Week 0: need 4 h in the backlog
     + 1 h covered = 5. Redemption takes 3 h after week 0's help; with carryover ½,
     week 1's need before services is 4 + ½·(1 + 3) + 1 = 7; 1 h met → coverage 1/7."""
     model = scripted_model(
         2,
         community={"family_support": 0.0, "family_support_alone": 0.0, "formal_care": 0.0},
-        needs={"health_support": 2.0, "backlog_carryover": 0.5},
+        needs={"health_support": 2.0, "backlog_carryover": 0.5, "health_need_below": 0.6},
     )
     model.pop.health[:] = 0.5
     model.governance.channels.health_services = SimpleNamespace(health_cover=0.5)

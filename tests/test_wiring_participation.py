@@ -1,7 +1,8 @@
 """Wiring of the participation step (step 14): who may join (aware, willing, not a
 member, past the rejoin delay), what adds to dissatisfaction (unanswered requests,
 violations suffered, low belonging for members), who quits, and who starts as a
-member (docs/odd.md §7.8, §5)."""
+member (docs/odd.md §7.8, §5); and how a survey and the scheme's register see them:
+stated willingness over every resident, registrants who never exchanged."""
 
 import numpy as np
 import pytest
@@ -9,6 +10,8 @@ from conftest import make_scenario, scripted_model
 from wiring_support import run_step
 
 from sim.core.model import CommunityModel
+from sim.core.schedule import observation_arguments
+from sim.submodels import observation
 
 WEEK = 20
 
@@ -118,3 +121,78 @@ def initial_members(intercept: float) -> int:
 def test_only_willing_residents_start_as_members():
     assert initial_members(-5.0) == 0  # σ(−5) < 0.5: nobody willing
     assert initial_members(5.0) == 50  # σ(5) ≥ 0.5: every (aware) resident
+
+
+def test_the_rejoin_delay_ends_exactly_rejoin_delay_weeks_after_quitting():
+    # 0 quit 10 weeks ago (delay 10): joins now; one week earlier it could not
+    model = community()
+    model.pop.quit_week[0] = WEEK - 10
+    run_step(model, "participation")
+    assert model.pop.member[0]
+    model = community()
+    model.pop.quit_week[0] = WEEK - 9
+    run_step(model, "participation")
+    assert not model.pop.member[0]
+
+
+def test_joining_records_the_week_of_registration():
+    model = community()
+    run_step(model, "participation")
+    # only 1 joins this week; 3 was a member before (and quits)
+    assert model.pop.join_week[1] == WEEK
+    assert (model.pop.join_week[[0, 2, 4]] < 0).all()
+
+
+def test_unaware_residents_state_willingness_in_the_survey_but_never_join():
+    # 4 is willing (σ(10) ≥ 0.9) but has never heard of the scheme: counted in the
+    # willing share like any resident a survey asks, yet never a member
+    model = community()
+    for _ in range(3):
+        run_step(model, "participation")
+    assert not model.pop.member[4]
+    metrics = observation.observe(**observation_arguments(model))
+    # willing: 0, 1, 3, 4 (T = 1); not 2 (σ(0) = 0.5 < 0.9) — 4 of 5, aware or not
+    assert metrics["willing_share"] == pytest.approx(4 / 5)
+
+
+def test_registrants_who_have_not_exchanged_since_joining_are_counted():
+    # members 1 (joined week 10, last exchange week 12), 2 (joined week 10, last
+    # exchange week 8, before joining), 3 (joined week 10, never exchanged);
+    # 0 exchanged but is no member. Never exchanged since joining: 2 and 3 of 3
+    model = scripted_model(4)
+    at_week(model, WEEK)
+    pop = model.pop
+    pop.member[:] = [False, True, True, True]
+    pop.join_week[:] = [-1000, 10, 10, 10]
+    pop.last_active[:] = [15, 12, 8, -(10**6)]
+    metrics = observation.observe(**observation_arguments(model))
+    assert metrics["never_exchanged_share"] == pytest.approx(2 / 3)
+    assert metrics["member_share"] == pytest.approx(3 / 4)
+
+
+def test_a_resident_who_may_join_joins_only_at_the_join_rate():
+    # the same community with join rate 0: 1 may join but does not
+    model = community()
+    model.config.participation.join_rate = 0.0
+    run_step(model, "participation")
+    assert not model.pop.member[1]
+    assert model.pop.join_week[1] < 0
+
+
+def test_an_empty_dwelling_states_no_willingness():
+    model = community()
+    model.pop.occupied[4] = False
+    run_step(model, "participation")
+    assert model.pop.willingness[4] == 0.0
+
+
+def test_initial_members_are_registered_from_their_arrival_and_others_never():
+    scenario = make_scenario(
+        community={"residents": 50},
+        participation={"initial_aware": 1.0, "initial_member_share": 0.5, "willingness_intercept": 5.0},
+    )
+    pop = CommunityModel(scenario, rng=1).pop
+    members = pop.member & pop.occupied
+    assert members.any() and (pop.occupied & ~pop.member).any()
+    assert (pop.join_week[members] == pop.moved_in[members]).all()
+    assert (pop.join_week[~pop.member] < pop.moved_in[~pop.member]).all()

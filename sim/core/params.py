@@ -375,32 +375,57 @@ class Helping(Block):
         provenance="assumed: community workers run schemes alongside other duties (cf. [@socialcapital_mutualaid, §3.2.1, §4])",
     )
     accept_intercept: float = param(
-        -0.5, "Log-odds of accepting a request at zero for every factor", unit="log-odds", ge=-20, le=20
+        -0.5,
+        "Log-odds of accepting a request added to the helper's disposition (the willingness logit) "
+        "when every situational term is zero",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="calibrated: acceptance near its v0.2 level, actual participation about 30% (targets.md)",
     )
     accept_trust: float = param(
         2.5,
-        "Log-odds per unit trust in the requester (particularized if tied, else generalized)",
+        "Log-odds per unit of particularized trust in the requester above the helper's generalized trust "
+        "(0 without a tie: generalized trust enters once, through the disposition)",
         unit="log-odds",
         ge=-20,
         le=20,
+        provenance="[@socialcapital_mutualaid, §2.2.1, §3.1.1]: trust from repeated interaction lowers the "
+        "perceived risk of helping (sign); assumed magnitude, explore 0–5",
     )
     accept_obligation: float = param(
         2.0,
-        "Log-odds per unit reciprocity obligation (what is owed × norm internalization)",
+        "Log-odds per unit reciprocity obligation 1 − exp(−owed/obligation_scale) towards the requester",
         unit="log-odds",
         ge=-20,
         le=20,
+        provenance="[@socialcapital_mutualaid, §2.2.2]: the reciprocity norm obliges one to return help (sign); "
+        "assumed magnitude, explore 0–4",
     )
-    accept_norm: float = param(
-        1.0, "Log-odds per unit reciprocity-norm internalization", unit="log-odds", ge=-20, le=20
+    accept_cost: float = param(
+        0.15,
+        "Log-odds lost per hour requested",
+        unit="log-odds/hour",
+        ge=0,
+        le=20,
+        provenance="assumed: a longer request costs the helper more time (sign); explore 0–0.5",
     )
-    accept_self_worth: float = param(1.0, "Log-odds per unit self-worth motive", unit="log-odds", ge=-20, le=20)
-    accept_cost: float = param(0.15, "Log-odds lost per hour requested", unit="log-odds/hour", ge=0, le=20)
     accept_frailty: float = param(
-        2.0, "Log-odds lost per unit of own poor health (1 - health)", unit="log-odds", ge=0, le=20
+        2.0,
+        "Log-odds lost per unit of own poor health (1 - health)",
+        unit="log-odds",
+        ge=0,
+        le=20,
+        provenance="assumed: poor health makes helping harder (sign); explore 0–4",
     )
     accept_bad_reputation: float = param(
-        3.0, "Log-odds lost per unit of the requester's known bad-reputation share", unit="log-odds", ge=0, le=50
+        3.0,
+        "Log-odds lost per unit of the requester's known bad-reputation share",
+        unit="log-odds",
+        ge=0,
+        le=50,
+        provenance="[@socialcapital_mutualaid, §3.1.2]: known misconduct breeds distrust (sign); "
+        "assumed magnitude, explore 0–6",
     )
     obligation_scale: float = param(
         4.0, "Hours owed at which the obligation term reaches 1 - e⁻¹", unit="hours", gt=0, le=1000
@@ -586,7 +611,13 @@ class Participation(Block):
         0.02, "Weekly probability of hearing of the scheme from each tie who is a member", unit="1/week"
     )
     willingness_intercept: float = param(
-        -2.5, "Log-odds of stated willingness at zero for every factor", unit="log-odds", ge=-20, le=20
+        -2.5,
+        "Log-odds of stated willingness at zero for every factor (also the base of the helper's disposition "
+        "in acceptance)",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="assumed: stated willingness is an output (targets.md); explore −4 to −1",
     )
     willingness_trust: float = param(
         2.5,
@@ -594,16 +625,25 @@ class Participation(Block):
         unit="log-odds",
         ge=-20,
         le=20,
-        provenance="assumed; which trust drives willingness is an output (targets.md)",
+        provenance="[@socialcapital_mutualaid, §2.2.1]: trust lowers the perceived risk of mutual aid (sign); "
+        "assumed magnitude, explore 0–5; which trust goes with willingness is an output (targets.md)",
     )
-    willingness_norm: float = param(1.0, "Log-odds per unit norm internalization", unit="log-odds", ge=-20, le=20)
+    willingness_norm: float = param(
+        1.0,
+        "Log-odds per unit norm internalization",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="[@socialcapital_mutualaid, §2.2.2]: an internalized reciprocity norm makes helping a duty "
+        "(sign); assumed magnitude, explore 0–3",
+    )
     willingness_self_worth: float = param(
         1.0,
         "Log-odds per unit self-worth motive",
         unit="log-odds",
         ge=-20,
         le=20,
-        provenance="assumed: [@liu2025, §2.3 (1)]",
+        provenance="[@liu2025, §2.3 (1)]: self-actualization motive (sign); assumed magnitude, explore 0–3",
     )
     willingness_loneliness: float = param(
         1.0,
@@ -611,18 +651,41 @@ class Participation(Block):
         unit="log-odds",
         ge=-20,
         le=20,
-        provenance="assumed: [@liu2025, §2.3 (2)]",
+        provenance="[@liu2025, §2.3 (2)]: emotional-connection motive (sign); assumed magnitude, explore 0–3",
     )
     willingness_belonging: float = param(
-        1.5, "Log-odds per unit belonging", unit="log-odds", ge=-20, le=20, provenance="assumed: [@liu2025, §2.3 (3)]"
+        1.5,
+        "Log-odds per unit belonging",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="[@liu2025, §2.3 (3)]: social-belonging motive (sign); assumed magnitude, explore 0–3",
     )
     willing_threshold: float = prob(0.5, "Willingness at or above which a resident states they are willing")
-    join_rate: float = prob(0.02, "Weekly probability that an aware, willing non-member joins", unit="1/week")
+    join_rate: float = prob(
+        0.02,
+        "Weekly probability that an aware, willing non-member past the rejoin delay registers",
+        unit="1/week",
+        provenance="assumed: registering takes a visit to the coordinator; explore 0.005–0.1",
+    )
     dissatisfaction_memory: float = prob(0.9, "Weekly retention of accumulated dissatisfaction", unit="1/week")
     quit_threshold: float = param(4.0, "Dissatisfaction above which a member may quit", ge=0, le=1000)
     low_belonging: float = prob(0.2, "Belonging below which a member's dissatisfaction grows by one a week")
-    quit_rate: float = prob(0.05, "Weekly probability that a dissatisfied member quits", unit="1/week")
-    rejoin_delay: int = param(26, "Weeks after quitting before a resident may rejoin", unit="weeks", ge=0, le=10000)
+    quit_rate: float = prob(
+        0.05,
+        "Weekly probability that a dissatisfied member quits",
+        unit="1/week",
+        provenance="assumed: [@liu2025, §3.3.4] distrust in the service's fairness lowers participation (sign); "
+        "explore 0.01–0.2",
+    )
+    rejoin_delay: int = param(
+        26,
+        "Weeks after quitting before a resident may rejoin (rejoining is joining after the delay)",
+        unit="weeks",
+        ge=0,
+        le=10000,
+        provenance="assumed: half a year before a disappointed member tries again; explore 0–104",
+    )
     active_window: int = param(
         13,
         "Weeks after the last exchange (given or received) during which a resident counts as active",

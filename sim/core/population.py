@@ -59,6 +59,7 @@ class Population:
     aware: np.ndarray
     willingness: np.ndarray
     member: np.ndarray
+    join_week: np.ndarray
     last_active: np.ndarray
     last_gave: np.ndarray
     dissatisfaction: np.ndarray

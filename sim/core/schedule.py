@@ -213,6 +213,7 @@ def helping_arguments(m: CommunityModel) -> dict[str, Any]:
         "trust": sc.trust,
         "network": sc.network,
         "norms": sc.norms,
+        "participation": sc.participation,
     }
 
 
@@ -523,9 +524,10 @@ WEEK: tuple[Step, ...] = (
             "resident.generalized_trust",
             "resident.reluctance",
             "resident.capacity_left",
-            "resident.willingness",
             "resident.norm_internalization",
             "resident.self_worth",
+            "resident.loneliness",
+            "resident.belonging",
             "resident.health",
             "resident.reputation_good",
             "resident.reputation_bad",
@@ -741,6 +743,7 @@ WEEK: tuple[Step, ...] = (
             "resident.aware",
             "resident.willingness",
             "resident.member",
+            "resident.join_week",
             "resident.dissatisfaction",
             "resident.quit_week",
         ),

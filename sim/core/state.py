@@ -234,10 +234,22 @@ RESIDENT_FIELDS: tuple[Field, ...] = (
         "willingness $w$",
         "–",
         *_UNIT,
-        "willingness score; the resident *states* willingness when aware and "
-        "$w \\ge$ `participation.willing_threshold`",
+        "stated-willingness score, held by every resident whether or not aware of the "
+        "scheme; the resident *states* willingness when $w \\ge$ `participation.willing_threshold`",
     ),
-    _b("member", "member", "member of the scheme (may ask and help)", False),
+    _b(
+        "member", "member", "registered member of the scheme (may ask and help); a standing status, not activity", False
+    ),
+    _i(
+        "join_week",
+        "join week",
+        _WEEK,
+        NEVER,
+        None,
+        "week the resident last registered (joined) as a member; a registrant with "
+        "`last_active < join_week` has not exchanged since",
+        fresh=NEVER,
+    ),
     _i(
         "last_active",
         "last active",

@@ -17,15 +17,16 @@ largest remaining need type to one helper:
   part-time coordinator, who relays the request to one random member of the
   requester's block (accepted only if that member can help; an assumption: community
   workers run schemes alongside their other duties, cf. [@socialcapital_mutualaid, §3.2.1, §4]).
-The helper accepts with probability
-    p = willingness_h · σ(a0 + a_T·T + a_O·O + a_N·n_h + a_S·s_h + incentive
-                          − a_C·hours − a_F·(1 − h_h) − a_R·R_q)
-with T the helper's particularized trust in the requester (Beta expectation of the
-tie's counts), O = (1 − e^{−owed/scale})·n_h the reciprocity obligation (hours the
-helper owes this requester, weighted by the helper's norm internalization n_h), s_h
-the helper's self-worth motive, R_q = bad/(good + bad + 2) the requester's known bad
-reputation. Stated willingness multiplies the whole, so zero willingness gives zero
-exchanges. Helpers facing several requests in a round serve them in random order
+The helper accepts with probability, one logit with each factor once,
+    p = σ(a0 + ψ_h + a_T·(T_hq − T_h) + a_O·O − a_C·hours − a_F·(1 − health_h) − a_R·R_q + incentive)
+with ψ_h the helper's disposition (the willingness logit of the participation step:
+generalized trust, norm internalization, self-worth, loneliness, belonging; its
+incentive bonuses act on stated willingness only), T_hq − T_h the particularized
+trust in this requester beyond the helper's generalized trust (0 without a tie, so
+generalized trust counts once), O = 1 − e^{−owed/scale} the reciprocity obligation
+(hours the helper owes this requester), R_q = bad/(good + bad + 2) the requester's
+known bad reputation, and incentive the channels' acceptance bonuses for this request.
+Helpers facing several requests in a round serve them in random order
 until their capacity is spent: hours delivered never exceed capacity or need.
 Declining while able (capacity ≥ hours asked) a request from someone one owes more
 than ``free_ride_balance`` hours is free riding, a violation of the reciprocity norm
@@ -59,11 +60,12 @@ from sim.core.network import EXCHANGE
 from sim.core.population import random_mates
 from sim.core.tally import FREE_RIDING, SHIRKING, Exchanges, WeekTally
 from sim.core.util import add_at, first_occurrences, segment_first_max, sigmoid
+from sim.submodels.participation import disposition
 
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
     from sim.core.network import EdgeStore
-    from sim.core.params import Helping, Needs, Network, Norms, Trust
+    from sim.core.params import Helping, Needs, Network, Norms, Participation, Trust
     from sim.core.population import Population
     from sim.interventions.base import Channels
 
@@ -80,22 +82,21 @@ def ask_probability(pop, helping) -> np.ndarray:
 
 
 def acceptance_probability(
-    willingness, trust, owed, norm, self_worth, incentive, hours, health, bad_reputation, helping
+    disposition, particular_trust, general_trust, owed, incentive, hours, health, bad_reputation, helping
 ) -> np.ndarray:
-    """Probability that a helper accepts a request (see the module docstring)."""
-    obligation = (1.0 - np.exp(-np.asarray(owed) / helping.obligation_scale)) * norm
-    logit = (
+    """Probability that a helper accepts a request: one logit, the helper's
+    disposition plus each situational term of this request once (module docstring)."""
+    obligation = 1.0 - np.exp(-np.asarray(owed) / helping.obligation_scale)
+    return sigmoid(
         helping.accept_intercept
-        + helping.accept_trust * trust
+        + disposition
+        + helping.accept_trust * (particular_trust - general_trust)
         + helping.accept_obligation * obligation
-        + helping.accept_norm * norm
-        + helping.accept_self_worth * self_worth
         + incentive
         - helping.accept_cost * hours
         - helping.accept_frailty * (1.0 - health)
         - helping.accept_bad_reputation * bad_reputation
     )
-    return np.asarray(willingness) * sigmoid(logit)
 
 
 def bad_reputation(pop, slots: np.ndarray) -> np.ndarray:
@@ -149,6 +150,7 @@ def step(
     trust: Trust,
     network: Network,
     norms: Norms,
+    participation: Participation,
 ) -> None:
     """A week of asking, matching, helping and outcomes (``rng``: stream ``helping``;
     ``outcome_rng``: stream ``outcome``)."""
@@ -215,11 +217,10 @@ def step(
         trust_hq, owed = net.views_of(h, q, week, trust.forgetting, pop.generalized_trust[h])
         incentive = channels.hook_sum("acceptance_bonus", pop, h, ntype)
         p = acceptance_probability(
-            pop.willingness[h],
+            disposition(pop, participation, h),
             trust_hq,
+            pop.generalized_trust[h],
             owed,
-            pop.norm_internalization[h],
-            pop.self_worth[h],
             incentive,
             hours,
             pop.health[h],

@@ -9,7 +9,9 @@ hours_per_active_member, credits_outstanding, budget_spent; and beyond that cont
 exchanges, dispute_rate (disputes per exchange), budget_balance,
 interventions_running (how many run this week), redeemed_hours (need bought from
 paid services against time-bank credits; not part of met_hours, which counts mutual
-aid only), hours_per_active_giver, need_hours_before_services, coverage_of_need, and,
+aid only), hours_per_active_giver, hours_per_registrant, never_exchanged_share (the
+registrants who have neither given nor received since they last joined),
+need_hours_before_services, coverage_of_need, and,
 so that an ageing population is visible, mean_age, iadl_limited_share and
 adl_limited_share.
 Definitions are in docs/odd.md (Observation). The clustering coefficient is
@@ -89,6 +91,8 @@ METRICS = (
     "interventions_running",
     "redeemed_hours",
     "hours_per_active_giver",
+    "hours_per_registrant",
+    "never_exchanged_share",
     "need_hours_before_services",
     "coverage_of_need",
     "mean_age",
@@ -252,7 +256,8 @@ def observe(
     n = pop.n
 
     active = occ & (week - pop.last_active < participation.active_window)
-    members = int((occ & pop.member).sum())
+    registered = occ & pop.member
+    members = int(registered.sum())
     met = np.bincount(ex.requester, weights=ex.hours, minlength=n)
     need = tally.need_by_resident
     met_hours = float(met.sum())
@@ -296,7 +301,7 @@ def observe(
         "week": week,
         "residents": residents,
         "aware_share": _share(occ & pop.aware, residents),
-        "willing_share": _share(occ & pop.aware & (pop.willingness >= participation.willing_threshold), residents),
+        "willing_share": _share(occ & (pop.willingness >= participation.willing_threshold), residents),
         "member_share": _share(occ & pop.member, residents),
         "active_share": _share(active, residents),
         "need_hours": tally.need_hours,
@@ -326,6 +331,8 @@ def observe(
         "interventions_running": sum(governance.running.values()),
         "redeemed_hours": tally.redeemed_hours,
         "hours_per_active_giver": float(ex.hours.sum()) / int(givers.sum()) if givers.any() else 0.0,
+        "hours_per_registrant": float(ex.hours.sum()) / members if members else 0.0,
+        "never_exchanged_share": _share(registered & (pop.last_active < pop.join_week), members),
         "need_hours_before_services": need_before_services,
         "coverage_of_need": met_hours / need_before_services if need_before_services > 0 else 0.0,
         "mean_age": float(pop.age[occ].mean()) if residents else 0.0,

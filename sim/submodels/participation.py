@@ -9,18 +9,24 @@ where Σ p_intervention adds the weekly outreach probabilities of the running
 interventions that have one (the platform; activities and pairings make attendees
 and supported residents aware directly).
 
-Stated willingness is a disposition, not behaviour:
-    w = σ(β0 + β_T·T_gen + β_n·n + β_s·self-worth + β_L·loneliness + β_b·belonging + incentive)
-and a resident *states* they are willing when w ≥ ``willing_threshold``. The same w
-scales every acceptance decision in the helping step, so stated willingness and
-actual activity are different variables (targets.md).
+Stated willingness is an attitude every resident holds, aware of the scheme or not
+(a survey asks everyone):
+    w = σ(ψ + incentive),  ψ = β0 + β_T·T_gen + β_n·n + β_s·self-worth + β_L·loneliness + β_b·belonging
+and a resident *states* they are willing when w ≥ ``willing_threshold``. ψ, the
+disposition, is also the helper's side of every acceptance in the helping step, where
+the request adds its own terms; stated willingness and actual activity are different
+variables (targets.md).
 
-Joining. An aware, willing non-member joins with weekly probability ``join_rate``
-(not within ``rejoin_delay`` weeks of quitting).
+Joining (registration), one rule: a non-member registers with weekly probability
+    join_rate·[aware]·[w ≥ willing_threshold]·[week − quit_week ≥ rejoin_delay];
+rejoining is joining after the delay. ``join_week`` records the registration.
 
-Quitting. Dissatisfaction accumulates D ← μ·D + unanswered request + violations
-suffered + (belonging < ``low_belonging``, for members); a member with D > ``quit_threshold`` quits with weekly
-probability ``quit_rate``, and may return later.
+Quitting, one rule: dissatisfaction accumulates D ← μ·D + unanswered request +
+violations suffered + (belonging < ``low_belonging``, for members); a member with
+D > ``quit_threshold`` quits with weekly probability ``quit_rate``.
+
+Registration is a standing status, not activity: asking needs actual unmet need and
+giving needs being asked, so a registrant may never exchange.
 
 Active means having given or received help in the last ``active_window`` weeks.
 """
@@ -43,20 +49,25 @@ if TYPE_CHECKING:
     from sim.interventions.base import Channels
 
 
-def willingness(pop, p, incentive: np.ndarray | float = 0.0) -> np.ndarray:
-    """Stated-willingness score per resident."""
+def disposition(pop, p, who: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """The willingness logit without incentives, for residents ``who``: the one place
+    a resident's lasting inclination to take part is computed. Stated willingness
+    adds the incentives to join; the helping step adds, once each, the terms of a
+    particular request (sim.submodels.helping.acceptance_probability)."""
     return (
-        sigmoid(
-            p.willingness_intercept
-            + p.willingness_trust * pop.generalized_trust
-            + p.willingness_norm * pop.norm_internalization
-            + p.willingness_self_worth * pop.self_worth
-            + p.willingness_loneliness * pop.loneliness
-            + p.willingness_belonging * pop.belonging
-            + incentive
-        )
-        * pop.occupied
+        p.willingness_intercept
+        + p.willingness_trust * pop.generalized_trust[who]
+        + p.willingness_norm * pop.norm_internalization[who]
+        + p.willingness_self_worth * pop.self_worth[who]
+        + p.willingness_loneliness * pop.loneliness[who]
+        + p.willingness_belonging * pop.belonging[who]
     )
+
+
+def willingness(pop, p, incentive: np.ndarray | float = 0.0) -> np.ndarray:
+    """Stated willingness of every resident, aware of the scheme or not (a survey asks
+    everyone): σ(disposition + incentive), 0 in empty dwellings."""
+    return sigmoid(disposition(pop, p) + incentive) * pop.occupied
 
 
 def member_ties(net: EdgeStore, pop: Population) -> np.ndarray:
@@ -70,6 +81,7 @@ def initialize(pop: Population, p: Participation, rng: np.random.Generator) -> N
     pop.willingness = willingness(pop, p)
     willing = pop.aware & (pop.willingness >= p.willing_threshold)
     pop.member = willing & (rng.random(pop.n) < p.initial_member_share)
+    pop.join_week = np.where(pop.member, pop.moved_in, pop.join_week)
 
 
 def step(
@@ -95,7 +107,9 @@ def step(
     pop.willingness = willingness(pop, p, channels.hook_sum("willingness_bonus", pop))
     willing = pop.aware & (pop.willingness >= p.willing_threshold)
     may_join = willing & ~pop.member & (week - pop.quit_week >= p.rejoin_delay)
-    pop.member |= may_join & (u_join < p.join_rate)
+    joins = may_join & (u_join < p.join_rate)
+    pop.member |= joins
+    pop.join_week[joins] = week
 
     suffered = np.bincount(tally.victims, minlength=n)
     low_belonging = pop.belonging < p.low_belonging
