@@ -713,9 +713,10 @@ def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes
     experiment = load_experiment(TINY)
     assert experiment.resolved()["store"] == {"weekly_every": 1, "agent_snapshots": False}
     # as recorded before probes existed, re-recorded when the default burn-in became 208
-    # weeks and when the scenario gained its [shocks] block (a resolved scenario changed,
-    # so the fingerprint must change with it)
-    assert experiment.fingerprint() == "ffdd0c2e5fd6bcf6"
+    # weeks, when the scenario gained its [shocks] block and when Model v2 changed the
+    # trust, norms, needs, helping, participation, network and intervention parameters
+    # (a resolved scenario changed, so the fingerprint must change with it)
+    assert experiment.fingerprint() == "deb39263b0bcfa2a"
 
 
 def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):

@@ -95,7 +95,6 @@ def test_the_shipped_calibration_declares_the_three_trials_of_targets_md():
     assert sorted(trials.interventions) == supported()
 
 
-@pytest.mark.xfail(reason="trial intensities being calibrated (issue 19)", strict=False)
 def test_the_default_trials_are_within_the_loneliness_band():
     experiment = load_experiment(ROOT / "experiments" / "calibration.toml")
     trials = read_experiment_file(ROOT / "experiments" / "calibration.toml").trials

@@ -381,7 +381,8 @@ class Helping(Block):
         unit="log-odds",
         ge=-20,
         le=20,
-        provenance="calibrated: acceptance near its v0.2 level, actual participation about 30% (targets.md)",
+        provenance="assumed: kept at its v0.2 value so acceptance stays near its earlier level; participation is "
+        "tuned through participation.willingness_intercept, the disposition both decisions share; explore −2 to 1",
     )
     accept_trust: float = param(
         2.5,
@@ -572,14 +573,14 @@ class Motives(Block):
     self_worth_decay: float = prob(0.01, "Weekly decay of self-worth toward its floor (role loss)", unit="1/week")
     self_worth_floor: float = prob(0.3, "Self-worth that other roles sustain without helping")
     loneliness_rise: float = prob(
-        0.06,
+        0.055,
         "Weekly rise of loneliness toward 1 with no contact",
         unit="1/week",
         provenance="calibrated: loneliness ≈ 30% (targets.md)",
     )
     loneliness_relief: float = param(
         0.1,
-        "Weekly fall of loneliness per unit of contact (tie strength in touch plus interactions)",
+        "Weekly fall of loneliness per unit of contact (contacts with one's ties this week plus interactions)",
         unit="1/week",
         ge=0,
         le=1,
@@ -611,13 +612,14 @@ class Participation(Block):
         0.02, "Weekly probability of hearing of the scheme from each tie who is a member", unit="1/week"
     )
     willingness_intercept: float = param(
-        -2.5,
+        -3.1,
         "Log-odds of stated willingness at zero for every factor (also the base of the helper's disposition "
         "in acceptance)",
         unit="log-odds",
         ge=-20,
         le=20,
-        provenance="assumed: stated willingness is an output (targets.md); explore −4 to −1",
+        provenance="calibrated: actual participation ≈ 30% (band 20–40%, [@rs4898207]); stated willingness "
+        "itself is an output (targets.md); explore −4 to −2",
     )
     willingness_trust: float = param(
         2.5,

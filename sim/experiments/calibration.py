@@ -41,6 +41,7 @@ TUNED = (
     ),
     ("motives.loneliness_rise, motives.loneliness_relief, network.contact_rate", "share lonely"),
     ("network.neighbour_meeting, network.contact_rate", "share socially isolated"),
+    ("participation.willingness_intercept", "actual participation (active share)"),
     (
         "interventions.activities.attendance, interventions.targeted_support.pairs_per_week, "
         "interventions.targeted_support.pair_weeks, interventions.professional_services.psych_clients",
@@ -76,6 +77,14 @@ TARGETS = (
         "CHARLS ≈30%, CLHLS ≈28%, national survey 36.6% (use 30% ±5) [@charls; @clhls; @loneliness_national_survey]",
     ),
     Target("isolated_share", 0.24, 0.19, 0.29, "CHARLS-based studies ≈24% [@charls]"),
+    Target(
+        "active_share",
+        0.30,
+        0.20,
+        0.40,
+        "about 30% of older residents take part in mutual aid (band 20–40%); measured as the share who gave "
+        "or received help in the last `participation.active_window` weeks [@rs4898207]",
+    ),
 )
 
 SAMPLE_EVERY = 13
@@ -93,6 +102,7 @@ def measure(model: CommunityModel) -> dict[str, float]:
     rec = model.records[-1]
     out["lonely_share"] = rec["lonely_share"]
     out["isolated_share"] = rec["isolated_share"]
+    out["active_share"] = rec["active_share"]
     return out
 
 
