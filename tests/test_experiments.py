@@ -716,7 +716,7 @@ def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes
     # weeks, when the scenario gained its [shocks] block and when Model v2 changed the
     # trust, norms, needs, helping, participation, network and intervention parameters
     # (a resolved scenario changed, so the fingerprint must change with it)
-    assert experiment.fingerprint() == "deb39263b0bcfa2a"
+    assert experiment.fingerprint() == "a8628fd00d9575f8"
 
 
 def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):
