@@ -77,7 +77,10 @@ def scaled_down(source: Path, folder: Path) -> Path:
     experiment = tomllib.loads(source.read_text(encoding="utf-8"))
     name = experiment["name"]
     top = {key: value for key, value in experiment.items() if not isinstance(value, (dict, list))}
-    top.update(replicates=REPLICATES, weeks=WEEKS, residents=RESIDENTS)
+    # a tipping experiment classifies collapses, falls sustained for a year: it refuses
+    # runs shorter than 52 weeks (sim/experiments/tipping.py)
+    tipping = "tipping" in experiment.get("store", {}).get("probes", [])
+    top.update(replicates=REPLICATES, weeks=max(WEEKS, 60) if tipping else WEEKS, residents=RESIDENTS)
     lines = [f"{key} = {_toml_value(value)}" for key, value in top.items()]
     for entry in experiment["scenarios"]:
         settings = [*entry.get("set", []), *EXTRA_SETTINGS.get((name, entry["name"]), [])]

@@ -462,3 +462,10 @@ def test_initial_residents_are_drawn_from_the_setting_shares():
     c = model.config.community
     weights = replacement_weights(model.pop, np.arange(4), c)
     assert weights.tolist() == pytest.approx([c.age_share_60_69, c.age_share_70_79, c.age_share_80_plus])
+
+
+def test_the_kth_new_mode_appears_after_k_intervals_and_is_regulated_a_custom_period_later():
+    model = scripted_model(1, norms={"mode_interval": 10, "max_modes": 3, "informal_regulation_weeks": 5})
+    modes = model.modes.modes
+    assert [m.appear_week for m in modes] == [10, 20, 30]
+    assert [m.regulated_week for m in modes] == [15, 25, 35]

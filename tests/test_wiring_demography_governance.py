@@ -101,3 +101,15 @@ def test_a_newcomer_enters_the_first_year_of_the_age_band_short_of_the_setting_s
     assert model.tally.newcomers == 1
     assert pop.occupied[9]
     assert 70.0 <= pop.age[9] < 71.0
+
+
+def test_a_variable_cost_the_budget_cannot_meet_stops_the_intervention_from_the_next_week():
+    model = funded()
+    gov = model.governance
+    run_step(model, "governance")  # week 0: 15 paid, 10 left
+    assert gov.charge("activities", 20.0) == pytest.approx(10.0)  # only 10 of 20: out of money
+    assert gov.get("activities") is not None  # it finishes this week
+    at_week(model, 1)
+    run_step(model, "governance")
+    assert gov.get("activities") is None
+    assert gov.stopped_spans() == {"activities": (0, 1)}

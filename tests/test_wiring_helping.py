@@ -327,3 +327,24 @@ def test_the_helpers_own_self_worth_motive_decides_acceptance():
 
     assert run(1.0) == [1]
     assert run(0.0) == []
+
+
+def test_the_expected_success_of_asking_counts_past_successes_in_its_denominator():
+    # E = (s + 1)/(s + f + 2) = 19/38 = 0.5 for s = f = 18: log-odds −15 + 20·0.5 = −5,
+    # P = 0.007, about 1 of 200 asks (sd 1.2); without s in the denominator E would be
+    # 0.95: log-odds +4, about 196 would ask
+    model = scripted_model(
+        200,
+        helping={
+            "ask_intercept": -15.0,
+            "ask_trust": 0.0,
+            "ask_expected_success": 20.0,
+            "ask_reluctance": 0.0,
+            "coordinator_reach": 0.0,
+        },
+    )
+    model.pop.backlog[:, 1] = 3.0
+    model.pop.ask_success[:] = 18.0
+    model.pop.ask_failure[:] = 18.0
+    run_step(model, "helping")
+    assert model.tally.asked.sum() <= 8

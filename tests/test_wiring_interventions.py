@@ -244,3 +244,65 @@ def test_a_pairing_ends_when_the_supported_resident_is_replaced():
     model.pop.person_id[0] += 1000  # a newcomer in slot 0 (the pairing tie keeps it from being isolated)
     run_step(model, "targeted_support")
     assert support.supported.tolist() == [] and support.volunteer.tolist() == []
+
+
+def test_a_pairing_lasts_pair_weeks_and_then_ends():
+    model, volunteer, _ = one_to_one(visit_probability=1.0)
+    support = model.governance.get("targeted_support")
+    weeks = model.config.interventions.targeted_support.pair_weeks
+    model.pop.member[:] = False  # no volunteer left: a pairing seen below is the old one
+    at_week(model, weeks - 1)  # the last week of the pairing: still visited
+    run_step(model, "targeted_support")
+    assert support.supported.tolist() == [0] and support.volunteer.tolist() == [volunteer]
+    at_week(model, weeks)
+    run_step(model, "targeted_support")
+    assert support.supported.tolist() == []
+
+
+def test_only_members_with_the_volunteer_minimum_of_hours_are_paired_as_volunteers():
+    model = scripted_model(
+        4,
+        network={"isolation_ties": 1, "isolation_strength": 0.3},
+        interventions={"targeted_support": {"enabled": True, "pairs_per_week": 1, "volunteer_min_hours": 1.0}},
+    )
+    run_step(model, "governance")
+    pop = model.pop
+    tie(model, 1, 2, strength=0.9)
+    tie(model, 1, 3, strength=0.9)
+    pop.member[:] = [False, True, False, True]
+    pop.capacity[:] = [0.0, 0.5, 0.0, 2.0]  # 1 has half an hour, below the minimum of 1
+    run_step(model, "targeted_support")
+    support = model.governance.get("targeted_support")
+    assert support.supported.tolist() == [0] and support.volunteer.tolist() == [3]
+
+
+def test_one_weekly_session_is_one_interaction_for_each_client():
+    model = scripted_model(
+        2,
+        motives={"lonely_threshold": 0.5},
+        interventions={"professional_services": {"enabled": True, "psych_clients": 1, "sessions_per_week": 1.0}},
+    )
+    run_step(model, "governance")
+    model.pop.loneliness[:] = [0.9, 0.2]
+    run_step(model, "professional_services")
+    assert model.tally.interactions.tolist() == [1.0, 0.0]
+
+
+def test_paid_redemption_charges_the_redemption_price_per_hour_bought():
+    model = scripted_model(
+        1,
+        interventions={
+            "time_bank": {"enabled": True, "guaranteed": True, "credit_per_hour": 1.0, "redemption_price": 3.0}
+        },
+    )
+    run_step(model, "governance")
+    spent = model.governance.spent
+    pop = model.pop
+    pop.credits[:] = [2.0]
+    pop.backlog[:, 1] = 5.0
+    model.tally.asked = np.array([True])
+    model.tally.unanswered = np.array([True])
+    run_step(model, "incentives")
+    # 2 credits buy 2 of the 5 unmet hours, at 3 an hour from the budget
+    assert pop.backlog[0, 1] == pytest.approx(3.0)
+    assert model.governance.spent - spent == pytest.approx(6.0)

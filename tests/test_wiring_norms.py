@@ -170,3 +170,15 @@ def test_the_reported_authority_is_the_mean_over_residents_aware_of_the_scheme_o
     run_step(model, "norms")
     assert norm_authority(model) == pytest.approx(authority(0, 1))  # 0 and 2 alike
     assert model.pop.norm_internalization[3] == 0.5  # nobody lives there
+
+
+def test_each_confirmed_report_costs_the_reporting_reward():
+    model = one_service(skill=1.0, norm=0.0, shirk_rate=1.0, supervision=True)
+    model.governance.get("supervision").block = model.governance.get("supervision").block.model_copy(
+        update={"reporting_reward": 0.5}
+    )
+    run_step(model, "helping")  # one shirk, reported (report rate 1 + 0.5 × gain) and confirmed
+    spent = model.governance.spent
+    run_step(model, "norms")
+    assert model.tally.sanctions == 1
+    assert model.governance.spent - spent == pytest.approx(0.5)
