@@ -8,7 +8,7 @@ import pytest
 from conftest import make_scenario, scripted_model
 
 from sim.core.network import FRIEND, NEIGHBOUR, EdgeStore
-from sim.core.params import Community, Demography, Helping, Needs, Participation
+from sim.core.params import Community, Demography, Helping, Motives, Needs, Participation
 from sim.core.population import expected_health, replacement_weights
 from sim.core.schedule import run_step
 from sim.core.util import gini, sigmoid
@@ -89,7 +89,7 @@ def test_new_need_by_type_for_an_adl_disabled_lonely_resident():
     pop.health[:] = 0.2  # below adl_threshold 0.25
     pop.loneliness[:] = 0.6  # above motives.lonely_threshold 0.5
     pop.digital_literacy[:] = 0.4
-    need = needs.new_need(pop, n, d)[0]
+    need = needs.new_need(pop, n, d, Motives().lonely_threshold)[0]
     assert need.tolist() == pytest.approx(
         [n.daily_living_adl, n.companionship * 0.6, n.health_support * 0.8, n.errands * 0.6 * (1 - 0.1)]
     )
@@ -116,7 +116,7 @@ def test_capacity_is_zero_for_the_disabled_and_falls_with_age_and_family_duty():
     pop.health[:] = [0.3, 1.0, 1.0]
     pop.age[:] = [65, 65, 80]
     pop.family_duty[:] = [0.0, 0.5, 0.0]
-    cap = needs.capacity(pop, hp, d)
+    cap = needs.capacity(pop, hp, d, Community())  # formal-care motivation off
     assert cap.tolist() == pytest.approx(
         [0.0, hp.max_capacity * 0.5, hp.max_capacity * (1 - 10 * hp.capacity_age_decline)]
     )

@@ -51,6 +51,7 @@ def test_professional_services_cover_and_are_charged_for_a_share_of_health_need(
     # and leave 0.75
     assert model.pop.backlog[0, 2] == pytest.approx(0.75)
     assert model.governance.spent - spent_on_fixed_costs == pytest.approx(0.5)
+    assert model.tally.health_covered == pytest.approx(0.25)  # what observation adds back to need
 
 
 EPISODES = {

@@ -1,8 +1,6 @@
 """Wiring of the observation step (step 16): each weekly metric is computed from the
 right residents and the right quantities (docs/odd.md §7.11, Observation)."""
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 from conftest import scripted_model
@@ -173,16 +171,17 @@ def test_coverage_of_need_counts_what_services_took_off_the_backlog():
         needs={"health_support": 2.0, "backlog_carryover": 0.5, "health_need_below": 0.6},
     )
     model.pop.health[:] = 0.5
-    model.governance.channels.health_services = SimpleNamespace(health_cover=0.5)
     tie(model, 0, 1)
     model.tally.need_by_resident = np.full(2, 2.0)
     model.tally.need_hours = 4.0
     model.tally.redeemed_hours = 3.0
+    model.tally.health_covered = 1.0  # the needs step's record: half of 2 × 1 h
     run_step(model, "observation")
     at_week(model, 1)
     model.tally = WeekTally(2)
     model.tally.need_by_resident = np.full(2, 2.0)
     model.tally.need_hours = 4.0
+    model.tally.health_covered = 1.0
     model.tally.exchanges = exchanges(model, [(1, 0, 0, 1.0, True, False)])
     run_step(model, "observation")
     first, second = model.records

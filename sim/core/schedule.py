@@ -297,7 +297,6 @@ def observation_arguments(m: CommunityModel) -> dict[str, Any]:
         "motives": sc.motives,
         "trust": sc.trust,
         "network": sc.network,
-        "setting": sc.community,
     }
 
 
@@ -426,6 +425,7 @@ WEEK: tuple[Step, ...] = (
             "resident.capacity_left",
             "tally.need_by_resident",
             "tally.need_hours",
+            "tally.health_covered",
             *BUDGET,
         ),
         streams=(),

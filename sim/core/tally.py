@@ -60,6 +60,7 @@ class WeekTally:
     unanswered: np.ndarray = field(default_factory=_flags)  # per resident: asked and got nothing
     need_hours: float = 0.0
     need_by_resident: np.ndarray = field(default_factory=_floats)
+    health_covered: float = 0.0  # health need professional services met before it joined the backlog
     violators: np.ndarray = field(default_factory=_ints)
     victims: np.ndarray = field(default_factory=_ints)
     violation_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # FREE_RIDING, SHIRKING

@@ -55,11 +55,10 @@ if TYPE_CHECKING:
 DAILY, COMPANIONSHIP, HEALTH, ERRANDS = 0, 1, 2, 3
 
 
-def new_need(pop, needs, demography, lonely_threshold: float = 0.5) -> np.ndarray:
+def new_need(pop, needs, demography, lonely_threshold: float) -> np.ndarray:
     """Need hours by type before family and formal care, (residents × 4); each type
     only for the residents whose condition holds (module docstring).
-    ``lonely_threshold`` is ``motives.lonely_threshold`` (needs.step passes the
-    scenario's; the default is that parameter's and matters for companionship only)."""
+    ``lonely_threshold`` is ``motives.lonely_threshold``."""
     h = pop.health
     iadl = h < demography.iadl_threshold
     adl = h < demography.adl_threshold
@@ -86,15 +85,13 @@ def residual_need(pop, community, new: np.ndarray, formal_health_extra: float = 
     return residual
 
 
-def capacity(pop, helping, demography, community=None) -> np.ndarray:
+def capacity(pop, helping, demography, community) -> np.ndarray:
     """Hours each resident can give this week; ``community`` carries the formal-care
-    motivation channel (none without it)."""
+    motivation channel."""
     thr = demography.iadl_threshold
     health_factor = np.clip((pop.health - thr) / (1.0 - thr), 0.0, 1.0)
     age_factor = np.clip(1.0 - helping.capacity_age_decline * np.maximum(pop.age - 70.0, 0.0), 0.0, 1.0)
-    motivation = 1.0
-    if community is not None:
-        motivation = max(1.0 + community.formal_care_motivation * community.formal_care, 0.0)
+    motivation = max(1.0 + community.formal_care_motivation * community.formal_care, 0.0)
     return helping.max_capacity * health_factor * age_factor * (1.0 - pop.family_duty) * motivation * pop.occupied
 
 
@@ -117,6 +114,7 @@ def step(
     if services is not None:
         before = residual_need(pop, setting, new)
         services.charge_health(float(before[:, HEALTH].sum() - residual[:, HEALTH].sum()))
+        tally.health_covered = float(before[:, HEALTH].sum()) * services.health_cover
     pop.backlog = needs.backlog_carryover * pop.backlog * pop.occupied[:, None] + residual
     pop.need = residual
     pop.capacity = capacity(pop, helping, demography, setting)

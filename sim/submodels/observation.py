@@ -37,13 +37,12 @@ import numpy as np
 from sim.core import kernels
 from sim.core.network import FRIEND
 from sim.core.util import gini
-from sim.submodels.needs import DAILY, HEALTH, new_need, residual_need
+from sim.submodels.needs import DAILY
 
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
     from sim.core.network import EdgeStore
     from sim.core.params import (
-        Community,
         Demography,
         Motives,
         Needs,
@@ -218,18 +217,6 @@ def window_gini(memory: Observed, week: int) -> float:
     return gini(memory.met[rows].sum(axis=0)[with_need] / need[with_need])
 
 
-def health_covered(
-    pop: Population, governance: Governance, needs: Needs, demography: Demography, setting: Community
-) -> float:
-    """The health need professional services took this week before it joined the
-    backlog (needs.step; health has not changed since)."""
-    services = governance.channels.health_services
-    if services is None:
-        return 0.0
-    before = residual_need(pop, setting, new_need(pop, needs, demography))[:, HEALTH]
-    return float(before.sum()) * services.health_cover
-
-
 def observe(
     *,
     pop: Population,
@@ -245,7 +232,6 @@ def observe(
     motives: Motives,
     trust: Trust,
     network: Network,
-    setting: Community,
 ) -> dict[str, float]:
     """The week's metrics (module docstring); recomputes ``community.clustering``
     when it is due, sampling from the observation stream ``rng``."""
@@ -276,7 +262,7 @@ def observe(
         first=first,
         need=need,
         met=met,
-        health_covered=health_covered(pop, governance, needs, demography, setting),
+        health_covered=tally.health_covered,
         carryover=needs.backlog_carryover,
         redeemed=tally.redeemed_hours,
     )
