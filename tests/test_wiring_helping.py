@@ -112,10 +112,12 @@ def test_the_helpers_own_norm_internalization_decides_acceptance():
     assert model.tally.exchanges.helper.tolist() == []
 
 
-def scripted_acceptance(monkeypatch) -> list[float]:
+def scripted_acceptance(monkeypatch, standing_weight: float = 0.0) -> list[float]:
     """Requester 0 asks helper 1 (their one tie) for 2 hours of companionship; the
     probability the step computes for that request, with every term of the logit
-    non-zero and helper and requester different in each (worked out in the test)."""
+    non-zero and helper and requester different in each (worked out in the test).
+    The scheme's record: the helper knows of 0 answered and 2 unanswered requests
+    (S = 1/4), the requester of 6 answered (S = 7/8)."""
     seen: list[float] = []
     formula = helping.acceptance_probability
 
@@ -146,10 +148,13 @@ def scripted_acceptance(monkeypatch) -> list[float]:
             "willingness_self_worth": 1.0,
             "willingness_loneliness": 0.5,
             "willingness_belonging": 3.0,
+            "willingness_standing": standing_weight,
         },
     )
     tie(model, 0, 1)
     pop, net = model.pop, model.net
+    pop.standing_good[:] = [6.0, 0.0]
+    pop.standing_bad[:] = [0.0, 2.0]
     pop.backlog[0] = [0.0, 2.0, 0.0, 0.0]
     pop.capacity_left[:] = [0.0, 5.0]
     pop.generalized_trust[:] = [0.1, 0.5]
@@ -174,6 +179,12 @@ def test_acceptance_is_one_logit_of_the_helpers_disposition_and_each_term_of_the
     # cost −0.5·2 = −1; frailty −2·(1 − 0.75) = −0.5; requester's bad share 3/(1 + 3 + 2):
     # −3·0.5 = −1.5. Log-odds −1 + 1.5 + 1 + 1 − 1 − 0.5 − 1.5 = −0.5
     assert scripted_acceptance(monkeypatch) == pytest.approx([1.0 / (1.0 + math.exp(0.5))])
+
+
+def test_the_helpers_own_knowledge_of_the_schemes_record_enters_acceptance_through_the_disposition(monkeypatch):
+    # as above, plus the record term of the helper's disposition: 2·(1/4 − 1/2) = −0.5,
+    # so log-odds −0.5 − 0.5 = −1 (the requester's record, 7/8, would give +0.25)
+    assert scripted_acceptance(monkeypatch, standing_weight=2.0) == pytest.approx([1.0 / (1.0 + math.exp(1.0))])
 
 
 def test_a_helper_without_a_tie_counts_generalized_trust_once():

@@ -7,7 +7,7 @@ stated willingness over every resident, registrants who never exchanged."""
 import numpy as np
 import pytest
 from conftest import make_scenario, scripted_model
-from wiring_support import run_step
+from wiring_support import run_step, tie
 
 from sim.core.model import CommunityModel
 from sim.core.schedule import observation_arguments
@@ -196,3 +196,75 @@ def test_initial_members_are_registered_from_their_arrival_and_others_never():
     assert members.any() and (pop.occupied & ~pop.member).any()
     assert (pop.join_week[members] == pop.moved_in[members]).all()
     assert (pop.join_week[~pop.member] < pop.moved_in[~pop.member]).all()
+
+
+def test_the_schemes_record_is_forgotten_then_grows_by_own_requests_and_what_ties_tell():
+    """0 asked and was left unanswered, 1 asked and was helped; 2 is tied to 0 only,
+    3 to nobody. Everyone knew of 2 answered requests; memory 0.5, every tie tells
+    (gossip 1), a heard outcome counts 0.25.
+    0: answered 2·0.5 + 0.25 (heard from 1) = 1.25, unanswered 1 (own)
+    1: answered 1 + 1 (own) = 2,                    unanswered 0.25 (heard from 0)
+    2: answered 1,                                  unanswered 0.25 (heard from 0)
+    3: answered 1,                                  unanswered 0"""
+    model = scripted_model(
+        4,
+        participation={"standing_memory": 0.5, "awareness_base": 0.0, "awareness_per_member_tie": 0.0},
+        trust={"gossip_rate": 1.0, "hearsay_weight": 0.25},
+    )
+    tie(model, 0, 1)
+    tie(model, 0, 2)
+    pop, tally = model.pop, model.tally
+    pop.standing_good[:] = 2.0
+    tally.asked = np.array([True, True, False, False])
+    tally.unanswered = np.array([True, False, False, False])
+    run_step(model, "participation")
+    assert pop.standing_good.tolist() == pytest.approx([1.25, 2.0, 1.0, 1.0])
+    assert pop.standing_bad.tolist() == pytest.approx([1.0, 0.25, 0.25, 0.0])
+
+
+def test_without_word_of_mouth_only_the_askers_own_outcome_counts():
+    model = scripted_model(
+        3,
+        participation={"standing_memory": 1.0, "awareness_base": 0.0, "awareness_per_member_tie": 0.0},
+        trust={"gossip_rate": 0.0, "hearsay_weight": 1.0},
+    )
+    tie(model, 0, 1)
+    model.tally.asked = np.array([True, False, False])
+    model.tally.unanswered = np.array([True, False, False])
+    run_step(model, "participation")
+    assert model.pop.standing_good.tolist() == [0.0, 0.0, 0.0]
+    assert model.pop.standing_bad.tolist() == [1.0, 0.0, 0.0]
+
+
+def test_the_known_record_moves_stated_willingness_and_so_joining():
+    """Willingness σ(3 + 10·(S − 0.5)), threshold 0.9, everyone aware and free to join.
+    0 knows nothing (S = 0.5): σ(3) = 0.953 — joins;
+    1 knows of 8 unanswered (S = 0.1): σ(−1) = 0.269 — does not join;
+    2 knows of 8 answered (S = 0.9): σ(7) = 0.999 — joins."""
+    model = scripted_model(
+        3,
+        participation={
+            "awareness_base": 0.0,
+            "awareness_per_member_tie": 0.0,
+            "willingness_intercept": 3.0,
+            "willingness_trust": 0.0,
+            "willingness_norm": 0.0,
+            "willingness_self_worth": 0.0,
+            "willingness_loneliness": 0.0,
+            "willingness_belonging": 0.0,
+            "willingness_standing": 10.0,
+            "standing_memory": 1.0,
+            "willing_threshold": 0.9,
+            "join_rate": 1.0,
+        },
+    )
+    at_week(model, WEEK)
+    pop = model.pop
+    pop.aware[:] = True
+    pop.member[:] = False
+    pop.standing_good[:] = [0.0, 0.0, 8.0]
+    pop.standing_bad[:] = [0.0, 8.0, 0.0]
+    run_step(model, "participation")
+    sigma = [1.0 / (1.0 + np.exp(-x)) for x in (3.0, -1.0, 7.0)]
+    assert pop.willingness.tolist() == pytest.approx(sigma)
+    assert pop.member.tolist() == [True, False, True]

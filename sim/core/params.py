@@ -612,7 +612,7 @@ class Participation(Block):
         0.02, "Weekly probability of hearing of the scheme from each tie who is a member", unit="1/week"
     )
     willingness_intercept: float = param(
-        -3.1,
+        -3.07,
         "Log-odds of stated willingness at zero for every factor (also the base of the helper's disposition "
         "in acceptance)",
         unit="log-odds",
@@ -655,6 +655,17 @@ class Participation(Block):
         le=20,
         provenance="[@liu2025, §2.3 (2)]: emotional-connection motive (sign); assumed magnitude, explore 0–3",
     )
+    willingness_standing: float = param(
+        4.0,
+        "Log-odds per unit of the expected answer rate S the resident knows of, above the no-information prior "
+        "0.5 (conditional cooperation; in the disposition, so in willingness and in acceptance)",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="[@fischbacher2001]: most people contribute as far as they believe others do (sign); "
+        "[@socialcapital_mutualaid, §3.1.2]: a trust crisis spread by word of mouth makes schemes wither; "
+        "assumed magnitude, explore 0–8 (docs/tipping.md measures 0 and the default)",
+    )
     willingness_belonging: float = param(
         1.5,
         "Log-odds per unit belonging",
@@ -669,6 +680,14 @@ class Participation(Block):
         "Weekly probability that an aware, willing non-member past the rejoin delay registers",
         unit="1/week",
         provenance="assumed: registering takes a visit to the coordinator; explore 0.005–0.1",
+    )
+    standing_memory: float = prob(
+        0.98,
+        "Weekly retention of what a resident knows of the scheme's record (answered and unanswered requests, "
+        "own and heard of)",
+        unit="1/week",
+        provenance="assumed: a disappointment is remembered for months (half-life ≈ 34 weeks at 0.98); "
+        "explore 0.9–0.995",
     )
     dissatisfaction_memory: float = prob(0.9, "Weekly retention of accumulated dissatisfaction", unit="1/week")
     quit_threshold: float = param(4.0, "Dissatisfaction above which a member may quit", ge=0, le=1000)

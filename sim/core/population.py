@@ -67,6 +67,8 @@ class Population:
     excluded_until: np.ndarray
     ask_success: np.ndarray
     ask_failure: np.ndarray
+    standing_good: np.ndarray
+    standing_bad: np.ndarray
     reputation_good: np.ndarray
     reputation_bad: np.ndarray
     hours_given: np.ndarray

@@ -95,6 +95,9 @@ STREAMS = (
     # the everyday contacts with one's ties, drawn by the motives step (appended in
     # Model v2, when they replaced the network step's casual contact)
     "contact",
+    # word of mouth about the scheme's record (answered and unanswered requests),
+    # drawn by the participation step (appended in Model v2, round 3)
+    "standing",
 )
 
 # streams drawn before the first week rather than by a step of it
@@ -264,7 +267,10 @@ def participation_arguments(m: CommunityModel) -> dict[str, Any]:
         "community": m.community,
         "channels": m.governance.channels,
         "rng": m.streams["participation"],
+        "word_rng": m.streams["standing"],
         "p": m.config.participation,
+        "gossip_rate": m.config.trust.gossip_rate,
+        "hearsay_weight": m.config.trust.hearsay_weight,
     }
 
 
@@ -528,6 +534,8 @@ WEEK: tuple[Step, ...] = (
             "resident.self_worth",
             "resident.loneliness",
             "resident.belonging",
+            "resident.standing_good",
+            "resident.standing_bad",
             "resident.health",
             "resident.reputation_good",
             "resident.reputation_bad",
@@ -721,6 +729,7 @@ WEEK: tuple[Step, ...] = (
             "community_state.week",
             "governance.running",
             "tally.victims",
+            "tally.asked",
             "tally.unanswered",
             "resident.occupied",
             "resident.member",
@@ -732,6 +741,8 @@ WEEK: tuple[Step, ...] = (
             "resident.belonging",
             "resident.quit_week",
             "resident.dissatisfaction",
+            "resident.standing_good",
+            "resident.standing_bad",
             "resident.digital_literacy",
             "resident.health",
             "resident.age",
@@ -740,6 +751,8 @@ WEEK: tuple[Step, ...] = (
             "incentives.paid_share",
         ),
         writes=(
+            "resident.standing_good",
+            "resident.standing_bad",
             "resident.aware",
             "resident.willingness",
             "resident.member",
@@ -747,9 +760,9 @@ WEEK: tuple[Step, ...] = (
             "resident.dissatisfaction",
             "resident.quit_week",
         ),
-        streams=("participation",),
-        summary="awareness (+ `platform` outreach hook), willingness (+ incentive hooks), joining, "
-        "dissatisfaction, quitting",
+        streams=("participation", "standing"),
+        summary="the scheme's record by word of mouth, awareness (+ `platform` outreach hook), willingness "
+        "(+ incentive hooks), joining, dissatisfaction, quitting",
     ),
     Step(
         "network_dynamics",

@@ -304,6 +304,24 @@ RESIDENT_FIELDS: tuple[Field, ...] = (
         "weeks in which the resident asked and was not helped (no forgetting)",
     ),
     _f(
+        "standing_good",
+        "scheme answered $a$",
+        "requests",
+        0.0,
+        None,
+        "the scheme's record as the resident knows it: requests answered, own and heard of from ties "
+        "(forgotten at `participation.standing_memory` a week)",
+    ),
+    _f(
+        "standing_bad",
+        "scheme unanswered $b$",
+        "requests",
+        0.0,
+        None,
+        "the scheme's record as the resident knows it: requests left unanswered, own and heard of from ties "
+        "(forgotten at `participation.standing_memory` a week)",
+    ),
+    _f(
         "reputation_good",
         "good reputation",
         "reports",

@@ -9,13 +9,29 @@ where Σ p_intervention adds the weekly outreach probabilities of the running
 interventions that have one (the platform; activities and pairings make attendees
 and supported residents aware directly).
 
+The scheme's record (口碑, its standing). Every resident keeps Beta counts of the
+requests to the scheme they know were answered (a) or left unanswered (b): their own
+requests this week count one each, and every tie of an asker hears of that asker's
+outcome with probability ``trust.gossip_rate`` (stream ``standing``; one draw per tie)
+and counts it ``trust.hearsay_weight``. The counts are forgotten at ``standing_memory``
+a week, and the resident expects a request to the scheme to be answered with
+    S = (a + 1)/(a + b + 2)        (0.5, the no-information prior, with no record).
+Word of mouth about a scheme that fails its users is the trust crisis of information
+asymmetry that makes schemes wither ([@socialcapital_mutualaid, §3.1.2]).
+
 Stated willingness is an attitude every resident holds, aware of the scheme or not
 (a survey asks everyone):
-    w = σ(ψ + incentive),  ψ = β0 + β_T·T_gen + β_n·n + β_s·self-worth + β_L·loneliness + β_b·belonging
+    w = σ(ψ + incentive),
+    ψ = β0 + β_T·T_gen + β_n·n + β_s·self-worth + β_L·loneliness + β_b·belonging + β_S·(S − 0.5)
 and a resident *states* they are willing when w ≥ ``willing_threshold``. ψ, the
 disposition, is also the helper's side of every acceptance in the helping step, where
 the request adds its own terms; stated willingness and actual activity are different
-variables (targets.md).
+variables (targets.md). The record term is conditional cooperation: people give to a
+common pool as far as they believe others do ([@fischbacher2001]); it enters once, in
+ψ, so it moves both the willingness to join and the readiness to answer a request —
+the loop by which unanswered requests, heard of, make further requests go unanswered
+and hold a damaged scheme down (docs/tipping.md). Centred on the prior, it leaves the
+disposition of a resident who knows nothing of the scheme's record unchanged.
 
 Joining (registration), one rule: a non-member registers with weekly probability
     join_rate·[aware]·[w ≥ willing_threshold]·[week − quit_week ≥ rejoin_delay];
@@ -39,6 +55,7 @@ import numpy as np
 
 from sim.core import kernels
 from sim.core.util import sigmoid
+from sim.submodels.trust import hearsay
 
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
@@ -51,7 +68,8 @@ if TYPE_CHECKING:
 
 def disposition(pop, p, who: np.ndarray | slice = slice(None)) -> np.ndarray:
     """The willingness logit without incentives, for residents ``who``: the one place
-    a resident's lasting inclination to take part is computed. Stated willingness
+    a resident's inclination to take part (their motives and what they know of the
+    scheme's record) is computed. Stated willingness
     adds the incentives to join; the helping step adds, once each, the terms of a
     particular request (sim.submodels.helping.acceptance_probability)."""
     return (
@@ -61,6 +79,7 @@ def disposition(pop, p, who: np.ndarray | slice = slice(None)) -> np.ndarray:
         + p.willingness_self_worth * pop.self_worth[who]
         + p.willingness_loneliness * pop.loneliness[who]
         + p.willingness_belonging * pop.belonging[who]
+        + p.willingness_standing * (expected_answer(pop, who) - 0.5)
     )
 
 
@@ -68,6 +87,40 @@ def willingness(pop, p, incentive: np.ndarray | float = 0.0) -> np.ndarray:
     """Stated willingness of every resident, aware of the scheme or not (a survey asks
     everyone): σ(disposition + incentive), 0 in empty dwellings."""
     return sigmoid(disposition(pop, p) + incentive) * pop.occupied
+
+
+def expected_answer(pop, who: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """S = (a + 1)/(a + b + 2): the chance residents ``who`` expect a request to the
+    scheme to be answered, from the record they know (0.5 with no information)."""
+    good, bad = pop.standing_good[who], pop.standing_bad[who]
+    return (good + 1.0) / (good + bad + 2.0)
+
+
+def hear_record(
+    pop: Population,
+    net: EdgeStore,
+    asked: np.ndarray,
+    unanswered: np.ndarray,
+    rng: np.random.Generator,
+    memory: float,
+    gossip_rate: float,
+    hearsay_weight: float,
+) -> None:
+    """Forget the known record at ``memory`` a week, then add this week's requests:
+    each asker's own outcome (weight 1) and, for every tie that hears of it
+    (``hearsay``: probability ``gossip_rate`` per tie), ``hearsay_weight``."""
+    n = pop.n
+    askers = np.flatnonzero(asked)
+    answered = ~unanswered[askers]
+    listener, event = hearsay(net, askers, rng, gossip_rate)
+    good = np.bincount(askers, weights=answered, minlength=n) + hearsay_weight * np.bincount(
+        listener, weights=answered[event], minlength=n
+    )
+    bad = np.bincount(askers, weights=~answered, minlength=n) + hearsay_weight * np.bincount(
+        listener, weights=~answered[event], minlength=n
+    )
+    pop.standing_good = memory * pop.standing_good + good
+    pop.standing_bad = memory * pop.standing_bad + bad
 
 
 def member_ties(net: EdgeStore, pop: Population) -> np.ndarray:
@@ -92,10 +145,16 @@ def step(
     community: CommunityState,
     channels: Channels,
     rng: np.random.Generator,
+    word_rng: np.random.Generator,
     p: Participation,
+    gossip_rate: float,
+    hearsay_weight: float,
 ) -> None:
+    """A week of participation (``rng``: stream ``participation``; ``word_rng``: stream
+    ``standing``, word of mouth about the scheme's record)."""
     week = community.week
     n = pop.n
+    hear_record(pop, net, tally.asked, tally.unanswered, word_rng, p.standing_memory, gossip_rate, hearsay_weight)
     u_aware, u_join, u_quit = rng.random((3, n))
 
     outreach = np.minimum(channels.hook_sum("awareness_probability", pop), 1.0)
