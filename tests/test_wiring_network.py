@@ -13,7 +13,7 @@ from wiring_support import half_edge, run_step, tie
 
 from sim.core.community import tie_decay
 from sim.core.model import CommunityModel
-from sim.core.network import EXCHANGE, FRIEND, NEIGHBOUR, PAIRING
+from sim.core.network import ACTIVITY, EXCHANGE, FRIEND, NEIGHBOUR, PAIRING
 
 
 def at_week(model, week: int) -> None:
@@ -59,23 +59,30 @@ def test_pruning_drops_ties_by_the_decay_of_their_own_kind():
     assert ties(model) == {(0, 1, NEIGHBOUR)}
 
 
-def test_an_uncontacted_exchange_or_pairing_tie_decays_at_the_acquaintance_rate():
+def test_an_uncontacted_exchange_pairing_or_activity_tie_decays_at_the_acquaintance_rate():
     model = quiet_network(
-        6, decay_neighbour=0.01, decay_friend=0.1, decay_acquaintance=0.5, prune_interval=4, prune_strength=0.05
+        8, decay_neighbour=0.01, decay_friend=0.1, decay_acquaintance=0.5, prune_interval=4, prune_strength=0.05
     )
     tie(model, 0, 1, EXCHANGE, 0.3)
     tie(model, 2, 3, PAIRING, 0.3)
     tie(model, 4, 5, FRIEND, 0.3)
+    tie(model, 6, 7, ACTIVITY, 0.3)
     at_week(model, 4)
     run_step(model, "network_dynamics")
-    # after 4 weeks without contact: exchange and pairing 0.3·0.5⁴ = 0.019 < 0.05 are
+    # after 4 weeks without contact: exchange, pairing and activity 0.3·0.5⁴ = 0.019 < 0.05 are
     # dropped, the friend tie 0.3·0.9⁴ = 0.197 stays
     assert ties(model) == {(4, 5, FRIEND)}
 
 
 def test_each_tie_kind_decays_at_its_own_rate():
     scenario = make_scenario(network={"decay_neighbour": 0.01, "decay_friend": 0.02, "decay_acquaintance": 0.3})
-    assert dict(tie_decay(scenario)) == {"neighbour": 0.01, "friend": 0.02, "pairing": 0.3, "exchange": 0.3}
+    assert dict(tie_decay(scenario)) == {
+        "neighbour": 0.01,
+        "friend": 0.02,
+        "pairing": 0.3,
+        "exchange": 0.3,
+        "activity": 0.3,
+    }
 
 
 class Draws:

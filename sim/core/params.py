@@ -785,7 +785,7 @@ class Network(Block):
     )
     decay_acquaintance: float = param(
         0.07,
-        "Weekly decay of an acquaintance tie's strength (formed by one exchange or a pairing) without contact",
+        "Weekly decay of an acquaintance tie's strength (formed by one exchange, a pairing or at an activity) without contact",
         unit="1/week",
         ge=0,
         le=1,

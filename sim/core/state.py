@@ -371,11 +371,11 @@ TIE_FIELDS: tuple[Field, ...] = (
         "kind",
         "–",
         0,
-        3,
+        4,
         "how the tie formed (neighbours decay at `network.decay_neighbour`, friends at `network.decay_friend`, "
-        "pairing and exchange ties at `network.decay_acquaintance`)",
+        "ties formed by a pairing, an exchange or at an activity at `network.decay_acquaintance`)",
         "half-edge",
-        levels=("neighbour", "friend", "pairing", "exchange"),
+        levels=("neighbour", "friend", "pairing", "exchange", "activity"),
     ),
     Field(
         "strength",

@@ -9,8 +9,11 @@ is health scaled from the ADL threshold (0) to full health (1): good facilities 
 the frail take part. If more want to come than there are places, places go at
 random. Attendees are spread over the events at random. At an event each attendee
 talks with ``meetings`` random co-attendees: an existing tie is refreshed (contact),
-otherwise a friend tie forms with probability tie_formation·exp(−homophily·distance)
-(chance and homophily). Attending counts as a belonging event and an interaction
+otherwise a tie of kind ``activity`` forms with probability
+tie_formation·exp(−homophily·distance) (chance and homophily). One meeting makes an
+acquaintance, not a friend: like a tie formed by an exchange or a pairing it fades at
+``network.decay_acquaintance`` and lasts only if contact (meeting again, everyday
+contact, an exchange) keeps it up. Attending counts as a belonging event and an interaction
 (contact, which the motives step turns into less loneliness). Information passes by
 the same conversations: an attendee who does not know the scheme hears of it when one
 of its talks with co-attendees is with a member, and only then. Attending writes no outcome:
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.community import add_ties
-from sim.core.network import FRIEND
+from sim.core.network import ACTIVITY
 from sim.core.population import homophily_weight
 from sim.core.reach import EVERYONE, Reach
 from sim.interventions.base import Intervention, PhaseState
@@ -110,4 +113,4 @@ class Activities(Intervention):
         a, c = a[new], c[new]
         form = rng.random(len(a)) < b.tie_formation * homophily_weight(pop, a, c, nw.homophily)
         if form.any():
-            add_ties(net, pop, week, self.trust, a[form], c[form], FRIEND, nw.new_tie_strength)
+            add_ties(net, pop, week, self.trust, a[form], c[form], ACTIVITY, nw.new_tie_strength)
