@@ -2,7 +2,7 @@
 
 - Decay: a tie's strength falls by its kind's weekly rate (``sim.core.community.tie_decay``:
   ``decay_neighbour``, ``decay_friend``, and ``decay_acquaintance`` for ties formed by
-  a pairing or an exchange) a week without contact, and every contact closes
+  a pairing, an exchange or at an activity) a week without contact, and every contact closes
   ``contact_boost`` of the gap to 1 (applied lazily, see sim.core.network). Every
   ``prune_interval`` weeks ties weaker than ``prune_strength`` are dropped.
 - Everyday contact is drawn earlier in the week (``everyday_contact``, called by the
