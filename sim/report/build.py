@@ -251,7 +251,7 @@ def _tipping(results: Results, report: Report) -> None:
     runs = runs_of_folder(results.path)
     table = tipping.tipping_table(runs)
     if runs.parameters:  # a phase diagram needs a design to span
-        report.figure(lambda: tipping.phase_figure(table, runs.parameters), "tipping", "file_tipping")
+        report.figure(lambda: tipping.phase_figure(table, runs.parameters, report.labels), "tipping", "file_tipping")
     report.csv(table, "tipping", "file_tipping_table")
 
 
