@@ -128,7 +128,7 @@ def test_report_works_on_the_results_of_every_shipped_experiment(source, swept, 
 
 def test_the_scaled_down_funding_experiment_ends_its_interventions_as_the_full_one_does(swept):
     runs = pd.read_parquet(swept(ROOT / "experiments" / "funding_withdrawal.toml") / "runs.parquet")
-    assert [c for c in runs.columns if c.startswith("gain_half_life_")]
+    assert [c for c in runs.columns if c.startswith("stop_week_")]
 
 
 @pytest.mark.parametrize("source", SHIPPED, ids=[p.stem for p in SHIPPED])

@@ -116,7 +116,7 @@ def test_capacity_is_zero_for_the_disabled_and_falls_with_age_and_family_duty():
     pop.health[:] = [0.3, 1.0, 1.0]
     pop.age[:] = [65, 65, 80]
     pop.family_duty[:] = [0.0, 0.5, 0.0]
-    cap = needs.capacity(pop, hp, d, Community())  # formal-care motivation off
+    cap = needs.capacity(pop, hp, d)
     assert cap.tolist() == pytest.approx(
         [0.0, hp.max_capacity * 0.5, hp.max_capacity * (1 - 10 * hp.capacity_age_decline)]
     )

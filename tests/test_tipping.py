@@ -187,3 +187,41 @@ def test_an_experiment_without_a_design_gets_its_table_and_no_phase_diagram(tmp_
     text = report(_runs([]), ["mutualaid tipping x"], tmp_path / "t.md", tmp_path / "figures")
     assert "| s | 0 | 1 | 2 |" in text and "![" not in text
     assert not (tmp_path / "figures").exists()
+
+
+def _figure_texts(fig) -> dict[str, list[str]]:
+    """The words the figure shows: legend (entries, then its key), panel titles, axis labels."""
+    legend = fig.legends[0]
+    return {
+        "legend": [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()],
+        "titles": [ax.get_title() for ax in fig.axes],
+        "axes": sorted({label for ax in fig.axes for label in (ax.get_xlabel(), ax.get_ylabel())}),
+    }
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_the_phase_diagram_speaks_the_reports_language():
+    import pandas as pd
+    from test_report import require_cjk_font
+
+    from sim.experiments.tipping import phase_figure, tipping_table
+    from sim.report.labels import Labels
+
+    parameters = ["shocks.coordinator_loss.reach", "shocks.trust_crisis.weeks"]
+    one = tipping_table(_runs(parameters))
+    table = pd.concat([one.assign(scenario="baseline"), one.assign(scenario="full_package")], ignore_index=True)
+    require_cjk_font()
+    zh = _figure_texts(phase_figure(table, parameters, Labels("zh")))
+    assert zh["legend"][:3] == ["未能启动", "持续运行", "运行后崩溃"]
+    assert _chinese(zh["legend"][3])  # the key to markers and numbers
+    assert zh["titles"] == ["基线", "综合方案"]
+    # parameter paths as written (what a reader looks up in parameters.md), units translated
+    assert zh["axes"] == ["coordinator_loss.reach（0–1）", "trust_crisis.weeks（周）"]
+    en = _figure_texts(phase_figure(table, parameters, Labels("en")))
+    assert en["legend"][:3] == ["never started", "running", "collapsed after running"]
+    assert en["titles"] == ["Baseline", "Full package"]
+    assert en["axes"] == ["coordinator_loss.reach (0–1)", "trust_crisis.weeks (weeks)"]
+    assert not any(_chinese(t) for words in en.values() for t in words)

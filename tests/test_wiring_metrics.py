@@ -61,12 +61,14 @@ def test_hours_per_active_giver_are_annualized_and_coverage_of_need_averaged():
     assert out["mean_coverage_of_need_last2y"] == pytest.approx(0.25)
 
 
-def test_gain_half_life_counts_weeks_after_the_end_until_half_the_gain_is_lost():
-    # 0.1 before the start (week 104), 0.3 by the end (week 114), then 0.25, 0.15
+def test_a_single_run_reports_no_gain_half_life_because_it_has_no_paired_run():
+    # the gain rises 0.1 → 0.3 and falls to 0.15 after the stop: counted from the level
+    # before the start it would "halve" in 3 weeks, mixing in what would have happened
+    # anyway; the half-life needs the paired run without the intervention (a sweep)
     active = [0.1] * 4 + [0.3] * 10 + [0.25] * 3 + [0.15] * 5
     out = sustainability(weekly(active), {"activities": (104, 114)})
-    # threshold 0.3 − (0.3 − 0.1)/2 = 0.2, first reached at week 117: 3 weeks after
-    assert out["gain_half_life_activities"] == pytest.approx(3.0)
+    assert not [key for key in out if key.startswith("gain_half_life_")]
+    assert out["stop_week_activities"] == 114
 
 
 def test_the_stop_week_of_an_ended_intervention_is_kept_for_pairing():

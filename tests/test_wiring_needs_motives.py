@@ -1,10 +1,10 @@
 """Wiring of the needs step (step 3) and the motives step (step 13): need is
 episodic and conditional (companionship for the lonely, health support below a health
 level or in an acute episode, errands for low digital literacy or limited mobility),
-formal care substitutes for daily-living help and (switched on) shifts capacity, last
-week's unmet need carries over for occupied dwellings only, professional services are
-charged for exactly the health hours they cover and still count in the need before
-services; loneliness and belonging respond to the contacts each resident actually has
+formal care substitutes for daily-living help (its motivation channel acts on
+acceptance, tests/test_wiring_formal_care.py), last week's unmet need carries over for
+occupied dwellings only, professional services are charged for exactly the health
+hours they cover and still count in the need before services; loneliness and belonging respond to the contacts each resident actually has
 with their ties this week and to their interactions, not to tie strength alone
 (docs/odd.md §7.3, §7.7)."""
 
@@ -111,20 +111,6 @@ def test_without_substitution_formal_care_leaves_daily_living_need_to_mutual_aid
     model = episodes(formal_care_substitution=False)
     run_step(model, "needs")
     assert model.pop.backlog[7].tolist() == pytest.approx([4.0, 0.0, 2.8, 0.85])
-
-
-@pytest.mark.parametrize(("motivation", "capacity"), [(0.0, 6.0), (0.5, 7.2), (-0.5, 4.8)])
-def test_formal_care_crowds_capacity_to_help_in_or_out_only_when_switched_on(motivation, capacity):
-    model = no_new_need(
-        1,
-        community={"formal_care": 0.4, "formal_care_motivation": motivation},
-        helping={"max_capacity": 6.0, "capacity_age_decline": 0.03},
-    )
-    model.pop.family_duty[:] = 0.0
-    run_step(model, "needs")
-    # healthy 65-year-old without family duties: 6 h, times 1 + motivation·0.4
-    assert model.pop.capacity[0] == pytest.approx(capacity)
-    assert model.pop.capacity_left[0] == pytest.approx(capacity)
 
 
 def test_hours_services_meet_still_count_in_the_need_before_services():

@@ -7,13 +7,13 @@ Definitions (docs/odd.md, Observation):
 - ``persistence``: mean active share of the last two years / peak (0 if the peak is 0);
 - ``collapsed`` / ``collapse_week``: the first week from which active share stays
   under 5% for 26 consecutive weeks (None if never);
-- ``gain_half_life_<intervention>``: for an intervention that ended during the run,
-  the weeks after its end until active share falls below
-  (value at end − half the gain since its start), where both values are 4-week means
-  before the start and the end; None when there was no gain or it never halved;
 - ``stop_week_<intervention>``: the week an intervention that ended during the run
-  stopped, so that a report can measure its gain against the paired run without it
-  (:func:`paired_gain_half_life`);
+  stopped. Its gain's half-life needs the paired run without it (same seed,
+  :func:`paired_gain_half_life`), which a single run does not have: a sweep with a
+  reference scenario measures it (``gain_half_life_<intervention>``,
+  sim.experiments.summarise.paired_half_lives); a run alone reports none rather than
+  one counted from its own level before the start, which would count the decline that
+  ageing and diffusion bring anyway as loss of the gain;
 - equity and cost: mean ``coverage_gap`` and ``help_gini`` of the last two years,
   total ``budget_spent`` and cost per met need-hour;
 - ``mean_coverage_of_need_last2y``: mean ``coverage_of_need`` (met hours over need
@@ -45,24 +45,6 @@ def collapse_week(active_share: np.ndarray, level: float = COLLAPSE_LEVEL, run: 
     return None
 
 
-def gain_half_life(weeks: np.ndarray, active: np.ndarray, start: int, end: int) -> float | None:
-    """Weeks after ``end`` until half the gain in active share made since ``start`` is
-    lost (levels are 4-week means before start and end; the first week if the
-    intervention started with the record)."""
-
-    def mean_before(w: int) -> float | None:
-        window = active[(weeks >= w - 4) & (weeks < w)]
-        return float(window.mean()) if len(window) else None
-
-    before = mean_before(start) if start > weeks[0] else float(active[0])
-    at_end = mean_before(end)
-    if before is None or at_end is None or at_end <= before:
-        return None
-    threshold = at_end - (at_end - before) / 2.0
-    after = np.flatnonzero((weeks >= end) & (active < threshold))
-    return float(weeks[after[0]] - end) if len(after) else None
-
-
 def paired_gain_half_life(weeks: np.ndarray, active: np.ndarray, reference: np.ndarray, end: int) -> float | None:
     """Weeks after ``end`` until the gain in active share over the paired run without
     the intervention (same seed: ``reference``, week by week) falls below half its
@@ -84,7 +66,8 @@ def sustainability(
     """Sustainability, equity and cost metrics of one run.
 
     ``ended`` maps an intervention name to (start_week, end_week) for interventions
-    that stopped during the run."""
+    that stopped during the run; their stop weeks are kept for pairing (module
+    docstring)."""
     last = weekly.tail(LAST_WEEKS)
     active = weekly["active_share"].to_numpy()
     peak = float(weekly["active_share"].rolling(13, min_periods=1).mean().max()) if len(weekly) else 0.0
@@ -113,9 +96,7 @@ def sustainability(
         "budget_spent": budget,
         "cost_per_met_hour": budget / met_total if met_total > 0 else (0.0 if budget == 0 else None),
     }
-    weeks = weekly["week"].to_numpy()
-    for name, (start, end) in (ended or {}).items():
-        out[f"gain_half_life_{name}"] = gain_half_life(weeks, active, start, end)
+    for name, (_, end) in (ended or {}).items():
         out[f"{STOP_WEEK_PREFIX}{name}"] = end
     return out
 

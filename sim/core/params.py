@@ -169,10 +169,11 @@ class Community(Block):
     )
     formal_care_motivation: float = param(
         0.0,
-        "Share of weekly capacity to help gained (crowding in, > 0) or lost (crowding out, < 0) per unit of formal_care: whether formal care frees or displaces volunteering (0: switched off)",
-        ge=-1,
-        le=1,
-        provenance="assumed: the sign is disputed — formal care complements informal care for skilled tasks and substitutes for it for unskilled ones [@bonsang2009]; explore -0.5 to 0.5",
+        "Log-odds added to a helper's acceptance of a request per unit of formal_care: where formal care is available residents feel less needed and leave care to the services (crowding out, < 0) or feel supported in helping (crowding in, > 0); 0 switches the channel off",
+        unit="log-odds",
+        ge=-3,
+        le=3,
+        provenance="assumed: motivation crowding [@frey1997]; the sign is disputed — formal care complements informal care for skilled tasks and substitutes for it for unskilled ones [@bonsang2009]; explore -1 to 1",
     )
 
     @model_validator(mode="after")

@@ -217,6 +217,7 @@ def helping_arguments(m: CommunityModel) -> dict[str, Any]:
         "network": sc.network,
         "norms": sc.norms,
         "participation": sc.participation,
+        "setting": sc.community,
     }
 
 

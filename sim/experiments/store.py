@@ -38,11 +38,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.core.metrics import SUSTAINABILITY_METRICS
+from sim.core.metrics import STOP_WEEK_PREFIX, SUSTAINABILITY_METRICS
 from sim.experiments.execute import RunOutcome
 from sim.experiments.plan import Experiment, PlannedRun
 from sim.experiments.runner import TEMPORARY_PREFIX, json_safe, write_atomically
-from sim.experiments.summarise import HALF_LIFE_PREFIX, paired_half_lives, summary_markdown, summary_table
+from sim.experiments.summarise import paired_half_lives, summary_markdown, summary_table
 from sim.inputs.scenario import ScenarioError
 
 RECORD_KEY = b"mutualaid.run"
@@ -326,7 +326,7 @@ class ResultsStore:
         against the paired reference run), read only when some run has one; None
         without a weekly table (``weekly_every = 0``)."""
         path = self.path / "weekly.parquet"
-        if not any(c.startswith(HALF_LIFE_PREFIX) for c in runs.columns) or not path.is_file():
+        if not any(c.startswith(STOP_WEEK_PREFIX) for c in runs.columns) or not path.is_file():
             return None
         return pd.read_parquet(path, columns=["run_id", "week", "active_share"])
 

@@ -11,7 +11,9 @@ pairs it is narrower than the difference of two independent means.
 Gain half-lives (``gain_half_life_<intervention>``) are measured against the paired run
 of the reference scenario (:func:`paired_half_lives`, which the report uses too), from
 the weekly active share the sweep kept: what the intervention left is separated from
-what would have happened without it. The reference scenario itself has none.
+what would have happened without it. The reference scenario itself has none, and
+neither has a single run: it records only the week each intervention stopped
+(``stop_week_<intervention>``), from which the half-life columns are made here.
 
 Boolean metrics (``collapsed``) are averaged as 0/1, so their mean is a proportion;
 missing values (a metric undefined for a run) are left out and ``n`` says how many
@@ -91,12 +93,16 @@ def _numeric(column: pd.Series) -> np.ndarray:
 
 
 def paired_half_lives(runs: pd.DataFrame, weekly: pd.DataFrame | None, reference: str) -> pd.DataFrame:
-    """``runs`` with every ``gain_half_life_<intervention>`` measured against the paired
-    run of the ``reference`` scenario (same point and replicate, hence the same seed)
-    from the weekly ``active_share`` of both (sim.core.metrics.paired_gain_half_life).
+    """``runs`` with a ``gain_half_life_<intervention>`` for every intervention that
+    stopped in some run (a ``stop_week_<intervention>`` column), measured against the
+    paired run of the ``reference`` scenario (same point and replicate, hence the same
+    seed) from the weekly ``active_share`` of both (sim.core.metrics.paired_gain_half_life).
     NaN where there is no such pair: for the reference scenario itself, a run whose
-    reference run failed, and every run when ``weekly`` is None (not kept)."""
-    columns = [c for c in runs.columns if c.startswith(HALF_LIFE_PREFIX)]
+    reference run failed, and every run when ``weekly`` is None (not kept). A column
+    stored by older results (counted from the run's own level) is replaced."""
+    columns = [
+        HALF_LIFE_PREFIX + c.removeprefix(STOP_WEEK_PREFIX) for c in runs.columns if c.startswith(STOP_WEEK_PREFIX)
+    ]
     if not columns:
         return runs
     out = runs.copy()

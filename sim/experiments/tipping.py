@@ -32,10 +32,14 @@ import pandas as pd
 
 from sim.core.model import CommunityModel
 from sim.experiments.analyse import AnalysedRuns
+from sim.report.labels import Labels
 
 PROBE = "tipping"
 NEVER_STARTED, RUNNING, COLLAPSED = 0, 1, 2
 STATUS = {NEVER_STARTED: "never started", RUNNING: "running", COLLAPSED: "collapsed after running"}
+"""The classes' names in the table (its column names, the same in every language)."""
+STATUS_TEXT = {NEVER_STARTED: "tipping_never_started", RUNNING: "tipping_running", COLLAPSED: "tipping_collapsed"}
+"""The classes' words in a figure (keys of sim.report.labels.TEXT, in the report's language)."""
 COLOURS = {NEVER_STARTED: "#999999", RUNNING: "#0072B2", COLLAPSED: "#D55E00"}
 """Grey, blue, vermillion (Okabe–Ito): told apart with any colour vision."""
 MARKERS = {NEVER_STARTED: "o", RUNNING: "s", COLLAPSED: "X"}
@@ -141,19 +145,21 @@ def tipping_table(runs: AnalysedRuns) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def axis_label(path: str) -> str:
-    """``path`` without its ``shocks.`` prefix, with its unit (0-1 for a probability or share)."""
+def axis_label(path: str, labels: Labels) -> str:
+    """``path`` without its ``shocks.`` prefix, with its unit in the report's language
+    (0–1 for a probability or share)."""
     from sim.core.params import schema_fields
 
     field = next((f for f in schema_fields() if f.path == path), None)
     unit = field.extra("unit", "-") if field is not None else "-"
-    return f"{path.removeprefix('shocks.')} ({'0–1' if unit == '-' else unit})"
+    return labels.parameter(path.removeprefix("shocks."), unit)
 
 
-def phase_figure(table: pd.DataFrame, parameters: list[str]) -> Any:
+def phase_figure(table: pd.DataFrame, parameters: list[str], labels: Labels) -> Any:
     """The phase diagram: each design point of the first two parameters (one panel per
     scenario) as a marker of its majority class, sized by its share, labelled
-    with its counts (never started / running / collapsed)."""
+    with its counts (never started / running / collapsed); its words in the language
+    of ``labels``, like the report's other figures."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -161,51 +167,69 @@ def phase_figure(table: pd.DataFrame, parameters: list[str]) -> Any:
     from matplotlib.lines import Line2D
 
     from sim.report.figures import WIDTH
+    from sim.report.fonts import figure_style
 
-    x_name = parameters[0]
-    y_name = parameters[1] if len(parameters) > 1 else None
-    scenarios = list(dict.fromkeys(table["scenario"]))
-    fig = Figure(figsize=(WIDTH, 3.6 * len(scenarios) if y_name else 2.4 * len(scenarios)), layout="constrained")
-    axes = fig.subplots(len(scenarios), 1, squeeze=False)[:, 0]
-    for ax, scenario in zip(axes, scenarios):
-        rows = table[table["scenario"] == scenario]
-        for _, r in rows.iterrows():
-            counts = [int(r[STATUS[c]]) for c in STATUS]
-            majority = int(np.argmax(counts))
-            y = float(r[y_name]) if y_name else 0.0
-            ax.scatter(
-                float(r[x_name]),
-                y,
-                s=80 + 320 * counts[majority] / max(r["runs"], 1),
-                c=COLOURS[majority],
-                marker=MARKERS[majority],
-                edgecolors="black",
-                linewidths=0.5,
-                zorder=3,
+    with figure_style(labels.lang):  # fonts are taken when the figure is made
+        x_name = parameters[0]
+        y_name = parameters[1] if len(parameters) > 1 else None
+        scenarios = list(dict.fromkeys(table["scenario"]))
+        fig = Figure(figsize=(WIDTH, 3.6 * len(scenarios) if y_name else 2.4 * len(scenarios)), layout="constrained")
+        axes = fig.subplots(len(scenarios), 1, squeeze=False)[:, 0]
+        for ax, scenario in zip(axes, scenarios):
+            rows = table[table["scenario"] == scenario]
+            for _, r in rows.iterrows():
+                counts = [int(r[STATUS[c]]) for c in STATUS]
+                majority = int(np.argmax(counts))
+                y = float(r[y_name]) if y_name else 0.0
+                ax.scatter(
+                    float(r[x_name]),
+                    y,
+                    s=80 + 320 * counts[majority] / max(r["runs"], 1),
+                    c=COLOURS[majority],
+                    marker=MARKERS[majority],
+                    edgecolors="black",
+                    linewidths=0.5,
+                    zorder=3,
+                )
+                ax.annotate(
+                    "/".join(str(n) for n in counts),
+                    (float(r[x_name]), y),
+                    textcoords="offset points",
+                    xytext=(0, -16),
+                    ha="center",
+                    fontsize=7,
+                )
+            ax.set_xlabel(axis_label(x_name, labels))
+            if y_name:
+                ax.set_ylabel(axis_label(y_name, labels))
+            else:
+                ax.set_yticks([])
+            ax.margins(0.15)
+            ax.grid(True, linewidth=0.3, alpha=0.5)
+            if len(scenarios) > 1:
+                ax.set_title(labels.scenario(scenario), fontsize=9)
+        handles = [
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker=MARKERS[c],
+                markerfacecolor=COLOURS[c],
+                markeredgecolor="black",
+                label=labels.text(key),
             )
-            ax.annotate(
-                "/".join(str(n) for n in counts),
-                (float(r[x_name]), y),
-                textcoords="offset points",
-                xytext=(0, -16),
-                ha="center",
-                fontsize=7,
-            )
-        ax.set_xlabel(axis_label(x_name))
-        if y_name:
-            ax.set_ylabel(axis_label(y_name))
-        else:
-            ax.set_yticks([])
-        ax.margins(0.15)
-        ax.grid(True, linewidth=0.3, alpha=0.5)
-        if len(scenarios) > 1:
-            ax.set_title(scenario, fontsize=9)
-    handles = [
-        Line2D([], [], linestyle="", marker=MARKERS[c], markerfacecolor=COLOURS[c], markeredgecolor="black", label=n)
-        for c, n in STATUS.items()
-    ]
-    fig.legend(handles=handles, loc="outside upper center", ncols=3, fontsize=8, frameon=False)
-    return fig
+            for c, key in STATUS_TEXT.items()
+        ]
+        fig.legend(
+            handles=handles,
+            loc="outside upper center",
+            ncols=3,
+            fontsize=8,
+            frameon=False,
+            title=labels.text("tipping_key"),
+            title_fontsize=7,
+        )
+        return fig
 
 
 def _cell(value: Any) -> str:
@@ -259,13 +283,11 @@ def report(runs: AnalysedRuns, commands: list[str], out: Path | None, figures: P
     """Classify the runs, save the phase diagram (PDF and PNG) in ``figures`` (when the
     experiment has a design) and return the generated section (written into ``out`` if given)."""
     from sim.report.figures import save_figure
-    from sim.report.fonts import figure_style
 
     table = tipping_table(runs)
     link = None
     if figures is not None and runs.parameters:  # a phase diagram needs a design to span
-        with figure_style("en"):
-            fig = phase_figure(table, runs.parameters)
+        fig = phase_figure(table, runs.parameters, Labels("en"))  # docs/tipping.md is English
         paths = save_figure(fig, figures, "tipping", ["pdf", "png"], "en")
         base = out.parent if out is not None else Path.cwd()
         png = paths[-1].resolve()

@@ -38,13 +38,13 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.core.metrics import SUSTAINABILITY_METRICS
+from sim.core.metrics import STOP_WEEK_PREFIX, SUSTAINABILITY_METRICS
 from sim.experiments.progress import Progress
 from sim.experiments.runner import provenance
 from sim.experiments.summarise import paired_half_lives
 from sim.report import figures, readable, tables
 from sim.report.fonts import DPI
-from sim.report.labels import HALF_LIFE_PREFIX, Labels
+from sim.report.labels import Labels
 from sim.report.results import Results
 from sim.report.sensitivity import FIGURE_OUTPUTS, analyse
 from sim.report.statistics import (
@@ -126,10 +126,10 @@ def _comparisons(results: Results, report: Report) -> None:
     scenarios, reference = results.scenarios, results.reference
     several_points = len(results.points) > 1
     point_text = results.point_text if several_points else None
-    half_lives = [m for m in run_metrics(results.ok) if m.startswith(HALF_LIFE_PREFIX)]
-    weekly = results.weekly(["active_share"]) if half_lives and results.has_weekly() else None
+    stopped = any(c.startswith(STOP_WEEK_PREFIX) for c in results.ok.columns)
+    weekly = results.weekly(["active_share"]) if stopped and results.has_weekly() else None
     runs = paired_half_lives(results.runs, weekly, reference)
-    if half_lives:
+    if stopped:
         report.note("note_half_life_paired")
     summary = run_summary(runs, results.parameters, reference)
     metrics = run_metrics(results.ok)
@@ -251,7 +251,7 @@ def _tipping(results: Results, report: Report) -> None:
     runs = runs_of_folder(results.path)
     table = tipping.tipping_table(runs)
     if runs.parameters:  # a phase diagram needs a design to span
-        report.figure(lambda: tipping.phase_figure(table, runs.parameters), "tipping", "file_tipping")
+        report.figure(lambda: tipping.phase_figure(table, runs.parameters, report.labels), "tipping", "file_tipping")
     report.csv(table, "tipping", "file_tipping_table")
 
 

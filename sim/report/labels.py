@@ -144,6 +144,25 @@ UNITS: dict[str, dict[str, str]] = {
 }
 """Names of the units; ``METRIC_UNITS`` says which metric is in which."""
 
+PARAMETER_UNITS: dict[str, dict[str, str]] = {
+    "-": {"en": "0–1", "zh": "0–1"},
+    "week": {"en": "week", "zh": "周"},
+    "weeks": {"en": "weeks", "zh": "周"},
+    "years": {"en": "years", "zh": "年"},
+    "1/week": {"en": "1/week", "zh": "1/周"},
+    "1/year": {"en": "1/year", "zh": "1/年"},
+    "log-odds": {"en": "log-odds", "zh": "对数几率"},
+    "hours/week": {"en": "hours/week", "zh": "小时/周"},
+    "yuan": {"en": "yuan", "zh": "元"},
+    "yuan/week": {"en": "yuan/week", "zh": "元/周"},
+    "yuan/hour": {"en": "yuan/hour", "zh": "元/小时"},
+    "ties": {"en": "ties", "zh": "条"},
+    "residents": {"en": "residents", "zh": "人"},
+}
+"""The units of parameters (``unit`` of sim.core.params.param) where a figure's axis
+spans a parameter (the tipping phase diagram); "-" (a share or probability) is shown
+as its range. A unit not listed is shown as written."""
+
 SCALES = {"percent": 100.0, "points": 100.0}
 """Shares are stored as fractions and shown as per cent (differences of shares as
 percentage points)."""
@@ -235,8 +254,16 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "基本效应（参数取遍其范围时输出的变化）",
     },
     "half_life": {"en": "Half-life of the {intervention} gain", "zh": "{intervention}效果半衰期"},
+    "tipping_never_started": {"en": "never started", "zh": "未能启动"},
+    "tipping_running": {"en": "running", "zh": "持续运行"},
+    "tipping_collapsed": {"en": "collapsed after running", "zh": "运行后崩溃"},
+    "tipping_key": {
+        "en": "Marker: the class of most runs (size: its share); numbers: runs never started / running / collapsed",
+        "zh": "标记：多数运行所属类别（大小：其比例）；数字：未能启动/持续运行/运行后崩溃的运行次数",
+    },
     "stop_week": {"en": "Week the {intervention} stopped", "zh": "{intervention}停止周"},
     "with_unit": {"en": "{name}, {unit}", "zh": "{name}（{unit}）"},
+    "parameter_with_unit": {"en": "{name} ({unit})", "zh": "{name}（{unit}）"},
     # figure titles
     "title_timeseries": {
         "en": "Weekly metrics by scenario: mean and 95% CI over replicates",
@@ -556,6 +583,12 @@ class Labels:
             kind = "points"
         return _pick(UNITS, kind, self.lang)
 
+    def parameter(self, path: str, unit: str) -> str:
+        """``path (unit)``, an axis spanning a parameter: the path as written (what a
+        reader looks up in parameters.md), its unit in this language."""
+        shown = _pick(PARAMETER_UNITS, unit, self.lang) if unit in PARAMETER_UNITS else unit
+        return self.text("parameter_with_unit", name=path, unit=shown)
+
     def with_unit(self, name: str, metric: str, difference: bool = False) -> str:
         """``name (unit)``: an axis or column label."""
         return self.text("with_unit", name=name, unit=self.unit(metric, difference))
@@ -573,4 +606,4 @@ def scale_of(metric: str) -> float:
 
 def all_strings(lang: str) -> list[str]:
     """Every fixed string of a language (for checking that a font has every glyph)."""
-    return [entry[lang] for table in (WEEKLY, RUN, SCENARIOS, UNITS, TEXT) for entry in table.values()]
+    return [entry[lang] for table in (WEEKLY, RUN, SCENARIOS, UNITS, PARAMETER_UNITS, TEXT) for entry in table.values()]

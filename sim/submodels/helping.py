@@ -26,7 +26,9 @@ incentive bonuses act on stated willingness only), T_hq − T_h the particulariz
 trust in this requester beyond the helper's generalized trust (0 without a tie, so
 generalized trust counts once), O = 1 − e^{−owed/scale} the reciprocity obligation
 (hours the helper owes this requester), R_q = bad/(good + bad + 2) the requester's
-known bad reputation, and incentive the channels' acceptance bonuses for this request.
+known bad reputation, and incentive the channels' acceptance bonuses for this request
+plus formal care's motivation channel, ``formal_care_motivation · formal_care`` (crowding
+in > 0, out < 0; 0 by default).
 Helpers facing several requests in a round serve them in random order
 until their capacity is spent: hours delivered never exceed capacity or need.
 Declining while able (capacity ≥ hours asked) a request from someone one owes more
@@ -66,7 +68,7 @@ from sim.submodels.participation import disposition
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
     from sim.core.network import EdgeStore
-    from sim.core.params import Helping, Needs, Network, Norms, Participation, Trust
+    from sim.core.params import Community, Helping, Needs, Network, Norms, Participation, Trust
     from sim.core.population import Population
     from sim.interventions.base import Channels
 
@@ -152,10 +154,12 @@ def step(
     network: Network,
     norms: Norms,
     participation: Participation,
+    setting: Community,
 ) -> None:
     """A week of asking, matching, helping and outcomes (``rng``: stream ``helping``;
-    ``outcome_rng``: stream ``outcome``)."""
+    ``outcome_rng``: stream ``outcome``; ``setting``: the scenario's community block)."""
     week = community.week
+    crowding = setting.formal_care_motivation * setting.formal_care  # log-odds, every helper
     n = pop.n
     min_req = needs.min_request_hours
 
@@ -222,7 +226,7 @@ def step(
             trust_hq,
             pop.generalized_trust[h],
             owed,
-            incentive,
+            incentive + crowding,
             hours,
             pop.health[h],
             bad_reputation(pop, q),

@@ -22,9 +22,9 @@ switchable in the community block:
   ``formal_care`` of the daily-living need family leaves, which so never reaches
   mutual aid [@bonsang2009: formal care substitutes for informal help with unskilled
   daily-living tasks];
-- motivation (``formal_care_motivation``, 0 = off): capacity to help changes by a
-  share ``formal_care_motivation · formal_care`` (crowding in if positive, out if
-  negative; the sign is disputed, so it is a hypothesis to explore).
+- motivation (``formal_care_motivation``, 0 = off) acts on the helper's acceptance of
+  a request, not here: it is a log-odds term of the helping step's acceptance logit
+  (sim.submodels.helping), and capacity to help, a resource, does not depend on it.
 Health need is met by formal services only when professional services run (their
 ``health_cover`` share, charged per hour); those hours are met by services, and
 observation still counts them in the need before services.
@@ -36,7 +36,6 @@ The backlog is the need the mutual-aid scheme could meet this week.
 Weekly capacity to help (hours/week):
     capacity = max_capacity · clip((h − iadl_threshold)/(1 − iadl_threshold), 0, 1)
                · clip(1 − age_decline·max(age − 70, 0), 0, 1) · (1 − family duties)
-               · max(1 + formal_care_motivation · formal_care, 0)
 so the young-old help the old-old and the disabled do not help.
 """
 
@@ -85,14 +84,13 @@ def residual_need(pop, community, new: np.ndarray, formal_health_extra: float = 
     return residual
 
 
-def capacity(pop, helping, demography, community) -> np.ndarray:
-    """Hours each resident can give this week; ``community`` carries the formal-care
-    motivation channel."""
+def capacity(pop, helping, demography) -> np.ndarray:
+    """Hours each resident can give this week: health, age and family duties limit the
+    resource; whether they want to give it is decided per request (helping step)."""
     thr = demography.iadl_threshold
     health_factor = np.clip((pop.health - thr) / (1.0 - thr), 0.0, 1.0)
     age_factor = np.clip(1.0 - helping.capacity_age_decline * np.maximum(pop.age - 70.0, 0.0), 0.0, 1.0)
-    motivation = max(1.0 + community.formal_care_motivation * community.formal_care, 0.0)
-    return helping.max_capacity * health_factor * age_factor * (1.0 - pop.family_duty) * motivation * pop.occupied
+    return helping.max_capacity * health_factor * age_factor * (1.0 - pop.family_duty) * pop.occupied
 
 
 def step(
@@ -107,7 +105,7 @@ def step(
     setting: Community,
 ) -> None:
     """This week's need, backlog and capacity; ``setting`` is the scenario's
-    community block (family support and formal care)."""
+    community block (family support and formal care's substitution channel)."""
     new = new_need(pop, needs, demography, motives.lonely_threshold)
     services = channels.health_services
     residual = residual_need(pop, setting, new, services.health_cover if services else 0.0)
@@ -117,7 +115,7 @@ def step(
         tally.health_covered = float(before[:, HEALTH].sum()) * services.health_cover
     pop.backlog = needs.backlog_carryover * pop.backlog * pop.occupied[:, None] + residual
     pop.need = residual
-    pop.capacity = capacity(pop, helping, demography, setting)
+    pop.capacity = capacity(pop, helping, demography)
     pop.capacity_left = pop.capacity.copy()
     tally.need_by_resident = pop.backlog.sum(axis=1)
     tally.need_hours = float(tally.need_by_resident.sum())
