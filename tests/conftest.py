@@ -43,6 +43,7 @@ def scripted_model(residents: int = 3, **blocks) -> CommunityModel:
     pop.generalized_trust[:] = 0.5
     pop.norm_internalization[:] = 0.5
     pop.self_worth[:] = 0.5
+    pop.propensity[:] = 0.0
     pop.reputation_good[:] = 0.0
     pop.reputation_bad[:] = 0.0
     pop.backlog[:] = 0.0

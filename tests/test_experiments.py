@@ -714,9 +714,11 @@ def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes
     assert experiment.resolved()["store"] == {"weekly_every": 1, "agent_snapshots": False}
     # as recorded before probes existed, re-recorded when the default burn-in became 208
     # weeks, when the scenario gained its [shocks] block and when Model v2 changed the
-    # trust, norms, needs, helping, participation, network and intervention parameters
+    # trust, norms, needs, helping, participation, network and intervention parameters,
+    # and again when round 3 added the scheme's record, the propensity to volunteer and
+    # registration under coordinator loss
     # (a resolved scenario changed, so the fingerprint must change with it)
-    assert experiment.fingerprint() == "a8628fd00d9575f8"
+    assert experiment.fingerprint() == "644ba3d57637a62a"
 
 
 def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):

@@ -301,7 +301,7 @@ def test_every_step_reads_the_resident_and_tally_state_it_declares_and_no_other(
         model.pop, model.tally = real["pop"], real["tally"]
 
     _instrument(model, before, after)
-    model.run(30)
+    model.run(60)  # long enough that a credit holder asks (the time bank reads unanswered requests then)
     undeclared, unread = {}, {}
     for step in WEEK:
         named = tuple(n for n in step.reads + step.writes if n.split(".")[0] in ("resident", "tally"))

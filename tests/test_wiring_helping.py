@@ -112,7 +112,7 @@ def test_the_helpers_own_norm_internalization_decides_acceptance():
     assert model.tally.exchanges.helper.tolist() == []
 
 
-def scripted_acceptance(monkeypatch, standing_weight: float = 0.0) -> list[float]:
+def scripted_acceptance(monkeypatch, standing_weight: float = 0.0, propensity=(0.0, 0.0)) -> list[float]:
     """Requester 0 asks helper 1 (their one tie) for 2 hours of companionship; the
     probability the step computes for that request, with every term of the logit
     non-zero and helper and requester different in each (worked out in the test).
@@ -155,6 +155,7 @@ def scripted_acceptance(monkeypatch, standing_weight: float = 0.0) -> list[float
     pop, net = model.pop, model.net
     pop.standing_good[:] = [6.0, 0.0]
     pop.standing_bad[:] = [0.0, 2.0]
+    pop.propensity[:] = propensity
     pop.backlog[0] = [0.0, 2.0, 0.0, 0.0]
     pop.capacity_left[:] = [0.0, 5.0]
     pop.generalized_trust[:] = [0.1, 0.5]
@@ -179,6 +180,13 @@ def test_acceptance_is_one_logit_of_the_helpers_disposition_and_each_term_of_the
     # cost −0.5·2 = −1; frailty −2·(1 − 0.75) = −0.5; requester's bad share 3/(1 + 3 + 2):
     # −3·0.5 = −1.5. Log-odds −1 + 1.5 + 1 + 1 − 1 − 0.5 − 1.5 = −0.5
     assert scripted_acceptance(monkeypatch) == pytest.approx([1.0 / (1.0 + math.exp(0.5))])
+
+
+def test_the_helpers_own_propensity_enters_acceptance_once_through_the_disposition(monkeypatch):
+    # as in the one-logit test, plus helper 1's propensity 0.7: log-odds −0.5 + 0.7 = 0.2
+    # (the requester's −3 would give −3.5; counting it twice, 0.9)
+    p = scripted_acceptance(monkeypatch, propensity=(-3.0, 0.7))
+    assert p == pytest.approx([1.0 / (1.0 + math.exp(-0.2))])
 
 
 def test_the_helpers_own_knowledge_of_the_schemes_record_enters_acceptance_through_the_disposition(monkeypatch):

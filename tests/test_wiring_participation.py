@@ -268,3 +268,39 @@ def test_the_known_record_moves_stated_willingness_and_so_joining():
     sigma = [1.0 / (1.0 + np.exp(-x)) for x in (3.0, -1.0, 7.0)]
     assert pop.willingness.tolist() == pytest.approx(sigma)
     assert pop.member.tolist() == [True, False, True]
+
+
+def test_each_residents_own_propensity_enters_stated_willingness_once():
+    """Willingness σ(u_i) only (intercept 0, no motive terms), threshold 0.85, everyone
+    aware and free to join: u = 2 gives σ(2) = 0.881 — joins; u = −2 gives 0.119 and
+    u = 0 gives 0.5 — neither joins."""
+    model = scripted_model(
+        3,
+        participation={
+            "awareness_base": 0.0,
+            "awareness_per_member_tie": 0.0,
+            "willingness_intercept": 0.0,
+            "willingness_trust": 0.0,
+            "willingness_norm": 0.0,
+            "willingness_self_worth": 0.0,
+            "willingness_loneliness": 0.0,
+            "willingness_belonging": 0.0,
+            "willing_threshold": 0.85,
+            "join_rate": 1.0,
+        },
+    )
+    at_week(model, WEEK)
+    pop = model.pop
+    pop.member[:] = False
+    pop.propensity[:] = [2.0, -2.0, 0.0]
+    run_step(model, "participation")
+    assert pop.willingness.tolist() == pytest.approx([1.0 / (1.0 + np.exp(-x)) for x in (2.0, -2.0, 0.0)])
+    assert pop.member.tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize("sd", [0.0, 2.0])
+def test_residents_draw_their_propensity_from_a_normal_of_the_set_sd(sd):
+    model = CommunityModel(make_scenario(community={"residents": 4000}, participation={"propensity_sd": sd}), rng=3)
+    u = model.pop.propensity[model.pop.occupied]
+    assert abs(u.mean()) < 0.1 + 0.0 * sd
+    assert u.std() == pytest.approx(sd, abs=0.08)

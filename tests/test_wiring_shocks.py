@@ -45,6 +45,41 @@ def test_from_the_coordinator_loss_week_the_helping_step_is_handed_the_dose_and_
     assert given.helping.coordinator_reach == pytest.approx(0.3)  # the scenario given is untouched
 
 
+def test_from_the_coordinator_loss_week_registration_runs_at_its_share_of_the_join_rate():
+    model = scripted_model(
+        2, shocks={"coordinator_loss": {"enabled": True, "week": 3, "reach": 0.0, "registration": 0.25}}
+    )
+    weeks(model, 0, 2)
+    assert schedule.participation_arguments(model)["p"].join_rate == pytest.approx(0.02)
+    weeks(model, 3, 5)
+    assert schedule.participation_arguments(model)["p"].join_rate == pytest.approx(0.005)
+    assert model.config.helping.coordinator_reach == 0.0  # both of the event's changes hold
+    assert schedule.helping_arguments(model)["hp"].coordinator_reach == 0.0
+
+
+def test_without_the_coordinator_nobody_registers_and_with_registration_kept_joining_goes_on():
+    """Everyone willing, aware, a non-member, join rate 1: with registration 0 nobody
+    joins from the event's week; with registration 1 everyone does."""
+
+    def joined(registration: float) -> int:
+        model = scripted_model(
+            4,
+            shocks={"coordinator_loss": {"enabled": True, "week": 1, "registration": registration}},
+            participation={
+                "join_rate": 1.0,
+                "willingness_intercept": 20.0,
+                "awareness_base": 0.0,
+                "awareness_per_member_tie": 0.0,
+            },
+        )
+        model.pop.member[:] = False
+        weeks(model, 1, 1, "participation")
+        return int(model.pop.member.sum())
+
+    assert joined(0.0) == 0
+    assert joined(1.0) == 4
+
+
 def test_from_the_funding_loss_week_only_the_income_share_arrives():
     # 7 a week in weeks 0 and 1, then 7 × 0.25 = 1.75 in weeks 2 and 3: 14 + 3.5
     model = scripted_model(

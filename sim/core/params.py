@@ -613,7 +613,7 @@ class Participation(Block):
         0.02, "Weekly probability of hearing of the scheme from each tie who is a member", unit="1/week"
     )
     willingness_intercept: float = param(
-        -3.07,
+        -3.55,
         "Log-odds of stated willingness at zero for every factor (also the base of the helper's disposition "
         "in acceptance)",
         unit="log-odds",
@@ -621,6 +621,16 @@ class Participation(Block):
         le=20,
         provenance="calibrated: actual participation ≈ 30% (band 20–40%, [@rs4898207]); stated willingness "
         "itself is an output (targets.md); explore −4 to −2",
+    )
+    propensity_sd: float = param(
+        1.5,
+        "SD across residents of a lasting personal propensity to volunteer, added to the disposition",
+        unit="log-odds",
+        ge=0,
+        le=5,
+        provenance="calibrated: the active share of every setting, not only the defaults, in band "
+        "(docs/calibration.md); [@wilson2000]: volunteering is concentrated in people with a lasting inclination "
+        "(personal traits, values, a volunteering history) beyond their circumstances; explore 0–2",
     )
     willingness_trust: float = param(
         2.5,
@@ -1147,6 +1157,13 @@ class CoordinatorLoss(Shock):
         0.0,
         "helping.coordinator_reach from the event's week on (0: nobody relays requests)",
         provenance="assumed: [@socialcapital_mutualaid, §3.2.1] community workers' many other duties; explore 0-0.3",
+    )
+    registration: float = prob(
+        1.0,
+        "Share of participation.join_rate left from the event's week on (registering takes a visit to the "
+        "coordinator; 0: nobody keeps the register, so nobody joins or rejoins)",
+        provenance="assumed: registration runs through the community's coordinator (participation.join_rate); "
+        "1 keeps registration as it was, explore 0-1",
     )
 
 

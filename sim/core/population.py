@@ -44,6 +44,7 @@ class Population:
     sociability: np.ndarray
     family_duty: np.ndarray
     reluctance: np.ndarray
+    propensity: np.ndarray
     skill: np.ndarray
     need: np.ndarray
     backlog: np.ndarray
@@ -175,6 +176,7 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     pop.self_worth[slots] = np.clip(rng.normal(m.initial_self_worth_mean, 0.15, k), 0.0, 1.0)
     pop.belonging[slots] = np.clip(rng.normal(m.initial_belonging_mean, 0.15, k), 0.0, 1.0)
     pop.loneliness[slots] = np.clip(rng.normal(m.initial_loneliness_mean, m.initial_loneliness_sd, k), 0.0, 1.0)
+    pop.propensity[slots] = rng.normal(0.0, sc.participation.propensity_sd, k)
 
 
 def tie_propensity(pop: Population, sc: Scenario) -> np.ndarray:

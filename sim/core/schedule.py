@@ -149,6 +149,7 @@ def shocks_arguments(m: CommunityModel) -> dict[str, Any]:
         "shocks": sc.shocks,
         "helping": sc.helping,
         "norms": sc.norms,
+        "participation": sc.participation,
         "setting": sc.community,
     }
 
@@ -346,8 +347,8 @@ WEEK: tuple[Step, ...] = (
         reads=("community_state.week", "governance.funding", "supervision.block"),
         writes=("model.config", "governance.funding", "supervision.block"),
         streams=(),
-        summary="the scenario's `[shocks]` that start or end this week change their inputs: coordinator reach, "
-        "funding, detection, acceptance (trust crisis), newcomers' ages",
+        summary="the scenario's `[shocks]` that start or end this week change their inputs: coordinator reach "
+        "and registration, funding, detection, acceptance (trust crisis), newcomers' ages",
     ),
     Step(
         "governance",
@@ -535,6 +536,7 @@ WEEK: tuple[Step, ...] = (
             "resident.self_worth",
             "resident.loneliness",
             "resident.belonging",
+            "resident.propensity",
             "resident.standing_good",
             "resident.standing_bad",
             "resident.health",
@@ -742,6 +744,7 @@ WEEK: tuple[Step, ...] = (
             "resident.belonging",
             "resident.quit_week",
             "resident.dissatisfaction",
+            "resident.propensity",
             "resident.standing_good",
             "resident.standing_bad",
             "resident.digital_literacy",

@@ -148,6 +148,16 @@ RESIDENT_FIELDS: tuple[Field, ...] = (
     ),
     _f("reluctance", "reluctance", "–", *_UNIT, "personal cost of asking for help (面子)", fresh=_DRAWN),
     _f(
+        "propensity",
+        "propensity $u$",
+        "log-odds",
+        None,
+        None,
+        "lasting personal inclination to take part in voluntary help, beyond the modelled motives "
+        "(normal, mean 0, SD `participation.propensity_sd`)",
+        fresh=_DRAWN,
+    ),
+    _f(
         "skill",
         "skill",
         "probability",

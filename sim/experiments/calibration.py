@@ -41,7 +41,10 @@ TUNED = (
     ),
     ("motives.loneliness_rise, motives.loneliness_relief, network.contact_rate", "share lonely"),
     ("network.neighbour_meeting, network.contact_rate", "share socially isolated"),
-    ("participation.willingness_intercept", "actual participation (active share)"),
+    (
+        "participation.willingness_intercept, participation.propensity_sd",
+        "actual participation (active share; the SD chosen so that every setting, not only the defaults, is in band)",
+    ),
     (
         "interventions.activities.attendance, interventions.targeted_support.pairs_per_week, "
         "interventions.targeted_support.pair_weeks, interventions.professional_services.psych_clients",

@@ -20,9 +20,9 @@ largest remaining need type to one helper:
 The helper accepts with probability, one logit with each factor once,
     p = σ(a0 + ψ_h + a_T·(T_hq − T_h) + a_O·O − a_C·hours − a_F·(1 − health_h) − a_R·R_q + incentive)
 with ψ_h the helper's disposition (the willingness logit of the participation step:
-generalized trust, norm internalization, self-worth, loneliness, belonging, the scheme's
-record the helper knows of; its
-incentive bonuses act on stated willingness only), T_hq − T_h the particularized
+propensity to volunteer, generalized trust, norm internalization, self-worth,
+loneliness, belonging, the scheme's record the helper knows of; its incentive
+bonuses act on stated willingness only), T_hq − T_h the particularized
 trust in this requester beyond the helper's generalized trust (0 without a tie, so
 generalized trust counts once), O = 1 − e^{−owed/scale} the reciprocity obligation
 (hours the helper owes this requester), R_q = bad/(good + bad + 2) the requester's

@@ -22,8 +22,11 @@ asymmetry that makes schemes wither ([@socialcapital_mutualaid, §3.1.2]).
 Stated willingness is an attitude every resident holds, aware of the scheme or not
 (a survey asks everyone):
     w = σ(ψ + incentive),
-    ψ = β0 + β_T·T_gen + β_n·n + β_s·self-worth + β_L·loneliness + β_b·belonging + β_S·(S − 0.5)
-and a resident *states* they are willing when w ≥ ``willing_threshold``. ψ, the
+    ψ = β0 + u + β_T·T_gen + β_n·n + β_s·self-worth + β_L·loneliness + β_b·belonging + β_S·(S − 0.5)
+with u the resident's lasting propensity to volunteer, drawn on arrival from
+N(0, ``propensity_sd``²) ([@wilson2000]: volunteering is concentrated in people with a
+lasting inclination beyond their circumstances), and a resident *states* they are
+willing when w ≥ ``willing_threshold``. ψ, the
 disposition, is also the helper's side of every acceptance in the helping step, where
 the request adds its own terms; stated willingness and actual activity are different
 variables (targets.md). The record term is conditional cooperation: people give to a
@@ -74,6 +77,7 @@ def disposition(pop, p, who: np.ndarray | slice = slice(None)) -> np.ndarray:
     particular request (sim.submodels.helping.acceptance_probability)."""
     return (
         p.willingness_intercept
+        + pop.propensity[who]
         + p.willingness_trust * pop.generalized_trust[who]
         + p.willingness_norm * pop.norm_internalization[who]
         + p.willingness_self_worth * pop.self_worth[who]

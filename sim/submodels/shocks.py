@@ -9,7 +9,8 @@ model's.
 
 - ``coordinator_loss`` (§3.2.1, part-time staff with many other duties): from its week
   the coordinator relays requests with probability ``reach`` instead of
-  ``helping.coordinator_reach``.
+  ``helping.coordinator_reach``, and residents register at ``registration`` times
+  ``participation.join_rate`` (registering takes a visit to the coordinator).
 - ``funding_loss`` ([@liu2025, §3.3.1], unstable finance): from its week only
   ``income_share`` of the stable weekly income (and of a project grant not yet
   received) arrives; the funded interventions stop when the balance runs out.
@@ -38,12 +39,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
-    from sim.core.params import Community, Helping, Norms, Shocks
+    from sim.core.params import Community, Helping, Norms, Participation, Shocks
     from sim.submodels.governance import Governance
 
 
 def step(
-    *, community: CommunityState, gov: Governance, shocks: Shocks, helping: Helping, norms: Norms, setting: Community
+    *,
+    community: CommunityState,
+    gov: Governance,
+    shocks: Shocks,
+    helping: Helping,
+    norms: Norms,
+    participation: Participation,
+    setting: Community,
 ) -> dict[str, Any]:
     """Apply the events that start (or end) this week; return the scenario blocks that
     change (``{}`` in a week with no event)."""
@@ -53,6 +61,10 @@ def step(
     if c.enabled and week == c.week:
         helping = helping.model_copy(update={"coordinator_reach": c.reach})
         changed["helping"] = helping
+        if c.registration != 1.0:
+            changed["participation"] = participation.model_copy(
+                update={"join_rate": participation.join_rate * c.registration}
+            )
     t = shocks.trust_crisis
     if t.enabled and week in (t.week, t.week + t.weeks):
         drop = t.accept_drop if week == t.week else -t.accept_drop
