@@ -98,6 +98,8 @@ SLOW_TESTS = {
     "test_kernels.py::test_warm_up_compiles_every_kernel_for_the_types_a_run_uses",
     "test_scenarios_cli.py::test_every_shipped_scenario_is_valid",
     "test_trial_report.py::test_the_default_trials_are_within_the_loneliness_band",  # 12 trials of 1,000 residents
+    # four runs of 400 residents over 728 weeks
+    "test_tipping.py::test_an_established_default_scheme_collapses_when_the_coordinator_and_the_register_go",
 }
 
 # Modules whose every test starts the command line or a server in a subprocess, or

@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 
 from sim.cli import main
+from sim.core.model import CommunityModel
 from sim.experiments.tipping import (
     BEGIN,
     COLLAPSED,
@@ -20,6 +21,7 @@ from sim.experiments.tipping import (
     classify,
     smooth,
 )
+from sim.inputs.scenario import load_scenario
 
 TH = Thresholds(window=4, established_level=0.1, collapse_fraction=0.5, sustained_weeks=8)
 
@@ -225,3 +227,30 @@ def test_the_phase_diagram_speaks_the_reports_language():
     assert en["titles"] == ["Baseline", "Full package"]
     assert en["axes"] == ["coordinator_loss.reach (0–1)", "trust_crisis.weeks (weeks)"]
     assert not any(_chinese(t) for words in en.values() for t in words)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_an_established_default_scheme_collapses_when_the_coordinator_and_the_register_go(seed):
+    """Issue 19's bar: an established scheme collapses under a documented adverse
+    condition. The calibrated defaults (400 residents) run two years after the burn-in,
+    established; from week 104 the coordinator relays nothing and nobody keeps the
+    register. Paired with the same seed undisturbed, which keeps running."""
+
+    def series(*events: str) -> np.ndarray:
+        sc = load_scenario(ROOT / "scenarios" / "defaults.toml", ["community.residents=400", *events])
+        model = CommunityModel(sc, rng=seed)
+        model.run()
+        return np.array([r["active_share"] for r in model.records])
+
+    gone = classify(
+        series(
+            "shocks.coordinator_loss.enabled=true",
+            "shocks.coordinator_loss.week=104",
+            "shocks.coordinator_loss.reach=0",
+            "shocks.coordinator_loss.registration=0",
+        )
+    )
+    kept = classify(series())
+    assert kept.status == RUNNING
+    assert gone.status == COLLAPSED and 104 < gone.collapse_week
+    assert 0 <= gone.established_week < 104
