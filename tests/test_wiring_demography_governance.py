@@ -6,15 +6,7 @@ weekly cost every week, and stops the week the money runs short
 
 import pytest
 from conftest import scripted_model
-from wiring_support import run_step
-
-NO_HAZARDS = {
-    "shock_rate_at_60": 0.0,
-    "mortality_at_60": 0.0,
-    "move_out_rate": 0.0,
-    "institution_rate": 0.0,
-    "vacancy_fill_rate": 0.0,
-}
+from wiring_support import NO_HAZARDS, run_step
 
 
 def at_week(model, week: int) -> None:

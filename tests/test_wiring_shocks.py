@@ -6,17 +6,9 @@ left as it was."""
 
 import pytest
 from conftest import scripted_model
-from wiring_support import run_step
+from wiring_support import NO_HAZARDS, run_step
 
 from sim.core import schedule
-
-NO_HAZARDS = {
-    "shock_rate_at_60": 0.0,
-    "mortality_at_60": 0.0,
-    "move_out_rate": 0.0,
-    "institution_rate": 0.0,
-    "vacancy_fill_rate": 0.0,
-}
 
 
 def at_week(model, week: int) -> None:

@@ -17,6 +17,16 @@ from sim.core.network import FRIEND
 from sim.core.schedule import WEEK
 from sim.core.tally import Exchanges
 
+# demography without hazards: nobody falls ill, dies, moves or enters an institution,
+# and empty dwellings stay empty (for tests of other things that happen to newcomers)
+NO_HAZARDS = {
+    "shock_rate_at_60": 0.0,
+    "mortality_at_60": 0.0,
+    "move_out_rate": 0.0,
+    "institution_rate": 0.0,
+    "vacancy_fill_rate": 0.0,
+}
+
 
 def run_step(model, name: str) -> None:
     """Run the step of the week called ``name`` (a submodel or an intervention phase)."""
