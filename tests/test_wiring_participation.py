@@ -200,12 +200,12 @@ def test_initial_members_are_registered_from_their_arrival_and_others_never():
 
 def test_the_schemes_record_is_forgotten_then_grows_by_own_requests_and_what_ties_tell():
     """0 asked and was left unanswered, 1 asked and was helped; 2 is tied to 0 only,
-    3 to nobody. Everyone knew of 2 answered requests; memory 0.5, every tie tells
-    (gossip 1), a heard outcome counts 0.25.
-    0: answered 2·0.5 + 0.25 (heard from 1) = 1.25, unanswered 1 (own)
-    1: answered 1 + 1 (own) = 2,                    unanswered 0.25 (heard from 0)
-    2: answered 1,                                  unanswered 0.25 (heard from 0)
-    3: answered 1,                                  unanswered 0"""
+    3 to nobody. Everyone knew of 2 answered and 4 unanswered requests; memory 0.5,
+    every tie tells (gossip 1), a heard outcome counts 0.25.
+    0: answered 2·0.5 + 0.25 (heard from 1) = 1.25, unanswered 4·0.5 + 1 (own) = 3
+    1: answered 1 + 1 (own) = 2,                    unanswered 2 + 0.25 (heard from 0)
+    2: answered 1,                                  unanswered 2 + 0.25 (heard from 0)
+    3: answered 1,                                  unanswered 2"""
     model = scripted_model(
         4,
         participation={"standing_memory": 0.5, "awareness_base": 0.0, "awareness_per_member_tie": 0.0},
@@ -215,11 +215,12 @@ def test_the_schemes_record_is_forgotten_then_grows_by_own_requests_and_what_tie
     tie(model, 0, 2)
     pop, tally = model.pop, model.tally
     pop.standing_good[:] = 2.0
+    pop.standing_bad[:] = 4.0
     tally.asked = np.array([True, True, False, False])
     tally.unanswered = np.array([True, False, False, False])
     run_step(model, "participation")
     assert pop.standing_good.tolist() == pytest.approx([1.25, 2.0, 1.0, 1.0])
-    assert pop.standing_bad.tolist() == pytest.approx([1.0, 0.25, 0.25, 0.0])
+    assert pop.standing_bad.tolist() == pytest.approx([3.0, 2.25, 2.25, 2.0])
 
 
 def test_without_word_of_mouth_only_the_askers_own_outcome_counts():

@@ -61,10 +61,9 @@ def step(
     if c.enabled and week == c.week:
         helping = helping.model_copy(update={"coordinator_reach": c.reach})
         changed["helping"] = helping
-        if c.registration != 1.0:
-            changed["participation"] = participation.model_copy(
-                update={"join_rate": participation.join_rate * c.registration}
-            )
+        changed["participation"] = participation.model_copy(
+            update={"join_rate": participation.join_rate * c.registration}
+        )
     t = shocks.trust_crisis
     if t.enabled and week in (t.week, t.week + t.weeks):
         drop = t.accept_drop if week == t.week else -t.accept_drop
