@@ -367,3 +367,42 @@ def test_the_expected_success_of_asking_counts_past_successes_in_its_denominator
     model.pop.ask_failure[:] = 18.0
     run_step(model, "helping")
     assert model.tally.asked.sum() <= 8
+
+
+@pytest.mark.parametrize("who", ["requester", "helper"])
+def test_only_registered_members_ask_and_help(who):
+    """The one request of ``one_request`` (sure to be asked and accepted) is not made
+    when the requester is not a member, nor answered when the helper is not."""
+    model = one_request(norm_of_helper=1.0)
+    model.pop.member[0 if who == "requester" else 1] = False
+    run_step(model, "helping")
+    assert model.tally.exchanges.helper.tolist() == []
+    assert int(model.tally.asked.sum()) == (0 if who == "requester" else 1)
+
+
+def test_a_requester_asks_the_tie_they_trust_more_as_often_as_the_weights_say():
+    """200 requesters, each with two tied members of equal strength: helper A known from
+    8 good services (particularized trust 9/10), helper B from 8 bad ones (1/10). In one
+    round a requester asks A with probability 0.9/(0.9 + 0.1) = 0.9 (weight strength ×
+    trust); strength alone would give 0.5. Everyone asked accepts."""
+    pairs = 200
+    n = 3 * pairs
+    model = scripted_model(
+        n,
+        helping={"ask_intercept": 20.0, "coordinator_reach": 0.0, "rounds": 1, "accept_intercept": 20.0},
+    )
+    pop, net = model.pop, model.net
+    q = np.arange(pairs)
+    a, b = q + pairs, q + 2 * pairs
+    for helper in (a, b):
+        net.add(q, helper, 1, 0.5, model.week)
+    net.trust_success[net.find(q, a)] = 8.0
+    net.trust_failure[net.find(q, b)] = 8.0
+    pop.backlog[:] = 0.0
+    pop.backlog[q, 1] = 1.0
+    pop.capacity_left[:] = 0.0
+    pop.capacity_left[pairs:] = 5.0
+    run_step(model, "helping")
+    share_a = np.isin(model.tally.exchanges.helper, a).mean()
+    assert len(model.tally.exchanges.helper) == pairs
+    assert 0.82 < share_a < 0.97  # 0.9 ± 3.5 SD of a binomial share over 200

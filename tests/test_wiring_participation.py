@@ -305,3 +305,14 @@ def test_residents_draw_their_propensity_from_a_normal_of_the_set_sd(sd):
     u = model.pop.propensity[model.pop.occupied]
     assert abs(u.mean()) < 0.1 + 0.0 * sd
     assert u.std() == pytest.approx(sd, abs=0.08)
+
+
+def test_community_notices_make_residents_aware_at_the_base_rate():
+    """No member ties, no outreach: P(aware) = awareness_base. At 1 everyone unaware
+    hears of the scheme this week, at 0 nobody does."""
+    for base, expected in ((1.0, [True] * 4), (0.0, [False] * 4)):
+        model = scripted_model(4, participation={"awareness_base": base, "awareness_per_member_tie": 0.0})
+        model.pop.aware[:] = False
+        model.pop.member[:] = False
+        run_step(model, "participation")
+        assert model.pop.aware.tolist() == expected
