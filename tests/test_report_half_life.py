@@ -86,10 +86,10 @@ file = "{scenario}"
 """
 
 
-def test_the_sweeps_summary_measures_the_gain_half_life_against_the_paired_reference_run(tmp_path):
-    """The hand-made runs above written as a sweep's run files: summary.csv gives the
-    paired half-life (2 weeks), not the one each run stored from its own level before
-    the start (1 week)."""
+def swept_summary(tmp_path, stored: tuple[str, ...]) -> pd.DataFrame:
+    """The hand-made runs above written as a sweep's run files, each run's summary
+    keeping only the ``stored`` keys, consolidated; summary.csv indexed by (scenario,
+    metric)."""
     from conftest import SCENARIOS
 
     from sim.experiments.execute import RunOutcome
@@ -105,10 +105,17 @@ def test_the_sweeps_summary_measures_the_gain_half_life_against_the_paired_refer
     for run in experiment.runs:
         row = runs[(runs["scenario"] == run.scenario) & (runs["replicate"] == run.replicate)].iloc[0]
         series = weekly[weekly["run_id"] == row["run_id"]][["week", "active_share"]]
-        summary = {key: row[key] for key in ("gain_half_life_activities", "stop_week_activities")}
+        summary = {key: row[key] for key in stored}
         store.write_run(RunOutcome(run, "ok", None, summary, series.reset_index(drop=True), None, 0.0, "", ""))
     store.consolidate(experiment)
-    table = pd.read_csv(tmp_path / "out" / "summary.csv").set_index(["scenario", "metric"])
+    return pd.read_csv(tmp_path / "out" / "summary.csv").set_index(["scenario", "metric"])
+
+
+def test_the_sweeps_summary_measures_the_gain_half_life_against_the_paired_reference_run(tmp_path):
+    """The hand-made runs above written as a sweep's run files: summary.csv gives the
+    paired half-life (2 weeks), not the one each run stored from its own level before
+    the start (1 week)."""
+    table = swept_summary(tmp_path, ("gain_half_life_activities", "stop_week_activities"))
     activities = table.loc[("activities", "gain_half_life_activities")]
     assert (activities["n"], activities["mean"]) == (2, pytest.approx(2.0))
     assert table.loc[("baseline", "gain_half_life_activities"), "n"] == 0
@@ -117,24 +124,6 @@ def test_the_sweeps_summary_measures_the_gain_half_life_against_the_paired_refer
 def test_a_sweep_measures_the_half_life_of_every_intervention_that_stopped_though_its_runs_store_none(tmp_path):
     """Runs record only when an intervention stopped (a single run has no paired run to
     measure a half-life against); the sweep's summary.csv still gives the paired one."""
-    from conftest import SCENARIOS
-
-    from sim.experiments.execute import RunOutcome
-    from sim.experiments.plan import load_experiment
-    from sim.experiments.store import ResultsStore
-
-    path = tmp_path / "halflife.toml"
-    path.write_text(EXPERIMENT.format(scenario=(SCENARIOS / "defaults.toml").as_posix()), encoding="utf-8")
-    experiment = load_experiment(path)
-    runs, weekly = runs_and_weekly()
-    store = ResultsStore(tmp_path / "out")
-    store.prepare()
-    for run in experiment.runs:
-        row = runs[(runs["scenario"] == run.scenario) & (runs["replicate"] == run.replicate)].iloc[0]
-        series = weekly[weekly["run_id"] == row["run_id"]][["week", "active_share"]]
-        summary = {"stop_week_activities": row["stop_week_activities"]}
-        store.write_run(RunOutcome(run, "ok", None, summary, series.reset_index(drop=True), None, 0.0, "", ""))
-    store.consolidate(experiment)
-    table = pd.read_csv(tmp_path / "out" / "summary.csv").set_index(["scenario", "metric"])
+    table = swept_summary(tmp_path, ("stop_week_activities",))
     activities = table.loc[("activities", "gain_half_life_activities")]
     assert (activities["n"], activities["mean"]) == (2, pytest.approx(2.0))

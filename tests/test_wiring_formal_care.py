@@ -5,12 +5,9 @@ helping step; capacity to help, a resource, does not move (docs/odd.md §7.3, §
 
 import math
 
-import numpy as np
 import pytest
 from conftest import scripted_model
-from wiring_support import run_step, tie
-
-from sim.submodels import helping
+from wiring_support import run_step, spy_acceptance, tie
 
 NO_REQUEST_TERMS = {
     "accept_trust": 0.0,
@@ -26,15 +23,7 @@ def acceptance_seen(monkeypatch, motivation: float) -> list[float]:
     """Requester 0 asks helper 1, their one tie, for an hour of companionship; the
     probabilities the step computes. Log-odds without formal care: intercept −1 plus
     the helper's disposition 0.5 (its intercept; every other term 0) = −0.5."""
-    seen: list[float] = []
-    formula = helping.acceptance_probability
-
-    def spy(*args, **kwargs):
-        p = formula(*args, **kwargs)
-        seen.extend(np.atleast_1d(p).tolist())
-        return p
-
-    monkeypatch.setattr(helping, "acceptance_probability", spy)
+    seen = spy_acceptance(monkeypatch)
     model = scripted_model(
         2,
         community={"formal_care": FORMAL_CARE, "formal_care_motivation": motivation},

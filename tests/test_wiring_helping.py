@@ -8,9 +8,7 @@ import math
 import numpy as np
 import pytest
 from conftest import scripted_model
-from wiring_support import half_edge, run_step, tie
-
-from sim.submodels import helping
+from wiring_support import half_edge, run_step, spy_acceptance, tie
 
 
 def at_week(model, week: int) -> None:
@@ -118,15 +116,7 @@ def scripted_acceptance(monkeypatch, standing_weight: float = 0.0, propensity=(0
     non-zero and helper and requester different in each (worked out in the test).
     The scheme's record: the helper knows of 0 answered and 2 unanswered requests
     (S = 1/4), the requester of 6 answered (S = 7/8)."""
-    seen: list[float] = []
-    formula = helping.acceptance_probability
-
-    def spy(*args, **kwargs):
-        p = formula(*args, **kwargs)
-        seen.extend(np.atleast_1d(p).tolist())
-        return p
-
-    monkeypatch.setattr(helping, "acceptance_probability", spy)
+    seen = spy_acceptance(monkeypatch)
     model = scripted_model(
         2,
         helping={

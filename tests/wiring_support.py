@@ -28,6 +28,23 @@ NO_HAZARDS = {
 }
 
 
+def spy_acceptance(monkeypatch) -> list[float]:
+    """Record every acceptance probability the helping step computes (the list fills
+    as the step runs): the formula itself is kept, only watched."""
+    from sim.submodels import helping
+
+    seen: list[float] = []
+    formula = helping.acceptance_probability
+
+    def spy(*args, **kwargs):
+        p = formula(*args, **kwargs)
+        seen.extend(np.atleast_1d(p).tolist())
+        return p
+
+    monkeypatch.setattr(helping, "acceptance_probability", spy)
+    return seen
+
+
 def run_step(model, name: str) -> None:
     """Run the step of the week called ``name`` (a submodel or an intervention phase)."""
     next(s for s in WEEK if s.name == name).run(model)

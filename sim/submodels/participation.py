@@ -58,7 +58,7 @@ import numpy as np
 
 from sim.core import kernels
 from sim.core.util import sigmoid
-from sim.submodels.trust import hearsay
+from sim.submodels.trust import hearsay, own_and_heard
 
 if TYPE_CHECKING:
     from sim.core.community import CommunityState
@@ -71,10 +71,10 @@ if TYPE_CHECKING:
 
 def disposition(pop, p, who: np.ndarray | slice = slice(None)) -> np.ndarray:
     """The willingness logit without incentives, for residents ``who``: the one place
-    a resident's inclination to take part (their motives and what they know of the
-    scheme's record) is computed. Stated willingness
-    adds the incentives to join; the helping step adds, once each, the terms of a
-    particular request (sim.submodels.helping.acceptance_probability)."""
+    a resident's inclination to take part (their propensity, their motives and what
+    they know of the scheme's record) is computed. Stated willingness adds the
+    incentives to join; the helping step adds, once each, the terms of a particular
+    request (sim.submodels.helping.acceptance_probability)."""
     return (
         p.willingness_intercept
         + pop.propensity[who]
@@ -113,16 +113,11 @@ def hear_record(
     """Forget the known record at ``memory`` a week, then add this week's requests:
     each asker's own outcome (weight 1) and, for every tie that hears of it
     (``hearsay``: probability ``gossip_rate`` per tie), ``hearsay_weight``."""
-    n = pop.n
     askers = np.flatnonzero(asked)
     answered = ~unanswered[askers]
     listener, event = hearsay(net, askers, rng, gossip_rate)
-    good = np.bincount(askers, weights=answered, minlength=n) + hearsay_weight * np.bincount(
-        listener, weights=answered[event], minlength=n
-    )
-    bad = np.bincount(askers, weights=~answered, minlength=n) + hearsay_weight * np.bincount(
-        listener, weights=~answered[event], minlength=n
-    )
+    good = own_and_heard(pop.n, askers, answered.astype(np.float64), listener, event, hearsay_weight)
+    bad = own_and_heard(pop.n, askers, (~answered).astype(np.float64), listener, event, hearsay_weight)
     pop.standing_good = memory * pop.standing_good + good
     pop.standing_bad = memory * pop.standing_bad + bad
 

@@ -59,6 +59,18 @@ def hearsay(
     return net.other[edges[told]].astype(np.int64), event[told]
 
 
+def own_and_heard(
+    n: int, who: np.ndarray, outcome: np.ndarray, listener: np.ndarray, event: np.ndarray, hearsay_weight: float
+) -> np.ndarray:
+    """Per resident: ``outcome`` summed over their own events (``who[k]`` took part in
+    event k) plus ``hearsay_weight`` times its sum over the events they heard of
+    (``listener``, ``event`` from :func:`hearsay`). With ``outcome`` all ones it counts
+    the (weighted) events; with a 0/1 outcome, the good ones."""
+    return np.bincount(who, weights=outcome, minlength=n) + hearsay_weight * np.bincount(
+        listener, weights=outcome[event], minlength=n
+    )
+
+
 def experience_update(trust: np.ndarray, count: np.ndarray, successes: np.ndarray, rate: float) -> np.ndarray:
     """Generalized trust after ``count`` outcomes of which ``successes`` succeeded."""
     mean = np.divide(successes, count, out=np.zeros_like(trust), where=count > 0)
@@ -95,10 +107,8 @@ def step(
     who = np.concatenate([ex.requester, ex.helper])
     went_well = np.concatenate([ex.success, ~ex.dispute]).astype(np.float64)
     listener, event = hearsay(net, who, rng, t.gossip_rate)
-    count = np.bincount(who, minlength=n) + t.hearsay_weight * np.bincount(listener, minlength=n)
-    good = np.bincount(who, weights=went_well, minlength=n) + t.hearsay_weight * np.bincount(
-        listener, weights=went_well[event], minlength=n
-    )
+    count = own_and_heard(n, who, np.ones(len(who)), listener, event, t.hearsay_weight)
+    good = own_and_heard(n, who, went_well, listener, event, t.hearsay_weight)
     pop.generalized_trust = np.clip(experience_update(pop.generalized_trust, count, good, t.experience_rate), 0.0, 1.0)
 
     ratings = channels.ratings
