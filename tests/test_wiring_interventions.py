@@ -13,6 +13,7 @@ from conftest import scripted_model
 from wiring_support import run_step, tie
 
 from sim.core.network import PAIRING
+from sim.submodels.observation import socially_isolated
 
 
 def at_week(model, week: int) -> None:
@@ -125,6 +126,40 @@ def test_a_visit_is_contact_raising_the_pairing_tie_by_contact_boost_of_its_gap(
     assert model.tally.belonging_events[[0, volunteer]].tolist() == [1.0, 1.0]
     others = [i for i in (1, 2, 3) if i != volunteer]
     assert model.tally.interactions[others].tolist() == [0.0, 0.0]
+
+
+def isolated_after_a_pairing(visit_probability: float) -> bool:
+    """Resident 0 has no tie; 1 is a willing member with one strong tie (to 2). With the
+    default network parameters (only ``isolation_ties`` lowered to 1, so one kept-up tie
+    ends isolation), is 0 still socially isolated after this week's pairing?"""
+    model = scripted_model(
+        3,
+        network={"isolation_ties": 1},
+        interventions={
+            "targeted_support": {
+                "enabled": True,
+                "pairs_per_week": 1,
+                "visit_probability": visit_probability,
+                "volunteer_min_hours": 1.0,
+            }
+        },
+    )
+    run_step(model, "governance")
+    tie(model, 1, 2, strength=0.9)
+    model.pop.member[:] = [False, True, False]
+    run_step(model, "targeted_support")
+    assert model.governance.get("targeted_support").supported.tolist() == [0]
+    return bool(socially_isolated(model.pop, model.net, model.community, model.config.network)[0])
+
+
+def test_a_pairing_alone_does_not_end_isolation_with_the_default_tie_strengths():
+    # defaults: a new tie starts at 0.3, below the isolation measure's 0.35
+    assert isolated_after_a_pairing(visit_probability=0.0)
+
+
+def test_one_visit_lifts_the_pairing_tie_over_the_isolation_strength():
+    # 0.3 + 0.15·(1 − 0.3) = 0.405 ≥ 0.35
+    assert not isolated_after_a_pairing(visit_probability=1.0)
 
 
 def test_psychological_support_gives_each_client_exactly_sessions_per_week_interactions():

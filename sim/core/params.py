@@ -815,7 +815,14 @@ class Network(Block):
         le=100,
         provenance="targets.md social isolation ≈ 24%",
     )
-    isolation_strength: float = prob(0.2, "Tie strength that counts for the isolation measure")
+    isolation_strength: float = prob(
+        0.35,
+        "Tie strength that counts for the isolation measure; above new_tie_strength, so a tie counts once "
+        "contact has kept it up, and forming a tie (a pairing, one exchange, one meeting) does not by "
+        "itself end anyone's isolation",
+        provenance="assumed: between new_tie_strength (0.3) and a new tie after one contact "
+        "(0.3 + contact_boost·0.7 = 0.405); explore 0.31-0.5",
+    )
     contact_rate: float = param(
         0.5,
         "Weekly probability of meeting a tie, per unit of its current strength (p = contact_rate·strength, "
