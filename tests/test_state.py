@@ -120,7 +120,7 @@ def _set_tie(name, value):
         (_set_resident("last_active", NEVER - 1), "resident.last_active"),
         (_set_tie("strength", 1.25), "tie.strength"),
         (_set_tie("other", 3), "tie.other"),  # slots are 0..2
-        (_set_tie("kind", 5), "tie.kind"),  # 0 neighbour … 4 activity
+        (_set_tie("kind", 6), "tie.kind"),  # 0 neighbour … 5 introduced
         (_set_tie("owed", -0.5), "tie.owed"),
     ],
 )

@@ -417,7 +417,7 @@ def test_a_fresh_tally_has_every_field_set_and_sized_to_the_residents():
 
 # -- the community's scalars --------------------------------------------------------
 def test_tie_decay_is_declared_by_kind_name_and_the_decay_table_follows_the_kind_numbers():
-    from sim.core.network import ACTIVITY, EXCHANGE, PAIRING, TIE_KINDS
+    from sim.core.network import ACTIVITY, EXCHANGE, INTRODUCED, PAIRING, TIE_KINDS
 
     model = scripted_model(2, network={"decay_neighbour": 0.01, "decay_friend": 0.03, "decay_acquaintance": 0.2})
     community = model.community
@@ -427,12 +427,13 @@ def test_tie_decay_is_declared_by_kind_name_and_the_decay_table_follows_the_kind
         "pairing": 0.2,
         "exchange": 0.2,
         "activity": 0.2,
+        "introduced": 0.2,
     }
     assert len(community.decay_by_kind) == len(TIE_KINDS)
     assert community.decay_by_kind[NEIGHBOUR] == 0.01
     assert community.decay_by_kind[FRIEND] == 0.03
     assert community.decay_by_kind[PAIRING] == community.decay_by_kind[EXCHANGE] == 0.2
-    assert community.decay_by_kind[ACTIVITY] == 0.2
+    assert community.decay_by_kind[ACTIVITY] == community.decay_by_kind[INTRODUCED] == 0.2
 
 
 def test_a_tie_decay_missing_a_kind_is_refused():

@@ -6,7 +6,7 @@ import pytest
 from conftest import scripted_model
 from wiring_support import exchanges, run_step, tie
 
-from sim.core.network import EXCHANGE, NEIGHBOUR
+from sim.core.network import ACTIVITY, EXCHANGE, FRIEND, INTRODUCED, NEIGHBOUR, PAIRING
 from sim.core.tally import Exchanges, WeekTally
 
 
@@ -189,3 +189,18 @@ def test_coverage_of_need_counts_what_services_took_off_the_backlog():
     assert second["need_hours_before_services"] == pytest.approx(7.0)
     assert second["coverage_of_need"] == pytest.approx(1.0 / 7.0)
     assert second["coverage"] == pytest.approx(1.0 / 4.0)
+
+
+def test_connectedness_before_the_scheme_counts_neighbours_friends_and_introductions_only():
+    """A newcomer at slot 0 holds one tie of every kind at move-in: the scheme made the
+    pairing, exchange and activity ties, not the other three."""
+    model = scripted_model(8)
+    model.tally.need_by_resident = np.ones(8)
+    run_step(model, "observation")
+    at_week(model, 1)
+    model.pop.moved_in[0] = 1
+    for b, kind in enumerate((NEIGHBOUR, FRIEND, PAIRING, EXCHANGE, ACTIVITY, INTRODUCED), start=1):
+        tie(model, 0, b, kind=kind)
+    model.tally.need_by_resident = np.ones(8)
+    run_step(model, "observation")
+    assert model.community.observed.baseline_degree[0] == 3

@@ -37,8 +37,9 @@ Groups = tuple[np.ndarray, np.ndarray]  # (first slot, number of slots) per slot
 def tie_decay(scenario: Scenario) -> Mapping[str, float]:
     """Weekly strength decay of a tie without contact, by kind: neighbours decay at
     ``network.decay_neighbour``, friends at ``network.decay_friend``, and ties formed
-    by a pairing, by one exchange or at an activity — acquaintances, kept only if
-    contact follows — at ``network.decay_acquaintance``. Every kind is refreshed only
+    by a pairing, by one exchange, at an activity or by an introduction through a
+    common tie — acquaintances, kept only if contact follows — at
+    ``network.decay_acquaintance``. Every kind is refreshed only
     by contact."""
     nw = scenario.network
     rate = {"neighbour": nw.decay_neighbour, "friend": nw.decay_friend}

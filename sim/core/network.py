@@ -29,7 +29,7 @@ from sim.core import kernels
 from sim.core.state import TIE, TIE_FIELDS
 from sim.core.util import first_occurrences, unique
 
-NEIGHBOUR, FRIEND, PAIRING, EXCHANGE, ACTIVITY = 0, 1, 2, 3, 4
+NEIGHBOUR, FRIEND, PAIRING, EXCHANGE, ACTIVITY, INTRODUCED = 0, 1, 2, 3, 4, 5
 TIE_KINDS = TIE["kind"].levels  # the kinds' names, in the order of their codes above
 
 _FIELDS = {f.name: f.dtype for f in TIE_FIELDS}

@@ -787,7 +787,9 @@ class Network(Block):
         le=10,
         provenance="assumed: [@socialcapital_mutualaid, §4.3]",
     )
-    triadic_closure: float = prob(0.01, "Weekly base probability of befriending a friend's friend", unit="1/week")
+    triadic_closure: float = prob(
+        0.01, "Weekly base probability of being introduced to a tie's tie (and becoming acquainted)", unit="1/week"
+    )
     decay_neighbour: float = param(
         0.004, "Weekly decay of a neighbour tie's strength without contact", unit="1/week", ge=0, le=1
     )
@@ -796,7 +798,7 @@ class Network(Block):
     )
     decay_acquaintance: float = param(
         0.07,
-        "Weekly decay of an acquaintance tie's strength (formed by one exchange, a pairing or at an activity) without contact",
+        "Weekly decay of an acquaintance tie's strength (formed by one exchange, a pairing, at an activity or by an introduction) without contact",
         unit="1/week",
         ge=0,
         le=1,

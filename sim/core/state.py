@@ -381,11 +381,12 @@ TIE_FIELDS: tuple[Field, ...] = (
         "kind",
         "–",
         0,
-        4,
+        5,
         "how the tie formed (neighbours decay at `network.decay_neighbour`, friends at `network.decay_friend`, "
-        "ties formed by a pairing, an exchange or at an activity at `network.decay_acquaintance`)",
+        "ties formed by a pairing, an exchange, at an activity or by an introduction through a common tie "
+        "at `network.decay_acquaintance`)",
         "half-edge",
-        levels=("neighbour", "friend", "pairing", "exchange", "activity"),
+        levels=("neighbour", "friend", "pairing", "exchange", "activity", "introduced"),
     ),
     Field(
         "strength",

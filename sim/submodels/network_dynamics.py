@@ -2,7 +2,7 @@
 
 - Decay: a tie's strength falls by its kind's weekly rate (``sim.core.community.tie_decay``:
   ``decay_neighbour``, ``decay_friend``, and ``decay_acquaintance`` for ties formed by
-  a pairing, an exchange or at an activity) a week without contact, and every contact closes
+  a pairing, an exchange, at an activity or by an introduction) a week without contact, and every contact closes
   ``contact_boost`` of the gap to 1 (applied lazily, see sim.core.network). Every
   ``prune_interval`` weeks ties weaker than ``prune_strength`` are dropped.
 - Everyday contact is drawn earlier in the week (``everyday_contact``, called by the
@@ -12,9 +12,11 @@
   with weekly probability ``neighbour_meeting``·(1 + ``public_space_gain``·I)·π_i,
   forming a neighbour tie; I is the infrastructure level (public space: squares,
   activity rooms — [@socialcapital_mutualaid, §4.3]).
-- Triadic closure: with weekly probability ``triadic_closure``·π_i a resident meets a
-  random friend's random friend, and they befriend with probability
-  exp(−homophily·distance) (age, education).
+- Triadic closure: with weekly probability ``triadic_closure``·π_i a resident is
+  introduced to a random tie's random tie, and they become acquainted with probability
+  exp(−homophily·distance) (age, education). One introduction makes an acquaintance
+  (kind ``introduced``), not a friend: like a tie formed at an activity it fades at
+  ``decay_acquaintance`` and lasts only if contact keeps it up.
 π_i is the tie propensity: sociability^a·(1 + b·education)·health^c — sociable and
 educated residents gain ties faster, the frail stay isolated ([@socialcapital_mutualaid, §3.3.2]).
 Ties of residents who leave go with them (demography step).
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.community import add_ties
-from sim.core.network import FRIEND, NEIGHBOUR
+from sim.core.network import INTRODUCED, NEIGHBOUR
 from sim.core.population import homophily_weight, random_mates
 
 if TYPE_CHECKING:
@@ -124,7 +126,7 @@ def step(
     ok = (k != closers) & (u_accept[closers] < homophily_weight(pop, closers, k, nw.homophily))
     new_a.append(closers[ok])
     new_b.append(k[ok])
-    new_kind.append(np.full(int(ok.sum()), FRIEND))
+    new_kind.append(np.full(int(ok.sum()), INTRODUCED))
 
     a = np.concatenate(new_a)
     if len(a):

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core import kernels
-from sim.core.network import FRIEND
+from sim.core.network import FRIEND, INTRODUCED
 from sim.core.util import gini
 from sim.submodels.needs import DAILY
 
@@ -175,8 +175,9 @@ def socially_isolated(pop: Population, net: EdgeStore, community: CommunityState
 
 
 def scheme_free_degree(net: EdgeStore) -> np.ndarray:
-    """Per slot, the ties of the kinds the scheme does not create (neighbour, friend)."""
-    return kernels.true_per_row(net.indptr, net.kind <= FRIEND).astype(np.int64)
+    """Per slot, the ties of the kinds the scheme does not create (neighbour, friend,
+    introduced through a common tie)."""
+    return kernels.true_per_row(net.indptr, (net.kind <= FRIEND) | (net.kind == INTRODUCED)).astype(np.int64)
 
 
 def remember(

@@ -68,6 +68,7 @@ MODULE_GLOBS = (
     "sim/core/util.py",
     "sim/core/community.py",  # tie decay by kind, the one rule for forming ties
     "sim/core/schedule.py",  # the adapters: which state, parameters and streams each step is handed
+    "sim/core/population.py",  # who arrives (age, health, propensity), tie propensity, homophily
 )
 
 # The behavioural test files a mutant of each module runs against: the wiring tests
@@ -85,6 +86,7 @@ MODULE_TESTS = {
     "sim/core/schedule.py": ("tests/test_schedule.py", "tests/test_invariants.py"),
     # survey communities are built through the model's own add_ties
     "sim/core/model.py": ("tests/test_survey.py", "tests/test_invariants.py"),
+    "sim/core/population.py": ("tests/test_state.py", "tests/test_calibration.py", "tests/test_invariants.py"),
     "sim/": ("tests/test_invariants.py",),  # every other model module
 }
 
