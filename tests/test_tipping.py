@@ -16,6 +16,7 @@ from sim.experiments.tipping import (
     COLLAPSED,
     END,
     NEVER_STARTED,
+    RECOVERED,
     RUNNING,
     Thresholds,
     classify,
@@ -48,6 +49,20 @@ def test_a_fall_below_half_the_established_level_sustained_for_the_period_is_a_c
     assert c.status == COLLAPSED
     assert c.established_week == 0 and c.level == pytest.approx(0.2)
     assert c.collapse_week == 22
+
+
+def test_a_sustained_fall_followed_by_a_return_is_a_recovery_not_a_collapse():
+    # 20 weeks at 0.2, 20 at 0.05 (below 0.1 from week 22 to 42), then 0.2 again
+    series = np.concatenate([np.full(20, 0.2), np.full(20, 0.05), np.full(20, 0.2)])
+    c = classify(series, TH)
+    assert c.status == RECOVERED
+    assert c.collapse_week == 22 and c.level == pytest.approx(0.2)
+
+
+def test_a_scheme_that_recovers_and_falls_again_for_good_has_collapsed_at_its_last_fall():
+    series = np.concatenate([np.full(20, 0.2), np.full(20, 0.05), np.full(20, 0.2), np.full(20, 0.05)])
+    c = classify(series, TH)
+    assert c.status == COLLAPSED and c.collapse_week == 62
 
 
 def test_a_dip_shorter_than_the_sustained_period_is_no_collapse():
@@ -187,7 +202,7 @@ def test_an_experiment_without_a_design_gets_its_table_and_no_phase_diagram(tmp_
     from sim.experiments.tipping import report
 
     text = report(_runs([]), ["mutualaid tipping x"], tmp_path / "t.md", tmp_path / "figures")
-    assert "| s | 0 | 1 | 2 |" in text and "![" not in text
+    assert "| s | 0 | 1 | 0 | 2 |" in text and "![" not in text
     assert not (tmp_path / "figures").exists()
 
 
@@ -217,13 +232,13 @@ def test_the_phase_diagram_speaks_the_reports_language():
     table = pd.concat([one.assign(scenario="baseline"), one.assign(scenario="full_package")], ignore_index=True)
     require_cjk_font()
     zh = _figure_texts(phase_figure(table, parameters, Labels("zh")))
-    assert zh["legend"][:3] == ["未能启动", "持续运行", "运行后崩溃"]
-    assert _chinese(zh["legend"][3])  # the key to markers and numbers
+    assert zh["legend"][:4] == ["未能启动", "持续运行", "衰退后恢复", "运行后崩溃"]
+    assert _chinese(zh["legend"][4])  # the key to markers and numbers
     assert zh["titles"] == ["基线", "综合方案"]
     # parameter paths as written (what a reader looks up in parameters.md), units translated
     assert zh["axes"] == ["coordinator_loss.reach（0–1）", "trust_crisis.weeks（周）"]
     en = _figure_texts(phase_figure(table, parameters, Labels("en")))
-    assert en["legend"][:3] == ["never started", "running", "collapsed after running"]
+    assert en["legend"][:4] == ["never started", "running", "fell, then recovered", "collapsed after running"]
     assert en["titles"] == ["Baseline", "Full package"]
     assert en["axes"] == ["coordinator_loss.reach (0–1)", "trust_crisis.weeks (weeks)"]
     assert not any(_chinese(t) for words in en.values() for t in words)

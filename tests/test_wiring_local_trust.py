@@ -50,19 +50,24 @@ def test_without_gossip_only_the_participants_trust_moves():
     assert model.pop.generalized_trust.tolist() == pytest.approx([0.4, 0.6, 0.5, 0.5])
 
 
-def test_platform_users_see_the_share_of_good_public_ratings():
+@pytest.mark.parametrize(
+    ("literacy", "seen"),
+    [(0.9, 1.0), (0.1, 0.3)],  # from the literacy threshold 0.4 on; below it, the assistance chance 0.3
+)
+def test_members_who_can_use_the_platform_see_the_share_of_good_public_ratings(literacy, seen):
     model = failed_service(gossip=0.0, platform=True, ratings_weight=0.25)
     model.tally.exchanges = exchanges(
         model, [(1, 0, 0, 1.0, False, False), (2, 0, 0, 1.0, True, False), (1, 0, 1, 1.0, False, True)]
     )
     model.pop.member[:] = [True, True, True, False]
+    model.pop.digital_literacy[:] = [0.9, 0.9, literacy, 0.9]
     run_step(model, "trust")
     # ratings: helpers get 1 good and 2 bad, the disputing requester 1 bad: good share 1/4.
     # 3 is aware but no member (no platform user): unmoved. 2 (helper, no dispute):
-    # own 0.5 + 0.2·0.5 = 0.6, then 0.6 + 0.25·(0.25 − 0.6)
+    # own 0.5 + 0.2·0.5 = 0.6, then 0.6 + 0.25·seen·(0.25 − 0.6)
     t = model.pop.generalized_trust
     assert t[3] == 0.5
-    assert t[2] == pytest.approx(0.6 + 0.25 * (0.25 - 0.6))
+    assert t[2] == pytest.approx(0.6 + 0.25 * seen * (0.25 - 0.6))
 
 
 def test_without_public_feedback_nobody_sees_ratings():

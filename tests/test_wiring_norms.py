@@ -98,13 +98,15 @@ def test_a_sanctioned_violation_raises_the_witnesses_authority_and_trust_and_lan
     assert norm_authority(model) == pytest.approx(np.mean([authority(1, 0), authority(0, 0), authority(1, 0)]))
 
 
-def test_internalization_follows_each_residents_own_authority_and_own_reciprocity():
+def test_internalization_follows_each_residents_own_authority_and_the_reciprocity_they_know_of():
     model = one_violation(detection=0.0, gossip=1.0)
     run_step(model, "norms")
     # A_i = 0.32, 0.4, 0.32, (1 + 1.6)/5 = 0.52 (3's halved sanctioned cases)
     own_authority = np.array([authority(0, 1), authority(0, 0), authority(0, 1), authority(1, 0)])
-    # observed reciprocity: 0 → 2/2, 1 → 0/1, 2 and 3 (no requests) → the community's 2/3
-    observed = np.array([1.0, 0.0, 2 / 3, 2 / 3])
+    # observed reciprocity, own requests plus ties' at weight gossip·hearsay = 0.5:
+    # 0: (2 + 0.5·0)/(2 + 0.5·1) = 0.8; 1: (0 + 0.5·2)/(1 + 0.5·2) = 0.5;
+    # 2 (no request, tie 0): (0.5·2)/(0.5·2) = 1; 3 (no request, no tie) sees nothing: n = 0.5
+    observed = np.array([0.8, 0.5, 1.0, 0.5])
     target = AUTHORITY_WEIGHT * own_authority + (1 - AUTHORITY_WEIGHT) * observed
     expected = 0.5 + INTERNALIZATION_RATE * (target - 0.5)
     assert model.pop.norm_internalization.tolist() == pytest.approx(expected.tolist())
@@ -182,3 +184,16 @@ def test_each_confirmed_report_costs_the_reporting_reward():
     run_step(model, "norms")
     assert model.tally.sanctions == 1
     assert model.governance.spent - spent == pytest.approx(0.5)
+
+
+def test_reciprocity_is_heard_only_through_ties_and_only_as_often_as_ties_tell():
+    """No gossip: only one's own requests are seen; those who asked nothing keep
+    their internalization target at n (only authority pulls), whatever the community's
+    acceptance share."""
+    model = one_violation(detection=0.0, gossip=0.0)
+    run_step(model, "norms")
+    own_authority = np.array([authority(0, 1), authority(0, 0), authority(0, 0), authority(1, 0)])
+    observed = np.array([1.0, 0.0, 0.5, 0.5])
+    target = AUTHORITY_WEIGHT * own_authority + (1 - AUTHORITY_WEIGHT) * observed
+    expected = 0.5 + INTERNALIZATION_RATE * (target - 0.5)
+    assert model.pop.norm_internalization.tolist() == pytest.approx(expected.tolist())

@@ -101,6 +101,13 @@ def expected_health(age: np.ndarray, p) -> np.ndarray:
     return p.health_at_60 - p.health_slope * x - p.health_curvature * x * x
 
 
+def expected_literacy(education: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Expected digital literacy before individual variation: it rises with education
+    (0.3 per level) and falls with age (0.01 a year from 60), from 0.15 for a
+    60-year-old with little schooling."""
+    return 0.15 + 0.3 * education - 0.01 * (age - 60.0)
+
+
 def replacement_weights(pop: Population, slots: np.ndarray, community) -> np.ndarray:
     """How likely a resident moving into ``slots`` is to belong to each age band
     (60-69, 70-79, 80+): in proportion to the band's shortfall, among the residents
@@ -160,8 +167,7 @@ def fill_residents(pop: Population, slots: np.ndarray, sc: Scenario, rng: np.ran
     pop.lives_alone[slots] = rng.random(k) < c.lives_alone_share
     u = rng.random(k)
     pop.education[slots] = np.where(u < c.education_low, 0, np.where(u < 1.0 - c.education_high, 1, 2))
-    # digital literacy rises with education and falls with age
-    base = 0.15 + 0.3 * pop.education[slots] - 0.01 * (pop.age[slots] - 60.0)
+    base = expected_literacy(pop.education[slots], pop.age[slots])
     pop.digital_literacy[slots] = np.clip(base + rng.normal(0.0, 0.15, k), 0.0, 1.0)
     pop.sociability[slots] = rng.beta(2.0, 2.0, k)
     pop.family_duty[slots] = np.clip(rng.exponential(sc.helping.family_duty_mean, k), 0.0, 0.9)

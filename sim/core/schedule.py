@@ -592,6 +592,7 @@ WEEK: tuple[Step, ...] = (
             "resident.occupied",
             "resident.aware",
             "resident.member",
+            "resident.digital_literacy",
             "tie.*",
         ),
         writes=(
@@ -604,7 +605,7 @@ WEEK: tuple[Step, ...] = (
         ),
         streams=("trust",),
         summary="Beta counts on both ends; generalized trust from own outcomes, outcomes heard from ties "
-        "(gossip) and, with public feedback, the week's public ratings (platform users); public reputation "
+        "(gossip) and, with public feedback, the week's public ratings (members who can use the platform); public reputation "
         "(public or gossip-weighted)",
     ),
     Step(

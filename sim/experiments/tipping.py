@@ -13,10 +13,14 @@ a trailing mean over ``window`` weeks — the thresholds are parameters of the a
 
 - **never started**: the smoothed share never reaches ``established_level``;
 - **collapsed after running**: it reached it (the scheme was established), and later
-  the smoothed share stayed below ``collapse_fraction`` × its established level for
-  ``sustained_weeks`` weeks in a row — the established level being the highest
-  smoothed share up to the start of that spell;
-- **running**: established and never collapsed so.
+  the smoothed share fell below ``collapse_fraction`` × its established level and stayed
+  there to the end of the run, for at least ``sustained_weeks`` weeks — the established
+  level being the highest smoothed share up to the start of that fall;
+- **fell, then recovered**: established, fell so for at least ``sustained_weeks`` weeks
+  in a row, and later rose above ``collapse_fraction`` × its established level again
+  (a scheme that comes back is not counted as collapsed: the fall week is still
+  reported);
+- **running**: established and never fell so.
 
 Nothing here feeds back into the model.
 """
@@ -35,14 +39,25 @@ from sim.experiments.analyse import AnalysedRuns
 from sim.report.labels import Labels
 
 PROBE = "tipping"
-NEVER_STARTED, RUNNING, COLLAPSED = 0, 1, 2
-STATUS = {NEVER_STARTED: "never started", RUNNING: "running", COLLAPSED: "collapsed after running"}
+NEVER_STARTED, RUNNING, COLLAPSED, RECOVERED = 0, 1, 2, 3
+STATUS = {
+    NEVER_STARTED: "never started",
+    RUNNING: "running",
+    RECOVERED: "fell, then recovered",
+    COLLAPSED: "collapsed after running",
+}
 """The classes' names in the table (its column names, the same in every language)."""
-STATUS_TEXT = {NEVER_STARTED: "tipping_never_started", RUNNING: "tipping_running", COLLAPSED: "tipping_collapsed"}
+STATUS_TEXT = {
+    NEVER_STARTED: "tipping_never_started",
+    RUNNING: "tipping_running",
+    RECOVERED: "tipping_recovered",
+    COLLAPSED: "tipping_collapsed",
+}
 """The classes' words in a figure (keys of sim.report.labels.TEXT, in the report's language)."""
-COLOURS = {NEVER_STARTED: "#999999", RUNNING: "#0072B2", COLLAPSED: "#D55E00"}
-"""Grey, blue, vermillion (Okabe–Ito): told apart with any colour vision."""
-MARKERS = {NEVER_STARTED: "o", RUNNING: "s", COLLAPSED: "X"}
+COLOURS = {NEVER_STARTED: "#999999", RUNNING: "#0072B2", RECOVERED: "#E69F00", COLLAPSED: "#D55E00"}
+"""Grey, blue, orange, vermillion (Okabe–Ito): told apart with any colour vision (and
+by their markers)."""
+MARKERS = {NEVER_STARTED: "o", RUNNING: "s", RECOVERED: "D", COLLAPSED: "X"}
 BEGIN, END = "<!-- tipping:begin -->\n", "<!-- tipping:end -->"
 
 
@@ -67,8 +82,8 @@ THRESHOLDS = Thresholds()
 class Classification:
     status: int
     established_week: int  # first week of the established level; -1 if never
-    level: float  # established level (peak smoothed share before the collapse, or over the run)
-    collapse_week: int  # first week of the sustained fall; -1 if none
+    level: float  # established level (peak smoothed share before the fall, or over the run)
+    collapse_week: int  # first week of the sustained fall (the lasting one if collapsed); -1 if none
 
 
 def smooth(series: np.ndarray, window: int) -> np.ndarray:
@@ -88,12 +103,17 @@ def classify(series: np.ndarray, th: Thresholds = THRESHOLDS) -> Classification:
         return Classification(NEVER_STARTED, -1, float(s.max()) if len(s) else 0.0, -1)
     start = int(reached[0])
     peak, below = s[start], 0
+    first_fall, first_peak = -1, 0.0
     for t in range(start, len(s)):
         if below == 0:
             peak = max(peak, s[t])
         below = below + 1 if s[t] < th.collapse_fraction * peak else 0
-        if below >= th.sustained_weeks:
-            return Classification(COLLAPSED, start, float(peak), t - below + 1)
+        if below == th.sustained_weeks and first_fall < 0:
+            first_fall, first_peak = t - below + 1, peak
+    if below >= th.sustained_weeks:  # the fall lasts to the end of the run
+        return Classification(COLLAPSED, start, float(peak), len(s) - below)
+    if first_fall >= 0:
+        return Classification(RECOVERED, start, float(first_peak), first_fall)
     return Classification(RUNNING, start, float(s[start:].max()), -1)
 
 
@@ -158,7 +178,7 @@ def axis_label(path: str, labels: Labels) -> str:
 def phase_figure(table: pd.DataFrame, parameters: list[str], labels: Labels) -> Any:
     """The phase diagram: each design point of the first two parameters (one panel per
     scenario) as a marker of its majority class, sized by its share, labelled
-    with its counts (never started / running / collapsed); its words in the language
+    with its counts (never started / running / fell, then recovered / collapsed); its words in the language
     of ``labels``, like the report's other figures."""
     import matplotlib
 
@@ -223,7 +243,7 @@ def phase_figure(table: pd.DataFrame, parameters: list[str], labels: Labels) -> 
         fig.legend(
             handles=handles,
             loc="outside upper center",
-            ncols=3,
+            ncols=4,
             fontsize=8,
             frameon=False,
             title=labels.text("tipping_key"),
@@ -250,8 +270,10 @@ def markdown_section(runs: AnalysedRuns, table: pd.DataFrame, commands: list[str
         f"{dump['simulation']['weeks']} recorded weeks after a {dump['simulation']['burn_in_weeks']}-week burn-in).",
         "",
         f"Thresholds (sim/experiments/tipping.py `Thresholds`, assumed): weekly active share smoothed over "
-        f"{th.window} weeks; established at {th.established_level:g}; collapsed when below "
-        f"{th.collapse_fraction:g} × the established level for {th.sustained_weeks} weeks in a row.",
+        f"{th.window} weeks; established at {th.established_level:g}; a fall is a spell below "
+        f"{th.collapse_fraction:g} × the established level for at least {th.sustained_weeks} weeks in a row; "
+        "collapsed when the fall lasts to the end of the run, recovered when the share rises above that "
+        "level again.",
         "",
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),
@@ -262,7 +284,7 @@ def markdown_section(runs: AnalysedRuns, table: pd.DataFrame, commands: list[str
         lines += ["", f"![Phase diagram: the majority class of each design point]({figure})", ""]
         lines.append(
             "Marker: the class most runs of the point fall in (size: its share); "
-            "label: runs never started / running / collapsed after running."
+            "label: runs never started / running / fell, then recovered / collapsed after running."
         )
     return "\n".join(lines) + "\n"
 

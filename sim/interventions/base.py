@@ -44,9 +44,6 @@ class Hooks(Protocol):
     def self_worth_events(self, helped_ok: np.ndarray) -> np.ndarray:
         """Motives: extra self-worth events per resident, given their successful help."""
 
-    def loneliness_relief(self, pop: Any) -> np.ndarray:
-        """Motives: the share of each resident's loneliness relieved this week."""
-
     def awareness_probability(self, pop: Any) -> np.ndarray:
         """Participation: each resident's weekly probability of hearing of the scheme."""
 
@@ -84,10 +81,13 @@ class Matching(Protocol):
 
 @runtime_checkable
 class Ratings(Protocol):
-    """Trust: a public feedback channel (every rating counts fully, not by gossip)."""
+    """Trust: a public feedback channel (every rating counts fully, not by gossip),
+    seen by those who can use it."""
 
     @property
     def public_feedback(self) -> bool: ...
+
+    def usability(self, pop: Any) -> np.ndarray: ...
 
 
 @runtime_checkable

@@ -12,8 +12,10 @@ only through past outcomes, so the platform narrows the information asymmetry
 without abolishing it. The chosen helper then
 decides as in the helping step (an exchange tie forms on first help).
 With public feedback every rating counts fully in the public reputation (trust
-submodel), instead of spreading only by gossip. Residents who can use the platform
-hear of the scheme through it with weekly probability ``awareness``.
+submodel), instead of spreading only by gossip, and members who use the platform see
+the week's ratings (in expectation: fully from the literacy threshold on, with the
+assistance probability below it). Residents who can use the platform hear of the
+scheme through it with weekly probability ``awareness``.
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ class Platform(Intervention):
         ok = valid[rows, pick]
         return users[ok], shown[rows, pick][ok]
 
-    def awareness_probability(self, pop) -> np.ndarray:
+    def usability(self, pop) -> np.ndarray:
+        """Per resident, the weekly chance of using the platform: 1 from the literacy
+        threshold on, otherwise the chance of staff assistance that week."""
         b = self.block
-        usable = np.where(pop.digital_literacy >= b.literacy_threshold, 1.0, b.assistance)
-        return b.awareness * usable
+        return np.where(pop.digital_literacy >= b.literacy_threshold, 1.0, b.assistance)
+
+    def awareness_probability(self, pop) -> np.ndarray:
+        return self.block.awareness * self.usability(pop)

@@ -256,6 +256,7 @@ TEXT: dict[str, dict[str, str]] = {
     "half_life": {"en": "Half-life of the {intervention} gain", "zh": "{intervention}效果半衰期"},
     "tipping_never_started": {"en": "never started", "zh": "未能启动"},
     "tipping_running": {"en": "running", "zh": "持续运行"},
+    "tipping_recovered": {"en": "fell, then recovered", "zh": "衰退后恢复"},
     "tipping_collapsed": {"en": "collapsed after running", "zh": "运行后崩溃"},
     "tipping_key": {
         "en": "Marker: the class of most runs (size: its share); numbers: runs never started / running / collapsed",

@@ -25,9 +25,13 @@ seeing defection go unpunished erodes the norm). ``community.norm_authority`` on
 reports the mean of A_i over residents aware of the scheme.
 
 Individual internalization n_i moves toward a mix of own authority and observed
-reciprocity: n_i ← n_i + ι·(ω·A_i + (1 − ω)·R_i − n_i), with R_i the share of i's
-own requests accepted this week if i asked, else the community's acceptance share
-(in a week with no requests at all R_i = n_i: only authority pulls).
+reciprocity: n_i ← n_i + ι·(ω·A_i + (1 − ω)·R_i − n_i). R_i is the accepted share of
+the week's requests i knows of — their own, and their ties' at the expected weight of
+what a tie tells (``trust.gossip_rate``·``trust.hearsay_weight``, the same word of
+mouth as in the trust step, in expectation so that no draw is added):
+    R_i = (acc_i + w·Σ_j acc_j)/(made_i + w·Σ_j made_j),   j over i's ties;
+a resident who knows of no request this week observes nothing, and R_i = n_i (only
+authority pulls). No community-wide share reaches anyone.
 
 Generalized trust responds to the violations a resident witnessed: with k_s sanctioned
 and k_u unpunished cases this week (a case heard of counts ``trust.hearsay_weight``),
@@ -115,6 +119,18 @@ def perceived_authority(sanctioned: np.ndarray, unpunished: np.ndarray, nm: Norm
     return (sanctioned + a) / (sanctioned + unpunished + nm.authority_prior_weight)
 
 
+def observed_reciprocity(
+    net: EdgeStore, made: np.ndarray, accepted: np.ndarray, weight: float, nothing_seen: np.ndarray
+) -> np.ndarray:
+    """R_i, the accepted share of the week's requests resident i knows of: their own
+    (``made``, ``accepted`` per resident) and their ties' at ``weight``; ``nothing_seen``
+    where i knows of none (module docstring)."""
+    n = len(made)
+    known = made + weight * np.bincount(net.owner, weights=made[net.other], minlength=n)
+    known_accepted = accepted + weight * np.bincount(net.owner, weights=accepted[net.other], minlength=n)
+    return np.where(known > 0, np.divide(known_accepted, known, out=np.zeros(n), where=known > 0), nothing_seen)
+
+
 def step(
     *,
     pop: Population,
@@ -161,12 +177,8 @@ def step(
     aware = pop.occupied & pop.aware
     community.norm_authority = float(authority[aware].mean()) if aware.any() else nm.initial_authority
 
-    made, acc = tally.requests_made, tally.requests_accepted
-    total_made = made.sum()
-    if total_made > 0:
-        community_rate = acc.sum() / total_made
-        observed = np.where(made > 0, np.divide(acc, made, out=np.zeros_like(acc), where=made > 0), community_rate)
-    else:  # nothing observed this week: only authority pulls
-        observed = pop.norm_internalization
+    observed = observed_reciprocity(
+        net, tally.requests_made, tally.requests_accepted, t.gossip_rate * t.hearsay_weight, pop.norm_internalization
+    )
     target = nm.authority_weight * authority + (1.0 - nm.authority_weight) * observed
     pop.norm_internalization += nm.internalization_rate * (target - pop.norm_internalization) * pop.occupied

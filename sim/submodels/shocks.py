@@ -18,9 +18,12 @@ model's.
   detection is ``informal_detection`` and the supervision body's (if it runs)
   ``supervision_detection``.
 - ``trust_crisis`` (§3.1.2, a publicised failure): for ``weeks`` weeks every helper's
-  log-odds of accepting fall by ``accept_drop`` — a burst of shirking, whose declines
-  towards those a helper owes count as free riding, go mostly unpunished and reach
-  trust through the trust and norm steps; afterwards acceptance is as before.
+  log-odds of accepting fall by ``accept_drop`` — a wave of refusals as helpers
+  withdraw after a publicised failure (not shirking: nobody takes on a service and
+  fails to do it). Declines towards those a helper owes count as free riding and go
+  mostly unpunished; what residents see of the crisis (unanswered requests, unpunished
+  free riding) reaches trust, the norms and the scheme's record through their own
+  steps, not through this one; afterwards acceptance is as before.
 - ``ageing_core`` (§3.1.1, mobility): from its week newcomers replace leavers towards
   the event's older age profile instead of the setting's, so the young-old who give
   most help are not renewed.

@@ -15,9 +15,11 @@ Generalized trust moves only with what a resident can see ([@socialcapital_mutua
   with probability ``gossip_rate`` (stream ``trust``), and a heard outcome counts
   ``hearsay_weight`` of an own one. With k the (weighted) outcomes of the week of which
   a share m were good, T ← T + (1 − (1 − η)^k)·(m − T);
-- public ratings: while the platform shows public feedback, its users (aware members)
-  also see the week's ratings, and the share g of good ones moves their trust by
-  T ← T + ρ·(g − T).
+- public ratings: while the platform shows public feedback, its users (members who can
+  use it) also see the week's ratings, and the share g of good ones moves their trust by
+  T ← T + ρ·u_i·(g − T), where u_i is the platform's usability for i: 1 from its
+  literacy threshold on, else the weekly chance of staff assistance (the expected
+  share of weeks i sees them). A member who cannot use the platform sees no ratings.
 Violations witnessed (sanctioned or not) move trust in the norms step, where
 sanctions happen.
 
@@ -120,8 +122,8 @@ def step(
     w_help = feedback_weight(degree[ex.helper], t.gossip_rate, public)
     add_at(pop.reputation_bad, ex.requester, w_help * ex.dispute)
 
-    if public:  # platform users see the week's public ratings
+    if ratings is not None and public:  # members who can use the platform see the week's public ratings
         good_share = ex.success.sum() / (len(ex.success) + ex.dispute.sum())
-        users = pop.occupied & pop.aware & pop.member
+        seen = (pop.occupied & pop.aware & pop.member) * ratings.usability(pop)
         gt = pop.generalized_trust
-        pop.generalized_trust = np.where(users, gt + t.ratings_weight * (good_share - gt), gt)
+        pop.generalized_trust = gt + t.ratings_weight * seen * (good_share - gt)

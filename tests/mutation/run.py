@@ -86,7 +86,7 @@ MODULE_TESTS = {
     "sim/core/schedule.py": ("tests/test_schedule.py", "tests/test_invariants.py"),
     # survey communities are built through the model's own add_ties
     "sim/core/model.py": ("tests/test_survey.py", "tests/test_invariants.py"),
-    "sim/core/population.py": ("tests/test_state.py", "tests/test_calibration.py", "tests/test_invariants.py"),
+    "sim/core/population.py": ("tests/test_population_draws.py", "tests/test_state.py", "tests/test_invariants.py"),
     "sim/": ("tests/test_invariants.py",),  # every other model module
 }
 
