@@ -12,6 +12,7 @@ from sim.experiments.patterns import (
     FOLLOW_UP,
     FORMAL_CARE,
     FirstHelp,
+    PatternProbe,
     exposure_coefficient,
     gradient,
     last_two_years,
@@ -210,3 +211,19 @@ def test_the_formal_care_gradient_is_paired_by_replicate():
         }
     )
     assert gradient(runs, "active").tolist() == pytest.approx([0.10, 0.04])
+
+
+def test_the_probe_counts_as_recently_helped_only_help_of_the_last_13_weeks_to_the_same_occupant():
+    model = scripted_model(4)
+    probe = PatternProbe(20)  # the last 13 weeks are weeks 8-20
+    probe.start(model)
+    for week in range(1, 21):
+        model.week = week
+        if week == 7:
+            model.pop.received_total[0] += 1.0  # before the last 13 weeks
+        if week == 8:
+            model.pop.received_total[[1, 2]] += 1.0  # within them
+        if week == 12:
+            model.pop.person_id[2] = 10_000  # 2's slot changes hands after the help
+        probe.week(model)
+    assert probe.result(model)["exposed_share"] == pytest.approx(1 / 4)
