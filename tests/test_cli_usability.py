@@ -20,8 +20,8 @@ def test_patterns_reports_progress_as_its_runs_finish():
     result = mutualaid("patterns", "--replicates", "1", "--weeks", "52", "--residents", "60")
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("patterns:")]
-    assert lines and lines[0].startswith("patterns: 0/5 runs done")  # five levels of formal care
-    assert lines[-1].startswith("patterns: 5/5 runs done (0 failed, 0 pending), 100%")
+    assert lines and lines[0].startswith("patterns: 0/15 runs done")  # 3 scenarios x 5 levels of formal care
+    assert lines[-1].startswith("patterns: 15/15 runs done (0 failed, 0 pending), 100%")
 
 
 def test_calibrate_reports_progress_as_its_replicates_finish():
