@@ -13,6 +13,12 @@ the documented bad reports to the offender's reputation; here the offender is al
 excluded from asking and helping for ``exclusion_weeks`` weeks and, if a time bank
 runs, fined ``credit_fine`` credits (never below zero). Each confirmed report costs
 ``reporting_reward`` from the budget.
+
+Exclusion is the body's cost to participation. Most confirmed violations are shirked
+services, so exclusion falls on the residents who help most. It removes their help for
+the whole exclusion, and the unanswered requests lower the scheme's record. The norms
+step carries the protection: what residents witness of sanctions. docs/odd.md §7.14
+gives the decomposition.
 """
 
 from __future__ import annotations
