@@ -110,8 +110,11 @@ def test_the_helpers_own_norm_internalization_decides_acceptance():
     assert model.tally.exchanges.helper.tolist() == []
 
 
-def scripted_acceptance(monkeypatch, standing_weight: float = 0.0, propensity=(0.0, 0.0)) -> list[float]:
-    """Requester 0 asks helper 1 (their one tie) for 2 hours of companionship; the
+def scripted_acceptance(
+    monkeypatch, standing_weight: float = 0.0, propensity=(0.0, 0.0), hours: float = 2.0
+) -> list[float]:
+    """Requester 0 asks helper 1 (their one tie) for ``hours`` of companionship (the
+    helper has 5 hours left); the
     probability the step computes for that request, with every term of the logit
     non-zero and helper and requester different in each (worked out in the test).
     The scheme's record: the helper knows of 0 answered and 2 unanswered requests
@@ -146,7 +149,7 @@ def scripted_acceptance(monkeypatch, standing_weight: float = 0.0, propensity=(0
     pop.standing_good[:] = [6.0, 0.0]
     pop.standing_bad[:] = [0.0, 2.0]
     pop.propensity[:] = propensity
-    pop.backlog[0] = [0.0, 2.0, 0.0, 0.0]
+    pop.backlog[0] = [0.0, hours, 0.0, 0.0]
     pop.capacity_left[:] = [0.0, 5.0]
     pop.generalized_trust[:] = [0.1, 0.5]
     pop.norm_internalization[:] = [0.1, 0.6]
@@ -170,6 +173,12 @@ def test_acceptance_is_one_logit_of_the_helpers_disposition_and_each_term_of_the
     # cost −0.5·2 = −1; frailty −2·(1 − 0.75) = −0.5; requester's bad share 3/(1 + 3 + 2):
     # −3·0.5 = −1.5. Log-odds −1 + 1.5 + 1 + 1 − 1 − 0.5 − 1.5 = −0.5
     assert scripted_acceptance(monkeypatch) == pytest.approx([1.0 / (1.0 + math.exp(0.5))])
+
+
+def test_a_request_costs_the_helper_only_the_hours_they_could_give(monkeypatch):
+    # 8 hours asked of a helper with 5 left: cost −0.5·5 = −2.5 (not −0.5·8 = −4);
+    # the other terms as above: −1 + 1.5 + 1 + 1 − 2.5 − 0.5 − 1.5 = −2
+    assert scripted_acceptance(monkeypatch, hours=8.0) == pytest.approx([1.0 / (1.0 + math.exp(2.0))])
 
 
 def test_the_helpers_own_propensity_enters_acceptance_once_through_the_disposition(monkeypatch):

@@ -406,7 +406,8 @@ class Helping(Block):
     )
     accept_cost: float = param(
         0.15,
-        "Log-odds lost per hour requested",
+        "Log-odds lost per hour the request would take of the helper (hours asked, at most the helper's "
+        "capacity left)",
         unit="log-odds/hour",
         ge=0,
         le=20,
@@ -613,24 +614,24 @@ class Participation(Block):
         0.02, "Weekly probability of hearing of the scheme from each tie who is a member", unit="1/week"
     )
     willingness_intercept: float = param(
-        -3.55,
+        -3.75,
         "Log-odds of stated willingness at zero for every factor (also the base of the helper's disposition "
         "in acceptance)",
         unit="log-odds",
         ge=-20,
         le=20,
         provenance="calibrated: actual participation ≈ 30% (band 20–40%, [@rs4898207]); stated willingness "
-        "itself is an output (targets.md); explore −4 to −2",
+        "itself is an output (targets.md); explore −4.5 to −2",
     )
     propensity_sd: float = param(
-        1.5,
+        2.0,
         "SD across residents of a lasting personal propensity to volunteer, added to the disposition",
         unit="log-odds",
         ge=0,
         le=5,
         provenance="calibrated: the active share of every setting, not only the defaults, in band "
         "(docs/calibration.md); [@wilson2000]: volunteering is concentrated in people with a lasting inclination "
-        "(personal traits, values, a volunteering history) beyond their circumstances; explore 0–2",
+        "(personal traits, values, a volunteering history) beyond their circumstances; explore 0–3",
     )
     willingness_trust: float = param(
         2.5,
@@ -774,7 +775,7 @@ class Network(Block):
         le=50,
     )
     neighbour_meeting: float = prob(
-        0.013,
+        0.014,
         "Weekly base probability of forming a neighbour acquaintance in one's building, at zero infrastructure",
         unit="1/week",
         provenance="calibrated: social isolation ≈ 24% (targets.md); with turnover it, not the initial tie counts, "

@@ -227,7 +227,7 @@ def step(
             pop.generalized_trust[h],
             owed,
             incentive + crowding,
-            hours,
+            np.minimum(hours, pop.capacity_left[h]),  # the time it would take of the helper's
             pop.health[h],
             bad_reputation(pop, q),
             hp,
