@@ -93,6 +93,17 @@ TARGETS = (
 SAMPLE_EVERY = 13
 
 
+def top_share(hours: np.ndarray, fraction: float = 0.2) -> float:
+    """Share of all hours given by the top ``fraction`` of givers (residents with
+    hours > 0; NaN when nobody gave). One definition for the calibration target "a
+    small active core" and the patterns report (sim/experiments/patterns.py)."""
+    given = np.sort(hours[hours > 0])[::-1]
+    if len(given) == 0:
+        return float("nan")
+    k = max(1, int(np.ceil(fraction * len(given))))
+    return float(given[:k].sum() / given.sum())
+
+
 def measure(model: CommunityModel) -> dict[str, float]:
     """Calibration quantities over the model's current residents."""
     pop, d = model.pop, model.config.demography
