@@ -1,13 +1,26 @@
 """The shipped defaults reproduce the calibration targets (targets.md) over replicates,
 and the calibration reads runs made by the one run loop with the sweep's seeds."""
 
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
+from conftest import SCENARIOS
 from test_scenarios_cli import write
 
 from sim.cli import main
-from sim.experiments.calibration import TARGETS, calibrate
+from sim.experiments.calibration import (
+    TARGETS,
+    CalibrationProbe,
+    calibrate,
+    calibration_passes,
+    compare_with_targets,
+    giving_patterns,
+    hours_since,
+    targets_of,
+)
 from sim.experiments.plan import replicate_seeds, scenario_experiment
-from sim.inputs.scenario import scenario_from_dict
+from sim.inputs.scenario import load_scenario, scenario_from_dict
 
 ROOT_TINY = """
 name = "cal"
@@ -31,7 +44,89 @@ def test_the_default_community_is_within_every_calibration_band():
     rows = calibrate(scenario_from_dict({"simulation": {"weeks": 260}}), replicates=4)
     out_of_band = [r for r in rows if not r["in_band"]]
     assert not out_of_band, out_of_band
-    assert {r["pattern"] for r in rows} == {t.name for t in TARGETS}
+    assert {r["pattern"] for r in rows} == {t.name for t in TARGETS if t.scenario is None}
+    assert "top_fifth_share" in {r["pattern"] for r in rows}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="known miss, not tuned (round 4): under a stably backed time bank the model gives about 25 hours a year "
+    "per resident who gave (Zeitvorsorge: about 50, band 30-80); docs/odd.md, Calibration status",
+)
+def test_hours_per_active_member_under_a_stably_backed_time_bank_are_within_their_band():
+    scenario = load_scenario(SCENARIOS / "time_bank_stable.toml", ["simulation.weeks=260"])
+    rows = calibrate(scenario, replicates=3)
+    assert [r["pattern"] for r in rows] == ["hours_per_giver_year"]
+    assert rows[0]["in_band"], rows
+
+
+def test_a_years_giving_is_counted_per_resident_who_gave_and_by_the_top_fifth_of_givers():
+    patterns = giving_patterns(np.array([0.0, 10.0, 5.0, 3.0, 2.0, 0.0]))
+    # four givers, 20 hours: 5 each; the top fifth of four givers is one giver, with 10 of the 20 hours
+    assert patterns == {"top_fifth_share": pytest.approx(0.5), "hours_per_giver_year": pytest.approx(5.0)}
+
+
+def _ledger(person_id, given_total, occupied):
+    return SimpleNamespace(
+        pop=SimpleNamespace(
+            person_id=np.array(person_id), given_total=np.array(given_total), occupied=np.array(occupied)
+        )
+    )
+
+
+def test_hours_since_a_mark_count_only_residents_who_held_their_place_since():
+    mark = (np.array([1, 2, 3]), np.array([4.0, 6.0, 1.0]))
+    # resident 1 gave 3 more hours; place 2 is someone new (their 9 hours cannot be split); place 3 is empty now
+    now = _ledger([1, 7, 3], [7.0, 9.0, 2.0], [True, True, False])
+    assert hours_since(now, mark).tolist() == [3.0, 0.0, 0.0]
+
+
+def test_the_probe_measures_each_samples_giving_over_the_year_before_it():
+    model = SimpleNamespace(
+        pop=SimpleNamespace(
+            person_id=np.array([1, 2]),
+            given_total=np.zeros(2),
+            occupied=np.array([True, True]),
+            health=np.ones(2),
+            age=np.array([65.0, 75.0]),
+        ),
+        config=SimpleNamespace(demography=SimpleNamespace(iadl_threshold=0.5)),
+        records=[{"lonely_share": 0.3, "isolated_share": 0.2, "active_share": 0.3}],
+    )
+    probe = CalibrationProbe(65)
+    probe.start(model)
+    for week in range(1, 66):
+        model.pop.given_total[0] += 1.0  # resident 1 gives an hour every week
+        if week == 60:
+            model.pop.given_total[1] += 4.0  # resident 2 gives 4 hours once
+        probe.week(model)
+    result = probe.result(model)
+    # samples at weeks 52 and 65 (none before a year): 52 h by one giver, then 52 + 4 h by two
+    assert result["hours_per_giver_year"] == pytest.approx((52.0 + 56.0 / 2) / 2)
+    assert result["top_fifth_share"] == pytest.approx((1.0 + 52.0 / 56.0) / 2)
+
+
+def test_a_target_named_for_a_scenario_is_checked_there_and_only_there():
+    assert [t.name for t in targets_of("time_bank_stable")] == ["hours_per_giver_year"]
+    assert "hours_per_giver_year" not in [t.name for t in targets_of("defaults")]
+    assert targets_of("rural_village") == targets_of("defaults")
+    named = compare_with_targets(
+        [{"hours_per_giver_year": 20.0}, {"hours_per_giver_year": 30.0}], targets_of("time_bank_stable")
+    )
+    assert named[0]["model_mean"] == 25.0 and not named[0]["in_band"]
+
+
+def _rows(in_band, scenario=None):
+    return [{"in_band": in_band, "scenario": scenario}]
+
+
+def test_calibrate_fails_on_the_defaults_or_a_named_condition_but_not_on_a_setting_shown_for_information():
+    defaults_pass = {"defaults": _rows(True), "new_estate": _rows(False)}
+    assert calibration_passes(defaults_pass)
+    assert not calibration_passes({"defaults": _rows(False), "new_estate": _rows(True)})
+    assert not calibration_passes({**defaults_pass, "time_bank_stable": _rows(False, "time_bank_stable")})
+    assert calibration_passes({**defaults_pass, "time_bank_stable": _rows(True, "time_bank_stable")})
 
 
 def test_the_parameters_marked_calibrated_are_exactly_those_the_report_says_were_tuned():
@@ -49,8 +144,6 @@ def test_replicate_k_of_a_calibrated_scenario_gets_the_sweeps_seed_for_replicate
 
 
 def test_calibrating_a_sweeps_results_folder_equals_calibrating_its_experiment_file(tmp_path, capsys):
-    from conftest import SCENARIOS
-
     experiment = write(
         tmp_path,
         "cal.toml",
@@ -69,8 +162,6 @@ def test_calibrating_a_sweeps_results_folder_equals_calibrating_its_experiment_f
 
 
 def test_a_results_folder_swept_without_the_calibration_probe_is_refused_in_one_line(tmp_path, capsys):
-    from conftest import SCENARIOS
-
     experiment = write(
         tmp_path, "cal.toml", ROOT_TINY.format(scenario=(SCENARIOS / "defaults.toml").as_posix(), probes="")
     )

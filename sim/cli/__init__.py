@@ -249,7 +249,13 @@ def _calibration_trials(args: argparse.Namespace, runs: AnalysedRuns) -> TrialRo
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.experiments.calibration import SAMPLE_EVERY, calibrate_runs, format_rows, markdown_report
+    from sim.experiments.calibration import (
+        SAMPLE_EVERY,
+        calibrate_runs,
+        calibration_passes,
+        format_rows,
+        markdown_report,
+    )
 
     if args.weeks is not None and args.weeks < SAMPLE_EVERY:
         raise ScenarioError(
@@ -267,8 +273,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         text = markdown_report(results, [*runs.commands, _this_command("calibrate")], runs, trials)
         Path(args.write).write_text(text, encoding="utf-8")
         print(f"wrote {args.write}")
-    first = next(iter(results.values()))
-    return 0 if all(r["in_band"] for r in first) and (trials is None or trials.in_band) else 1
+    return 0 if calibration_passes(results, trials) else 1
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
@@ -355,7 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser(
         "calibrate",
         help="compare the runs of each scenario with the calibration targets, and the in-silico trials an experiment "
-        "declares with their band; exit 1 if the first scenario or a trial is out of band",
+        "declares with their band; exit 1 if the first scenario, a target measured under a named condition "
+        "(time_bank_stable) or a trial is out of band",
         description="Compare each scenario's runs with the calibration targets (docs/targets.md): the runs of "
         "a sweep's results folder (an experiment with [store] probes = ['calibration'], such as "
         "experiments/calibration.toml), or of an experiment or scenario file, made here first.",
