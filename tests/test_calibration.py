@@ -4,6 +4,7 @@ and the calibration reads runs made by the one run loop with the sweep's seeds."
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import SCENARIOS
 from test_scenarios_cli import write
@@ -15,6 +16,7 @@ from sim.experiments.calibration import (
     calibrate,
     calibration_passes,
     compare_with_targets,
+    direction_rows,
     giving_patterns,
     hours_since,
     targets_of,
@@ -177,3 +179,36 @@ def test_sizes_given_with_a_results_folder_are_refused(option, tmp_path, capsys)
     (tmp_path / "out").mkdir()
     assert main(["calibrate", str(tmp_path / "out"), *option]) == 2
     assert option[0] in capsys.readouterr().err
+
+
+def _paired_runs(defaults, activities):
+    """Runs of the direction check's two scenarios, listed out of replicate order."""
+    rows = [
+        {"scenario": name, "point": 0, "replicate": k, "calibration.active_share": value}
+        for name, values in (("defaults_activities", activities), ("defaults", defaults))
+        for k, value in reversed(list(enumerate(values)))
+    ]
+    return SimpleNamespace(scenarios=["defaults", "defaults_activities"], ok=lambda: pd.DataFrame(rows))
+
+
+def test_the_activities_direction_check_pairs_runs_by_replicate_and_needs_its_interval_above_zero():
+    # paired differences 0.10, 0.09, 0.11: mean 0.10, SD 0.01, t(0.975, 2) = 4.303 -> half 0.0248
+    (row,) = direction_rows(_paired_runs([0.30, 0.32, 0.28], [0.40, 0.41, 0.39]))
+    assert row["check"] == "activities_raise_participation" and row["pairs"] == 3
+    assert row["difference"] == pytest.approx(0.10)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.10 - 0.02484, 0.10 + 0.02484), abs=1e-5)
+    assert row["in_band"]
+    # differences 0.10, -0.10, 0.05: mean 0.017, its interval spans 0
+    (row,) = direction_rows(_paired_runs([0.30, 0.40, 0.30], [0.40, 0.30, 0.35]))
+    assert row["difference"] == pytest.approx(0.05 / 3) and row["ci_low"] < 0 and not row["in_band"]
+
+
+def test_a_failed_direction_check_fails_calibrate():
+    defaults_pass = {"defaults": _rows(True)}
+    assert calibration_passes(defaults_pass, directions=[{"in_band": True}])
+    assert not calibration_passes(defaults_pass, directions=[{"in_band": False}])
+
+
+def test_the_direction_check_is_left_out_when_the_runs_lack_its_scenarios():
+    runs = SimpleNamespace(scenarios=["defaults"], ok=lambda: pd.DataFrame({"scenario": ["defaults"]}))
+    assert direction_rows(runs) == []

@@ -59,6 +59,9 @@ NOT_TUNED = ("top_fifth_share", "hours_per_giver_year")
 CONDITIONS = {
     "time_bank_stable": "the calibrated defaults with a time bank whose redemption is guaranteed and whose costs a "
     "stable income covers (scenarios/time_bank_stable.toml), the condition of the Zeitvorsorge figures",
+    "defaults_activities": "the calibrated defaults with community activities (experiments/calibration.toml sets "
+    "`interventions.activities.enabled`), the treated arm of the direction check below; its baseline patterns "
+    "are shown for information",
 }
 """What each scenario named by a target stands for (the report's section on it)."""
 
@@ -123,6 +126,30 @@ TARGETS = (
         "measured as a year's hours given over the residents who gave in it, under a guaranteed, stably funded "
         "time bank (not tuned) [@zeitvorsorge2019]",
         scenario="time_bank_stable",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A direction pattern: ``quantity`` is higher in ``scenario`` than in ``reference``,
+    checked on runs paired by replicate (the same seeds): it passes when the 95% t
+    interval of the mean paired difference lies above 0. It states a sign, not a size."""
+
+    name: str
+    scenario: str
+    reference: str
+    quantity: str
+    source: str
+
+
+DIRECTIONS = (
+    Direction(
+        "activities_raise_participation",
+        "defaults_activities",
+        "defaults",
+        "active_share",
+        "communities that organise activities regularly show higher participation (Xiamen, n=502) [@xu2025]",
     ),
 )
 
@@ -256,14 +283,87 @@ def scenario_of(label: str) -> str:
     return label.split(" (", 1)[0]
 
 
-def calibration_passes(results: dict[str, list[dict]], trials: TrialRows | None = None) -> bool:
+def calibration_passes(
+    results: dict[str, list[dict]], trials: TrialRows | None = None, directions: list[dict] | None = None
+) -> bool:
     """What ``mutualaid calibrate``'s exit status says: every target of the first
     scenario (the calibrated defaults), every target measured under a named condition
-    in its scenario (the defaults with a stably backed time bank) and every trial is in
-    band. The other scenarios (the settings) are shown for information only."""
+    in its scenario (the defaults with a stably backed time bank), every direction check
+    and every trial is in band. The other scenarios (the settings) are shown for
+    information only."""
     groups = list(results.values())
     decisive = groups[:1] + [[r for r in rows if r["scenario"] is not None] for rows in groups[1:]]
-    return all(r["in_band"] for rows in decisive for r in rows) and (trials is None or trials.in_band)
+    return (
+        all(r["in_band"] for rows in decisive for r in rows)
+        and all(r["in_band"] for r in directions or [])
+        and (trials is None or trials.in_band)
+    )
+
+
+def direction_rows(runs: AnalysedRuns) -> list[dict]:
+    """One row per direction check whose two scenarios the runs hold (at every design
+    point): the mean paired difference of the run means of its quantity (scenario −
+    reference, replicate by replicate) with its t-based 95% interval, and whether the
+    interval lies above 0."""
+    from sim.experiments.summarise import mean_interval
+
+    ok = runs.ok()
+    rows = []
+    for d in DIRECTIONS:
+        if d.scenario not in runs.scenarios or d.reference not in runs.scenarios:
+            continue
+        arm = ok[ok["scenario"] == d.scenario].set_index(["point", "replicate"])[f"{PROBE}.{d.quantity}"]
+        ref = ok[ok["scenario"] == d.reference].set_index(["point", "replicate"])[f"{PROBE}.{d.quantity}"]
+        paired = (arm - ref).dropna()
+        n, mean, _, low, high = mean_interval(paired.to_numpy(dtype=float))
+        rows.append(
+            {
+                "check": d.name,
+                "quantity": d.quantity,
+                "comparison": f"{d.scenario} − {d.reference}",
+                "pairs": n,
+                "difference": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "in_band": bool(low > 0),
+                "source": d.source,
+            }
+        )
+    return rows
+
+
+def format_direction_rows(rows: list[dict]) -> str:
+    """The direction checks as printed by ``mutualaid calibrate``."""
+    lines = [
+        f"direction checks (paired by replicate; pass: 95% CI above 0)\n{'check':<32} {'difference (95% CI)':>28}  result"
+    ]
+    for r in rows:
+        lines.append(
+            f"{r['check']:<32} {r['difference']:>+8.3f} ({r['ci_low']:+.3f} to {r['ci_high']:+.3f})  "
+            f"{'pass' if r['in_band'] else 'FAIL'}"
+        )
+    return "\n".join(lines)
+
+
+def directions_markdown(rows: list[dict]) -> list[str]:
+    """The report's "Direction checks" section."""
+    lines = [
+        "## Direction checks",
+        "",
+        "A pattern that states a sign, not a size: the quantity's run mean in the treated scenario minus that in the "
+        "reference, replicate by replicate (the same seeds), its mean with the t-based 95% CI; it passes when the "
+        "whole interval lies above 0.",
+        "",
+        "| check | quantity | difference | pairs | mean difference (95% CI) | result | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['check']} | {r['quantity']} | {r['comparison']} | {r['pairs']} | {r['difference']:+.3f} "
+            f"({r['ci_low']:+.3f} to {r['ci_high']:+.3f}) | {'pass' if r['in_band'] else 'out of band'} | "
+            f"{r['source']} |"
+        )
+    return [*lines, ""]
 
 
 def calibrate(scenario: Scenario, replicates: int = 5, root_seed: int = 2024, workers: int = 1) -> list[dict]:
@@ -427,10 +527,15 @@ def trials_markdown(trials: TrialRows) -> list[str]:
 
 
 def markdown_report(
-    results: dict[str, list[dict]], commands: list[str], runs: AnalysedRuns, trials: TrialRows | None = None
+    results: dict[str, list[dict]],
+    commands: list[str],
+    runs: AnalysedRuns,
+    trials: TrialRows | None = None,
+    directions: list[dict] | None = None,
 ) -> str:
     """docs/calibration.md: every pattern, its band, the model's value, pass/fail,
-    then the in-silico trials against their band (when the experiment declares them)."""
+    then the direction checks and the in-silico trials against their band (when the
+    experiment holds their scenarios or declares them)."""
     made = " then ".join(f"`{c}`" for c in commands)
     lines = [
         "# Calibration report",
@@ -447,7 +552,7 @@ def markdown_report(
         *[f"| `{params}` | {target} |" for params, target in TUNED],
         "",
         f"Not tuned: {' and '.join(f'`{name}`' for name in NOT_TUNED)} (the small active core, hours per active member "
-        "under a stably backed time bank) are checked against their bands but no parameter was chosen for them.",
+        "under a stably backed time bank) and the direction checks are checked but no parameter was chosen for them.",
         "",
         "Everything else keeps its literature value or assumption ([parameters.md](parameters.md), column provenance). "
         "The calibrated defaults are the `defaults` scenario; the three settings change community "
@@ -469,6 +574,8 @@ def markdown_report(
                 f"{'pass' if r['in_band'] else 'out of band'} | {r['source']} |"
             )
         lines.append("")
+    if directions:
+        lines += directions_markdown(directions)
     if trials is not None:
         lines += trials_markdown(trials)
     return "\n".join(lines)
@@ -481,9 +588,12 @@ def _condition_lines(label: str, runs: AnalysedRuns) -> list[str]:
     name = scenario_of(label)
     if name not in CONDITIONS:
         return []
+    text = f"Measured in {CONDITIONS[name]}"
+    if "hours_per_giver_year" not in [t.name for t in targets_of(name)]:
+        return [text + ".", ""]
     ok = runs.ok()
-    text = (
-        f"Measured in {CONDITIONS[name]}. The hours per active member are a year's hours given over the residents "
+    text += (
+        ". The hours per active member are a year's hours given over the residents "
         "who gave in that year, as a scheme's records count them"
     )
     if WEEKLY_READING in ok:
