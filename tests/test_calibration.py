@@ -63,6 +63,37 @@ def test_hours_per_active_member_under_a_stably_backed_time_bank_are_within_thei
     assert rows[0]["in_band"], rows
 
 
+def test_activities_raise_the_default_communitys_participation_in_paired_runs(tmp_path):
+    from sim.experiments.analyse import runs_of_experiment
+    from sim.experiments.plan import load_experiment
+
+    experiment = write(
+        tmp_path,
+        "direction.toml",
+        f"""
+name = "direction"
+replicates = 3
+root_seed = 2024
+weeks = 260
+
+[[scenarios]]
+name = "defaults"
+file = "{(SCENARIOS / "defaults.toml").as_posix()}"
+
+[[scenarios]]
+name = "defaults_activities"
+file = "{(SCENARIOS / "defaults.toml").as_posix()}"
+set = ["interventions.activities.enabled=true"]
+
+[store]
+weekly_every = 0
+probes = ["calibration"]
+""",
+    )
+    (row,) = direction_rows(runs_of_experiment(load_experiment(experiment)))
+    assert row["pairs"] == 3 and row["in_band"], row
+
+
 def test_a_years_giving_is_counted_per_resident_who_gave_and_by_the_top_fifth_of_givers():
     patterns = giving_patterns(np.array([0.0, 10.0, 5.0, 3.0, 2.0, 0.0]))
     # four givers, 20 hours: 5 each; the top fifth of four givers is one giver, with 10 of the 20 hours
