@@ -63,7 +63,7 @@ CONDITIONS = {
     "`interventions.activities.enabled`), the treated arm of the direction check below; its baseline patterns "
     "are shown for information",
 }
-"""What each scenario named by a target stands for (the report's section on it)."""
+"""What each scenario named by a target or a direction check stands for (the opening of its report section)."""
 
 
 @dataclass(frozen=True)
