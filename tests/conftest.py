@@ -73,6 +73,8 @@ BROWSER_MODULES = {"test_dashboard_e2e.py", "test_dashboard_smoke_e2e.py"}
 # runs.
 SLOW_TESTS = {
     "test_calibration.py::test_the_default_community_is_within_every_calibration_band",  # 8 s
+    "test_calibration.py::test_hours_per_active_member_under_a_stably_backed_time_bank_are_within_their_band",  # 6 s
+    "test_calibration.py::test_activities_raise_the_default_communitys_participation_in_paired_runs",  # 12 s
     "test_dashboard_components.py::test_run_pauses_by_itself_at_the_horizon",  # 5 s
     "test_experiments.py::test_bad_experiment_file_exits_2_without_a_traceback_from_the_command_line",  # 5-7 s
     "test_experiments.py::test_dask_local_cluster_gives_the_same_runs_and_weekly_data_as_in_process",  # 11 s

@@ -249,7 +249,15 @@ def _calibration_trials(args: argparse.Namespace, runs: AnalysedRuns) -> TrialRo
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from sim.experiments.calibration import SAMPLE_EVERY, calibrate_runs, format_rows, markdown_report
+    from sim.experiments.calibration import (
+        SAMPLE_EVERY,
+        calibrate_runs,
+        calibration_passes,
+        direction_rows,
+        format_direction_rows,
+        format_rows,
+        markdown_report,
+    )
 
     if args.weeks is not None and args.weeks < SAMPLE_EVERY:
         raise ScenarioError(
@@ -262,13 +270,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     results = calibrate_runs(runs)
     for name, rows in results.items():
         print(f"{name}\n{format_rows(rows)}\n")
+    directions = direction_rows(runs)
+    if directions:
+        print(f"{format_direction_rows(directions)}\n")
     trials = _calibration_trials(args, runs)
     if args.write:
-        text = markdown_report(results, [*runs.commands, _this_command("calibrate")], runs, trials)
+        text = markdown_report(results, [*runs.commands, _this_command("calibrate")], runs, trials, directions)
         Path(args.write).write_text(text, encoding="utf-8")
         print(f"wrote {args.write}")
-    first = next(iter(results.values()))
-    return 0 if all(r["in_band"] for r in first) and (trials is None or trials.in_band) else 1
+    return 0 if calibration_passes(results, trials, directions) else 1
 
 
 def cmd_patterns(args: argparse.Namespace) -> int:
@@ -355,7 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser(
         "calibrate",
         help="compare the runs of each scenario with the calibration targets, and the in-silico trials an experiment "
-        "declares with their band; exit 1 if the first scenario or a trial is out of band",
+        "declares with their band; exit 1 if the first scenario, a target measured under a named condition "
+        "(time_bank_stable), a direction check or a trial is out of band",
         description="Compare each scenario's runs with the calibration targets (docs/targets.md): the runs of "
         "a sweep's results folder (an experiment with [store] probes = ['calibration'], such as "
         "experiments/calibration.toml), or of an experiment or scenario file, made here first.",

@@ -51,6 +51,7 @@ from sim.core.metrics import LAST_WEEKS
 from sim.core.model import CommunityModel
 from sim.core.network import EXCHANGE, EdgeStore
 from sim.experiments.analyse import AnalysedRuns
+from sim.experiments.calibration import top_share
 from sim.inputs.scenario import ScenarioError
 
 RECENT = 13
@@ -75,15 +76,6 @@ def standardized_coefficients(y: np.ndarray, x: np.ndarray) -> tuple[float, ...]
     yz = (y - y.mean()) / (y.std() if y.std() > 0 else 1.0)
     coef, *_ = np.linalg.lstsq(z, yz, rcond=None)
     return tuple(float(c) for c in coef)
-
-
-def top_share(hours: np.ndarray, fraction: float = 0.2) -> float:
-    """Share of all hours given by the top ``fraction`` of givers."""
-    given = np.sort(hours[hours > 0])[::-1]
-    if len(given) == 0:
-        return float("nan")
-    k = max(1, int(np.ceil(fraction * len(given))))
-    return float(given[:k].sum() / given.sum())
 
 
 def snapshot(model: CommunityModel, given_year_ago: np.ndarray, person_year_ago: np.ndarray) -> Snapshot:
