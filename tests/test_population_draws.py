@@ -81,6 +81,7 @@ def test_a_newcomer_enters_in_the_first_year_of_its_band():
     ages = draw_ages(np.random.default_rng(1), 3000, np.array([1 / 3, 1 / 3, 1 / 3]), cross_section=False)
     first_year = (ages - 60.0) % 10.0
     assert first_year.max() < 1.0
+    assert first_year.mean() == pytest.approx(0.5, abs=0.03)  # uniform within that year
     assert sorted(set(np.floor(ages / 10.0).astype(int))) == [6, 7, 8]
 
 
@@ -114,6 +115,31 @@ def test_digital_literacy_is_clipped_to_the_unit_interval_and_follows_its_expect
 def test_homophily_weighs_age_per_20_years_and_education_per_2_levels():
     pop = Population(2)
     pop.age[:] = [65.0, 75.0]
-    pop.education[:] = [0, 1]
-    # distance 10/20 + 1/2 = 1 → exp(−1.5·1)
+    pop.education[:] = [1, 2]
+    # distance 10/20 + |1 − 2|/2 = 1 → exp(−1.5·1)
     assert homophily_weight(pop, np.array([0]), np.array([1]), 1.5).tolist() == pytest.approx([np.exp(-1.5)])
+
+
+def test_education_levels_follow_the_settings_low_and_high_shares():
+    pop = drawn(community={"education_low": 0.3, "education_high": 0.2})
+    shares = np.bincount(pop.education, minlength=3) / N
+    assert shares.tolist() == pytest.approx([0.3, 0.5, 0.2], abs=0.01)
+
+
+def test_self_worth_and_reluctance_start_around_their_means_within_the_unit_interval():
+    pop = drawn(motives={"initial_self_worth_mean": 0.6}, helping={"reluctance_mean": 0.95})
+    assert pop.self_worth.mean() == pytest.approx(0.6, abs=0.01)
+    assert pop.reluctance.max() <= 1.0 and pop.reluctance.min() >= 0.0
+
+
+def test_tie_propensity_floors_health_at_0_05():
+    from sim.core.population import tie_propensity
+
+    scenario = make_scenario(network={"sociability_weight": 1.0, "education_weight": 0.5, "frailty_weight": 1.0})
+    pop = Population(2)
+    pop.occupied[:] = True
+    pop.sociability[:] = [0.5, 1.0]
+    pop.education[:] = [2, 0]
+    pop.health[:] = [0.01, 0.8]
+    # 0.5·(1 + 0.5·2)·0.05 = 0.05 (health floored); 1·1·0.8 = 0.8
+    assert tie_propensity(pop, scenario).tolist() == pytest.approx([0.05, 0.8])
