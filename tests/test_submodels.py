@@ -477,3 +477,17 @@ def test_the_kth_new_mode_appears_after_k_intervals_and_is_regulated_a_custom_pe
     modes = model.modes.modes
     assert [m.appear_week for m in modes] == [10, 20, 30]
     assert [m.regulated_week for m in modes] == [15, 25, 35]
+
+
+def test_motives_decay_toward_zero_unless_a_floor_is_given():
+    from sim.submodels.motives import decay_then_gain
+
+    # no events: x − decay·(x − floor); the default floor is 0
+    assert decay_then_gain(np.array([0.5]), 0.2, 0.3, np.array([0.0])).tolist() == pytest.approx([0.4])
+
+
+def test_the_schedule_command_prints_the_schedule_and_succeeds(capsys):
+    from sim.core.schedule import main as schedule_main
+
+    assert schedule_main([]) == 0
+    assert "| # |" in capsys.readouterr().out

@@ -405,3 +405,14 @@ def test_a_requester_asks_the_tie_they_trust_more_as_often_as_the_weights_say():
     share_a = np.isin(model.tally.exchanges.helper, a).mean()
     assert len(model.tally.exchanges.helper) == pairs
     assert 0.82 < share_a < 0.97  # 0.9 ± 3.5 SD of a binomial share over 200
+
+
+@pytest.mark.parametrize("accepted", [True, False])
+def test_a_request_is_unanswered_only_if_no_help_came_and_each_exchange_is_one_interaction_each(accepted):
+    model = one_request(norm_of_helper=1.0 if accepted else 0.0)
+    run_step(model, "helping")
+    tally = model.tally
+    assert tally.asked.tolist() == [True, False]
+    assert tally.unanswered.tolist() == [not accepted, False]
+    # an exchange is one interaction for the requester and one for the helper
+    assert tally.interactions.tolist() == ([1.0, 1.0] if accepted else [0.0, 0.0])

@@ -80,6 +80,26 @@ def test_the_infrastructure_level_sets_the_number_of_places():
     assert len(model.tally.attendees) == 15
 
 
+def test_every_event_of_the_week_offers_its_places():
+    model = activities(40, infrastructure=0.3, capacity=10, events_per_week=2)
+    run_step(model, "activities")
+    # 2 events × 10 places × (1 + 0.5) = 30 of the 40 who want to come
+    assert len(model.tally.attendees) == 30
+
+
+def test_attendance_rises_with_belonging_above_the_floor():
+    from types import SimpleNamespace
+
+    from sim.interventions.activities import attendance_probability
+
+    pop = SimpleNamespace(
+        health=np.array([1.0, 1.0]), belonging=np.array([0.0, 0.5]), occupied=np.array([True, True])
+    )
+    block = SimpleNamespace(attendance=0.4, attendance_floor=0.3)
+    # 0.4·(0.3 + 0.7·b)·access 1: b = 0 → 0.12, b = 0.5 → 0.26
+    assert attendance_probability(pop, block, 1.0, 0.2).tolist() == pytest.approx([0.12, 0.26])
+
+
 def one_to_one(visit_probability: float):
     model = scripted_model(
         4,
@@ -150,6 +170,22 @@ def isolated_after_a_pairing(visit_probability: float) -> bool:
     run_step(model, "targeted_support")
     assert model.governance.get("targeted_support").supported.tolist() == [0]
     return bool(socially_isolated(model.pop, model.net, model.community, model.config.network)[0])
+
+
+def test_an_empty_dwelling_whose_last_occupant_was_a_member_never_volunteers():
+    model = scripted_model(
+        3,
+        network={"isolation_ties": 1},
+        interventions={"targeted_support": {"enabled": True, "pairs_per_week": 1, "volunteer_min_hours": 1.0}},
+    )
+    run_step(model, "governance")
+    pop = model.pop
+    pop.member[:] = [False, True, False]
+    pop.occupied[1] = False  # the willing member with capacity has left; the flags stay until a newcomer
+    pop.willingness[:] = 1.0
+    pop.capacity[:] = 5.0
+    run_step(model, "targeted_support")
+    assert model.governance.get("targeted_support").volunteer.tolist() == []
 
 
 def test_a_pairing_alone_does_not_end_isolation_with_the_default_tie_strengths():

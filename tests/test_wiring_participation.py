@@ -87,6 +87,17 @@ def test_a_member_quits_when_unanswered_requests_violations_and_low_belonging_ad
     assert pop.dissatisfaction.tolist() == pytest.approx([1.0, 1.0, 1.0, 0.0, 1.0])
 
 
+def test_only_members_quit_however_dissatisfied():
+    model = community()
+    model.pop.dissatisfaction[:] = 20.0  # everyone far above the threshold
+    model.pop.generalized_trust[:] = 0.0  # nobody willing: nobody joins this week
+    run_step(model, "participation")
+    pop = model.pop
+    # only 3 was a member: only 3 quits (its quit week set, its dissatisfaction reset)
+    assert pop.quit_week.tolist() == [WEEK - 5, WEEK - 15, -1000, WEEK, -1000]
+    assert pop.dissatisfaction[3] == 0.0 and (pop.dissatisfaction[[0, 1, 2, 4]] > 4.0).all()
+
+
 def test_low_belonging_adds_to_a_members_dissatisfaction_only():
     model = community()
     model.pop.belonging[:] = 0.0
@@ -168,6 +179,21 @@ def test_registrants_who_have_not_exchanged_since_joining_are_counted():
     metrics = observation.observe(**observation_arguments(model))
     assert metrics["never_exchanged_share"] == pytest.approx(2 / 3)
     assert metrics["member_share"] == pytest.approx(3 / 4)
+
+
+def test_a_member_who_left_is_no_registrant_until_the_dwelling_is_let_again():
+    # as above, but 3 has died or moved out: the slot keeps its member flag until a
+    # newcomer moves in, and counts neither as a resident nor as a registrant
+    model = scripted_model(4)
+    at_week(model, WEEK)
+    pop = model.pop
+    pop.member[:] = [False, True, True, True]
+    pop.join_week[:] = [-1000, 10, 10, 10]
+    pop.last_active[:] = [15, 12, 8, -(10**6)]
+    pop.occupied[3] = False
+    metrics = observation.observe(**observation_arguments(model))
+    assert metrics["never_exchanged_share"] == pytest.approx(1 / 2)
+    assert metrics["member_share"] == pytest.approx(2 / 3)
 
 
 def test_a_resident_who_may_join_joins_only_at_the_join_rate():
