@@ -92,9 +92,7 @@ def test_attendance_rises_with_belonging_above_the_floor():
 
     from sim.interventions.activities import attendance_probability
 
-    pop = SimpleNamespace(
-        health=np.array([1.0, 1.0]), belonging=np.array([0.0, 0.5]), occupied=np.array([True, True])
-    )
+    pop = SimpleNamespace(health=np.array([1.0, 1.0]), belonging=np.array([0.0, 0.5]), occupied=np.array([True, True]))
     block = SimpleNamespace(attendance=0.4, attendance_floor=0.3)
     # 0.4·(0.3 + 0.7·b)·access 1: b = 0 → 0.12, b = 0.5 → 0.26
     assert attendance_probability(pop, block, 1.0, 0.2).tolist() == pytest.approx([0.12, 0.26])

@@ -406,8 +406,7 @@ class Helping(Block):
     )
     accept_cost: float = param(
         0.15,
-        "Log-odds lost per hour the request would take of the helper (hours asked, at most the helper's "
-        "capacity left)",
+        "Log-odds lost per hour the request would take of the helper (hours asked, at most the helper's capacity left)",
         unit="log-odds/hour",
         ge=0,
         le=20,
