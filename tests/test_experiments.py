@@ -717,9 +717,9 @@ def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes
     # trust, norms, needs, helping, participation, network and intervention parameters,
     # and again when round 3 added the scheme's record, the propensity to volunteer and
     # registration under coordinator loss, and again when round 4 recalibrated
-    # (isolation threshold, participation intercept and spread, neighbour meetings)
+    # (isolation threshold, participation intercept and spread, neighbour meetings, pairings)
     # (a resolved scenario changed, so the fingerprint must change with it)
-    assert experiment.fingerprint() == "1e300e4fc203d044"
+    assert experiment.fingerprint() == "87f5cad240bed1d5"
 
 
 def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):

@@ -119,7 +119,10 @@ def test_the_tipping_command_writes_the_table_between_the_markers_and_the_phase_
     assert main(["tipping", str(experiment), "--out", str(out), "--quiet"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "hand-written" in text and "after" in text and "old\n" not in text
-    assert "| scenario | shocks.coordinator_loss.reach | never started | running | collapsed after running |" in text
+    assert (
+        "| scenario | shocks.coordinator_loss.reach | never started | running | fell, then recovered | collapsed after running |"
+        in text
+    )
     assert text.count("| defaults | ") == 2
     assert (tmp_path / "figures" / "tipping.pdf").stat().st_size > 0
     assert (tmp_path / "figures" / "tipping.png").stat().st_size > 0

@@ -961,13 +961,14 @@ class TargetedSupport(Intervention):
 
     weekly_cost: float = param(300.0, "Outreach worker cost per week", unit="yuan/week", ge=0)
     pairs_per_week: int = param(
-        1,
+        2,
         "New pairings the outreach team can make per week",
         unit="pairs/week",
         ge=0,
         le=100000,
         provenance="calibrated: in-silico one-to-one trial in the band of targets.md [@hickin2021] "
-        "(docs/trials.md); assumed plausible 1-3 for one outreach worker",
+        "(docs/trials.md; 1 until round 4 of Model v2, when the stricter isolation threshold widened "
+        "eligibility and left the trial at the band's edge); assumed plausible 1-3 for one outreach worker",
     )
     cost_per_pair: float = param(10.0, "Weekly support cost per active pairing", unit="yuan/week", ge=0)
     volunteer_min_hours: float = param(

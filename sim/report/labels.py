@@ -120,6 +120,8 @@ SCENARIOS: dict[str, dict[str, str]] = {
     "funding": {"en": "Funding", "zh": "资金"},
     "stable_funding": {"en": "Stable funding", "zh": "稳定资金"},
     "project_3y": {"en": "Three-year project grant", "zh": "三年期项目资助"},
+    "time_bank_stable": {"en": "Time bank with stable funding", "zh": "稳定资助的时间银行"},
+    "defaults_activities": {"en": "Calibrated defaults with activities", "zh": "校准默认值加社区活动"},
 }
 """The settings, interventions and scenarios of the shipped experiments (experiments/*.toml)."""
 
