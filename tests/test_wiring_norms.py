@@ -98,6 +98,12 @@ def test_a_sanctioned_violation_raises_the_witnesses_authority_and_trust_and_lan
     assert norm_authority(model) == pytest.approx(np.mean([authority(1, 0), authority(0, 0), authority(1, 0)]))
 
 
+def internalized(own_authority: np.ndarray, observed: np.ndarray) -> list[float]:
+    """n after one step from 0.5 toward ω·A + (1 − ω)·R."""
+    target = AUTHORITY_WEIGHT * own_authority + (1 - AUTHORITY_WEIGHT) * observed
+    return (0.5 + INTERNALIZATION_RATE * (target - 0.5)).tolist()
+
+
 def test_internalization_follows_each_residents_own_authority_and_the_reciprocity_they_know_of():
     model = one_violation(detection=0.0, gossip=1.0)
     run_step(model, "norms")
@@ -107,9 +113,7 @@ def test_internalization_follows_each_residents_own_authority_and_the_reciprocit
     # 0: (2 + 0.5·0)/(2 + 0.5·1) = 0.8; 1: (0 + 0.5·2)/(1 + 0.5·2) = 0.5;
     # 2 (no request, tie 0): (0.5·2)/(0.5·2) = 1; 3 (no request, no tie) sees nothing: n = 0.5
     observed = np.array([0.8, 0.5, 1.0, 0.5])
-    target = AUTHORITY_WEIGHT * own_authority + (1 - AUTHORITY_WEIGHT) * observed
-    expected = 0.5 + INTERNALIZATION_RATE * (target - 0.5)
-    assert model.pop.norm_internalization.tolist() == pytest.approx(expected.tolist())
+    assert model.pop.norm_internalization.tolist() == pytest.approx(internalized(own_authority, observed))
 
 
 def one_service(skill: float, norm: float, shirk_rate: float, supervision: bool = False):
@@ -194,6 +198,4 @@ def test_reciprocity_is_heard_only_through_ties_and_only_as_often_as_ties_tell()
     run_step(model, "norms")
     own_authority = np.array([authority(0, 1), authority(0, 0), authority(0, 0), authority(1, 0)])
     observed = np.array([1.0, 0.0, 0.5, 0.5])
-    target = AUTHORITY_WEIGHT * own_authority + (1 - AUTHORITY_WEIGHT) * observed
-    expected = 0.5 + INTERNALIZATION_RATE * (target - 0.5)
-    assert model.pop.norm_internalization.tolist() == pytest.approx(expected.tolist())
+    assert model.pop.norm_internalization.tolist() == pytest.approx(internalized(own_authority, observed))

@@ -166,16 +166,22 @@ def test_unaware_residents_state_willingness_in_the_survey_but_never_join():
     assert metrics["willing_share"] == pytest.approx(4 / 5)
 
 
-def test_registrants_who_have_not_exchanged_since_joining_are_counted():
-    # members 1 (joined week 10, last exchange week 12), 2 (joined week 10, last
-    # exchange week 8, before joining), 3 (joined week 10, never exchanged);
-    # 0 exchanged but is no member. Never exchanged since joining: 2 and 3 of 3
+def registrants():
+    """Members 1 (joined week 10, last exchange week 12), 2 (joined week 10, last
+    exchange week 8, before joining), 3 (joined week 10, never exchanged); 0 exchanged
+    but is no member."""
     model = scripted_model(4)
     at_week(model, WEEK)
     pop = model.pop
     pop.member[:] = [False, True, True, True]
     pop.join_week[:] = [-1000, 10, 10, 10]
     pop.last_active[:] = [15, 12, 8, -(10**6)]
+    return model
+
+
+def test_registrants_who_have_not_exchanged_since_joining_are_counted():
+    # never exchanged since joining: 2 and 3 of the 3 members
+    model = registrants()
     metrics = observation.observe(**observation_arguments(model))
     assert metrics["never_exchanged_share"] == pytest.approx(2 / 3)
     assert metrics["member_share"] == pytest.approx(3 / 4)
@@ -184,13 +190,8 @@ def test_registrants_who_have_not_exchanged_since_joining_are_counted():
 def test_a_member_who_left_is_no_registrant_until_the_dwelling_is_let_again():
     # as above, but 3 has died or moved out: the slot keeps its member flag until a
     # newcomer moves in, and counts neither as a resident nor as a registrant
-    model = scripted_model(4)
-    at_week(model, WEEK)
-    pop = model.pop
-    pop.member[:] = [False, True, True, True]
-    pop.join_week[:] = [-1000, 10, 10, 10]
-    pop.last_active[:] = [15, 12, 8, -(10**6)]
-    pop.occupied[3] = False
+    model = registrants()
+    model.pop.occupied[3] = False
     metrics = observation.observe(**observation_arguments(model))
     assert metrics["never_exchanged_share"] == pytest.approx(1 / 2)
     assert metrics["member_share"] == pytest.approx(2 / 3)

@@ -51,7 +51,7 @@ from sim.core.metrics import LAST_WEEKS
 from sim.core.model import CommunityModel
 from sim.core.network import EXCHANGE, EdgeStore
 from sim.experiments.analyse import AnalysedRuns
-from sim.experiments.calibration import top_share
+from sim.experiments.calibration import GivingMark, giving_mark, hours_since, top_share
 from sim.inputs.scenario import ScenarioError
 
 RECENT = 13
@@ -78,14 +78,13 @@ def standardized_coefficients(y: np.ndarray, x: np.ndarray) -> tuple[float, ...]
     return tuple(float(c) for c in coef)
 
 
-def snapshot(model: CommunityModel, given_year_ago: np.ndarray, person_year_ago: np.ndarray) -> Snapshot:
-    """The individual-level patterns at the model's current week."""
+def snapshot(model: CommunityModel, year_ago: GivingMark) -> Snapshot:
+    """The individual-level patterns at the model's current week (the year's giving
+    since ``year_ago``)."""
     pop, net, sc, week = model.pop, model.net, model.config, model.week
     occ = pop.occupied
     willing = pop.aware & (pop.willingness >= sc.participation.willing_threshold)
     gave = week - pop.last_gave < RECENT
-    stayed = occ & (pop.person_id == person_year_ago)
-    year_hours = np.where(stayed, pop.given_total - given_year_ago, 0.0)
     degree = net.degree()
     trust = net.trust_expectation(week, sc.trust.forgetting, slice(None))
     particularized = np.divide(
@@ -97,7 +96,7 @@ def snapshot(model: CommunityModel, given_year_ago: np.ndarray, person_year_ago:
         willing_share=float(willing[occ].mean()),
         gave_share=float(gave[occ].mean()),
         willing_who_gave=float(gave[occ & willing].mean()) if (occ & willing).any() else float("nan"),
-        top_fifth_share=top_share(year_hours),
+        top_fifth_share=top_share(hours_since(model, year_ago)),
         willingness_coefficients=standardized_coefficients(willing[tied].astype(float), x),
         giving_coefficients=standardized_coefficients(gave[tied].astype(float), x),
     )
@@ -280,16 +279,14 @@ class PatternProbe:
         self.mark = max(0, weeks - LAST_YEAR)
         self.recent_mark = max(0, weeks - RECENT)
         self.weeks_done = 0
-        self.given_year_ago = np.zeros(0)
-        self.person_year_ago = np.zeros(0)
+        self.year_ago: GivingMark = (np.zeros(0), np.zeros(0))
         self.received_recent_ago = np.zeros(0)
         self.person_recent_ago = np.zeros(0)
         self.first_help = FirstHelp()
 
     def _remember(self, model: CommunityModel) -> None:
         if self.weeks_done == self.mark:
-            self.given_year_ago = model.pop.given_total.copy()
-            self.person_year_ago = model.pop.person_id.copy()
+            self.year_ago = giving_mark(model)
         if self.weeks_done == self.recent_mark:
             self.received_recent_ago = model.pop.received_total.copy()
             self.person_recent_ago = model.pop.person_id.copy()
@@ -305,7 +302,7 @@ class PatternProbe:
 
     def result(self, model: CommunityModel) -> dict[str, float]:
         pop = model.pop
-        snap = snapshot(model, self.given_year_ago, self.person_year_ago)
+        snap = snapshot(model, self.year_ago)
         values = (
             snap.willing_share,
             snap.gave_share,
