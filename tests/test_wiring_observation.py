@@ -204,3 +204,16 @@ def test_connectedness_before_the_scheme_counts_neighbours_friends_and_introduct
     model.tally.need_by_resident = np.ones(8)
     run_step(model, "observation")
     assert model.community.observed.baseline_degree[0] == 3
+
+
+def test_observed_sums_are_exact_so_every_cpu_records_the_same_float():
+    from sim.core.util import exact_mean, exact_sum
+
+    # pairwise or vectorised summation loses the 1.0; the correctly rounded sum keeps it
+    values = np.array([1e16, 1.0, -1e16, 3.0])
+    assert exact_sum(values) == 4.0
+    assert exact_mean(values) == 1.0
+    rng = np.random.default_rng(3)
+    x = rng.random(1001)
+    assert exact_sum(x) == exact_sum(x[::-1]) == exact_sum(rng.permutation(x))
+    assert exact_mean(np.zeros(0)) == 0.0

@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.core.util import exact_mean, exact_sum
+
 STOP_WEEK_PREFIX = "stop_week_"
 LAST_WEEKS = 104
 COLLAPSE_LEVEL = 0.05
@@ -71,28 +73,28 @@ def sustainability(
     last = weekly.tail(LAST_WEEKS)
     active = weekly["active_share"].to_numpy()
     peak = float(weekly["active_share"].rolling(13, min_periods=1).mean().max()) if len(weekly) else 0.0
-    mean_active = float(last["active_share"].mean())
+    mean_active = exact_mean(last["active_share"].to_numpy())
     cw = collapse_week(active)
-    met_total = float(weekly["met_hours"].sum())
+    met_total = exact_sum(weekly["met_hours"].to_numpy())
     budget = float(weekly["budget_spent"].iloc[-1]) if len(weekly) else 0.0
     out: dict[str, float | int | bool | None] = {
-        "mean_coverage_last2y": float(last["coverage"].mean()),
+        "mean_coverage_last2y": exact_mean(last["coverage"].to_numpy()),
         "mean_active_share_last2y": mean_active,
-        "mean_member_share_last2y": float(last["member_share"].mean()),
-        "mean_willing_share_last2y": float(last["willing_share"].mean()),
+        "mean_member_share_last2y": exact_mean(last["member_share"].to_numpy()),
+        "mean_willing_share_last2y": exact_mean(last["willing_share"].to_numpy()),
         "peak_active_share": peak,
         "persistence": mean_active / peak if peak > 0 else 0.0,
         "collapsed": cw is not None,
         "collapse_week": int(weekly["week"].iloc[cw]) if cw is not None else None,
-        "mean_coverage_gap_last2y": float(last["coverage_gap"].mean()),
-        "mean_help_gini_last2y": float(last["help_gini"].mean()),
-        "mean_generalized_trust_last2y": float(last["generalized_trust"].mean()),
-        "mean_norm_authority_last2y": float(last["norm_authority"].mean()),
-        "mean_lonely_share_last2y": float(last["lonely_share"].mean()),
-        "mean_isolated_share_last2y": float(last["isolated_share"].mean()),
-        "hours_per_active_member_per_year": float(last["hours_per_active_member"].mean() * 52.0),
-        "hours_per_active_giver_per_year": float(last["hours_per_active_giver"].mean() * 52.0),
-        "mean_coverage_of_need_last2y": float(last["coverage_of_need"].mean()),
+        "mean_coverage_gap_last2y": exact_mean(last["coverage_gap"].to_numpy()),
+        "mean_help_gini_last2y": exact_mean(last["help_gini"].to_numpy()),
+        "mean_generalized_trust_last2y": exact_mean(last["generalized_trust"].to_numpy()),
+        "mean_norm_authority_last2y": exact_mean(last["norm_authority"].to_numpy()),
+        "mean_lonely_share_last2y": exact_mean(last["lonely_share"].to_numpy()),
+        "mean_isolated_share_last2y": exact_mean(last["isolated_share"].to_numpy()),
+        "hours_per_active_member_per_year": exact_mean(last["hours_per_active_member"].to_numpy()) * 52.0,
+        "hours_per_active_giver_per_year": exact_mean(last["hours_per_active_giver"].to_numpy()) * 52.0,
+        "mean_coverage_of_need_last2y": exact_mean(last["coverage_of_need"].to_numpy()),
         "budget_spent": budget,
         "cost_per_met_hour": budget / met_total if met_total > 0 else (0.0 if budget == 0 else None),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.core import kernels
@@ -74,12 +76,27 @@ def segment_first_max(groups: np.ndarray, score: np.ndarray) -> np.ndarray:
     return kernels.segment_first_max(np.asarray(groups), np.asarray(score, dtype=np.float64))
 
 
+def exact_sum(values: np.ndarray) -> float:
+    """The correctly rounded sum of ``values`` (``math.fsum``). numpy's pairwise
+    summation groups the terms by the CPU's vector width, so the last bit of a sum can
+    differ between machines; an observed output summed exactly is the same float on
+    every CPU (the golden master compares outputs bit for bit)."""
+    return math.fsum(np.asarray(values, dtype=np.float64).ravel().tolist())
+
+
+def exact_mean(values: np.ndarray) -> float:
+    """``exact_sum`` over the count; 0 for no values."""
+    n = np.size(values)
+    return exact_sum(values) / n if n else 0.0
+
+
 def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 = equal); 0 for an empty or all-zero set."""
+    """Gini coefficient of non-negative values (0 = equal); 0 for an empty or all-zero
+    set. Sums are exact (:func:`exact_sum`), so the value is the same on every CPU."""
     v = np.sort(np.asarray(values, dtype=np.float64))
     n = len(v)
-    total = v.sum()
+    total = exact_sum(v)
     if n == 0 or total <= 0:
         return 0.0
     ranks = np.arange(1, n + 1)
-    return float((2.0 * np.sum(ranks * v) / (n * total)) - (n + 1.0) / n)
+    return float((2.0 * exact_sum(ranks * v) / (n * total)) - (n + 1.0) / n)

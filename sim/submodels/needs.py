@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.util import exact_sum
+
 if TYPE_CHECKING:
     from sim.core.params import Community, Demography, Helping, Motives, Needs
     from sim.core.population import Population
@@ -118,4 +120,4 @@ def step(
     pop.capacity = capacity(pop, helping, demography)
     pop.capacity_left = pop.capacity.copy()
     tally.need_by_resident = pop.backlog.sum(axis=1)
-    tally.need_hours = float(tally.need_by_resident.sum())
+    tally.need_hours = exact_sum(tally.need_by_resident)  # the same float on every CPU

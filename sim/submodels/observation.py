@@ -36,7 +36,7 @@ import numpy as np
 
 from sim.core import kernels
 from sim.core.network import FRIEND, INTRODUCED
-from sim.core.util import gini
+from sim.core.util import exact_mean, exact_sum, gini
 from sim.submodels.needs import DAILY
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def average_clustering(net, nodes: np.ndarray) -> float:
     deg = np.diff(net.indptr)[nodes].astype(np.float64)
     possible = deg * (deg - 1.0)
     local = np.divide(twice_triangles, possible, out=np.zeros_like(possible), where=possible > 0)
-    return float(local.mean())
+    return exact_mean(local)
 
 
 def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float:
@@ -163,7 +163,7 @@ def coverage_gap(degree: np.ndarray, need: np.ndarray, met: np.ndarray) -> float
     order = idx[np.argsort(deg, kind="stable")]
     q = len(order) // 4
     low, high = order[:q], order[-q:]
-    return float(met[high].sum() / need[high].sum() - met[low].sum() / need[low].sum())
+    return exact_sum(met[high]) / exact_sum(need[high]) - exact_sum(met[low]) / exact_sum(need[low])
 
 
 def socially_isolated(pop: Population, net: EdgeStore, community: CommunityState, nw: Network) -> np.ndarray:
@@ -247,7 +247,7 @@ def observe(
     members = int(registered.sum())
     met = np.bincount(ex.requester, weights=ex.hours, minlength=n)
     need = tally.need_by_resident
-    met_hours = float(met.sum())
+    met_hours = exact_sum(met)
     adl = occ & (pop.health < demography.adl_threshold)
     unmet_adl = adl & (pop.backlog[:, DAILY] >= needs.min_request_hours)
 
@@ -295,34 +295,34 @@ def observe(
         "met_hours": met_hours,
         "coverage": met_hours / tally.need_hours if tally.need_hours > 0 else 0.0,
         "unmet_adl_share": _share(unmet_adl, int(adl.sum())),
-        "generalized_trust": float(pop.generalized_trust[occ].mean()) if residents else 0.0,
-        "tie_trust": float(net.trust_expectation(week, trust.forgetting, slice(None)).mean()) if len(net) else 0.0,
+        "generalized_trust": exact_mean(pop.generalized_trust[occ]) if residents else 0.0,
+        "tie_trust": exact_mean(net.trust_expectation(week, trust.forgetting, slice(None))) if len(net) else 0.0,
         "norm_authority": float(community.norm_authority),
         "violation_rate": violations / members if members else 0.0,
         "sanctions": tally.sanctions,
         "disputes": int(ex.dispute.sum()),
-        "mean_degree": float(degree[occ].mean()) if residents else 0.0,
+        "mean_degree": exact_mean(degree[occ]) if residents else 0.0,
         "clustering": community.clustering,
         "isolated_share": _share(isolated, residents),
-        "loneliness": float(pop.loneliness[occ].mean()) if residents else 0.0,
+        "loneliness": exact_mean(pop.loneliness[occ]) if residents else 0.0,
         "lonely_share": _share(lonely, residents),
-        "belonging": float(pop.belonging[occ].mean()) if residents else 0.0,
+        "belonging": exact_mean(pop.belonging[occ]) if residents else 0.0,
         "help_gini": window_gini(memory, week),
         "coverage_gap": coverage_gap(memory.baseline_degree, need, met),
         "hours_per_active_member": met_hours / int(active.sum()) if active.any() else 0.0,
-        "credits_outstanding": float(pop.credits[occ].sum()),
+        "credits_outstanding": exact_sum(pop.credits[occ]),
         "budget_spent": float(governance.spent),
         "exchanges": len(ex.hours),
         "dispute_rate": float(ex.dispute.mean()) if len(ex.hours) else 0.0,
         "budget_balance": float(governance.balance),
         "interventions_running": sum(governance.running.values()),
         "redeemed_hours": tally.redeemed_hours,
-        "hours_per_active_giver": float(ex.hours.sum()) / int(givers.sum()) if givers.any() else 0.0,
-        "hours_per_registrant": float(ex.hours.sum()) / members if members else 0.0,
+        "hours_per_active_giver": exact_sum(ex.hours) / int(givers.sum()) if givers.any() else 0.0,
+        "hours_per_registrant": exact_sum(ex.hours) / members if members else 0.0,
         "never_exchanged_share": _share(registered & (pop.last_active < pop.join_week), members),
         "need_hours_before_services": need_before_services,
         "coverage_of_need": met_hours / need_before_services if need_before_services > 0 else 0.0,
-        "mean_age": float(pop.age[occ].mean()) if residents else 0.0,
+        "mean_age": exact_mean(pop.age[occ]) if residents else 0.0,
         "iadl_limited_share": _share(iadl, residents),
         "adl_limited_share": _share(adl, residents),
     }
