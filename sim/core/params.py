@@ -362,13 +362,41 @@ class Helping(Block):
         -0.5, "Log-odds of asking for help at zero trust and zero expected success", unit="log-odds", ge=-20, le=20
     )
     ask_trust: float = param(
-        2.0, "Log-odds per unit generalized trust when deciding to ask", unit="log-odds", ge=-20, le=20
+        2.0,
+        "Log-odds per unit generalized trust when deciding to ask",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="[@socialcapital_mutualaid, §2.2.1]: social trust lowers older people's uncertainty and sense of "
+        "risk about mutual aid and makes them take part more readily (sign; the paper speaks of taking part, asking "
+        "is one side of it); assumed magnitude, explore 0–4",
     )
     ask_expected_success: float = param(
-        1.5, "Log-odds per unit expected success of own past requests", unit="log-odds", ge=-20, le=20
+        1.5,
+        "Log-odds per unit expected success of own past requests",
+        unit="log-odds",
+        ge=-20,
+        le=20,
+        provenance="[@socialcapital_mutualaid, §2.2.1]: successful mutual-aid experience builds a positive "
+        "expectation that sustains the will to take part; §3.1.2: doubt about the service lowers participation "
+        "(sign; here the resident's own record of requests met); assumed magnitude, explore 0–3",
     )
-    reluctance_mean: float = prob(0.3, "Mean reluctance to ask (面子), in [0, 1]")
-    ask_reluctance: float = param(3.0, "Log-odds of asking lost per unit of reluctance", unit="log-odds", ge=0, le=20)
+    reluctance_mean: float = prob(
+        0.3,
+        "Mean reluctance to ask (面子), in [0, 1]",
+        provenance="assumed: neither seed paper mentions reluctance to ask (面子) and no other work in "
+        "docs/references.bib is cited for it; explore 0–0.6",
+    )
+    ask_reluctance: float = param(
+        3.0,
+        "Log-odds of asking lost per unit of reluctance",
+        unit="log-odds",
+        ge=0,
+        le=20,
+        provenance="assumed: neither seed paper mentions reluctance to ask and no other work in "
+        "docs/references.bib is cited for it; reluctance is the personal cost of asking (面子, losing face by "
+        "needing help), so it can only lower asking (sign); explore 0–6",
+    )
     rounds: int = param(4, "Matching rounds per week", ge=1, le=20)
     coordinator_reach: float = prob(
         0.3,
@@ -410,7 +438,8 @@ class Helping(Block):
         unit="log-odds/hour",
         ge=0,
         le=20,
-        provenance="assumed: a longer request costs the helper more time (sign); explore 0–0.5",
+        provenance="assumed: the seed papers do not treat it and no other work in docs/references.bib is cited "
+        "for it; a longer request takes more of the helper's limited week (sign); explore 0–0.5",
     )
     accept_frailty: float = param(
         2.0,
@@ -418,7 +447,9 @@ class Helping(Block):
         unit="log-odds",
         ge=0,
         le=20,
-        provenance="assumed: poor health makes helping harder (sign); explore 0–4",
+        provenance="assumed: the seed papers do not treat it and no other work in docs/references.bib is cited "
+        "for it; helping is physical work, harder in poor health beyond the capacity health already sets (sign); "
+        "explore 0–4",
     )
     accept_bad_reputation: float = param(
         3.0,
@@ -700,9 +731,32 @@ class Participation(Block):
         provenance="assumed: a disappointment is remembered for months (half-life ≈ 34 weeks at 0.98); "
         "explore 0.9–0.995",
     )
-    dissatisfaction_memory: float = prob(0.9, "Weekly retention of accumulated dissatisfaction", unit="1/week")
-    quit_threshold: float = param(4.0, "Dissatisfaction above which a member may quit", ge=0, le=1000)
-    low_belonging: float = prob(0.2, "Belonging below which a member's dissatisfaction grows by one a week")
+    dissatisfaction_memory: float = prob(
+        0.9,
+        "Weekly retention of accumulated dissatisfaction",
+        unit="1/week",
+        provenance="assumed: no work in docs/references.bib is cited for how long a disappointment weighs on "
+        "staying; half-life ≈ 6.6 weeks at 0.9; explore 0.8–0.97",
+    )
+    quit_threshold: float = param(
+        4.0,
+        "Dissatisfaction above which a member may quit (each week adds one for an unanswered request, one per "
+        "violation suffered and, for a member, one for low belonging)",
+        ge=0,
+        le=1000,
+        provenance="assumed threshold and unit weights, explore 2–8 (at memory 0.9 one event a week crosses 4 in "
+        "the fifth week and never exceeds 10). Signs of the inputs: an unanswered request "
+        "[@socialcapital_mutualaid, §2.2.1, §3.1.2] (trust grows with successful experience, and doubt about the "
+        "service lowers participation); a violation suffered [@liu2025, §3.3.4] (distrust of the service's safety "
+        "and fairness lowers willingness) and [@socialcapital_mutualaid, §3.2.1] (uncorrected violations harm "
+        "those served); low belonging, see low_belonging",
+    )
+    low_belonging: float = prob(
+        0.2,
+        "Belonging below which a member's dissatisfaction grows by one a week",
+        provenance="[@liu2025, §2.3 (3)]: social belonging is a motive for taking part, so a member who finds "
+        "none has less reason to stay (sign); assumed threshold, explore 0.1–0.3",
+    )
     quit_rate: float = prob(
         0.05,
         "Weekly probability that a dissatisfied member quits",
