@@ -50,12 +50,6 @@ def test_the_default_community_is_within_every_calibration_band():
     assert "top_fifth_share" in {r["pattern"] for r in rows}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="known miss, not tuned (round 4): under a stably backed time bank the model gives about 28 hours a year "
-    "per resident who gave (Zeitvorsorge: about 50, band 30-80); docs/odd.md, Calibration status",
-)
 def test_hours_per_active_member_under_a_stably_backed_time_bank_are_within_their_band():
     scenario = load_scenario(SCENARIOS / "time_bank_stable.toml", ["simulation.weeks=260"])
     rows = calibrate(scenario, replicates=3)

@@ -717,9 +717,10 @@ def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes
     # trust, norms, needs, helping, participation, network and intervention parameters,
     # and again when round 3 added the scheme's record, the propensity to volunteer and
     # registration under coordinator loss, and again when round 4 recalibrated
-    # (isolation threshold, participation intercept and spread, neighbour meetings, pairings)
+    # (isolation threshold, participation intercept and spread, neighbour meetings, pairings),
+    # and when round 5 gave the time bank standing arrangements (two new defaults)
     # (a resolved scenario changed, so the fingerprint must change with it)
-    assert experiment.fingerprint() == "87f5cad240bed1d5"
+    assert experiment.fingerprint() == "36dc499ab3180056"
 
 
 def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):

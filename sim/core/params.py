@@ -1092,6 +1092,24 @@ class TimeBank(Intervention):
         "Weekly retention in credibility, the smoothed share of credit holders' requests met (by members or by guaranteed redemption)",
         provenance="assumed: about ten weeks of experience; explore 0.8-0.97",
     )
+    arrangement_rate: float = prob(
+        0.5,
+        "Probability that the bank's coordinator turns a successful exchange between a client and a helper who have "
+        "no standing arrangement into one (the helper then serves that need of the client every week, "
+        "model.md, ODD 7.18)",
+        provenance="assumed: a coordination office that matches and schedules service is what community schemes "
+        "lacking it miss [@liu2025, §3.3.2]; not tuned (0.3 to 1 give 32 to 36 hours a year per giver under a "
+        "stably backed bank, in single-seed checks); 0 turns standing arrangements off; explore 0.1-1",
+    )
+    visit_hours: float = param(
+        1.0,
+        "Weekly capacity a helper needs for the coordinator to make them a standing arrangement (the length of a "
+        "regular visit)",
+        unit="hours/week",
+        ge=0,
+        le=168,
+        provenance="assumed: a regular visit of one to two hours a week; explore 0.5-2",
+    )
 
 
 class Incentives(Intervention):

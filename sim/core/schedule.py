@@ -98,6 +98,8 @@ STREAMS = (
     # word of mouth about the scheme's record (answered and unanswered requests),
     # drawn by the participation step (appended in Model v2, round 3)
     "standing",
+    # the time bank's standing arrangements (appended in Model v2, round 5)
+    "time_bank",
 )
 
 # streams drawn before the first week rather than by a step of it
@@ -403,6 +405,8 @@ WEEK: tuple[Step, ...] = (
             "tally.newcomers",
             "model.residents",
             "time_bank.expired",
+            "time_bank.partner",
+            "time_bank.serving",
         ),
         streams=("demography", "newcomers"),
         summary="ageing, health (AR(1) deviation, shocks, partial recovery), deaths, moving out "
@@ -547,7 +551,10 @@ WEEK: tuple[Step, ...] = (
             "community_state.block_slots",
             "tie.*",
             "resident.age",
+            "resident.willingness",
             "time_bank.credibility",
+            "time_bank.partner",
+            "time_bank.serving",
             "incentives.paid_share",
         ),
         writes=(
@@ -571,9 +578,12 @@ WEEK: tuple[Step, ...] = (
             "tally.violation_kind",
             "tally.interactions",
             "tally.exchanges",
+            "time_bank.partner",
+            "time_bank.serving",
         ),
         streams=("helping", "outcome", "platform"),
-        summary="members with backlog decide whether to ask; `helping.rounds` rounds of matching (ties, else "
+        summary="the `arrangements` channel's standing visits (time bank) are served first; members with backlog "
+        "decide whether to ask; `helping.rounds` rounds of matching (ties, else "
         "the `matching` channel (platform), else coordinator), acceptance, hours granted within capacity, free riding "
         "recorded; ledger and obligations; shirking (a violation), else success by hidden skill; new service modes "
         "assigned; disputes (conflicts, not violations)",
@@ -665,7 +675,13 @@ WEEK: tuple[Step, ...] = (
             "resident.occupied",
             "resident.credits",
             "resident.backlog",
+            "resident.capacity",
+            "tally.violators",
+            "tally.victims",
+            "tally.violation_kind",
             "time_bank.credibility",
+            "time_bank.partner",
+            "time_bank.serving",
             "incentives.paid_share",
         ),
         writes=(
@@ -678,11 +694,14 @@ WEEK: tuple[Step, ...] = (
             "time_bank.expired",
             "time_bank.redeemed_hours",
             "time_bank.credibility",
+            "time_bank.partner",
+            "time_bank.serving",
             "incentives.paid_share",
             *BUDGET,
         ),
-        streams=(),
-        summary="credits issued, spent, capped, guaranteed redemption, credibility; points paid, paid share",
+        streams=("time_bank",),
+        summary="credits issued, spent, capped, guaranteed redemption, credibility; standing arrangements made "
+        "from successful exchanges and ended by shirking; points paid, paid share",
     ),
     Step(
         "motives",

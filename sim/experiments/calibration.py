@@ -552,7 +552,10 @@ def markdown_report(
         *[f"| `{params}` | {target} |" for params, target in TUNED],
         "",
         f"Not tuned: {' and '.join(f'`{name}`' for name in NOT_TUNED)} (the small active core, hours per active member "
-        "under a stably backed time bank) and the direction checks are checked but no parameter was chosen for them.",
+        "under a stably backed time bank) and the direction checks are checked but no parameter was chosen for them. "
+        "The hours per active member were out of band until the time bank's standing arrangements were added "
+        "(weekly visits its office schedules after a successful exchange, ODD 7.18); their rate "
+        "`interventions.time_bank.arrangement_rate` is assumed, not chosen to fit (ODD, Calibration status).",
         "",
         "Everything else keeps its literature value or assumption ([parameters.md](parameters.md), column provenance). "
         "The calibrated defaults are the `defaults` scenario; the three settings change community "

@@ -4,7 +4,8 @@ Hooks (:class:`Hooks`) are additive terms that any number of running interventio
 may offer and the submodels sum (``Channels.hook_sum``): incentive terms, outreach,
 relief. Channels (:class:`Channels`) are services that at most one running
 intervention provides and a submodel uses when it is there: matching beyond ties,
-public ratings, formal detection, health services, infrastructure, credit fines. A
+public ratings, formal detection, health services, infrastructure, credit fines,
+standing arrangements. A
 submodel reaches a channel by its field (``channels.matching``), typed by the
 protocol the provider implements, never by an intervention's name: which
 intervention provides what is declared once, on the intervention
@@ -121,6 +122,20 @@ class Works(Protocol):
 
 
 @runtime_checkable
+class Arrangements(Protocol):
+    """Helping: standing arrangements a coordinator keeps (the time bank): a helper
+    visits one client every week, before requests are matched."""
+
+    def standing(self) -> tuple[np.ndarray, np.ndarray]:
+        """(client, helper) of every standing arrangement."""
+        ...
+
+    def end(self, clients: np.ndarray) -> None:
+        """End the arrangements of these clients."""
+        ...
+
+
+@runtime_checkable
 class CreditFines(Protocol):
     """Supervision: fines in time-bank credits."""
 
@@ -150,6 +165,7 @@ class Channels:
     health_services: HealthServices | None = None
     infrastructure: Works | None = None
     credit_fines: CreditFines | None = None
+    arrangements: Arrangements | None = None
 
     def hook_sum(self, hook: str, *args: Any) -> Any:
         """Sum of ``hook`` over the running interventions that offer it (0 if none)."""
@@ -171,6 +187,7 @@ CHANNELS: dict[str, type] = {
     "health_services": HealthServices,
     "infrastructure": Works,
     "credit_fines": CreditFines,
+    "arrangements": Arrangements,
 }
 """Each channel field of :class:`Channels` and the protocol its provider implements."""
 

@@ -27,26 +27,66 @@ credit holder's need still unmet after the week's matching from paid services
 are met (``redeemed_hours``), and observation still counts them in the need before
 services. A bank that guarantees redemption and can pay for it becomes credible; one
 whose holders ask in vain loses its pull.
+
+Standing arrangements (the coordination a bank's office provides, [@liu2025, §3.3.2]).
+After the week's exchanges, each successful exchange between a client and a helper
+neither of whom has a standing arrangement becomes one with probability
+``arrangement_rate`` (stream ``time_bank``; one arrangement per client and per helper,
+the exchanges considered in a random order): the coordinator schedules the helper to
+visit the client every week. The helping step serves arrangements
+first (the client need not decide to ask; the helper, whose consent was given when the
+arrangement was made, serves as far as their capacity goes): a weekly visit in which
+the helper meets the client's needs, type by type, the largest first. An arrangement ends when
+the helper no longer states willingness, either of the two is no longer an active
+member of the scheme (left, quit or excluded), or the helper shirks a service to the
+client (a violation); an honest failure (skill) does not end it. A week in which the
+client has no need, or the helper no capacity, passes without a visit.
+While the bank does not run, no arrangement is served or made.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.core.tally import WeekTally
+from sim.core.tally import SHIRKING, WeekTally
 from sim.interventions.base import Intervention, PhaseState
 
 
 class TimeBank(Intervention):
     name = "time_bank"
     phase = "incentives"
-    provides = ("credit_fines",)
+    provides = ("credit_fines", "arrangements")
 
     def __init__(self, block, model):
         super().__init__(block, model)
         self.issued = self.spent = self.expired = self.fined = 0.0
         self.redeemed_hours = 0.0
         self.credibility = block.credibility_prior
+        n = model.pop.n
+        self.partner = np.full(n, -1, dtype=np.int64)  # client → helper, -1 none
+        self.serving = np.zeros(n, dtype=bool)  # helper has a client
+
+    # -- standing arrangements (the ``arrangements`` channel) ------------------------
+    def standing(self) -> tuple[np.ndarray, np.ndarray]:
+        clients = np.flatnonzero(self.partner >= 0)
+        return clients, self.partner[clients]
+
+    def end(self, clients: np.ndarray) -> None:
+        clients = np.asarray(clients, dtype=np.int64)
+        helpers = self.partner[clients]
+        self.serving[helpers[helpers >= 0]] = False
+        self.partner[clients] = -1
+
+    def arrange(self, helper: np.ndarray, client: np.ndarray, u: np.ndarray) -> None:
+        """Make standing arrangements from this week's successful exchanges
+        (helper, client), each with its uniform draw ``u``, in the given order: one per
+        client and one per helper."""
+        for h, q, draw in zip(helper.tolist(), client.tolist(), u.tolist()):
+            if h == q or self.partner[q] >= 0 or self.serving[h] or self.partner[h] == q:
+                continue
+            if draw < self.block.arrangement_rate:
+                self.partner[q] = h
+                self.serving[h] = True
 
     def anticipated_need(self, pop, slots: np.ndarray | slice) -> np.ndarray:
         """a_i: how much help resident i expects to need (module docstring)."""
@@ -70,6 +110,10 @@ class TimeBank(Intervention):
     def residents_left(self, pop, slots: np.ndarray) -> None:
         self.expired += float(pop.credits[slots].sum())
         pop.credits[slots] = 0.0
+        gone = np.zeros(pop.n, dtype=bool)
+        gone[slots] = True
+        clients = np.flatnonzero(self.partner >= 0)
+        self.end(clients[gone[clients] | gone[self.partner[clients]]])
 
     def act(self, state: PhaseState) -> None:
         pop, tally, b = state.pop, state.tally, self.block
@@ -85,6 +129,16 @@ class TimeBank(Intervention):
         over = np.maximum(pop.credits - b.storage_cap, 0.0)
         pop.credits -= over
         self.expired += float(over.sum())
+
+        shirked = tally.violation_kind == SHIRKING
+        if shirked.any():
+            bad_q, bad_h = tally.victims[shirked], tally.violators[shirked]
+            self.end(bad_q[self.partner[bad_q] == bad_h])
+        if b.arrangement_rate > 0 and len(ex.helper):
+            ok = np.flatnonzero(ex.success & (pop.capacity[ex.helper] >= b.visit_hours))
+            order = ok[self.stream().permutation(len(ok))]
+            u = self.stream().random(len(order))
+            self.arrange(ex.helper[order], ex.requester[order], u)
 
         redeemed = np.zeros(n)
         if b.guaranteed:

@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from sim.core.network import EdgeStore
     from sim.core.params import Community, Helping, Needs, Network, Norms, Participation, Trust
     from sim.core.population import Population
-    from sim.interventions.base import Channels
+    from sim.interventions.base import Arrangements, Channels
 
 
 def ask_probability(pop, helping) -> np.ndarray:
@@ -139,6 +139,50 @@ def coordinator_candidates(
     return seekers[ok], mate[ok]
 
 
+def _flags(n: int, slots: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    out[slots] = True
+    return out
+
+
+def serve_arrangements(
+    pop: Population,
+    arrangements: Arrangements,
+    in_scheme: np.ndarray,
+    min_req: float,
+    participation: Participation,
+    parts: list[tuple[np.ndarray, ...]],
+) -> np.ndarray:
+    """Serve the standing arrangements before any request is matched; returns the
+    clients served. An arrangement ends when the helper no longer states willingness or
+    either party is not an active member (left, quit, excluded). A visit serves the
+    client's backlog type by type, the largest first, as far as the helper's capacity
+    goes; a type is served when both its backlog and the capacity left are at least
+    ``min_request_hours``. Each helper has at most one client, so no helper is asked
+    twice."""
+    client, helper = arrangements.standing()
+    keep = (
+        in_scheme[client]
+        & in_scheme[helper]
+        & (pop.willingness[helper] >= participation.willing_threshold)
+        & (pop.backlog[client].max(axis=1) >= min_req)
+    )
+    arrangements.end(client[~keep])
+    client, helper = client[keep], helper[keep]
+    served = np.zeros(len(client), dtype=bool)
+    by_size = np.argsort(-pop.backlog[client], axis=1, kind="stable")
+    for k in range(by_size.shape[1]):
+        ntype = by_size[:, k]
+        need = pop.backlog[client, ntype]
+        go = (need >= min_req) & (pop.capacity_left[helper] >= min_req)
+        hours = np.minimum(need, pop.capacity_left[helper])[go]
+        pop.capacity_left[helper[go]] -= hours
+        pop.backlog[client[go], ntype[go]] -= hours
+        parts.append((helper[go], client[go], ntype[go], hours))
+        served |= go
+    return client[served]
+
+
 def step(
     *,
     pop: Population,
@@ -165,14 +209,21 @@ def step(
 
     in_scheme = pop.occupied & pop.member & (pop.excluded_until <= week)
     eligible = in_scheme & (pop.backlog.sum(axis=1) >= min_req)
-    asking = eligible & (rng.random(n) < ask_probability(pop, hp))
-    tally.asked = asking
+    decided = eligible & (rng.random(n) < ask_probability(pop, hp))
+    asking = decided
     made = np.zeros(n)
     accepted_count = np.zeros(n)
+    parts: list[tuple[np.ndarray, ...]] = []
+    if channels.arrangements is not None:
+        arranged = serve_arrangements(pop, channels.arrangements, in_scheme, min_req, participation, parts)
+        made[arranged] += 1
+        accepted_count[arranged] += 1
+        asking = asking | _flags(n, arranged)
+    tally.asked = asking
 
     # the ties requesters may ask through (those of this week's askers, in CSR order)
     # and each one's weight: strength × particularized trust (fixed within the week)
-    ask_edge = net.edges_of(np.flatnonzero(asking))
+    ask_edge = net.edges_of(np.flatnonzero(decided))
     ask_owner, ask_other = net.owner[ask_edge], net.other[ask_edge]
     tie_weight = net.strength_now(week, community.decay_by_kind, ask_edge) * net.trust_expectation(
         week, trust.forgetting, ask_edge
@@ -181,10 +232,9 @@ def step(
     asked_edge = np.zeros(len(ask_edge), dtype=bool)
     matching = channels.matching
 
-    parts: list[tuple[np.ndarray, ...]] = []
     violators: list[np.ndarray] = []
     victims: list[np.ndarray] = []
-    open_req = asking.copy()
+    open_req = decided.copy()  # an arranged client asks for more only if they decided to
     for _ in range(hp.rounds):
         req = np.flatnonzero(open_req & (pop.backlog.max(axis=1) >= min_req))
         if len(req) == 0:
