@@ -135,6 +135,12 @@ def _state(model: CommunityModel) -> dict[str, object]:
             for k in ("issued", "spent", "expired", "fined", "redeemed_hours", "credibility")
         }
     )
+    state["time_bank.partner"] = bank.partner.copy()
+    state["time_bank.serving"] = bank.serving.copy()
+    state["time_bank.record"] = [bank.record.kept.copy(), bank.record.broken.copy()]
+    points = gov.interventions["incentives"]
+    state["incentives.paid_share"] = points.paid_share
+    state["incentives.record"] = [points.record.kept.copy(), points.record.broken.copy()]
     pairs = gov.interventions["targeted_support"]
     state["targeted_support.pairings"] = [
         a.copy() for a in (pairs.supported, pairs.volunteer, pairs.person, pairs.until)
@@ -261,7 +267,7 @@ def test_each_intervention_offers_exactly_the_hooks_it_defines():
     assert offered == {
         "platform": {"awareness_probability"},
         "time_bank": {"acceptance_bonus", "willingness_bonus", "residents_left"},
-        "incentives": {"acceptance_bonus", "willingness_bonus", "self_worth_events"},
+        "incentives": {"acceptance_bonus", "willingness_bonus", "self_worth_events", "residents_left"},
     }
 
 

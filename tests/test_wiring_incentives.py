@@ -14,6 +14,8 @@ import pytest
 from conftest import scripted_model
 from wiring_support import exchanges, run_step, tie
 
+TELL_EVERY_TIE = {"gossip_rate": 1.0, "hearsay_weight": 0.5}
+
 
 def at_week(model, week: int) -> None:
     """Set the model's week (model-level state: the one place to re-point)."""
@@ -26,6 +28,7 @@ def test_the_time_bank_issues_per_hour_to_helpers_and_charges_requesters_up_to_t
         interventions={
             "time_bank": {"enabled": True, "credit_per_hour": 1.5, "storage_cap": 2.5, "credibility_memory": 0.6}
         },
+        trust=TELL_EVERY_TIE,
     )
     run_step(model, "governance")
     tie(model, 0, 1)
@@ -39,22 +42,26 @@ def test_the_time_bank_issues_per_hour_to_helpers_and_charges_requesters_up_to_t
     # 1 earns 1.5·2 = 3 credits, capped at 2.5 (0.5 expire); 0 owes 3, pays its 1
     assert pop.credits.tolist() == pytest.approx([0.0, 2.5, 0.0])
     assert (bank.issued, bank.spent, bank.expired) == pytest.approx((3.0, 1.0, 0.5))
-    # the one credit holder who asked was answered: c = 0.6·0.5 + 0.4·1 = 0.7
-    assert bank.credibility == pytest.approx(0.7)
+    # the one credit holder who asked (0) was answered: kept 1, c_0 = (1 + 2·0.5)/(1 + 2);
+    # their tie 1 hears of it at weight 0.5: c_1 = (0.5 + 1)/(0.5 + 2); 2 knows nothing
+    assert bank.record.belief().tolist() == pytest.approx([2.0 / 3.0, 0.6, 0.5])
+    assert bank.credibility == pytest.approx((2.0 / 3.0 + 0.6 + 0.5) / 3.0)  # the mean of the aware
 
 
-def test_an_unanswered_credit_holder_lowers_credibility():
+def test_an_unanswered_credit_holder_lowers_their_own_belief_in_the_bank():
     model = scripted_model(2, interventions={"time_bank": {"enabled": True, "credibility_memory": 0.6}})
     run_step(model, "governance")
+    bank = model.governance.get("time_bank")
     model.pop.credits[:] = [1.0, 1.0]
     model.tally.asked = np.array([True, True])
     model.tally.unanswered = np.array([True, False])
     run_step(model, "incentives")
-    # half the asking holders were met: c = 0.6·0.5 + 0.4·0.5 = 0.5; one in vain of two
-    assert model.governance.get("time_bank").credibility == pytest.approx(0.5)
+    # no ties: each knows only their own request; 0 asked in vain (broken 1), 1 was met
+    assert bank.record.belief().tolist() == pytest.approx([1.0 / 3.0, 2.0 / 3.0])
     model.tally.unanswered = np.array([True, True])
     run_step(model, "incentives")
-    assert model.governance.get("time_bank").credibility == pytest.approx(0.6 * 0.5)
+    # the counts are forgotten at 0.6 before the week's: 0 kept 0, broken 1.6; 1 kept 0.6, broken 1
+    assert bank.record.belief().tolist() == pytest.approx([1.0 / 3.6, 1.6 / 3.6])
 
 
 def test_guaranteed_redemption_buys_a_holders_unmet_need_against_credits():
@@ -77,14 +84,16 @@ def test_guaranteed_redemption_buys_a_holders_unmet_need_against_credits():
     assert pop.backlog[:, 0].tolist() == pytest.approx([0.5, 4.0])
     assert pop.credits.tolist() == pytest.approx([0.0, 0.0])
     assert model.tally.redeemed_hours == pytest.approx(1.5)
-    # the one asking holder (0) got ¾ of its unmet need: c = 0.9·0.5 + 0.1·0.75
-    assert model.governance.get("time_bank").credibility == pytest.approx(0.525)
+    # the one asking holder (0) got ¾ of its unmet need bought: kept ¾, broken ¼;
+    # 1, who holds no credits, learns nothing of the bank from asking
+    assert model.governance.get("time_bank").record.belief().tolist() == pytest.approx([1.75 / 3.0, 0.5])
 
 
-@pytest.mark.parametrize(("guaranteed", "credibility"), [(False, 0.6 * 0.4), (True, 0.6 * 0.4 + 0.4 * 1.0)])
+@pytest.mark.parametrize(("guaranteed", "credibility"), [(False, 0.8 / 3.0), (True, 1.8 / 3.0)])
 def test_only_a_guarantee_that_delivers_keeps_credits_credible(guaranteed, credibility):
     """A holder asks in vain: without a guarantee the bank loses credibility
-    (prior 0.4 → 0.6·0.4); with it, the holder's need is bought and counts as met."""
+    (prior 0.4 → (0 + 0.8)/(1 + 2)); with it, the holder's need is bought and counts as
+    kept ((1 + 0.8)/(1 + 2))."""
     bank_block = {
         "enabled": True,
         "guaranteed": guaranteed,
@@ -163,17 +172,61 @@ def test_points_are_paid_as_far_as_the_money_goes_and_then_the_incentives_stop()
             "funding": {"enabled": True, "kind": "project", "initial_balance": 6.0, "grant": 0.0},
             "incentives": {"enabled": True, "weekly_cost": 0.0, "points_per_hour": 2.0, "point_value": 1.0},
         },
+        trust=TELL_EVERY_TIE,
     )
     run_step(model, "governance")
     assert model.governance.get("incentives") is not None
     tie(model, 0, 1)
     model.tally.exchanges = exchanges(model, [(1, 0, 0, 4.0, True, False)])
     run_step(model, "incentives")
-    # 8 points cost 8 but only 6 are there: 6 points paid, balance 0; the share
-    # believed paid moves from 0.8 toward ¾: 0.9·0.8 + 0.1·0.75
+    # 8 points cost 8 but only 6 are there: 6 points paid, balance 0. The earner (1) saw
+    # ¾ paid: p_1 = (0.75 + 2·0.8)/(1 + 2); their tie 0 heard it at weight 0.5:
+    # p_0 = (0.375 + 1.6)/(0.5 + 2)
     assert model.pop.points.tolist() == pytest.approx([0.0, 6.0])
     assert model.governance.balance == pytest.approx(0.0)
-    assert model.governance.get("incentives").paid_share == pytest.approx(0.795)
+    points = model.governance.get("incentives")
+    assert points.record.belief().tolist() == pytest.approx([1.975 / 2.5, 2.35 / 3.0])
+    assert points.paid_share == pytest.approx((1.975 / 2.5 + 2.35 / 3.0) / 2.0)
     at_week(model, 1)
     run_step(model, "governance")
     assert model.governance.get("incentives") is None
+
+
+def test_word_of_mouth_about_the_bank_reaches_ties_only_and_a_newcomer_knows_nothing():
+    model = scripted_model(4, interventions={"time_bank": {"enabled": True}}, trust=TELL_EVERY_TIE)
+    run_step(model, "governance")
+    bank = model.governance.get("time_bank")
+    tie(model, 0, 1)
+    model.pop.credits[:] = [1.0, 0.0, 0.0, 0.0]
+    model.tally.asked = np.array([True, False, False, False])
+    model.tally.unanswered = np.array([True, False, False, False])
+    run_step(model, "incentives")
+    # 0 asked in vain; tie 1 hears it at 0.5: (0 + 1)/(0.5 + 2); 2 and 3 heard nothing
+    assert bank.record.belief().tolist() == pytest.approx([1.0 / 3.0, 0.4, 0.5, 0.5])
+    # the price a helper feels follows their own belief, not the community's
+    pop = model.pop
+    pop.age[:] = 60.0
+    pop.health[:] = 0.0  # anticipated need 1 for everyone
+    bonus = bank.acceptance_bonus(pop, np.array([0, 1, 2]), np.zeros(3, dtype=np.int64))
+    assert bonus.tolist() == pytest.approx([1.0 / 3.0, 0.4, 0.5])  # credit_weight 1
+    bank.record.kept[0], bank.record.broken[0] = 3.0, 1.0
+    model.governance.channels.notify("residents_left", pop, np.array([0]))
+    assert bank.record.belief()[0] == pytest.approx(0.5)
+
+
+def test_unpaid_points_lower_the_belief_of_the_unpaid_earner_and_not_of_strangers():
+    model = scripted_model(
+        3,
+        interventions={
+            "funding": {"enabled": True, "kind": "project", "initial_balance": 0.0, "grant": 0.0},
+            "incentives": {"enabled": True, "weekly_cost": 0.0, "payment_prior": 0.5},
+        },
+        trust=TELL_EVERY_TIE,
+    )
+    run_step(model, "governance")
+    points = model.governance.get("incentives")
+    tie(model, 0, 1)
+    model.tally.exchanges = exchanges(model, [(1, 0, 0, 1.0, True, False)])
+    run_step(model, "incentives")
+    # nothing could be paid: 1 saw a promise broken, 0 heard of it, 2 did not
+    assert points.record.belief().tolist() == pytest.approx([1.0 / 2.5, 1.0 / 3.0, 0.5])

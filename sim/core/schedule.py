@@ -407,10 +407,13 @@ WEEK: tuple[Step, ...] = (
             "time_bank.expired",
             "time_bank.partner",
             "time_bank.serving",
+            "time_bank.record",
+            "incentives.record",
         ),
         streams=("demography", "newcomers"),
         summary="ageing, health (AR(1) deviation, shocks, partial recovery), deaths, moving out "
-        "(the time bank expires the leavers' credits), newcomers into vacant dwellings",
+        "(the time bank expires the leavers' credits and arrangements; what they knew of the bank and of "
+        "payment is forgotten), newcomers into vacant dwellings",
     ),
     Step(
         "needs",
@@ -552,10 +555,10 @@ WEEK: tuple[Step, ...] = (
             "tie.*",
             "resident.age",
             "resident.willingness",
-            "time_bank.credibility",
+            "time_bank.record",
+            "incentives.record",
             "time_bank.partner",
             "time_bank.serving",
-            "incentives.paid_share",
         ),
         writes=(
             "resident.capacity_left",
@@ -679,10 +682,14 @@ WEEK: tuple[Step, ...] = (
             "tally.violators",
             "tally.victims",
             "tally.violation_kind",
+            "resident.aware",
+            "tie.*",
             "time_bank.credibility",
             "time_bank.partner",
             "time_bank.serving",
+            "time_bank.record",
             "incentives.paid_share",
+            "incentives.record",
         ),
         writes=(
             "resident.credits",
@@ -696,12 +703,15 @@ WEEK: tuple[Step, ...] = (
             "time_bank.credibility",
             "time_bank.partner",
             "time_bank.serving",
+            "time_bank.record",
             "incentives.paid_share",
+            "incentives.record",
             *BUDGET,
         ),
-        streams=("time_bank",),
-        summary="credits issued, spent, capped, guaranteed redemption, credibility; standing arrangements made "
-        "from successful exchanges and ended by shirking; points paid, paid share",
+        streams=("time_bank", "incentives"),
+        summary="credits issued, spent, capped, guaranteed redemption; each resident's belief in the bank "
+        "(credibility) and in payment learned from own and ties' outcomes; standing arrangements made "
+        "from successful exchanges and ended by shirking; points paid",
     ),
     Step(
         "motives",
@@ -771,8 +781,8 @@ WEEK: tuple[Step, ...] = (
             "resident.health",
             "resident.age",
             "tie.other",
-            "time_bank.credibility",
-            "incentives.paid_share",
+            "time_bank.record",
+            "incentives.record",
         ),
         writes=(
             "resident.standing_good",

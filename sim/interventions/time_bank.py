@@ -12,16 +12,19 @@ Credits are conserved: issued − spent − expired − fined = Σ balances.
 Price. A credit is worth something to a helper only as far as they expect to need
 help later and believe the bank will deliver it. Resident i's anticipated need is
     a_i = clip(1 − health_i + anticipation_per_year · max(age_i − 60, 0), 0, 1),
-and the credit's price is c·a_i, with c the bank's credibility. The bank adds
-``credit_weight``·c·a_h to the log-odds that helper h accepts a request, and
-``willingness_weight``·c·a_i to the stated willingness of residents who know the
+and the credit's price is c_i·a_i, with c_i what i believes of the bank's credibility.
+The bank adds ``credit_weight``·c_h·a_h to the log-odds that helper h accepts a request,
+and ``willingness_weight``·c_i·a_i to the stated willingness of residents who know the
 scheme (the unaware cannot know of the bank).
 
-Credibility is learned, guaranteed or not: it starts at ``credibility_prior`` and each
-week moves with retention ``credibility_memory`` toward the met share of the credit
-holders (residents holding credits before the week's payments) who asked for help —
-a holder counts as met if a member answered them, or, if redemption is
-``guaranteed``, by the share of their unmet need bought for them. Redemption buys a
+Credibility is learned, guaranteed or not, and it is local (``sim.interventions.record``):
+each resident counts the outcomes of the credit holders' requests they know of — their
+own, and those their ties tell them by word of mouth — forgotten at
+``credibility_memory`` a week, and believes the bank with
+c_i = (kept_i + 2·credibility_prior)/(kept_i + broken_i + 2). A credit holder (a
+resident holding credits before the week's payments) who asked counts as kept if a
+member answered them, or, if redemption is ``guaranteed``, by the share of their unmet
+need bought for them. The price of a credit to resident i is c_i·a_i. Redemption buys a
 credit holder's need still unmet after the week's matching from paid services
 (``redemption_price`` per hour, from the budget) against their credits; those hours
 are met (``redeemed_hours``), and observation still counts them in the need before
@@ -50,6 +53,7 @@ import numpy as np
 
 from sim.core.tally import SHIRKING, WeekTally
 from sim.interventions.base import Intervention, PhaseState
+from sim.interventions.record import PromiseRecord
 
 
 class TimeBank(Intervention):
@@ -61,8 +65,10 @@ class TimeBank(Intervention):
         super().__init__(block, model)
         self.issued = self.spent = self.expired = self.fined = 0.0
         self.redeemed_hours = 0.0
-        self.credibility = block.credibility_prior
         n = model.pop.n
+        self.trust = model.config.trust  # word of mouth about the bank (gossip, hearsay weight)
+        self.record = PromiseRecord(n, block.credibility_prior, block.credibility_memory)
+        self.credibility = block.credibility_prior  # reported: the mean belief of the aware
         self.partner = np.full(n, -1, dtype=np.int64)  # client → helper, -1 none
         self.serving = np.zeros(n, dtype=bool)  # helper has a client
 
@@ -94,10 +100,10 @@ class TimeBank(Intervention):
         return np.clip(1.0 - pop.health[slots] + ageing, 0.0, 1.0)
 
     def acceptance_bonus(self, pop, helpers: np.ndarray, need_type: np.ndarray) -> np.ndarray:
-        return self.block.credit_weight * self.credibility * self.anticipated_need(pop, helpers)
+        return self.block.credit_weight * self.record.belief(helpers) * self.anticipated_need(pop, helpers)
 
     def willingness_bonus(self, pop) -> np.ndarray:
-        price = self.credibility * self.anticipated_need(pop, slice(None))
+        price = self.record.belief() * self.anticipated_need(pop, slice(None))
         return self.block.willingness_weight * price * pop.aware
 
     def fine(self, pop, offenders: np.ndarray, amount: float) -> None:
@@ -110,6 +116,7 @@ class TimeBank(Intervention):
     def residents_left(self, pop, slots: np.ndarray) -> None:
         self.expired += float(pop.credits[slots].sum())
         pop.credits[slots] = 0.0
+        self.record.forget(slots)
         gone = np.zeros(pop.n, dtype=bool)
         gone[slots] = True
         clients = np.flatnonzero(self.partner >= 0)
@@ -143,11 +150,10 @@ class TimeBank(Intervention):
         redeemed = np.zeros(n)
         if b.guaranteed:
             redeemed = self._redeem(pop, tally, pop.occupied & (pop.credits > 0))
-        holders_asking = holders & tally.asked
-        if holders_asking.any():
-            met = np.where(tally.unanswered, redeemed, 1.0)[holders_asking].mean()
-            memory = b.credibility_memory
-            self.credibility = memory * self.credibility + (1.0 - memory) * met
+        holders_asking = np.flatnonzero(holders & tally.asked)
+        kept = np.where(tally.unanswered, redeemed, 1.0)[holders_asking]
+        self.record.learn(state.net, holders_asking, kept, self.stream(), self.trust)
+        self.credibility = self.record.mean(pop.occupied & pop.aware)
 
     def _redeem(self, pop, tally: WeekTally, holders: np.ndarray) -> np.ndarray:
         """Buy credit holders' unmet need from paid services, as far as money allows;
