@@ -230,3 +230,27 @@ def test_unpaid_points_lower_the_belief_of_the_unpaid_earner_and_not_of_stranger
     run_step(model, "incentives")
     # nothing could be paid: 1 saw a promise broken, 0 heard of it, 2 did not
     assert points.record.belief().tolist() == pytest.approx([1.0 / 2.5, 1.0 / 3.0, 0.5])
+
+
+def test_guaranteed_redemption_buys_only_what_the_money_pays_for():
+    model = scripted_model(
+        1,
+        interventions={
+            "funding": {"enabled": True, "kind": "project", "initial_balance": 5.0, "grant": 0.0},
+            "time_bank": {"enabled": True, "guaranteed": True, "weekly_cost": 0.0, "redemption_price": 10.0},
+        },
+    )
+    run_step(model, "governance")
+    pop = model.pop
+    pop.credits[:] = [5.0]
+    pop.backlog[0] = [2.0, 0.0, 0.0, 0.0]
+    model.tally.asked = np.array([True])
+    model.tally.unanswered = np.array([True])
+    run_step(model, "incentives")
+    # 2 hours wanted at 10 yuan cost 20; the 5 there buy a quarter: 0.5 hours, 0.5 credits
+    assert pop.backlog[0, 0] == pytest.approx(1.5)
+    assert pop.credits[0] == pytest.approx(4.5)
+    assert model.tally.redeemed_hours == pytest.approx(0.5)
+    assert model.governance.balance == pytest.approx(0.0)
+    # the holder saw a quarter of the promise kept: (0.25 + 1)/(1 + 2)
+    assert model.governance.get("time_bank").record.belief()[0] == pytest.approx(1.25 / 3.0)

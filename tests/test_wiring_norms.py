@@ -68,21 +68,21 @@ def test_an_unpunished_violation_lowers_the_victims_and_the_told_ties_authority_
     model = one_violation(detection=0.0, gossip=1.0)
     run_step(model, "norms")
     pop = model.pop
-    # 0 witnessed it, 2 heard of it (the offender 1 is not told of their own case);
-    # 3's old counts are halved
-    assert pop.seen_unpunished.tolist() == [1.0, 0.0, 1.0, 0.0]
+    # 0 witnessed it, 2 heard of it, the offender 1 got away with it (counted once: not
+    # told by gossip of their own case); 3's old counts are halved
+    assert pop.seen_unpunished.tolist() == [1.0, 1.0, 1.0, 0.0]
     assert pop.seen_sanctioned.tolist() == [0.0, 0.0, 0.0, 1.0]
-    # trust: victim 0.5·(1 − 0.4), tie 0.5·(1 − 0.4)^0.5, others unmoved
+    # trust: victim 0.5·(1 − 0.4), tie 0.5·(1 − 0.4)^0.5, others (the offender too) unmoved
     assert pop.generalized_trust.tolist() == pytest.approx([0.3, 0.5, 0.5 * 0.6**0.5, 0.5])
     assert model.tally.sanctions == 0 and pop.reputation_bad.tolist() == [0.0] * 4
-    # reported authority: mean over the aware 0, 1, 2 of A = 0.32, 0.4, 0.32
-    assert norm_authority(model) == pytest.approx(np.mean([authority(0, 1), authority(0, 0), authority(0, 1)]))
+    # reported authority: mean over the aware 0, 1, 2 of A = 0.32 each
+    assert norm_authority(model) == pytest.approx(np.mean([authority(0, 1), authority(0, 1), authority(0, 1)]))
 
 
 def test_without_gossip_only_the_victim_witnesses():
     model = one_violation(detection=0.0, gossip=0.0)
     run_step(model, "norms")
-    assert model.pop.seen_unpunished.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert model.pop.seen_unpunished.tolist() == [1.0, 1.0, 0.0, 0.0]  # victim and offender
     assert model.pop.generalized_trust.tolist() == pytest.approx([0.3, 0.5, 0.5, 0.5])
 
 
@@ -90,12 +90,15 @@ def test_a_sanctioned_violation_raises_the_witnesses_authority_and_trust_and_lan
     model = one_violation(detection=1.0, gossip=1.0)
     run_step(model, "norms")
     pop = model.pop
-    assert pop.seen_sanctioned.tolist() == [1.0, 0.0, 1.0, 1.0]
-    # trust: 1 − 0.5·(1 − 0.2) for the victim, 1 − 0.5·(1 − 0.2)^0.5 for the tie
+    # the offender, sanctioned, counts their own case (specific deterrence)
+    assert pop.seen_sanctioned.tolist() == [1.0, 1.0, 1.0, 1.0]
+    assert pop.seen_unpunished.tolist() == [0.0, 0.0, 0.0, 0.0]
+    # trust: 1 − 0.5·(1 − 0.2) for the victim, 1 − 0.5·(1 − 0.2)^0.5 for the tie; the
+    # offender's trust does not move with their own sanction
     assert pop.generalized_trust.tolist() == pytest.approx([0.6, 0.5, 1 - 0.5 * 0.8**0.5, 0.5])
     assert model.tally.sanctions == 1
     assert pop.reputation_bad.tolist() == pytest.approx([0.0, 1.5, 0.0, 0.0])
-    assert norm_authority(model) == pytest.approx(np.mean([authority(1, 0), authority(0, 0), authority(1, 0)]))
+    assert norm_authority(model) == pytest.approx(np.mean([authority(1, 0), authority(1, 0), authority(1, 0)]))
 
 
 def internalized(own_authority: np.ndarray, observed: np.ndarray) -> list[float]:
@@ -107,8 +110,9 @@ def internalized(own_authority: np.ndarray, observed: np.ndarray) -> list[float]
 def test_internalization_follows_each_residents_own_authority_and_the_reciprocity_they_know_of():
     model = one_violation(detection=0.0, gossip=1.0)
     run_step(model, "norms")
-    # A_i = 0.32, 0.4, 0.32, (1 + 1.6)/5 = 0.52 (3's halved sanctioned cases)
-    own_authority = np.array([authority(0, 1), authority(0, 0), authority(0, 1), authority(1, 0)])
+    # A_i = 0.32, 0.32 (the offender got away with it), 0.32, (1 + 1.6)/5 = 0.52 (3's
+    # halved sanctioned cases)
+    own_authority = np.array([authority(0, 1), authority(0, 1), authority(0, 1), authority(1, 0)])
     # observed reciprocity, own requests plus ties' at weight gossip·hearsay = 0.5:
     # 0: (2 + 0.5·0)/(2 + 0.5·1) = 0.8; 1: (0 + 0.5·2)/(1 + 0.5·2) = 0.5;
     # 2 (no request, tie 0): (0.5·2)/(0.5·2) = 1; 3 (no request, no tie) sees nothing: n = 0.5
@@ -196,6 +200,7 @@ def test_reciprocity_is_heard_only_through_ties_and_only_as_often_as_ties_tell()
     acceptance share."""
     model = one_violation(detection=0.0, gossip=0.0)
     run_step(model, "norms")
-    own_authority = np.array([authority(0, 1), authority(0, 0), authority(0, 0), authority(1, 0)])
+    # the victim 0 and the offender 1 know the case went unpunished; 2 heard nothing
+    own_authority = np.array([authority(0, 1), authority(0, 1), authority(0, 0), authority(1, 0)])
     observed = np.array([1.0, 0.0, 0.5, 0.5])
     assert model.pop.norm_internalization.tolist() == pytest.approx(internalized(own_authority, observed))

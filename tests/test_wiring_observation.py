@@ -141,6 +141,10 @@ def test_a_newcomer_is_ranked_by_the_ties_held_at_move_in():
     run_step(model, "observation")
     assert model.community.observed.baseline_degree[0] == 2
     assert model.community.observed.baseline_degree[3] == 0
+    # the previous occupant's week-0 need is not the newcomer's: their column is cleared
+    memory = model.community.observed
+    assert memory.need[0, 0] == 0.0 and memory.met[0, 0] == 0.0
+    assert memory.need[0, 3] == 1.0
 
 
 def test_help_gini_is_over_met_shares_of_the_last_13_weeks():

@@ -14,9 +14,13 @@ offender's public reputation; an informal sanction also cuts the victim's tie to
 offender with probability ``informal_tie_cut`` (social exclusion).
 
 Witnessing. The victim witnesses their own case, and each of the victim's ties other
-than the offender hears of it with probability ``trust.gossip_rate`` (stream ``norms``). Each resident keeps
-counts of the cases they witnessed that were sanctioned and that went unpunished,
-forgotten at ``witness_forgetting`` a week. Norm authority is then each resident's
+than the offender hears of it with probability ``trust.gossip_rate`` (stream ``norms``).
+The offender knows their own case too: being sanctioned, or getting away with it, is
+the personal experience of punishment and of its avoidance that shapes one's own
+perceived risk of sanction (specific deterrence, [@stafford1993]; a test:
+[@paternoster1995]); it counts in their authority, not in their trust. Each resident keeps
+counts of the cases they witnessed or committed that were sanctioned and that went
+unpunished, forgotten at ``witness_forgetting`` a week. Norm authority is then each resident's
 own: the perceived probability that a violation is sanctioned,
     A_i = (sanctioned_i + a)/(sanctioned_i + unpunished_i + a + b),
 with the prior a = initial_authority·m, b = (1 − initial_authority)·m, m =
@@ -165,8 +169,11 @@ def step(
     own_u = np.bincount(victims[~detected], minlength=n)
     heard_s = np.bincount(listener[detected[event]], minlength=n)
     heard_u = np.bincount(listener[~detected[event]], minlength=n)
-    pop.seen_sanctioned = nm.witness_forgetting * pop.seen_sanctioned + own_s + heard_s
-    pop.seen_unpunished = nm.witness_forgetting * pop.seen_unpunished + own_u + heard_u
+    # the offender's own case: punished, or got away with it (specific deterrence)
+    done_s = np.bincount(offenders[detected], minlength=n)
+    done_u = np.bincount(offenders[~detected], minlength=n)
+    pop.seen_sanctioned = nm.witness_forgetting * pop.seen_sanctioned + own_s + heard_s + done_s
+    pop.seen_unpunished = nm.witness_forgetting * pop.seen_unpunished + own_u + heard_u + done_u
 
     k_s = own_s + t.hearsay_weight * heard_s
     k_u = own_u + t.hearsay_weight * heard_u
