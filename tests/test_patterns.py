@@ -7,12 +7,16 @@ import pytest
 from conftest import ROOT, scripted_model
 
 from sim.cli import main
+from sim.core.metrics import LAST_WEEKS
 from sim.core.network import EXCHANGE, FRIEND, EdgeStore
 from sim.experiments.patterns import (
+    AUTHORITY_KEYS,
     FOLLOW_UP,
     FORMAL_CARE,
     FirstHelp,
     PatternProbe,
+    authority_makeup,
+    authority_section,
     exposure_coefficient,
     gradient,
     last_two_years,
@@ -51,10 +55,13 @@ def test_the_pattern_report_has_every_section(tmp_path):
         "Which kind of trust",
         "A cheap formal-care substitute",
         "Whether mutual-aid ties protect wellbeing",
+        "What norm authority is made of",
     ):
         assert heading in text
     assert "| hours given per registrant per year (last two years) |" in text
     assert "| standardized coefficient of exposure on loneliness (adjusted) |" in text
+    assert "| share of residents whose witnessed weight is below 1 (mostly prior) |" in text
+    assert "| prior A_0 (`norms.initial_authority`) | 0.4 |" in text
     rows = {"defaults": "| on | 0 | 0.15 |", "crowding_out": "| on | -0.5 | 0.15 |", "no_hours_cost": "| on | 0 | 0 |"}
     for name, channels in rows.items():  # one row per formal-care level, labelled with its channels
         assert sum(line.startswith(f"| {name} {channels} 0.") for line in text.splitlines()) == 5
@@ -227,3 +234,81 @@ def test_the_probe_counts_as_recently_helped_only_help_of_the_last_13_weeks_to_t
             model.pop.person_id[2] = 10_000  # 2's slot changes hands after the help
         probe.week(model)
     assert probe.result(model)["exposed_share"] == pytest.approx(1 / 4)
+
+
+NORMS = {"initial_authority": 0.4, "authority_prior_weight": 4.0, "witness_forgetting": 0.5}
+
+
+def test_authority_makeup_splits_the_aware_residents_authority_into_prior_and_witnessed_cases():
+    nm = scripted_model(1, norms=NORMS).config.norms
+    sanctioned = np.array([0.0, 3.0, 0.5, 9.0])
+    unpunished = np.array([0.0, 1.0, 0.2, 0.0])
+    aware = np.array([True, True, True, False])  # 3 saw nine sanctioned cases but is not aware: not counted
+    out = authority_makeup(sanctioned, unpunished, aware, nm)
+    # prior 0.4 worth 4 cases (a = 1.6): 0 saw nothing, A = 1.6/4; 1 saw 3 of 4 sanctioned, A = 4.6/8;
+    # 2 saw 0.5 of 0.7, A = 2.1/4.7
+    assert out["authority_mean"] == pytest.approx((0.4 + 0.575 + 2.1 / 4.7) / 3)
+    assert out["mostly_prior_share"] == pytest.approx(2 / 3)  # 0 and 2 witnessed less than one case
+    assert out["witnessed_weight"] == pytest.approx((0 + 4 + 0.7) / 3)
+    assert out["prior_weight_share"] == pytest.approx((4 / 4 + 4 / 8 + 4 / 4.7) / 3)
+    assert (out["sanctioned"], out["witnessed"]) == pytest.approx((3.5, 4.7))
+    nobody = authority_makeup(sanctioned, unpunished, np.zeros(4, dtype=bool), nm)
+    assert np.isnan(nobody["authority_mean"]) and nobody["witnessed"] == 0
+
+
+def test_the_probe_samples_authority_every_week_of_the_last_two_years_and_pools_the_enforcement_ratio():
+    model = scripted_model(3, norms=NORMS)  # forgetting 0.5 a week
+    pop = model.pop
+    pop.aware[2] = False  # 2 witnesses a lot but is not aware of the scheme
+    probe = PatternProbe(LAST_WEEKS + 1)  # week 1 falls before the last two years
+    probe.start(model)
+    weeks = {  # week: (sanctioned, unpunished) at its end
+        1: ([2.0, 0.0, 5.0], [0.0, 0.0, 0.0]),
+        2: ([1.0, 1.0, 5.0], [2.0, 0.0, 0.0]),
+        3: ([0.5, 0.0, 5.0], [1.0, 0.0, 0.0]),
+    }
+    for week in range(1, LAST_WEEKS + 2):
+        model.week = week
+        if week in weeks:
+            pop.seen_sanctioned[:], pop.seen_unpunished[:] = (np.array(v) for v in weeks[week])
+        if week == 3:
+            pop.person_id[1] = 10_000  # 1's slot changes hands: a newcomer who has seen nothing
+        probe.week(model)
+    out = probe.result(model)
+    assert set(AUTHORITY_KEYS) <= set(out)
+    # weeks 2 and 3 as written, then LAST_WEEKS - 2 weeks with the counts of week 3 unchanged
+    later = LAST_WEEKS - 2
+    week2 = ((1 + 1.6) / 7 + (1 + 1.6) / 5) / 2
+    week3 = ((0.5 + 1.6) / 5.5 + 0.4) / 2
+    assert out["authority_mean"] == pytest.approx((week2 + (1 + later) * week3) / LAST_WEEKS)
+    # witnessed weights: week 2 (3, 1), none below 1; later (1.5, 0): one of two
+    assert out["mostly_prior_share"] == pytest.approx((0 + (1 + later) * 0.5) / LAST_WEEKS)
+    assert out["witnessed_weight"] == pytest.approx((2 + (1 + later) * 0.75) / LAST_WEEKS)
+    assert out["prior_weight_share"] == pytest.approx((4 / 7 + 4 / 5 + (1 + later) * (4 / 5.5 + 1)) / 2 / LAST_WEEKS)
+    # pooled over the aware and the weeks: sanctioned 2 + 0.5 a week later, witnessed 4 + 1.5 a week later
+    assert out["enforcement_ratio"] == pytest.approx((2 + (1 + later) * 0.5) / (4 + (1 + later) * 1.5))
+    # new cases of those who stayed: week 2, 0 saw 3 - 0.5*2 = 2 and 1 saw 1; week 3, 0 saw 1.5 - 0.5*3 = 0
+    # (1 is a newcomer); later weeks 1.5 - 0.5*1.5 = 0.75 for 0 and 0 for 1
+    new = [1.5, 0.0] + [0.375] * later
+    assert out["cases_witnessed_per_year"] == pytest.approx(52 * np.mean(new))
+
+
+def test_the_authority_section_measures_the_distance_from_the_prior_toward_the_enforcement_ratio():
+    columns = {
+        "authority_mean": pd.Series([0.35, 0.37]),
+        "enforcement_ratio": pd.Series([0.15, 0.17]),
+        "prior_weight_share": pd.Series([0.8, 0.9]),
+        "mostly_prior_share": pd.Series([0.6, 0.7]),
+        "witnessed_weight": pd.Series([0.5, 0.3]),
+        "cases_witnessed_per_year": pd.Series([0.4, 0.6]),
+    }
+    norms = {"initial_authority": 0.4, "authority_prior_weight": 4.0, "witness_forgetting": 0.98}
+    lines = authority_section(columns.__getitem__, pd.Series([0.36, 0.36]), norms)
+    rows = {line.split(" | ")[0]: line.split(" | ")[1] for line in lines if line.startswith("| ")}
+    assert rows["| Ā minus the prior"].startswith("-0.040 (")
+    # (0.35 - 0.4)/(0.15 - 0.4) = 0.2 and (0.37 - 0.4)/(0.17 - 0.4) = 3/23
+    assert rows["| share of the way from the prior to the enforcement ratio, (Ā − A_0)/(ratio − A_0)"].startswith(
+        f"{(0.2 + 3 / 23) / 2:.3f} ("
+    )
+    reading = next(line for line in lines if line.startswith("Reading:"))
+    assert "mostly the assumed prior" in reading and "carries 85%" in reading and "65% of aware" in reading

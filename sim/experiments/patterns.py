@@ -32,7 +32,18 @@ docs/patterns.md:
    never received help (nearest in loneliness, health and age, same living
    arrangement, drawn from the same week).
 
-Sections 1-3 and 5 are read from the runs of the reference scenario at the design
+6. What norm authority is made of (audit F15): each resident's norm authority A_i is the
+   Beta expectation of the violations they witnessed with the prior
+   ``norms.initial_authority`` worth ``norms.authority_prior_weight`` cases
+   (sim/submodels/norms.py). Over the last two years, week by week among the residents
+   aware of the scheme: the mean A_i; the share whose witnessed weight
+   w_i = seen_sanctioned + seen_unpunished (forgotten at ``norms.witness_forgetting``)
+   is below 1, so that the prior outweighs what they saw; the mean w_i; the mean weight
+   share of the prior m/(m + w_i); the enforcement ratio their witnessed cases carry
+   (sanctioned over witnessed, pooled over residents and weeks), which A_i tends to as
+   w_i grows; and the new cases witnessed per aware resident per year.
+
+Sections 1-3, 5 and 6 are read from the runs of the reference scenario at the design
 point whose formal care is the scenario's own; section 4 from every point.
 
 Nothing here feeds back into the model; every number comes from runs anyone can
@@ -43,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -53,6 +65,10 @@ from sim.core.network import EXCHANGE, EdgeStore
 from sim.experiments.analyse import AnalysedRuns
 from sim.experiments.calibration import GivingMark, giving_mark, hours_since, top_share
 from sim.inputs.scenario import ScenarioError
+from sim.submodels.norms import perceived_authority
+
+if TYPE_CHECKING:
+    from sim.core.params import Norms
 
 RECENT = 13
 FOLLOW_UP = 13
@@ -249,7 +265,6 @@ class FirstHelp:
 
 
 PROBE = "patterns"
-PROBE = "patterns"
 SNAPSHOT_KEYS = (
     "willing_share",
     "gave_share",
@@ -265,14 +280,94 @@ LAST_YEAR = 52
 
 WELLBEING_KEYS = ("exposed_share", "loneliness_exposed", "loneliness_unexposed", "wellbeing_coefficient")
 FIRST_HELP_KEYS = ("first_help_pairs", "first_help_change", "matched_change", "first_help_difference")
-PROBE_KEYS = SNAPSHOT_KEYS + LAST_TWO_YEARS_KEYS + WELLBEING_KEYS + FIRST_HELP_KEYS
+AUTHORITY_KEYS = (
+    "authority_mean",
+    "mostly_prior_share",
+    "witnessed_weight",
+    "prior_weight_share",
+    "enforcement_ratio",
+    "cases_witnessed_per_year",
+)
+PROBE_KEYS = SNAPSHOT_KEYS + LAST_TWO_YEARS_KEYS + WELLBEING_KEYS + FIRST_HELP_KEYS + AUTHORITY_KEYS
+
+
+def authority_makeup(
+    seen_sanctioned: np.ndarray, seen_unpunished: np.ndarray, aware: np.ndarray, nm: Norms
+) -> dict[str, float]:
+    """What the norm authority of the ``aware`` residents is made of in one week: their
+    mean authority A_i (:func:`sim.submodels.norms.perceived_authority`), the share
+    whose witnessed weight w_i = sanctioned + unpunished is below 1 (the prior, worth
+    ``authority_prior_weight`` cases, outweighs what they saw), the mean w_i, the mean
+    weight share of the prior m/(m + w_i), and the pooled witnessed counts (sanctioned,
+    witnessed) from which the enforcement ratio is taken; nan (and zero counts) when
+    nobody is aware."""
+    s, u = seen_sanctioned[aware], seen_unpunished[aware]
+    witnessed = s + u
+    if not len(witnessed):
+        nan = float("nan")
+        return {**dict.fromkeys(AUTHORITY_KEYS[:4], nan), "sanctioned": 0.0, "witnessed": 0.0}
+    m = nm.authority_prior_weight
+    return {
+        "authority_mean": float(perceived_authority(s, u, nm).mean()),
+        "mostly_prior_share": float((witnessed < 1.0).mean()),
+        "witnessed_weight": float(witnessed.mean()),
+        "prior_weight_share": float((m / (m + witnessed)).mean()),
+        "sanctioned": float(s.sum()),
+        "witnessed": float(witnessed.sum()),
+    }
+
+
+class AuthorityMakeup:
+    """Section 6, sampled every recorded week of the last two years (every week of a
+    shorter run): :func:`authority_makeup` of the residents aware of the scheme at the
+    end of the week, averaged over the weeks; the enforcement ratio pooled over
+    residents and weeks (sanctioned over witnessed weight); and the new cases a
+    resident who stayed witnessed that week, w_i − φ·w_i(last week) with φ =
+    ``witness_forgetting``, averaged over the aware and over the weeks, times 52."""
+
+    def __init__(self, weeks: int):
+        self.first = max(1, weeks - LAST_WEEKS + 1)
+        self.weeks_done = 0
+        self.weekly: list[dict[str, float]] = []
+        self.new_cases: list[float] = []
+        self.person = np.zeros(0)
+        self.witnessed = np.zeros(0)
+
+    def remember(self, model: CommunityModel) -> None:
+        self.person = model.pop.person_id.copy()
+        self.witnessed = model.pop.seen_sanctioned + model.pop.seen_unpunished
+
+    def week(self, model: CommunityModel) -> None:
+        self.weeks_done += 1
+        pop, nm = model.pop, model.config.norms
+        if self.weeks_done >= self.first:
+            aware = pop.occupied & pop.aware
+            self.weekly.append(authority_makeup(pop.seen_sanctioned, pop.seen_unpunished, aware, nm))
+            stayed = aware & (pop.person_id == self.person)
+            if stayed.any():
+                new = (pop.seen_sanctioned + pop.seen_unpunished - nm.witness_forgetting * self.witnessed)[stayed]
+                self.new_cases.append(float(new.mean()))
+        self.remember(model)
+
+    def result(self) -> dict[str, float]:
+        nan = float("nan")
+        witnessed = sum(w["witnessed"] for w in self.weekly)
+        out = {
+            key: float(np.nanmean([w[key] for w in self.weekly])) if self.weekly else nan for key in AUTHORITY_KEYS[:4]
+        }
+        return {
+            **out,
+            "enforcement_ratio": sum(w["sanctioned"] for w in self.weekly) / witnessed if witnessed > 0 else nan,
+            "cases_witnessed_per_year": 52.0 * float(np.mean(self.new_cases)) if self.new_cases else nan,
+        }
 
 
 class PatternProbe:
     """The ``patterns`` probe: who has given what by the start of the last year of
     the run, and who had received what by the start of its last ``RECENT`` weeks (each
     at the run's start in a shorter run); residents' first help as it happens
-    (:class:`FirstHelp`); and at the end the :func:`snapshot`, the last two years'
+    (:class:`FirstHelp`); what norm authority is made of, every week of the last two
+    years (:class:`AuthorityMakeup`); and at the end the :func:`snapshot`, the last two years'
     registrant measures (:func:`last_two_years`) and the :func:`wellbeing` cross-section."""
 
     def __init__(self, weeks: int):
@@ -283,6 +378,7 @@ class PatternProbe:
         self.received_recent_ago = np.zeros(0)
         self.person_recent_ago = np.zeros(0)
         self.first_help = FirstHelp()
+        self.authority = AuthorityMakeup(weeks)
 
     def _remember(self, model: CommunityModel) -> None:
         if self.weeks_done == self.mark:
@@ -294,11 +390,13 @@ class PatternProbe:
     def start(self, model: CommunityModel) -> None:
         self._remember(model)
         self.first_help.remember(model)
+        self.authority.remember(model)
 
     def week(self, model: CommunityModel) -> None:
         self.weeks_done += 1
         self._remember(model)
         self.first_help.week(model)
+        self.authority.week(model)
 
     def result(self, model: CommunityModel) -> dict[str, float]:
         pop = model.pop
@@ -317,6 +415,7 @@ class PatternProbe:
             **last_two_years(model.records),
             **wellbeing(model, received_recently),
             **self.first_help.result(),
+            **self.authority.result(),
         }
 
 
@@ -404,7 +503,67 @@ def report(runs: AnalysedRuns, commands: list[str]) -> str:
     if FORMAL_CARE in runs.parameters:
         lines += formal_care_section(runs)
     lines += wellbeing_section(col)
+    lines += authority_section(col, base["mean_norm_authority_last2y"], dump["norms"])
     return "\n".join(lines)
+
+
+def authority_section(col: Callable[[str], pd.Series], reported: pd.Series, norms: dict) -> list[str]:
+    """Section 6 of the report (audit F15) from the reference runs' probe columns, the
+    reported weekly norm authority (``reported``) and the scenario's norms block."""
+    prior, m, kept = norms["initial_authority"], norms["authority_prior_weight"], norms["witness_forgetting"]
+    authority, ratio = col("authority_mean"), col("enforcement_ratio")
+    way = (authority - prior) / (ratio - prior)
+    return [
+        "## 6. What norm authority is made of",
+        "",
+        "Each resident's norm authority is the perceived probability that a violation is sanctioned, "
+        "A_i = (s_i + A_0·m)/(s_i + u_i + m): the prior A_0 = `norms.initial_authority` "
+        f"({prior:g}, assumed), worth m = `norms.authority_prior_weight` ({m:g}) cases, updated by the violations "
+        "the resident witnessed (as victim, or told by the victim) that were sanctioned (s_i) or went unpunished "
+        f"(u_i), each count kept at `norms.witness_forgetting` ({kept:g}) a week. With witnessed weight "
+        "w_i = s_i + u_i, A_i = p_i·A_0 + (1 − p_i)·s_i/w_i, where p_i = m/(m + w_i) is the prior's weight share: "
+        "a resident who saw little holds the prior, one who saw much the enforcement ratio of what they saw. "
+        "Measured every week of the last two years among the residents aware of the scheme (those the reported "
+        "`norm_authority` averages over), averaged over the weeks; the enforcement ratio is pooled over "
+        "residents and weeks (sanctioned over witnessed weight); new cases are those a resident witnessed that "
+        "week (w_i minus last week's w_i kept).",
+        "",
+        "| quantity (last two years, residents aware of the scheme) | value |",
+        "|---|---|",
+        f"| mean norm authority Ā | {_ci(authority)} |",
+        f"| reported norm authority (weekly `norm_authority`, mean of the last two years) | {_ci(reported)} |",
+        f"| prior A_0 (`norms.initial_authority`) | {prior:g} |",
+        f"| enforcement ratio of the witnessed cases (sanctioned share, pooled) | {_ci(ratio)} |",
+        f"| Ā minus the prior | {_ci(authority - prior)} |",
+        f"| share of the way from the prior to the enforcement ratio, (Ā − A_0)/(ratio − A_0) | {_ci(way)} |",
+        f"| share of residents whose witnessed weight is below 1 (mostly prior) | {_ci(col('mostly_prior_share'))} |",
+        f"| mean witnessed weight w_i (cases, forgetting-weighted) | {_ci(col('witnessed_weight'))} |",
+        f"| mean weight share of the prior, m/(m + w_i) | {_ci(col('prior_weight_share'))} |",
+        f"| new cases witnessed per resident per year | {_ci(col('cases_witnessed_per_year'))} |",
+        "",
+        *authority_reading(authority, ratio, col("prior_weight_share"), col("mostly_prior_share"), prior),
+        "",
+    ]
+
+
+def authority_reading(
+    authority: pd.Series, ratio: pd.Series, prior_share: pd.Series, mostly_prior: pd.Series, prior: float
+) -> list[str]:
+    """Section 6's reading, worded from the measured means."""
+    a, r, p, few = authority.mean(), ratio.mean(), prior_share.mean(), mostly_prior.mean()
+    mostly = "mostly the assumed prior" if p > 0.5 else "mostly what residents witnessed"
+    rare = "Violations are rare, so few residents witness enough to learn the enforcement ratio. " if p > 0.5 else ""
+    return [
+        f"Reading: the reported authority ({a:.3f}) lies between the prior ({prior:g}) and the enforcement ratio "
+        f"of the witnessed cases ({r:.3f}), and it is {mostly}: on average the prior carries {p:.0%} of a "
+        f"resident's authority (its weight share), and {few:.0%} of aware residents have witnessed less than one "
+        f"case's weight. {rare}That ratio is itself the detection rule at work (`norms.informal_detection`, plus formal detection "
+        "where supervision runs), so the reported level is set by an assumed prior and its assumed weight, and "
+        "by a detection parameter; what the model adds is how many cases residents witness, which decides the "
+        "mix. Read the level of norm authority, and differences in it between scenarios, with that in mind: "
+        "a change in detection moves it only as far as residents witness cases, and internalization, which "
+        "authority enters, is pulled toward the prior as much.",
+    ]
 
 
 def wellbeing_section(col: Callable[[str], pd.Series]) -> list[str]:
