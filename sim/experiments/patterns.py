@@ -519,7 +519,7 @@ def authority_section(col: Callable[[str], pd.Series], reported: pd.Series, norm
         "Each resident's norm authority is the perceived probability that a violation is sanctioned, "
         "A_i = (s_i + A_0·m)/(s_i + u_i + m): the prior A_0 = `norms.initial_authority` "
         f"({prior:g}, assumed), worth m = `norms.authority_prior_weight` ({m:g}) cases, updated by the violations "
-        "the resident witnessed (as victim, or told by the victim) that were sanctioned (s_i) or went unpunished "
+        "the resident witnessed (as victim, or told by the victim) or committed (as offender) that were sanctioned (s_i) or went unpunished "
         f"(u_i), each count kept at `norms.witness_forgetting` ({kept:g}) a week. With witnessed weight "
         "w_i = s_i + u_i, A_i = p_i·A_0 + (1 − p_i)·s_i/w_i, where p_i = m/(m + w_i) is the prior's weight share: "
         "a resident who saw little holds the prior, one who saw much the enforcement ratio of what they saw. "
