@@ -491,3 +491,23 @@ def test_the_schedule_command_prints_the_schedule_and_succeeds(capsys):
 
     assert schedule_main([]) == 0
     assert "| # |" in capsys.readouterr().out
+
+
+def test_the_newest_mode_of_a_need_type_decides_whether_an_exchange_uses_a_new_mode():
+    model = scripted_model(
+        1,
+        norms={
+            "mode_interval": 10,
+            "max_modes": 4,  # types companionship, errands, health, companionship (week 40)
+            "mode_uptake": 0.3,
+            "unregulated_uptake_factor": 0.5,
+            "informal_regulation_weeks": 5,
+        },
+    )
+    t = np.array([1, 1, 1])  # companionship exchanges
+    u = np.array([0.1, 0.2, 0.4])
+    # week 40: the first companionship mode is regulated (uptake 0.3), the newest is not
+    # (0.15): u 0.1 uses the newest, unregulated; u 0.2 the old one only, which is no longer in use
+    new, unregulated = model.modes.assign(t, u, 40)
+    assert new.tolist() == [True, False, False]
+    assert unregulated.tolist() == [True, False, False]

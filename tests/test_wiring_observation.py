@@ -221,3 +221,15 @@ def test_observed_sums_are_exact_so_every_cpu_records_the_same_float():
     x = rng.random(1001)
     assert exact_sum(x) == exact_sum(x[::-1]) == exact_sum(rng.permutation(x))
     assert exact_mean(np.zeros(0)) == 0.0
+
+
+def test_clustering_is_measured_on_a_sample_when_the_community_is_larger_than_it():
+    model = scripted_model(12, simulation={"clustering_sample": 10, "clustering_interval": 1})
+    for a, b in [(0, 1), (1, 2), (0, 2)]:
+        tie(model, a, b)
+    model.tally.need_by_resident = np.zeros(12)
+    run_step(model, "observation")
+    # ten of the twelve residents: whichever of the triangle (1.0 each) are drawn, the
+    # rest 0; at least one of the triangle is among any ten of twelve
+    c = model.records[0]["clustering"]
+    assert c in [pytest.approx(k / 10.0) for k in (1, 2, 3)]
