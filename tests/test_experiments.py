@@ -718,9 +718,10 @@ def test_an_experiment_without_probes_keeps_the_fingerprint_it_had_before_probes
     # and again when round 3 added the scheme's record, the propensity to volunteer and
     # registration under coordinator loss, and again when round 4 recalibrated
     # (isolation threshold, participation intercept and spread, neighbour meetings, pairings),
-    # and when round 5 gave the time bank standing arrangements (two new defaults)
+    # and when round 5 gave the time bank standing arrangements (two new defaults) and
+    # moved the weights of attendance and recognition into the motives block (two more)
     # (a resolved scenario changed, so the fingerprint must change with it)
-    assert experiment.fingerprint() == "36dc499ab3180056"
+    assert experiment.fingerprint() == "5d5cd0347bcca038"
 
 
 def test_a_probes_measures_are_stored_with_each_runs_summary_in_runs_parquet(tmp_path):

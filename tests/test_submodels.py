@@ -407,7 +407,6 @@ def test_a_fresh_tally_has_every_field_set_and_sized_to_the_residents():
         "unanswered",
         "need_by_resident",
         "interactions",
-        "belonging_events",
     )
     assert all(getattr(tally, f.name) is not None for f in fields(WeekTally))
     assert all(len(getattr(tally, name)) == 5 and not getattr(tally, name).any() for name in per_resident)

@@ -41,17 +41,18 @@ def activities(residents: int, infrastructure: float, **block):
     return model
 
 
-def test_everyone_able_attends_and_gains_belonging_and_an_interaction_but_no_written_in_trust_or_awareness():
+def test_everyone_able_attends_and_gains_an_interaction_but_no_written_in_belonging_trust_or_awareness():
     model = activities(3, infrastructure=0.8, capacity=100)  # level 0.8 + 0.2 = 1: full access
     pop = model.pop
     pop.occupied[2] = False
     pop.aware[:] = False
+    before = pop.belonging.copy()
     run_step(model, "activities")
     assert model.tally.attendees.tolist() == [0, 1]
     assert pop.generalized_trust.tolist() == [0.5, 0.5, 0.5]  # attending is contact, not a trust bump
     assert pop.aware.tolist() == [False, False, False]  # no talks (meetings 0): nobody tells anyone
-    assert model.tally.belonging_events.tolist() == [1.0, 1.0, 0.0]
     assert model.tally.interactions.tolist() == [1.0, 1.0, 0.0]
+    assert pop.belonging.tolist() == before.tolist()  # the motives step turns attendance into belonging
 
 
 def talk_at_an_event(member: list[bool], aware: list[bool]):
@@ -141,7 +142,6 @@ def test_a_visit_is_contact_raising_the_pairing_tie_by_contact_boost_of_its_gap(
     model, volunteer, strength = one_to_one(visit_probability=1.0)
     assert strength.tolist() == pytest.approx([0.4, 0.4])  # 0.2 + 0.25·(1 − 0.2)
     assert model.tally.interactions[[0, volunteer]].tolist() == [1.0, 1.0]
-    assert model.tally.belonging_events[[0, volunteer]].tolist() == [1.0, 1.0]
     others = [i for i in (1, 2, 3) if i != volunteer]
     assert model.tally.interactions[others].tolist() == [0.0, 0.0]
 
@@ -207,7 +207,6 @@ def test_psychological_support_gives_each_client_exactly_sessions_per_week_inter
     run_step(model, "professional_services")
     # the two loneliest above 0.5 are clients (0 and 3); 2 is lonely but has no place; 1 is not lonely
     assert model.tally.interactions.tolist() == [3.0, 0.0, 0.0, 3.0]
-    assert model.tally.belonging_events.tolist() == [0.0] * 4
     assert model.pop.loneliness.tolist() == [0.9, 0.2, 0.7, 0.8]  # relief comes from the motives step's contact
 
 

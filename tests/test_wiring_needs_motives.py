@@ -205,7 +205,7 @@ def test_self_worth_rises_for_successful_helpers_and_belonging_for_both_sides():
     pop.belonging[:] = 0.0
     # 1 helped 0 successfully, 2 failed 0; 2 also went to an activity
     model.tally.exchanges = exchanges(model, [(1, 0, 0, 1.0, True, False), (2, 0, 0, 1.0, False, False)])
-    model.tally.belonging_events[:] = [0.0, 0.0, 1.0]
+    model.tally.attendees = np.array([2])
     run_step(model, "motives")
     # self-worth: one success for 1 only: 0.5 + 0.5·0.5 = 0.75
     assert pop.self_worth.tolist() == pytest.approx([0.5, 0.75, 0.5])
@@ -222,3 +222,32 @@ def test_the_weeks_counted_contacts_count_toward_belonging():
     run_step(model, "motives")
     # events = 0.5·(contacts + interactions) = 0.5, 1.5, 0: belonging 1 − 0.5^events
     assert model.pop.belonging.tolist() == pytest.approx([1 - 0.5**0.5, 1 - 0.5**1.5, 0.0])
+
+
+def test_the_motives_step_weighs_attendance_and_recognition_by_the_residents_response():
+    model = scripted_model(
+        3,
+        motives={
+            "self_worth_decay": 0.0,
+            "self_worth_gain": 0.5,
+            "self_worth_floor": 0.0,
+            "belonging_decay": 0.0,
+            "belonging_gain": 0.5,
+            "belonging_contact_weight": 0.0,
+            "belonging_per_activity": 2.0,
+            "self_worth_per_recognition": 2.0,
+        },
+        interventions={"incentives": {"enabled": True, "recognition": 0.5}},
+    )
+    run_step(model, "governance")
+    tie(model, 0, 1)
+    pop = model.pop
+    pop.self_worth[:] = 0.0
+    pop.belonging[:] = 0.0
+    model.tally.exchanges = exchanges(model, [(1, 0, 0, 1.0, True, False)])  # 1 helped 0
+    model.tally.attendees = np.array([2])
+    run_step(model, "motives")
+    # 1: one help + 2 × (0.5 recognised) = 2 events: 1 − 0.5² = 0.75
+    assert pop.self_worth.tolist() == pytest.approx([0.0, 0.75, 0.0])
+    # belonging: 0 received one success (1 event), 1 gave one (1), 2 attended (2 events)
+    assert pop.belonging.tolist() == pytest.approx([0.5, 0.5, 0.75])

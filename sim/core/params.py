@@ -626,6 +626,24 @@ class Motives(Block):
     belonging_contact_weight: float = param(
         0.25, "Belonging events per unit of everyday contact with one's ties", ge=0, le=10
     )
+    belonging_per_activity: float = param(
+        1.0,
+        "Belonging events from attending a community activity, on top of the contact it brings (taking part in "
+        "the community's group life)",
+        ge=0,
+        le=10,
+        provenance="[@liu2025, §2.3 (3)]: taking part in community activities strengthens older people's sense "
+        "of belonging (sign); assumed magnitude (as one successful exchange), explore 0-2",
+    )
+    self_worth_per_recognition: float = param(
+        1.0,
+        "Self-worth events from being publicly recognised for a help given (the resident's response to an "
+        "incentives scheme's recognition)",
+        ge=0,
+        le=10,
+        provenance="[@liu2025, §3.2.2]: value incentives give role identity and a sense of achievement (sign); "
+        "assumed magnitude (as the help itself), explore 0-2",
+    )
     initial_belonging_mean: float = prob(0.4, "Mean initial belonging 社会归属感")
     initial_loneliness_mean: float = prob(
         0.35,
@@ -1147,7 +1165,11 @@ class Incentives(Intervention):
         provenance="assumed: about ten weeks of experience, as the time bank's credibility; explore 0.8-0.97",
     )
     recognition: float = prob(
-        0.5, "Extra self-worth events per successful help from public recognition (emotional and value incentives)"
+        0.5,
+        "Share of successful helps the scheme recognises publicly (emotional and value incentives); each "
+        "recognition is worth motives.self_worth_per_recognition self-worth events to the helper",
+        provenance="assumed: [@liu2025, §3.2.2] names recognition among emotional and value incentives; how many "
+        "helps a scheme acknowledges (boards, meetings, certificates) is not reported; explore 0-1",
     )
     crowding_out: bool = Field(
         False,

@@ -469,12 +469,11 @@ WEEK: tuple[Step, ...] = (
             "resident.aware",
             "tally.attendees",
             "tally.interactions",
-            "tally.belonging_events",
             "tie.*",
         ),
         streams=("activities",),
-        summary="events, attendance, co-attendee talks (contact, ties; a member tells the unaware of the "
-        "scheme), belonging",
+        summary="events, attendance (the motives step turns it into belonging), co-attendee talks (contact, "
+        "ties; a member tells the unaware of the scheme)",
     ),
     Step(
         "targeted_support",
@@ -501,7 +500,6 @@ WEEK: tuple[Step, ...] = (
         writes=(
             "resident.aware",
             "tally.interactions",
-            "tally.belonging_events",
             "tie.*",
             "targeted_support.pairings",
             *BUDGET,
@@ -724,7 +722,7 @@ WEEK: tuple[Step, ...] = (
             "governance.running",
             "tally.exchanges",
             "tally.interactions",
-            "tally.belonging_events",
+            "tally.attendees",
             "resident.occupied",
             "resident.self_worth",
             "resident.loneliness",

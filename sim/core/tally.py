@@ -67,7 +67,6 @@ class WeekTally:
     sanctions: int = 0
     interactions: np.ndarray = field(default_factory=_floats)  # per resident: contacts beyond ties (exchanges, events)
     contacts: np.ndarray = field(default_factory=_floats)  # per resident: everyday contacts with ties (motives step)
-    belonging_events: np.ndarray = field(default_factory=_floats)  # per resident
     deaths: int = 0
     moves: int = 0
     newcomers: int = 0
@@ -83,4 +82,3 @@ class WeekTally:
         self.need_by_resident = np.zeros(n)
         self.interactions = np.zeros(n)
         self.contacts = np.zeros(n)
-        self.belonging_events = np.zeros(n)

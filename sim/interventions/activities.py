@@ -100,7 +100,6 @@ class Activities(Intervention):
             return
         event = np.floor(u_event[want] * b.events_per_week).astype(np.int64)
 
-        tally.belonging_events[want] += 1.0
         tally.interactions[want] += 1.0
 
         if b.meetings == 0:

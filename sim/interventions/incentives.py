@@ -22,8 +22,9 @@ p_i · s · (max_pull − crowding_strength · m_i), where m_i = (norm internali
 self-worth)/2 is the helper's intrinsic motive — so for the intrinsically motivated
 the net effect of points can be negative.
 
-Recognition (emotional and value incentives): each successful help earns
-``recognition`` extra self-worth events (motives submodel).
+Recognition (emotional and value incentives): the scheme publicly recognises a share
+``recognition`` of the successful helps; the motives step turns each recognition into
+``motives.self_worth_per_recognition`` self-worth events (the resident's response).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class Incentives(Intervention):
         return self.pull(pop, slice(None)) * pop.aware
 
     def self_worth_events(self, helped_ok: np.ndarray) -> np.ndarray:
+        """Public recognitions this week: the recognised share of each helper's
+        successful helps (expected number; the motives step weighs them)."""
         return self.block.recognition * helped_ok
 
     def act(self, state: PhaseState) -> None:

@@ -122,6 +122,5 @@ class TargetedSupport(Intervention):
         tally = state.tally
         for who in (s, v):
             add_at(tally.interactions, who, 1.0)
-            add_at(tally.belonging_events, who, 1.0)
         if len(self.supported) and b.cost_per_pair > 0:
             self.charge(b.cost_per_pair * len(self.supported))

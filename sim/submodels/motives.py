@@ -2,7 +2,9 @@
 connection 情感联结) and belonging 社会归属感 ([@liu2025, §2.3]).
 
 Self-worth (feeling needed): decays toward the floor that other roles sustain (role
-loss) and rises with each successful help given (k this week):
+loss) and rises with each successful help given and each public recognition of one
+(k = helps + ``self_worth_per_recognition``·recognitions this week; recognitions come
+from the incentives' ``self_worth_events`` hook):
     s' = s − δ_s·(s − floor),   s ← s' + (1 − (1 − g_s)^k)·(1 − s').
 
 Contact: first the week's everyday contacts with one's ties are drawn
@@ -18,8 +20,13 @@ this week relieve nothing — and living alone doubles the pull toward lonelines
 Lonely means L > ``lonely_threshold`` (calibrated to ≈30% lonely; CHARLS, CLHLS).
 
 Belonging: decays slowly and rises with events that tie one to the community —
-successful exchanges (either side), attended activities, and the same counted contacts
-and interactions c (``belonging_contact_weight`` events per contact):
+successful exchanges (either side), community activities attended
+(``belonging_per_activity`` events each: the group life of the community, on top of the
+contact they bring), and the same counted contacts and interactions c
+(``belonging_contact_weight`` events per contact; a one-to-one visit or a counselling
+session is contact like any other). The interventions record what happened (who
+attended, who was recognised); how much it moves a motive is the resident's response,
+set here:
     b' = b·(1 − δ_b),   b ← b' + (1 − (1 − g_b)^e)·(1 − b').
 """
 
@@ -72,7 +79,7 @@ def step(
     ex = tally.exchanges
     n = pop.n
     helped_ok = np.bincount(ex.helper, weights=ex.success, minlength=n)
-    recognition = channels.hook_sum("self_worth_events", helped_ok)
+    recognition = m.self_worth_per_recognition * channels.hook_sum("self_worth_events", helped_ok)
     pop.self_worth = decay_then_gain(
         pop.self_worth, m.self_worth_decay, m.self_worth_gain, helped_ok + recognition, m.self_worth_floor
     )
@@ -81,10 +88,11 @@ def step(
     contact = tally.contacts + tally.interactions
     pop.loneliness = loneliness_update(pop.loneliness, contact, pop.lives_alone, m.loneliness_rise, m.loneliness_relief)
 
+    attended = np.bincount(tally.attendees, minlength=n)
     events = (
         helped_ok
         + np.bincount(ex.requester, weights=ex.success, minlength=n)
-        + tally.belonging_events
+        + m.belonging_per_activity * attended
         + m.belonging_contact_weight * contact
     )
     pop.belonging = decay_then_gain(pop.belonging, m.belonging_decay, m.belonging_gain, events)
